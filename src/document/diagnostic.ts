@@ -1,0 +1,44 @@
+/** Diagnostics: what is wrong with a document, and exactly where. Data, never printed here. */
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Diagnostic {
+  /** Stable code, e.g. 'schema', 'duplicate-step-id', 'compat-step-retry-fields'. See README "Diagnostic codes". */
+  code: string;
+  severity: Severity;
+  /** "subject: what is wrong", no colour codes. */
+  message: string;
+  /** RFC 6901 JSON Pointer into `file`, e.g. '/workflows/0/steps/2/operationId'. '' is the root. */
+  pointer: string;
+  /** Path or URL of the document the pointer refers to. */
+  file: string;
+  /** 1-based line and column of the node at `pointer` (of its key where that reads better); 0 when unknown. */
+  line: number;
+  column: number;
+}
+
+/** Escape one reference token for a JSON Pointer (RFC 6901 section 3). */
+export function escapePointerToken(token: string | number): string {
+  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/** Append tokens to a JSON Pointer. */
+export function childPointer(pointer: string, ...tokens: Array<string | number>): string {
+  let out = pointer;
+  for (const t of tokens) out += `/${escapePointerToken(t)}`;
+  return out;
+}
+
+/** Split a JSON Pointer into unescaped tokens. '' gives []. Throws nothing: a malformed pointer yields undefined. */
+export function parsePointer(pointer: string): string[] | undefined {
+  if (pointer === '') return [];
+  if (!pointer.startsWith('/')) return undefined;
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}

@@ -1,0 +1,127 @@
+/**
+ * The public shapes of a run: options in, RunResult out, events along the way.
+ * These names are relied on by users, the CLI and tests (issue #4): keep them stable.
+ */
+import type { Dispatcher } from 'undici';
+import type { Diagnostic } from '../document/diagnostic.js';
+
+export type StepOutcome = 'succeeded' | 'failed';
+
+export interface CriterionRecord {
+  condition: string;
+  /** 'simple' | 'regex' | 'jsonpath' | 'xpath' */
+  type?: string;
+  context?: string;
+  passed: boolean;
+  /** Why it failed or could not be evaluated, e.g. 'left side $statusCode is 500, expected == 201'. */
+  reason?: string;
+}
+
+export interface ActionRecord {
+  type: 'next' | 'goto' | 'retry' | 'end';
+  /** The action's name when it came from an action object. */
+  name?: string;
+  /** goto target: a stepId, or a workflowId prefixed with 'workflow:'. */
+  target?: string;
+  /** retry: milliseconds waited before the next attempt. */
+  delayMs?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+export interface RecordedResponse {
+  statusCode: number;
+  headers: Record<string, string | string[]>;
+  body?: unknown;
+}
+
+export interface StepRecord {
+  workflowId: string;
+  stepId: string;
+  /** 1-based attempt number of this step within its current entry (retries increment it). */
+  attempt: number;
+  outcome: StepOutcome;
+  request?: RecordedRequest;
+  response?: RecordedResponse;
+  criteria: CriterionRecord[];
+  action?: ActionRecord;
+  outputs?: Record<string, unknown>;
+  /** Set when the step failed without a usable response (transport, request build, child workflow). */
+  error?: { code: string; message: string };
+  /** Non-fatal notes, e.g. an output whose pointer found nothing. */
+  warnings?: string[];
+  durationMs: number;
+}
+
+export type RunErrorCode =
+  | 'STEP_FAILED'
+  | 'STEP_BUDGET_EXHAUSTED'
+  | 'TIMEOUT'
+  | 'INPUTS_INVALID'
+  | 'CANCELLED'
+  | 'WORKFLOW_NOT_FOUND'
+  | 'DEPENDENCY_FAILED'
+  | 'INTERNAL';
+
+export interface RunError {
+  code: RunErrorCode;
+  message: string;
+  stepId?: string;
+  workflowId?: string;
+  pointer?: string;
+}
+
+export interface RunResult {
+  workflowId: string;
+  status: 'succeeded' | 'failed';
+  outputs: Record<string, unknown>;
+  steps: StepRecord[];
+  error?: RunError;
+  diagnostics: Diagnostic[];
+  durationMs: number;
+}
+
+/** Events for progress displays. Values are masked before they are emitted. */
+export type RunEvent =
+  | { type: 'workflow-start'; workflowId: string; inputs: Record<string, unknown>; depth: number }
+  | { type: 'step-start'; workflowId: string; stepId: string; attempt: number; operation?: string }
+  | { type: 'request'; workflowId: string; stepId: string; attempt: number; request: RecordedRequest }
+  | {
+      type: 'response';
+      workflowId: string;
+      stepId: string;
+      attempt: number;
+      response: RecordedResponse;
+      durationMs: number;
+    }
+  | { type: 'criteria'; workflowId: string; stepId: string; attempt: number; criteria: CriterionRecord[] }
+  | { type: 'step-end'; record: StepRecord }
+  | {
+      type: 'retry-wait';
+      workflowId: string;
+      stepId: string;
+      attempt: number;
+      delayMs: number;
+      reason: string;
+    }
+  | { type: 'action'; workflowId: string; stepId: string; action: ActionRecord }
+  | {
+      type: 'workflow-end';
+      workflowId: string;
+      status: 'succeeded' | 'failed';
+      outputs: Record<string, unknown>;
+      error?: RunError;
+      depth: number;
+    };
+
+/** Credentials keyed by OpenAPI security scheme name. */
+export type AuthValues = Record<
+  string,
+  string | { username: string; password: string } | { token: string } | { value: string }
+>;
+export type { Dispatcher };

@@ -1,0 +1,132 @@
+/**
+ * The error family. Every error the library throws is an ArazzoError with a stable `code`;
+ * subclasses carry their context as fields. Failed checks (criteria, HTTP statuses, retry budgets)
+ * are never thrown: they are recorded in the RunResult.
+ */
+import type { Diagnostic } from './document/diagnostic.js';
+
+/** Stable error codes. Never renamed once released; new ones may be added. */
+export type ArazzoErrorCode =
+  | 'DOCUMENT_INVALID'
+  | 'DOCUMENT_UNREADABLE'
+  | 'EXPRESSION_SYNTAX'
+  | 'CONDITION_SYNTAX'
+  | 'TRANSPORT'
+  | 'REQUEST_BUILD'
+  | 'OPTIONS_INVALID'
+  | 'INTERNAL';
+
+export interface ArazzoErrorOptions {
+  cause?: unknown;
+}
+
+export class ArazzoError extends Error {
+  override name = 'ArazzoError';
+  readonly code: ArazzoErrorCode;
+  constructor(code: ArazzoErrorCode, message: string, options: ArazzoErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+  }
+}
+
+/** The document (or one it references) cannot be used: carries every diagnostic found, not just the first. */
+export class DocumentError extends ArazzoError {
+  override name = 'DocumentError';
+  readonly diagnostics: readonly Diagnostic[];
+  constructor(message: string, diagnostics: readonly Diagnostic[], options: ArazzoErrorOptions = {}) {
+    super('DOCUMENT_INVALID', message, options);
+    this.diagnostics = diagnostics;
+  }
+}
+
+/** A file, URL or string could not be read or parsed at all. */
+export class UnreadableDocumentError extends ArazzoError {
+  override name = 'UnreadableDocumentError';
+  readonly location: string;
+  readonly diagnostics: readonly Diagnostic[];
+  constructor(
+    message: string,
+    location: string,
+    diagnostics: readonly Diagnostic[] = [],
+    options: ArazzoErrorOptions = {},
+  ) {
+    super('DOCUMENT_UNREADABLE', message, options);
+    this.location = location;
+    this.diagnostics = diagnostics;
+  }
+}
+
+/** A runtime expression or condition does not parse. `offset` is the 0-based index into `source`. */
+export class ExpressionSyntaxError extends ArazzoError {
+  override name = 'ExpressionSyntaxError';
+  readonly source: string;
+  readonly offset: number;
+  readonly expected: readonly string[];
+  constructor(
+    message: string,
+    source: string,
+    offset: number,
+    expected: readonly string[] = [],
+    code: 'EXPRESSION_SYNTAX' | 'CONDITION_SYNTAX' = 'EXPRESSION_SYNTAX',
+  ) {
+    super(code, message);
+    this.source = source;
+    this.offset = offset;
+    this.expected = expected;
+  }
+}
+
+/** The HTTP exchange failed below the HTTP level (refused, reset, timeout, too large, bad redirect). */
+export class TransportError extends ArazzoError {
+  override name = 'TransportError';
+  /** Finer-grained reason, e.g. 'ECONNREFUSED', 'TIMEOUT', 'BODY_TOO_LARGE', 'REDIRECT_LOOP'. */
+  readonly reason: string;
+  readonly request: { method: string; url: string };
+  constructor(
+    reason: string,
+    message: string,
+    request: { method: string; url: string },
+    options: ArazzoErrorOptions = {},
+  ) {
+    super('TRANSPORT', message, options);
+    this.reason = reason;
+    this.request = request;
+  }
+}
+
+/** A request could not be built from the step (missing required parameter, unresolved value, bad body). */
+export class RequestBuildError extends ArazzoError {
+  override name = 'RequestBuildError';
+  readonly pointer: string | undefined;
+  constructor(message: string, pointer?: string, options: ArazzoErrorOptions = {}) {
+    super('REQUEST_BUILD', message, options);
+    this.pointer = pointer;
+  }
+}
+
+/** Options passed by the caller are unusable (unknown source name, bad server URL, ...). */
+export class OptionsError extends ArazzoError {
+  override name = 'OptionsError';
+  constructor(message: string, options: ArazzoErrorOptions = {}) {
+    super('OPTIONS_INVALID', message, options);
+  }
+}
+
+export function isArazzoError(value: unknown): value is ArazzoError {
+  return value instanceof ArazzoError;
+}
+export function isDocumentError(value: unknown): value is DocumentError {
+  return value instanceof DocumentError;
+}
+export function isUnreadableDocumentError(value: unknown): value is UnreadableDocumentError {
+  return value instanceof UnreadableDocumentError;
+}
+export function isExpressionSyntaxError(value: unknown): value is ExpressionSyntaxError {
+  return value instanceof ExpressionSyntaxError;
+}
+export function isTransportError(value: unknown): value is TransportError {
+  return value instanceof TransportError;
+}
+export function isRequestBuildError(value: unknown): value is RequestBuildError {
+  return value instanceof RequestBuildError;
+}

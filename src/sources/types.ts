@@ -1,0 +1,131 @@
+/**
+ * Contract types for source descriptions and the operation index (spec: "Source Description Object").
+ * OpenAPI 3.0, 3.1 and Swagger 2.0 are all presented in this one OpenAPI-3-like shape.
+ */
+import type { Diagnostic } from '../document/diagnostic.js';
+import type { ArazzoDocument, JsonValue } from '../document/model.js';
+
+/** Reads a document. Injected so tests and sandboxes control I/O. */
+export type DocumentLoader = (
+  url: URL,
+  signal?: AbortSignal,
+) => Promise<{ text: string; contentType?: string }>;
+
+export interface ServerVariable {
+  default: string;
+  enum?: string[];
+}
+export interface ServerObject {
+  url: string;
+  variables?: Record<string, ServerVariable>;
+}
+
+/** An OpenAPI parameter after $ref resolution, merged path-item + operation (operation wins by name+in). */
+export interface OperationParameter {
+  name: string;
+  in: 'path' | 'query' | 'header' | 'cookie';
+  required: boolean;
+  style?: string;
+  explode?: boolean;
+  allowReserved?: boolean;
+  allowEmptyValue?: boolean;
+  schema?: JsonValue;
+  /** OpenAPI `content` form: a single media type that serializes the value. */
+  content?: Record<string, { schema?: JsonValue }>;
+  /** Swagger 2 collectionFormat, mapped to style/explode by the index; kept for messages. */
+  collectionFormat?: string;
+}
+
+export interface MediaTypeObject {
+  schema?: JsonValue;
+  example?: JsonValue;
+  examples?: Record<string, { value?: JsonValue; externalValue?: string }>;
+  encoding?: Record<
+    string,
+    { contentType?: string; style?: string; explode?: boolean; allowReserved?: boolean }
+  >;
+}
+
+export interface ResponseObject {
+  description?: string;
+  headers?: Record<string, { schema?: JsonValue; required?: boolean }>;
+  content?: Record<string, MediaTypeObject>;
+}
+
+export type SecurityRequirement = Record<string, string[]>;
+
+export type SecurityScheme =
+  | { type: 'apiKey'; name: string; in: 'header' | 'query' | 'cookie' }
+  | { type: 'http'; scheme: string; bearerFormat?: string }
+  | { type: 'oauth2'; flows?: JsonValue }
+  | { type: 'openIdConnect'; openIdConnectUrl?: string }
+  | { type: 'mutualTLS' };
+
+/** One operation of a source, everything a request needs, $refs resolved (lazily, on first lookup). */
+export interface ResolvedOperation {
+  sourceName: string;
+  operationId?: string;
+  /** Upper-case HTTP method. */
+  method: string;
+  /** Path template as in the document, e.g. '/api/v3/connected_accounts/{nanoid}'. */
+  path: string;
+  /** JSON Pointer of the operation object in its document, e.g. '/paths/~1pets/get'. */
+  pointer: string;
+  /** Effective servers: operation, else path item, else document (Swagger 2: from host/basePath/schemes). */
+  servers: ServerObject[];
+  parameters: OperationParameter[];
+  requestBody?: { required: boolean; content: Record<string, MediaTypeObject> };
+  /** Keyed by status code string ('200', '2XX', 'default'). */
+  responses: Record<string, ResponseObject>;
+  /** Effective security: operation-level, else document-level. [] means none required. */
+  security: SecurityRequirement[];
+  securitySchemes: Record<string, SecurityScheme>;
+  /** The URL of the OpenAPI document this operation came from (for relative server URLs). */
+  documentUrl: string;
+}
+
+export interface OpenApiSource {
+  kind: 'openapi';
+  name: string;
+  url: string;
+  version: '2.0' | '3.0' | '3.1';
+  /** Look up by operationId. */
+  getOperationById(operationId: string): ResolvedOperation | undefined;
+  /** Look up by JSON Pointer into the document ('/paths/~1pets~1{id}/get'). */
+  getOperationByPointer(pointer: string): ResolvedOperation | undefined;
+  /** Every operationId in the document (for "did you mean" messages and mock servers). */
+  operationIds(): string[];
+  /** Every operation, resolved on demand (mock server, contract checks). */
+  allOperations(): ResolvedOperation[];
+  /** Resolve a local JSON Schema $ref tree for validation/sampling (lazily, cycles kept as $ref). */
+  resolveSchema(schema: JsonValue): JsonValue;
+  /** The raw parsed document (read-only). */
+  readonly raw: unknown;
+}
+
+export interface ArazzoSource {
+  kind: 'arazzo';
+  name: string;
+  url: string;
+  loaded: LoadedDocument;
+}
+
+export type LoadedSource = OpenApiSource | ArazzoSource;
+
+/** A loaded, validated (compat-normalized) Arazzo document with its sources. */
+export interface LoadedDocument {
+  /** The document after compat rewrites; deeply frozen. */
+  document: ArazzoDocument;
+  /** URL (file: or http:) the document was read from; a synthetic 'inline:' URL for strings/objects. */
+  url: string;
+  diagnostics: Diagnostic[];
+  sources: Map<string, LoadedSource>;
+  /** Line/column for a JSON Pointer into this document (1-based; 0 when unknown). */
+  locate(pointer: string): { line: number; column: number };
+  /** Options the document was loaded with (strict, compat). */
+  strict: boolean;
+}
+
+export type StepTarget =
+  | { kind: 'operation'; operation: ResolvedOperation }
+  | { kind: 'workflow'; workflowId: string; loaded: LoadedDocument };
