@@ -1,0 +1,3 @@
+/** Public surface of document/: parse Arazzo text with positions, validate it, compat rewrites. */
+export { MAX_ALIAS_COUNT, type ParsedText, parseDocumentText } from './parse.js';
+export { type ValidateOptions, type ValidationResult, validateArazzo } from './validate.js';

@@ -1,0 +1,281 @@
+// Arazzo 1.0.1 "Format" section: documents are JSON or YAML 1.2 restricted to the JSON Schema ruleset.
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  type YAMLError,
+} from 'yaml';
+import { childPointer, type Diagnostic, parsePointer } from './diagnostic.js';
+
+/** A document parsed from text, with a pointer -> line:column map. */
+export interface ParsedText {
+  /** The data (plain objects, arrays, scalars); undefined when the text does not parse. */
+  value: unknown;
+  /** Syntax errors, duplicate keys, alias limits, YAML warnings. */
+  diagnostics: Diagnostic[];
+  /** Path or URL the text came from (copied into every diagnostic). */
+  url: string;
+  /**
+   * 1-based line and column of the node at `pointer` (for an object member: its key), falling back to
+   * the nearest existing ancestor; `{ line: 0, column: 0 }` when nothing is known.
+   */
+  locate(pointer: string): { line: number; column: number };
+}
+
+/** Aliases beyond this many expansions (yaml's count) are refused as a resource-exhaustion attack. */
+export const MAX_ALIAS_COUNT = 100;
+
+/**
+ * Parse JSON or YAML text. Never throws for bad input: problems come back as diagnostics.
+ * YAML uses the 1.2 core schema, so `yes`/`no`/`on` stay strings and timestamps are not converted.
+ * `__proto__` keys become own data properties; prototypes are never touched.
+ */
+export function parseDocumentText(text: string, url: string): ParsedText {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    lineCounter,
+    schema: 'core',
+    merge: false,
+    uniqueKeys: false, // duplicates are found by our own walk, which knows their pointers
+    prettyErrors: false,
+    logLevel: 'silent',
+    strict: true,
+  });
+  const diagnostics: Diagnostic[] = [];
+  const at = (offset: number): { line: number; column: number } => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  const locate = (pointer: string): { line: number; column: number } => {
+    const offset = locateOffset(doc, pointer);
+    return offset === undefined ? { line: 0, column: 0 } : at(offset);
+  };
+  const diag = (
+    code: string,
+    severity: Diagnostic['severity'],
+    message: string,
+    pointer: string,
+    offset?: number,
+  ) => {
+    const pos = offset === undefined ? locate(pointer) : at(offset);
+    diagnostics.push({ code, severity, message, pointer, file: url, line: pos.line, column: pos.column });
+  };
+
+  const looksLikeJson = /^\s*[[{]/.test(text);
+  if (doc.errors.length > 0) {
+    const jsonMessage = looksLikeJson ? jsonSyntaxError(text) : undefined;
+    if (jsonMessage !== undefined) {
+      const pos = offsetToLineColumn(text, jsonMessage.offset);
+      diagnostics.push({
+        code: 'json-syntax',
+        severity: 'error',
+        message: `JSON (line ${pos.line}, column ${pos.column}): ${jsonMessage.message}`,
+        pointer: pointerAt(doc, jsonMessage.offset),
+        file: url,
+        line: pos.line,
+        column: pos.column,
+      });
+    } else if (looksLikeJson && jsonMessage === undefined && isValidJson(text)) {
+      // Valid JSON that this YAML parser refuses (rare edge cases): trust JSON, keep duplicate checks.
+      findDuplicateKeys(doc, diag);
+      return { value: JSON.parse(text) as unknown, diagnostics, url, locate };
+    } else {
+      for (const e of doc.errors) yamlErrorDiagnostic(e, 'error', doc, at, url, diagnostics);
+    }
+    return { value: undefined, diagnostics, url, locate };
+  }
+  for (const w of doc.warnings) yamlErrorDiagnostic(w, 'warning', doc, at, url, diagnostics);
+  findDuplicateKeys(doc, diag);
+
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    diag(
+      'yaml-alias-limit',
+      'error',
+      `document: aliases expand to too many nodes (limit ${MAX_ALIAS_COUNT}); ${e instanceof Error ? e.message : String(e)}`,
+      '',
+    );
+    return { value: undefined, diagnostics, url, locate };
+  }
+  return { value: value ?? null, diagnostics, url, locate };
+}
+
+function yamlErrorDiagnostic(
+  e: YAMLError,
+  severity: Diagnostic['severity'],
+  doc: Document,
+  at: (offset: number) => { line: number; column: number },
+  url: string,
+  out: Diagnostic[],
+): void {
+  const pos = at(e.pos[0]);
+  const message = e.message.replace(/\s+at line \d+, column \d+:?[\s\S]*$/, '').trim();
+  out.push({
+    code: severity === 'error' ? 'yaml-syntax' : 'yaml-warning',
+    severity,
+    message: `YAML (line ${pos.line}, column ${pos.column}): ${message}`,
+    pointer: pointerAt(doc, e.pos[0]),
+    file: url,
+    line: pos.line,
+    column: pos.column,
+  });
+}
+
+function isValidJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** JSON.parse's own message and the offset it names (V8 says "at position N"). */
+function jsonSyntaxError(text: string): { message: string; offset: number } | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (e) {
+    const raw = e instanceof Error ? e.message : String(e);
+    const m = /at position (\d+)/.exec(raw);
+    const offset = m?.[1] !== undefined ? Number(m[1]) : /end of JSON input/i.test(raw) ? text.length : 0;
+    const message = raw
+      .replace(/\s*\(line \d+ column \d+\)/, '')
+      .replace(/\s*in JSON at position \d+/, '')
+      .replace(/^"[\s\S]*" is not valid JSON$/, 'not valid JSON');
+    return { message, offset };
+  }
+}
+
+function offsetToLineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(offset, text.length);
+  for (let i = 0; i < end; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: end - lineStart + 1 };
+}
+
+/** The string a map key becomes in the JS object (scalars by value; yaml's toJS does the same). */
+function keyString(key: unknown): string {
+  if (isScalar(key)) return key.value === null ? '' : String(key.value);
+  if (isNode(key)) return String(key);
+  return key === null || key === undefined ? '' : String(key);
+}
+
+/** Depth-first walk that reports duplicate keys (last one wins in the value, like JSON.parse). */
+function findDuplicateKeys(
+  doc: Document,
+  diag: (
+    code: string,
+    severity: Diagnostic['severity'],
+    message: string,
+    pointer: string,
+    offset?: number,
+  ) => void,
+): void {
+  const stack: Array<{ node: unknown; pointer: string }> = [{ node: doc.contents, pointer: '' }];
+  while (stack.length > 0) {
+    const { node, pointer } = stack.pop()!;
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        const k = keyString(pair.key);
+        const p = childPointer(pointer, k);
+        if (seen.has(k)) {
+          const offset = isNode(pair.key) ? pair.key.range?.[0] : undefined;
+          diag(
+            'duplicate-key',
+            'error',
+            `key "${k}" (#${pointer}): appears more than once in the same mapping; keys must be unique`,
+            p,
+            offset,
+          );
+        }
+        seen.add(k);
+        stack.push({ node: pair.value, pointer: p });
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        stack.push({ node: item, pointer: childPointer(pointer, i) });
+      });
+    }
+  }
+}
+
+/** Offset of the node at `pointer` (a member's key), or of its nearest existing ancestor. */
+function locateOffset(doc: Document, pointer: string): number | undefined {
+  const tokens = parsePointer(pointer) ?? [];
+  let node: unknown = doc.contents;
+  let best: number | undefined = isNode(node) ? node.range?.[0] : undefined;
+  let hops = 0;
+  for (const token of tokens) {
+    node = resolveAlias(doc, node);
+    if (isMap(node)) {
+      let found: { key: unknown; value: unknown } | undefined;
+      for (const pair of node.items) if (keyString(pair.key) === token) found = pair;
+      if (found === undefined) return best;
+      const keyOffset = isNode(found.key) ? found.key.range?.[0] : undefined;
+      const valueOffset = isNode(found.value) ? found.value.range?.[0] : undefined;
+      best = keyOffset ?? valueOffset ?? best;
+      node = found.value;
+    } else if (isSeq(node)) {
+      if (!/^(0|[1-9]\d*)$/.test(token)) return best;
+      const item = node.items[Number(token)];
+      if (item === undefined) return best;
+      best = isNode(item) ? (item.range?.[0] ?? best) : best;
+      node = item;
+    } else {
+      return best;
+    }
+    if (++hops > 10_000) return best;
+  }
+  return best;
+}
+
+function resolveAlias(doc: Document, node: unknown): unknown {
+  let n = node;
+  for (let i = 0; i < 100 && isAlias(n); i++) n = n.resolve(doc);
+  return n;
+}
+
+/** JSON Pointer of the deepest node whose range contains `offset` (used to place syntax errors). */
+function pointerAt(doc: Document, offset: number): string {
+  let pointer = '';
+  let node: unknown = doc.contents;
+  const contains = (n: unknown): boolean => {
+    const r = isNode(n) ? (n as Node).range : undefined;
+    return r !== undefined && r !== null && offset >= r[0] && offset <= r[2];
+  };
+  for (let depth = 0; depth < 1000; depth++) {
+    let next: { node: unknown; token: string | number } | undefined;
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        if (contains(pair.key) || contains(pair.value))
+          next = { node: pair.value, token: keyString(pair.key) };
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        if (contains(item)) next = { node: item, token: i };
+      });
+    }
+    if (next === undefined) return pointer;
+    pointer = childPointer(pointer, next.token);
+    node = next.node;
+  }
+  return pointer;
+}
