@@ -1,5 +1,6 @@
 /** Contract types for building and sending HTTP requests. */
 import type { Dispatcher } from 'undici';
+import type { ResolvedOperation } from '../sources/types.js';
 
 /** A request ready to send. `secrets` are values that must be masked wherever the request is shown. */
 export interface PreparedRequest {
@@ -15,7 +16,58 @@ export interface PreparedRequest {
   pathParams: Record<string, unknown>;
   queryParams: Record<string, unknown>;
   secrets: string[];
+  /**
+   * Set instead of `body` when a multipart body holds Blob parts (a Blob cannot be read synchronously);
+   * `sendRequest` reads it. `body` stays undefined in that case.
+   */
+  bodyBlob?: Blob;
 }
+
+/** Where a parameter goes. */
+export type ParameterLocation = 'path' | 'query' | 'header' | 'cookie';
+
+/** One evaluated step parameter. */
+export interface ParameterInput {
+  name: string;
+  in: ParameterLocation;
+  value: unknown;
+}
+
+/**
+ * Credentials keyed by OpenAPI security scheme name. Structurally the same as the engine's `AuthValues`
+ * (kept here so http/ does not import engine/).
+ * - apiKey: a string, `{ value }` or `{ token }`
+ * - http basic: `{ username, password }` or `'user:pass'`
+ * - http bearer, oauth2, openIdConnect: `{ token }` or a string
+ */
+export type AuthCredentials = Record<
+  string,
+  string | { username: string; password: string } | { token: string } | { value: string }
+>;
+
+/** Input of `buildRequest`: everything already evaluated by the engine. */
+export interface BuildRequestInput {
+  operation: ResolvedOperation;
+  /** Base URL from `resolveServerUrl` (no trailing slash needed). */
+  baseUrl: string;
+  parameters: ParameterInput[];
+  /** The evaluated payload (replacements already applied). `contentType` from the step wins. */
+  body?: { contentType?: string; value: unknown };
+  auth?: AuthCredentials;
+}
+
+/** A serialized parameter: path/header values are final text; query/cookie are encoded `name=value` pairs. */
+export type SerializedParameter =
+  | { kind: 'path'; value: string }
+  | { kind: 'header'; value: string }
+  | { kind: 'query'; pairs: string[] }
+  | { kind: 'cookie'; pairs: string[] };
+
+/** OpenAPI Encoding Object entries by property name (form and multipart bodies). */
+export type BodyEncoding = Record<
+  string,
+  { contentType?: string; style?: string; explode?: boolean; allowReserved?: boolean }
+>;
 
 export interface HttpResponse {
   statusCode: number;
@@ -28,6 +80,13 @@ export interface HttpResponse {
   durationMs: number;
   /** The final URL after redirects. */
   url: string;
+  /**
+   * Set when the content type says JSON but the body is not valid JSON: `body` is then the raw text
+   * and this holds the parser's message.
+   */
+  bodyParseError?: string;
+  /** URLs of the redirect hops followed, in order (absent when none). */
+  redirects?: string[];
 }
 
 export interface SendOptions {

@@ -1,0 +1,99 @@
+/** OpenAPI Security Requirement / Security Scheme application to a request being built. */
+import { RequestBuildError } from '../errors.js';
+import type { ResolvedOperation, SecurityScheme } from '../sources/types.js';
+import { encodeRfc3986 } from './mask.js';
+import type { AuthCredentials, ParameterLocation } from './types.js';
+
+type Credential = AuthCredentials[string];
+
+/** What the chosen security requirement adds to a request, before explicit step parameters are merged. */
+export interface AuthContribution {
+  params: Array<{ name: string; in: Exclude<ParameterLocation, 'path'>; value: string }>;
+  /** Every credential value and encoded form that was applied. */
+  secrets: string[];
+  /** The security requirement's scheme names applied (empty when none). */
+  schemes: string[];
+}
+
+/**
+ * Pick the first security requirement of the operation all of whose schemes have credentials (empty
+ * requirements `{}` only when no other one is satisfiable, meaning "no auth") and turn its credentials
+ * into header/query/cookie values.
+ */
+export function applySecurity(op: ResolvedOperation, auth: AuthCredentials | undefined): AuthContribution {
+  const none: AuthContribution = { params: [], secrets: [], schemes: [] };
+  if (auth === undefined) return none;
+  const requirement = op.security.find((req) => {
+    const names = Object.keys(req);
+    return (
+      names.length > 0 && names.every((n) => Object.hasOwn(auth, n) && op.securitySchemes[n] !== undefined)
+    );
+  });
+  if (requirement === undefined) return none;
+  const out: AuthContribution = { params: [], secrets: [], schemes: Object.keys(requirement) };
+  for (const name of out.schemes) {
+    applyScheme(name, op.securitySchemes[name] as SecurityScheme, auth[name] as Credential, out);
+  }
+  return out;
+}
+
+function tokenOf(name: string, credential: Credential): string {
+  if (typeof credential === 'string') return credential;
+  if ('token' in credential && typeof credential.token === 'string') return credential.token;
+  if ('value' in credential && typeof credential.value === 'string') return credential.value;
+  throw new RequestBuildError(`security scheme "${name}": expected a string or { token } credential`);
+}
+
+function applyScheme(
+  name: string,
+  scheme: SecurityScheme,
+  credential: Credential,
+  out: AuthContribution,
+): void {
+  switch (scheme.type) {
+    case 'apiKey': {
+      const value = tokenOf(name, credential);
+      out.params.push({ name: scheme.name, in: scheme.in, value });
+      out.secrets.push(value, encodeRfc3986(value));
+      return;
+    }
+    case 'http': {
+      const kind = scheme.scheme.toLowerCase();
+      if (kind === 'basic') {
+        let pair: string;
+        let password: string;
+        if (typeof credential === 'string') {
+          pair = credential;
+          password = credential.slice(credential.indexOf(':') + 1);
+        } else if ('username' in credential) {
+          pair = `${credential.username}:${credential.password}`;
+          password = credential.password;
+        } else {
+          throw new RequestBuildError(
+            `security scheme "${name}": http basic needs { username, password } or "user:pass"`,
+          );
+        }
+        const encoded = Buffer.from(pair, 'utf8').toString('base64');
+        out.params.push({ name: 'Authorization', in: 'header', value: `Basic ${encoded}` });
+        out.secrets.push(pair, password, encoded, `Basic ${encoded}`);
+        return;
+      }
+      const token = tokenOf(name, credential);
+      // bearer, and any other scheme name ("Digest", "Token"...): "<Scheme> <credential>".
+      const label = kind === 'bearer' ? 'Bearer' : scheme.scheme;
+      out.params.push({ name: 'Authorization', in: 'header', value: `${label} ${token}` });
+      out.secrets.push(token, `${label} ${token}`);
+      return;
+    }
+    case 'oauth2':
+    case 'openIdConnect': {
+      const token = tokenOf(name, credential);
+      out.params.push({ name: 'Authorization', in: 'header', value: `Bearer ${token}` });
+      out.secrets.push(token, `Bearer ${token}`);
+      return;
+    }
+    case 'mutualTLS':
+      // The client certificate lives in the dispatcher; nothing goes into the request.
+      return;
+  }
+}

@@ -1,0 +1,322 @@
+/** Sends a PreparedRequest with undici: timeouts, cancellation, body cap, manual redirects, response parsing. */
+import { Agent, type Dispatcher, request } from 'undici';
+import { TransportError } from '../errors.js';
+import { isJsonMediaType, isXmlMediaType, mediaTypeEssence } from './body.js';
+import { maskSecrets } from './mask.js';
+import type { HttpResponse, PreparedRequest, SendOptions } from './types.js';
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+const DEFAULT_MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+let sharedAgent: Agent | undefined;
+
+/** The module-level keep-alive Agent used when no dispatcher is given; created on first use. */
+export function sharedDispatcher(): Dispatcher {
+  sharedAgent ??= new Agent({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 30_000 });
+  return sharedAgent;
+}
+
+/** Close the shared Agent (lets a CLI process exit at once). A later send creates a new one. */
+export async function closeSharedDispatcher(): Promise<void> {
+  const agent = sharedAgent;
+  sharedAgent = undefined;
+  if (agent !== undefined) await agent.close();
+}
+
+/** A URL with every secret (and its encoded forms) replaced by `***`: the only form put in messages. */
+export function maskUrl(url: string, secrets: readonly string[]): string {
+  return maskSecrets(url, secrets);
+}
+
+class Exchange {
+  timedOut = false;
+  readonly controller = new AbortController();
+  constructor(
+    readonly req: PreparedRequest,
+    readonly options: SendOptions,
+    readonly timeoutMs: number,
+  ) {}
+
+  fail(reason: string, message: string, url: string, method: string, cause?: unknown): TransportError {
+    const masked = maskUrl(url, this.req.secrets);
+    return new TransportError(
+      reason,
+      maskSecrets(`${method} ${masked}: ${message}`, this.req.secrets),
+      { method, url: masked },
+      cause === undefined ? {} : { cause },
+    );
+  }
+}
+
+/**
+ * Send a request and read its response. The whole exchange (redirects included) must finish within
+ * `timeoutMs`, which also bounds a server that trickles bytes. Redirects are followed by hand within the
+ * same origin; a cross-origin one is refused unless allowed, and then credentials and secret-bearing
+ * headers and query parameters are dropped. Throws TransportError whose message has secrets masked.
+ *
+ * @example const res = await sendRequest(req, { timeoutMs: 5000, signal: AbortSignal.timeout(60000) })
+ */
+export async function sendRequest(req: PreparedRequest, options: SendOptions = {}): Promise<HttpResponse> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+  const dispatcher = options.dispatcher ?? sharedDispatcher();
+  const ex = new Exchange(req, options, timeoutMs);
+
+  let method = req.method.toUpperCase();
+  let url = req.url;
+  if (options.signal?.aborted) throw ex.fail('ABORTED', 'cancelled before sending', url, method);
+
+  const timer = setTimeout(() => {
+    ex.timedOut = true;
+    ex.controller.abort();
+  }, timeoutMs);
+  const onAbort = () => ex.controller.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const started = performance.now();
+  const headers: Record<string, string> = { ...req.headers };
+  const hops: string[] = [];
+  const visited = new Set<string>([`${method} ${url}`]);
+  try {
+    let body: string | Uint8Array | undefined =
+      req.body ?? (req.bodyBlob === undefined ? undefined : new Uint8Array(await req.bodyBlob.arrayBuffer()));
+    for (;;) {
+      let current: URL;
+      try {
+        current = new URL(url);
+      } catch (cause) {
+        throw ex.fail('OTHER', 'not a valid absolute URL', url, method, cause);
+      }
+      const res = await request(current, {
+        method: method as Dispatcher.HttpMethod,
+        headers,
+        body: body ?? null,
+        dispatcher,
+        signal: ex.controller.signal,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      const location = headerValue(res.headers.location);
+      if (REDIRECT_STATUSES.has(res.statusCode) && location !== undefined && maxRedirects > 0) {
+        await res.body.dump().catch(() => undefined);
+        let next: URL;
+        try {
+          next = new URL(location, current);
+        } catch (cause) {
+          throw ex.fail('OTHER', `redirect to an invalid Location "${location}"`, url, method, cause);
+        }
+        if (hops.length >= maxRedirects) {
+          throw ex.fail('TOO_MANY_REDIRECTS', `more than ${maxRedirects} redirects`, url, method);
+        }
+        if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+          throw ex.fail('OTHER', `redirect to a non-HTTP URL (${next.protocol})`, url, method);
+        }
+        const nextMethod =
+          (res.statusCode === 303 && method !== 'HEAD') ||
+          ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST')
+            ? 'GET'
+            : method;
+        if (nextMethod !== method) {
+          body = undefined;
+          for (const name of Object.keys(headers)) {
+            if (/^content-(type|length|encoding|language|location)$/i.test(name)) delete headers[name];
+          }
+        }
+        if (next.origin !== current.origin) {
+          if (options.allowCrossOriginRedirects !== true) {
+            throw ex.fail(
+              'CROSS_ORIGIN_REDIRECT',
+              `redirect to another origin (${maskUrl(next.origin, req.secrets)}) refused; allow it with allowCrossOriginRedirects`,
+              url,
+              method,
+            );
+          }
+          stripCredentials(headers, next, req.secrets);
+        }
+        const visit = `${nextMethod} ${next.href}`;
+        if (visited.has(visit)) {
+          throw ex.fail(
+            'REDIRECT_LOOP',
+            `redirect loop back to ${maskUrl(next.href, req.secrets)}`,
+            url,
+            method,
+          );
+        }
+        visited.add(visit);
+        hops.push(next.href);
+        method = nextMethod;
+        url = next.href;
+        continue;
+      }
+      const bytes = await readCapped(res, maxBodyBytes, ex, url, method);
+      const contentType = headerValue(res.headers['content-type']);
+      const parsed = parseBody(bytes, contentType);
+      const response: HttpResponse = {
+        statusCode: res.statusCode,
+        headers: copyHeaders(res.headers),
+        body: parsed.body,
+        size: bytes.byteLength,
+        durationMs: performance.now() - started,
+        url,
+      };
+      if (contentType !== undefined) response.contentType = contentType;
+      if (parsed.error !== undefined) response.bodyParseError = parsed.error;
+      if (hops.length > 0) response.redirects = hops;
+      return response;
+    }
+  } catch (err) {
+    throw classify(err, ex, url, method);
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function copyHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(raw)) if (value !== undefined) out[name] = value;
+  return out;
+}
+
+function containsSecret(text: string, secrets: readonly string[]): boolean {
+  return maskSecrets(text, secrets) !== text;
+}
+
+/** Cross-origin hop: drop credential headers, any header carrying a secret, and query parameters with secrets. */
+function stripCredentials(headers: Record<string, string>, next: URL, secrets: readonly string[]): void {
+  for (const [name, value] of Object.entries(headers)) {
+    if (CREDENTIAL_HEADERS.has(name.toLowerCase()) || containsSecret(value, secrets)) delete headers[name];
+  }
+  const kept = [...next.searchParams].filter(
+    ([k, v]) => !containsSecret(v, secrets) && !containsSecret(k, secrets),
+  );
+  if (kept.length !== [...next.searchParams].length) {
+    next.search = new URLSearchParams(kept).toString();
+  }
+}
+
+async function readCapped(
+  res: Dispatcher.ResponseData,
+  maxBodyBytes: number,
+  ex: Exchange,
+  url: string,
+  method: string,
+): Promise<Uint8Array> {
+  const declared = Number(headerValue(res.headers['content-length']));
+  if (Number.isFinite(declared) && declared > maxBodyBytes) {
+    res.body.destroy();
+    throw ex.fail(
+      'BODY_TOO_LARGE',
+      `response body of ${declared} bytes exceeds the ${maxBodyBytes}-byte cap`,
+      url,
+      method,
+    );
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of res.body) {
+    const bytes = chunk as Uint8Array;
+    total += bytes.byteLength;
+    if (total > maxBodyBytes) {
+      res.body.destroy();
+      throw ex.fail('BODY_TOO_LARGE', `response body exceeds the ${maxBodyBytes}-byte cap`, url, method);
+    }
+    chunks.push(bytes);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+function charsetOf(contentType: string): string {
+  return /;\s*charset="?([^";\s]+)"?/i.exec(contentType)?.[1] ?? 'utf-8';
+}
+
+function decode(bytes: Uint8Array, charset: string, fatal = false): string {
+  let label = charset;
+  try {
+    new TextDecoder(label);
+  } catch {
+    // An unknown charset label: UTF-8 is the most likely truth.
+    label = 'utf-8';
+  }
+  return new TextDecoder(label, { fatal }).decode(bytes);
+}
+
+/**
+ * Response body by content type: JSON (`*\/json`, `+json`) -> parsed value, or the raw text plus an error
+ * when it does not parse; text/* and XML -> string; no content type -> string if valid UTF-8, else bytes;
+ * anything else -> Uint8Array. An empty body is undefined.
+ */
+export function parseBody(
+  bytes: Uint8Array,
+  contentType: string | undefined,
+): { body: unknown; error?: string } {
+  if (bytes.byteLength === 0) return { body: undefined };
+  if (contentType === undefined) {
+    try {
+      return { body: decode(bytes, 'utf-8', true) };
+    } catch {
+      return { body: bytes };
+    }
+  }
+  const charset = charsetOf(contentType);
+  if (isJsonMediaType(contentType)) {
+    const text = decode(bytes, charset);
+    try {
+      return { body: JSON.parse(text) as unknown };
+    } catch (err) {
+      return { body: text, error: err instanceof Error ? err.message : String(err) };
+    }
+  }
+  if (mediaTypeEssence(contentType).startsWith('text/') || isXmlMediaType(contentType)) {
+    return { body: decode(bytes, charset) };
+  }
+  return { body: bytes };
+}
+
+function errorCodes(err: unknown, seen = new Set<unknown>()): string[] {
+  if (err === null || typeof err !== 'object' || seen.has(err)) return [];
+  seen.add(err);
+  const e = err as { code?: unknown; name?: unknown; cause?: unknown; errors?: unknown };
+  const codes: string[] = [];
+  if (typeof e.code === 'string') codes.push(e.code);
+  if (typeof e.name === 'string') codes.push(e.name);
+  codes.push(...errorCodes(e.cause, seen));
+  if (Array.isArray(e.errors)) for (const inner of e.errors) codes.push(...errorCodes(inner, seen));
+  return codes;
+}
+
+function classify(err: unknown, ex: Exchange, url: string, method: string): TransportError {
+  if (err instanceof TransportError) return err;
+  const detail = err instanceof Error ? err.message : String(err);
+  if (ex.timedOut)
+    return ex.fail('TIMEOUT', `no complete response within ${ex.timeoutMs} ms`, url, method, err);
+  if (ex.options.signal?.aborted) return ex.fail('ABORTED', 'cancelled', url, method, err);
+  const codes = errorCodes(err);
+  const has = (...names: string[]) => names.some((n) => codes.includes(n));
+  if (has('ECONNREFUSED')) return ex.fail('ECONNREFUSED', `connection refused (${detail})`, url, method, err);
+  if (has('UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT', 'ETIMEDOUT')) {
+    return ex.fail('TIMEOUT', `timed out after ${ex.timeoutMs} ms (${detail})`, url, method, err);
+  }
+  if (has('ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL')) {
+    return ex.fail('DNS', `host name could not be resolved (${detail})`, url, method, err);
+  }
+  if (has('ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED')) {
+    return ex.fail('ECONNRESET', `connection reset or closed by the server (${detail})`, url, method, err);
+  }
+  if (has('UND_ERR_ABORTED', 'AbortError')) return ex.fail('ABORTED', 'cancelled', url, method, err);
+  return ex.fail('OTHER', detail, url, method, err);
+}
