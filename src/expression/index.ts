@@ -1,50 +1,39 @@
 /** Runtime expressions (spec: "Runtime Expressions"): parser, evaluator, templates. */
-import { ArazzoError } from '../errors.js';
-import type { ExpressionNode, TemplateNode } from './ast.js';
-import type { ExpressionScope, Unresolved } from './types.js';
+import type { ExpressionNode } from './ast.js';
+import { evaluateNode } from './evaluate.js';
+import { parseExpressionCached } from './parser.js';
+import type { ExpressionScope } from './types.js';
 
 export type * from './ast.js';
+export { isUnresolved, lookupHeader, unresolved } from './evaluate.js';
+export { EXPECTED_SOURCES, escapePointerToken } from './parser.js';
+export type { ResolveValueOptions } from './template.js';
+export {
+  embedText,
+  hasEmbeddedExpression,
+  isRuntimeExpression,
+  listExpressions,
+  parseTemplate,
+  renderTemplate,
+  resolveValue,
+} from './template.js';
 export type * from './types.js';
 
-export interface ResolveValueOptions {
-  /** Drop object members whose value is unresolved. Default `true`. */
-  omitUnresolved?: boolean;
-  /** Called with a JSON Pointer (relative to the value) for every unresolved member or element. */
-  onUnresolved?(path: string, u: Unresolved): void;
+/**
+ * Parse a whole string as one runtime expression. Results are cached by source text and frozen.
+ * @throws ExpressionSyntaxError with `offset` and `expected`.
+ * @example parseExpression('$steps.login.outputs.token').names.map((n) => n.value) // ['login', 'outputs', 'token']
+ */
+export function parseExpression(src: string): ExpressionNode {
+  return parseExpressionCached(src);
 }
 
-const pending = (): never => {
-  throw new ArazzoError('INTERNAL', 'expression module: not implemented yet');
-};
-
-export function parseExpression(_src: string): ExpressionNode {
-  return pending();
-}
-export function evaluateExpression(_src: string | ExpressionNode, _scope: ExpressionScope): unknown {
-  return pending();
-}
-export function isUnresolved(v: unknown): v is Unresolved {
-  return typeof v === 'object' && v !== null && (v as { unresolved?: unknown }).unresolved === true;
-}
-export function unresolved(reason: string): Unresolved {
-  return { unresolved: true, reason };
-}
-export function isRuntimeExpression(_s: string): boolean {
-  return pending();
-}
-export function parseTemplate(_src: string): TemplateNode {
-  return pending();
-}
-export function renderTemplate(_src: string | TemplateNode, _scope: ExpressionScope): string | Unresolved {
-  return pending();
-}
-export function resolveValue(
-  _value: unknown,
-  _scope: ExpressionScope,
-  _options?: ResolveValueOptions,
-): unknown {
-  return pending();
-}
-export function listExpressions(_value: unknown): Array<{ path: string; source: string; offset: number }> {
-  return pending();
+/**
+ * Evaluate a runtime expression against a scope. Pure. Whole values keep their type; anything that
+ * does not exist yields an Unresolved (see isUnresolved) carrying a reason.
+ * @throws ExpressionSyntaxError when `src` is a string that does not parse.
+ * @example evaluateExpression('$response.body#/items/0/id', scope) // 42
+ */
+export function evaluateExpression(src: string | ExpressionNode, scope: ExpressionScope): unknown {
+  return evaluateNode(typeof src === 'string' ? parseExpressionCached(src) : src, scope);
 }
