@@ -1,3 +1,8 @@
 /** Public surface of document/: parse Arazzo text with positions, validate it, compat rewrites. */
-export { MAX_ALIAS_COUNT, type ParsedText, parseDocumentText } from './parse.js';
-export { type ValidateOptions, type ValidationResult, validateArazzo } from './validate.js';
+export { MAX_ALIAS_COUNT, type ParsedText, parseDocumentText, parsedFromValue } from './parse.js';
+export {
+  collapseSchemaErrors,
+  type ValidateOptions,
+  type ValidationResult,
+  validateArazzo,
+} from './validate.js';

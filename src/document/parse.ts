@@ -20,8 +20,8 @@ export interface ParsedText {
   value: unknown;
   /** Syntax errors, duplicate keys, alias limits, YAML warnings. */
   diagnostics: Diagnostic[];
-  /** Path or URL the text came from (copied into every diagnostic). */
-  url: string;
+  /** Path or URL the text came from (copied into every diagnostic's `file`). Default ''. */
+  url?: string;
   /**
    * 1-based line and column of the node at `pointer` (for an object member: its key), falling back to
    * the nearest existing ancestor; `{ line: 0, column: 0 }` when nothing is known.
@@ -278,4 +278,12 @@ function pointerAt(doc: Document, offset: number): string {
     node = next.node;
   }
   return pointer;
+}
+
+/**
+ * A ParsedText for data that did not come from text (an object passed by the caller): no positions.
+ * Example: `validateArazzo(parsedFromValue(obj, 'inline:'), { strict: false })`.
+ */
+export function parsedFromValue(value: unknown, url: string): ParsedText {
+  return { value, diagnostics: [], url, locate: () => ({ line: 0, column: 0 }) };
 }

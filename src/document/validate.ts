@@ -1,37 +1,238 @@
-// Arazzo 1.0.1 "Arazzo Specification Object" and "Versions": what makes a document usable.
-import type { Diagnostic } from './diagnostic.js';
+// Arazzo 1.0.1 "Versions" and "Arazzo Specification Object": decides whether a parsed document is usable.
+import { rewriteStepRetryFields } from './compat.js';
+import { childPointer, type Diagnostic, hasErrors, type Severity } from './diagnostic.js';
 import type { ArazzoDocument } from './model.js';
 import type { ParsedText } from './parse.js';
+import { arazzoSchemaValidator, type SchemaError } from './schema.js';
+import { checkSemantics, type Reporter } from './semantic.js';
+import { own, subjectLabel } from './subject.js';
 
 export interface ValidateOptions {
-  /** Refuse non-spec forms instead of rewriting them with a warning. Default false. */
+  /**
+   * Refuse non-spec forms instead of reading them as their spec equivalent with a warning.
+   * Default (callers pass it explicitly): false. Example: `validateArazzo(parsed, { strict: true })`.
+   */
   strict: boolean;
 }
 
 export interface ValidationResult {
-  /** The compat-normalized, deeply frozen document; undefined when errors make it unusable. */
+  /** The compat-normalized, deeply frozen document; undefined when any error makes it unusable. */
   document: ArazzoDocument | undefined;
-  /** Every problem found, errors and warnings, in document order where possible. */
+  /** Every problem found (parse diagnostics first), errors and warnings, in document order. */
   diagnostics: Diagnostic[];
 }
 
-/** Validate a parsed document: version, JSON Schema, compat rewrites, semantic checks. Never throws. */
+/** Versions this runtime executes: 1.0.x (the patch version is not considered, spec "Versions"). */
+const SUPPORTED_VERSION = /^1\.0\.\d+(-.+)?$/;
+
+/**
+ * Validate a parsed Arazzo document: version, compat rewrites (on a copy), the official JSON Schema,
+ * then the semantic checks the schema cannot express. Never throws for bad documents.
+ */
 export function validateArazzo(parsed: ParsedText, options: ValidateOptions): ValidationResult {
-  void options;
-  const diagnostics = [...parsed.diagnostics];
+  const file = parsed.url ?? '';
+  const parseDiagnostics = [...parsed.diagnostics];
+  const found: Diagnostic[] = [];
   const value = parsed.value;
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || !('arazzo' in value)) {
-    const pos = parsed.locate('');
-    diagnostics.push({
-      code: 'not-arazzo',
-      severity: 'error',
-      message: 'document: not an Arazzo document (no "arazzo" field at the top level)',
-      pointer: '',
-      file: parsed.url,
-      line: pos.line,
-      column: pos.column,
-    });
-    return { document: undefined, diagnostics };
+  const push = (code: string, severity: Severity, pointer: string, message: string): void => {
+    const pos = parsed.locate(pointer);
+    found.push({ code, severity, message, pointer, file, line: pos.line, column: pos.column });
+  };
+
+  if (value === undefined) return { document: undefined, diagnostics: parseDiagnostics };
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    Array.isArray(value) ||
+    !Object.hasOwn(value, 'arazzo')
+  ) {
+    push(
+      'not-arazzo',
+      'error',
+      '',
+      'document: not an Arazzo document (the top level must be an object with an "arazzo" field)',
+    );
+    return { document: undefined, diagnostics: [...parseDiagnostics, ...found] };
   }
-  return { document: undefined, diagnostics };
+  const version = own(value, 'arazzo');
+  if (typeof version !== 'string' || !SUPPORTED_VERSION.test(version)) {
+    const shown =
+      typeof version === 'string'
+        ? `"${version}"`
+        : `${JSON.stringify(version)} (a ${version === null ? 'null' : typeof version}, not a string)`;
+    const hint =
+      typeof version === 'string' && /^1\.1\./.test(version)
+        ? '; Arazzo 1.1 documents are not supported yet'
+        : typeof version === 'number'
+          ? '; quote it in YAML, e.g. arazzo: "1.0.1"'
+          : '';
+    push(
+      'unsupported-version',
+      'error',
+      '/arazzo',
+      `document (#/arazzo): arazzo version ${shown} is not supported; this runtime supports 1.0.x${hint}`,
+    );
+    return { document: undefined, diagnostics: [...parseDiagnostics, ...found] };
+  }
+
+  const copy = cloneJson(value);
+  // Compat rewrites come first so that compat-accepted forms are warnings, not schema errors.
+  const compatSeverity: Severity = options.strict ? 'error' : 'warning';
+  const pointerMap = rewriteStepRetryFields(copy, (code, pointer, what) => {
+    push(code, compatSeverity, pointer, `${subjectLabel(copy, pointer)} (#${pointer}): ${what}`);
+  });
+  const report = (code: string, severity: Severity, pointer: string, what: string): void => {
+    const src = pointerMap.toSource(pointer);
+    push(code, severity, src, `${subjectLabel(copy, pointer)} (#${src}): ${what}`);
+  };
+
+  const semantic: Diagnostic[] = [];
+  const before = found.length;
+  const reporter: Reporter = {
+    strict: options.strict,
+    error: (code, pointer, what) => report(code, 'error', pointer, what),
+    warn: (code, pointer, what) => report(code, 'warning', pointer, what),
+    compat: (code, pointer, what) => report(code, compatSeverity, pointer, what),
+  };
+  checkSemantics(copy, reporter);
+  semantic.push(...found.splice(before));
+
+  const validate = arazzoSchemaValidator();
+  validate(copy);
+  const claimed = new Set(semantic.map((d) => d.pointer));
+  for (const e of collapseSchemaErrors(validate.errors ?? [])) {
+    const pointer = schemaPointer(e);
+    const src = pointerMap.toSource(pointer);
+    if (claimed.has(src)) continue; // a semantic check already says this, with a better code
+    report('schema', 'error', pointer, schemaMessage(e));
+  }
+  found.push(...semantic);
+  found.sort((a, b) => a.line - b.line || a.column - b.column);
+
+  const diagnostics = [...parseDiagnostics, ...dedupe(found)];
+  if (hasErrors(diagnostics)) return { document: undefined, diagnostics };
+  return { document: deepFreeze(copy) as unknown as ArazzoDocument, diagnostics };
+}
+
+function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const key = `${d.code}\u0000${d.pointer}\u0000${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Pointer a schema error is about: the offending member for unknown/misnamed properties. */
+function schemaPointer(e: SchemaError): string {
+  const params = e.params as Record<string, unknown>;
+  if (e.keyword === 'unevaluatedProperties' && typeof params.unevaluatedProperty === 'string') {
+    return childPointer(e.instancePath, params.unevaluatedProperty);
+  }
+  if (e.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
+    return childPointer(e.instancePath, params.additionalProperty);
+  }
+  if (typeof e.propertyName === 'string') return childPointer(e.instancePath, e.propertyName);
+  return e.instancePath;
+}
+
+function schemaMessage(e: SchemaError): string {
+  const params = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'unevaluatedProperties':
+    case 'additionalProperties': {
+      const name = String(params.unevaluatedProperty ?? params.additionalProperty);
+      return `property "${name}" is not allowed here${name.startsWith('x-') ? '' : ' (extensions must start with x-)'}`;
+    }
+    case 'enum':
+      return `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'pattern':
+      return typeof e.propertyName === 'string'
+        ? `key "${e.propertyName}" must match pattern ${String(params.pattern)}`
+        : `must match pattern ${String(params.pattern)}`;
+    case 'oneOf':
+    case 'anyOf':
+      return 'does not match any of the allowed forms';
+    default:
+      return e.message ?? `fails schema keyword ${e.keyword}`;
+  }
+}
+
+/**
+ * ajv (allErrors) reports each failed branch of an anyOf/oneOf plus the anyOf/oneOf itself. Keep one
+ * message per failed anyOf/oneOf: if every branch failed only on `type`/`enum`/`const` at the same place,
+ * say which types or values are allowed; otherwise keep the branch errors of the branch that got furthest.
+ * `if` errors only repeat their `then`/`else` errors and are dropped.
+ */
+export function collapseSchemaErrors(errors: readonly SchemaError[]): SchemaError[] {
+  const out: SchemaError[] = [];
+  const drop = new Set<SchemaError>();
+  for (const e of errors) {
+    if (e.keyword === 'if' || e.keyword === 'propertyNames') drop.add(e);
+    if (e.keyword !== 'anyOf' && e.keyword !== 'oneOf') continue;
+    if ((e.params as { passingSchemas?: unknown }).passingSchemas) continue; // matched several: keep as is
+    const prefix = `${e.schemaPath}/`;
+    const branchErrors = errors.filter((b) => b.schemaPath.startsWith(prefix));
+    if (branchErrors.length === 0) continue;
+    const branchOf = (b: SchemaError): string => b.schemaPath.slice(prefix.length).split('/')[0] ?? '';
+    const shallow = branchErrors.every(
+      (b) => b.instancePath === e.instancePath && ['type', 'enum', 'const'].includes(b.keyword),
+    );
+    for (const b of branchErrors) drop.add(b);
+    if (shallow) {
+      const allowed: string[] = [];
+      for (const b of branchErrors) {
+        const p = b.params as Record<string, unknown>;
+        if (b.keyword === 'type') allowed.push(String(p.type));
+        else if (b.keyword === 'enum')
+          allowed.push(...(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)));
+        else allowed.push(JSON.stringify(p.allowedValue));
+      }
+      drop.add(e);
+      out.push({ ...e, keyword: 'collapsed', message: `must be ${[...new Set(allowed)].join(' or ')}` });
+      continue;
+    }
+    // Keep the errors of the branch whose errors reach deepest into the instance (it matched furthest).
+    const depth = (b: SchemaError): number => b.instancePath.split('/').length;
+    const byBranch = new Map<string, SchemaError[]>();
+    for (const b of branchErrors) byBranch.set(branchOf(b), [...(byBranch.get(branchOf(b)) ?? []), b]);
+    let best: SchemaError[] = [];
+    let bestDepth = -1;
+    for (const list of byBranch.values()) {
+      const d = Math.max(...list.map(depth));
+      if (d > bestDepth || (d === bestDepth && list.length < best.length)) {
+        best = list;
+        bestDepth = d;
+      }
+    }
+    for (const b of best) drop.delete(b);
+    drop.add(e);
+  }
+  for (const e of errors) if (!drop.has(e)) out.push(e);
+  return out;
+}
+
+/** Copy plain JSON-like data; `__proto__` and other odd keys become own data properties. */
+function cloneJson(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(cloneJson);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    Object.defineProperty(out, key, {
+      value: cloneJson((value as Record<string, unknown>)[key]),
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  }
+  return out;
+}
+
+function deepFreeze(value: unknown): unknown {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
 }

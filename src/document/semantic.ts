@@ -1,0 +1,730 @@
+// Arazzo 1.0.1 "Schema" section: the rules the JSON Schema cannot express (uniqueness, references, targets).
+
+import type { CriterionInput } from '../criteria/index.js';
+import { checkCriterion } from '../criteria/index.js';
+import { isExpressionSyntaxError } from '../errors.js';
+import { type ExpressionNode, parseExpression, parseTemplate } from '../expression/index.js';
+import { childPointer, parsePointer } from './diagnostic.js';
+import { own } from './subject.js';
+
+/** Where semantic checks send what they find. `pointer` is into the (rewritten) document. */
+export interface Reporter {
+  error(code: string, pointer: string, what: string): void;
+  warn(code: string, pointer: string, what: string): void;
+  /** A non-spec form: a warning in compat mode, an error in strict mode. */
+  compat(code: string, pointer: string, what: string): void;
+  readonly strict: boolean;
+}
+
+type Obj = Record<string, unknown>;
+const KEY_PATTERN = /^[a-zA-Z0-9.\-_]+$/;
+const SOURCE_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
+const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
+const EXPRESSION_ROOT =
+  /^\$(url|method|statusCode|request|response|inputs|outputs|steps|workflows|sourceDescriptions|components)(?![A-Za-z0-9_])/;
+const COMPONENT_KINDS = ['inputs', 'parameters', 'successActions', 'failureActions'] as const;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function arr(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+function entries(v: unknown): Array<[string, unknown]> {
+  return isObj(v) ? Object.keys(v).map((k) => [k, v[k]]) : [];
+}
+
+/** Per-workflow context for reference checks. */
+interface WorkflowCtx {
+  pointer: string;
+  id: string | undefined;
+  stepIds: Set<string>;
+  /** stepId -> declared output names (undefined: the step declares no outputs map). */
+  stepOutputs: Map<string, Set<string> | undefined>;
+}
+
+export function checkSemantics(doc: unknown, r: Reporter): void {
+  new SemanticChecker(doc, r).run();
+}
+
+class SemanticChecker {
+  private readonly sources = new Map<string, string | undefined>();
+  private readonly workflowIds = new Set<string>();
+  private readonly components: Obj;
+
+  constructor(
+    private readonly doc: unknown,
+    private readonly r: Reporter,
+  ) {
+    this.components = isObj(own(doc, 'components')) ? (own(doc, 'components') as Obj) : {};
+  }
+
+  run(): void {
+    this.checkSources();
+    this.checkComponentsKeys();
+    const workflows = arr(own(this.doc, 'workflows'));
+    workflows.forEach((wf, i) => {
+      const id = str(own(wf, 'workflowId'));
+      const p = childPointer('', 'workflows', i);
+      if (id === undefined) return;
+      if (this.workflowIds.has(id)) {
+        this.r.error(
+          'duplicate-workflow-id',
+          childPointer(p, 'workflowId'),
+          `workflowId "${id}" is used by more than one workflow; workflowIds must be unique in the document`,
+        );
+      }
+      this.workflowIds.add(id);
+      if (!ID_PATTERN.test(id)) {
+        this.r.warn(
+          'id-pattern',
+          childPointer(p, 'workflowId'),
+          `workflowId "${id}" should match [A-Za-z0-9_\\-]+`,
+        );
+      }
+    });
+    workflows.forEach((wf, i) => {
+      this.checkWorkflow(wf, childPointer('', 'workflows', i));
+    });
+    this.checkDependsOnCycles(workflows);
+    this.checkComponentsContents();
+  }
+
+  // ---- source descriptions ----
+  private checkSources(): void {
+    arr(own(this.doc, 'sourceDescriptions')).forEach((sd, i) => {
+      const p = childPointer('', 'sourceDescriptions', i);
+      const name = str(own(sd, 'name'));
+      if (name === undefined) return;
+      if (this.sources.has(name)) {
+        this.r.error(
+          'duplicate-source-name',
+          childPointer(p, 'name'),
+          `name "${name}" is used by more than one source description; names must be unique`,
+        );
+      } else {
+        this.sources.set(name, str(own(sd, 'type')));
+      }
+      if (!SOURCE_NAME_PATTERN.test(name)) {
+        this.r.error('source-name', childPointer(p, 'name'), `name "${name}" must match ^[A-Za-z0-9_\\-]+$`);
+      }
+    });
+  }
+
+  // ---- components ----
+  private checkComponentsKeys(): void {
+    for (const kind of COMPONENT_KINDS) {
+      for (const [key] of entries(own(this.components, kind))) {
+        if (!KEY_PATTERN.test(key)) {
+          this.r.error(
+            'component-key',
+            childPointer('', 'components', kind, key),
+            `key "${key}" must match ^[a-zA-Z0-9\\.\\-_]+$`,
+          );
+        }
+      }
+    }
+  }
+
+  private checkComponentsContents(): void {
+    for (const [key, param] of entries(own(this.components, 'parameters'))) {
+      this.checkValueExpressions(
+        own(param, 'value'),
+        childPointer('', 'components', 'parameters', key, 'value'),
+        undefined,
+      );
+    }
+    for (const kind of ['successActions', 'failureActions'] as const) {
+      for (const [key, action] of entries(own(this.components, kind))) {
+        const p = childPointer('', 'components', kind, key);
+        // Targets are checked where the component is used (they are relative to that workflow);
+        // the shape of goto/retry is checked here.
+        this.checkActionShape(action, p);
+        this.checkWorkflowTarget(own(action, 'workflowId'), childPointer(p, 'workflowId'));
+        this.checkCriteria(own(action, 'criteria'), childPointer(p, 'criteria'), undefined);
+      }
+    }
+  }
+
+  // ---- workflows ----
+  private checkWorkflow(wf: unknown, p: string): void {
+    if (!isObj(wf)) return;
+    const ctx: WorkflowCtx = {
+      pointer: p,
+      id: str(wf.workflowId),
+      stepIds: new Set(),
+      stepOutputs: new Map(),
+    };
+    const steps = arr(wf.steps);
+    steps.forEach((step, i) => {
+      const id = str(own(step, 'stepId'));
+      if (id === undefined) return;
+      const sp = childPointer(p, 'steps', i, 'stepId');
+      if (ctx.stepIds.has(id)) {
+        this.r.error(
+          'duplicate-step-id',
+          sp,
+          `stepId "${id}" is used by more than one step of workflow "${ctx.id ?? '?'}"; stepIds must be unique in a workflow`,
+        );
+      }
+      ctx.stepIds.add(id);
+      if (!ID_PATTERN.test(id)) this.r.warn('id-pattern', sp, `stepId "${id}" should match [A-Za-z0-9_\\-]+`);
+      const outputs = own(step, 'outputs');
+      ctx.stepOutputs.set(id, isObj(outputs) ? new Set(Object.keys(outputs)) : undefined);
+    });
+
+    arr(wf.dependsOn).forEach((dep, i) => {
+      const dp = childPointer(p, 'dependsOn', i);
+      const d = str(dep);
+      if (d === undefined) return;
+      if (d.startsWith('$')) {
+        this.checkSourceWorkflowRef(d, dp, 'unknown-depends-on');
+      } else if (!this.workflowIds.has(d)) {
+        this.r.error('unknown-depends-on', dp, `dependsOn "${d}" is not a workflowId of this document`);
+      } else if (d === ctx.id) {
+        this.r.error('depends-on-cycle', dp, `workflow "${d}" depends on itself`);
+      }
+    });
+
+    this.checkInputsRefs(wf.inputs, childPointer(p, 'inputs'));
+    const hasOperationStep = steps.some(
+      (s) => own(s, 'operationId') !== undefined || own(s, 'operationPath') !== undefined,
+    );
+    this.checkParameters(wf.parameters, childPointer(p, 'parameters'), ctx, hasOperationStep);
+    this.checkActions(wf.successActions, childPointer(p, 'successActions'), 'successActions', ctx);
+    this.checkActions(wf.failureActions, childPointer(p, 'failureActions'), 'failureActions', ctx);
+    this.checkOutputs(wf.outputs, childPointer(p, 'outputs'), ctx);
+    steps.forEach((step, i) => {
+      this.checkStep(step, childPointer(p, 'steps', i), ctx);
+    });
+  }
+
+  private checkInputsRefs(schema: unknown, p: string): void {
+    const stack: Array<{ node: unknown; pointer: string }> = [{ node: schema, pointer: p }];
+    while (stack.length > 0) {
+      const { node, pointer } = stack.pop()!;
+      if (Array.isArray(node)) {
+        node.forEach((n, i) => {
+          stack.push({ node: n, pointer: childPointer(pointer, i) });
+        });
+      } else if (isObj(node)) {
+        for (const [k, v] of entries(node)) {
+          if (k === '$ref' && typeof v === 'string' && v.startsWith('#')) {
+            const tokens = parsePointer(decodeURIComponent(v.slice(1)));
+            let target: unknown = this.doc;
+            for (const t of tokens ?? []) target = own(target, Array.isArray(target) ? Number(t) : t);
+            if (tokens === undefined || target === undefined) {
+              this.r.error(
+                'unknown-component',
+                childPointer(pointer, '$ref'),
+                `$ref "${v}" does not resolve to anything in this document`,
+              );
+            } else if (!v.startsWith('#/components/inputs/')) {
+              this.r.warn(
+                'inputs-ref',
+                childPointer(pointer, '$ref'),
+                `$ref "${v}" should point into #/components/inputs`,
+              );
+            }
+          } else {
+            stack.push({ node: v, pointer: childPointer(pointer, k) });
+          }
+        }
+      }
+    }
+  }
+
+  // ---- steps ----
+  private checkStep(step: unknown, p: string, ctx: WorkflowCtx): void {
+    if (!isObj(step)) return;
+    const targets = (['operationId', 'operationPath', 'workflowId'] as const).filter(
+      (f) => step[f] !== undefined,
+    );
+    if (targets.length !== 1) {
+      this.r.error(
+        'step-target',
+        targets.length === 0 ? p : childPointer(p, targets[1]!),
+        targets.length === 0
+          ? 'must have exactly one of operationId, operationPath or workflowId; it has none'
+          : `must have exactly one of operationId, operationPath or workflowId; it has ${targets.join(' and ')}`,
+      );
+    }
+    const isOperation = step.operationId !== undefined || step.operationPath !== undefined;
+    const operationId = str(step.operationId);
+    if (operationId?.startsWith('$')) {
+      this.checkSourceRef(operationId, childPointer(p, 'operationId'), 'openapi');
+    } else if (operationId !== undefined) {
+      const openapiSources = [...this.sources.entries()].filter(([, t]) => t !== 'arazzo');
+      if (openapiSources.length > 1) {
+        this.r.compat(
+          'compat-unqualified-operation-id',
+          childPointer(p, 'operationId'),
+          `operationId "${operationId}" must name its source when there are ${openapiSources.length} OpenAPI sources; spec form: $sourceDescriptions.<name>.${operationId}`,
+        );
+      }
+    }
+    const operationPath = str(step.operationPath);
+    if (operationPath !== undefined)
+      this.checkOperationPath(operationPath, childPointer(p, 'operationPath'), ctx);
+    this.checkWorkflowTarget(step.workflowId, childPointer(p, 'workflowId'));
+
+    this.checkParameters(step.parameters, childPointer(p, 'parameters'), ctx, isOperation);
+    const body = step.requestBody;
+    if (isObj(body)) {
+      this.checkValueExpressions(body.payload, childPointer(p, 'requestBody', 'payload'), ctx);
+      arr(body.replacements).forEach((rep, i) => {
+        this.checkValueExpressions(
+          own(rep, 'value'),
+          childPointer(p, 'requestBody', 'replacements', i, 'value'),
+          ctx,
+        );
+      });
+    }
+    this.checkCriteria(step.successCriteria, childPointer(p, 'successCriteria'), ctx);
+    this.checkActions(step.onSuccess, childPointer(p, 'onSuccess'), 'successActions', ctx);
+    this.checkActions(step.onFailure, childPointer(p, 'onFailure'), 'failureActions', ctx);
+    this.checkOutputs(step.outputs, childPointer(p, 'outputs'), ctx);
+  }
+
+  private checkOperationPath(path: string, p: string, ctx: WorkflowCtx): void {
+    const exprs = this.parseValueString(path, p, ctx);
+    if (exprs === undefined) return;
+    const source = exprs.find((e) => e.root === 'sourceDescriptions');
+    if (source === undefined || !path.startsWith('{$sourceDescriptions.')) {
+      this.r.error(
+        'operation-path',
+        p,
+        `operationPath "${path}" must start with {$sourceDescriptions.<name>.url} followed by #<JSON Pointer to the operation>`,
+      );
+    } else if (!path.includes('#')) {
+      this.r.error('operation-path', p, `operationPath "${path}" has no #<JSON Pointer> to the operation`);
+    }
+  }
+
+  // ---- parameters ----
+  private checkParameters(list: unknown, p: string, ctx: WorkflowCtx, needsIn: boolean): void {
+    const seen = new Set<string>();
+    arr(list).forEach((item, i) => {
+      const ip = childPointer(p, i);
+      let param = item;
+      if (own(item, 'reference') !== undefined) {
+        const resolved = this.resolveReusable(item, ip, 'parameters');
+        this.checkValueExpressions(own(item, 'value'), childPointer(ip, 'value'), ctx);
+        if (resolved === undefined) return;
+        param = resolved;
+      } else {
+        this.checkValueExpressions(own(item, 'value'), childPointer(ip, 'value'), ctx);
+      }
+      const name = str(own(param, 'name'));
+      const loc = str(own(param, 'in'));
+      if (needsIn && loc === undefined && name !== undefined) {
+        this.r.error(
+          'parameter-missing-in',
+          ip,
+          `parameter "${name}" has no "in"; it is required when the step calls an operation (path, query, header or cookie)`,
+        );
+      }
+      if (name === undefined) return;
+      const key = `${loc ?? ''}\u0000${name}`;
+      if (seen.has(key)) {
+        this.r.error(
+          'duplicate-parameter',
+          ip,
+          `parameter "${name}"${loc === undefined ? '' : ` in ${loc}`} is listed more than once`,
+        );
+      }
+      seen.add(key);
+    });
+  }
+
+  // ---- actions ----
+  private checkActions(
+    list: unknown,
+    p: string,
+    kind: 'successActions' | 'failureActions',
+    ctx: WorkflowCtx,
+  ): void {
+    const names = new Set<string>();
+    arr(list).forEach((item, i) => {
+      const ip = childPointer(p, i);
+      let action = item;
+      let via = '';
+      if (own(item, 'reference') !== undefined) {
+        const resolved = this.resolveReusable(item, ip, kind);
+        if (resolved === undefined) return;
+        action = resolved;
+        via = ` (from ${str(own(item, 'reference'))})`;
+      } else {
+        this.checkActionShape(item, ip);
+        this.checkWorkflowTarget(own(item, 'workflowId'), childPointer(ip, 'workflowId'));
+        this.checkCriteria(own(item, 'criteria'), childPointer(ip, 'criteria'), ctx);
+      }
+      const name = str(own(action, 'name'));
+      if (name !== undefined) {
+        if (names.has(name))
+          this.r.error('duplicate-action', ip, `action name "${name}" is listed more than once`);
+        names.add(name);
+      }
+      const stepId = str(own(action, 'stepId'));
+      if (stepId !== undefined && !ctx.stepIds.has(stepId)) {
+        this.r.error(
+          'unknown-step',
+          via === '' ? childPointer(ip, 'stepId') : ip,
+          `stepId "${stepId}"${via} is not a step of workflow "${ctx.id ?? '?'}"`,
+        );
+      }
+    });
+  }
+
+  /** goto needs exactly one of stepId/workflowId; retry at most one. */
+  private checkActionShape(action: unknown, p: string): void {
+    const type = str(own(action, 'type'));
+    const has = (['stepId', 'workflowId'] as const).filter((f) => own(action, f) !== undefined);
+    if (type === 'goto' && has.length !== 1) {
+      this.r.error(
+        'goto-target',
+        has.length === 0 ? p : childPointer(p, 'workflowId'),
+        has.length === 0
+          ? 'a goto action needs exactly one of stepId or workflowId; it has none'
+          : 'a goto action needs exactly one of stepId or workflowId; it has both',
+      );
+    } else if (type === 'retry' && has.length > 1) {
+      this.r.error(
+        'goto-target',
+        childPointer(p, 'workflowId'),
+        'stepId and workflowId are mutually exclusive',
+      );
+    } else if (type === 'end' && has.length > 0) {
+      this.r.warn(
+        'action-target-ignored',
+        childPointer(p, has[0]!),
+        `${has[0]} is ignored by an "end" action`,
+      );
+    }
+  }
+
+  private checkWorkflowTarget(value: unknown, p: string): void {
+    const id = str(value);
+    if (id === undefined) return;
+    if (id.startsWith('$')) {
+      this.checkSourceWorkflowRef(id, p, 'unknown-workflow');
+    } else if (!this.workflowIds.has(id)) {
+      this.r.error('unknown-workflow', p, `workflowId "${id}" is not a workflow of this document`);
+    }
+  }
+
+  /** `$sourceDescriptions.<name>.<workflowId>` naming an arazzo source. */
+  private checkSourceWorkflowRef(src: string, p: string, code: string): void {
+    const node = this.parseExpr(src, p);
+    if (node === undefined) return;
+    if (node.root !== 'sourceDescriptions' || node.names.length < 2) {
+      this.r.error(
+        code,
+        p,
+        `"${src}" must be a workflowId of this document or $sourceDescriptions.<name>.<workflowId>`,
+      );
+      return;
+    }
+    this.checkSourceRef(src, p, 'arazzo', node);
+  }
+
+  /** `$sourceDescriptions.<name>.<x>`: the source exists (and has the expected type when it says). */
+  private checkSourceRef(src: string, p: string, want: 'openapi' | 'arazzo', parsed?: ExpressionNode): void {
+    const node = parsed ?? this.parseExpr(src, p);
+    if (node === undefined) return;
+    if (node.root !== 'sourceDescriptions' || node.names.length < 2) {
+      this.r.error(
+        'unknown-source-description',
+        p,
+        `"${src}" must have the form $sourceDescriptions.<name>.<id>`,
+      );
+      return;
+    }
+    const name = node.names[0]!.value;
+    if (!this.sources.has(name)) {
+      this.r.error(
+        'unknown-source-description',
+        p,
+        `"${src}" names source "${name}", which is not in sourceDescriptions`,
+      );
+      return;
+    }
+    const type = this.sources.get(name) ?? 'openapi';
+    if (type !== want) {
+      this.r.error(
+        'source-type',
+        p,
+        `"${src}" needs an ${want} source, but source "${name}" is of type ${type}`,
+      );
+    }
+  }
+
+  private resolveReusable(
+    item: unknown,
+    p: string,
+    kind: 'parameters' | 'successActions' | 'failureActions',
+  ): unknown {
+    const ref = str(own(item, 'reference'));
+    const rp = childPointer(p, 'reference');
+    if (ref === undefined) return undefined;
+    const node = this.parseExpr(ref, rp);
+    if (node === undefined) return undefined;
+    if (node.root !== 'components' || node.names.length !== 2) {
+      this.r.error(
+        'unknown-component',
+        rp,
+        `reference "${ref}" must have the form $components.${kind}.<name>`,
+      );
+      return undefined;
+    }
+    const [k, n] = [node.names[0]!.value, node.names[1]!.value];
+    if (k !== kind) {
+      this.r.error('component-kind', rp, `reference "${ref}" must point into $components.${kind} here`);
+      return undefined;
+    }
+    const target = own(own(this.components, k), n);
+    if (target === undefined) {
+      this.r.error('unknown-component', rp, `reference "${ref}": components.${k} has no "${n}"`);
+      return undefined;
+    }
+    if (kind !== 'parameters' && own(item, 'value') !== undefined) {
+      this.r.warn(
+        'reusable-value-ignored',
+        childPointer(p, 'value'),
+        'value only applies to parameter references and is ignored',
+      );
+    }
+    return target;
+  }
+
+  // ---- outputs ----
+  private checkOutputs(outputs: unknown, p: string, ctx: WorkflowCtx): void {
+    for (const [key, value] of entries(outputs)) {
+      const op = childPointer(p, key);
+      if (!KEY_PATTERN.test(key)) {
+        this.r.error('output-key', op, `output name "${key}" must match ^[a-zA-Z0-9\\.\\-_]+$`);
+      }
+      this.checkValueExpressions(value, op, ctx);
+    }
+  }
+
+  // ---- criteria ----
+  private checkCriteria(list: unknown, p: string, ctx: WorkflowCtx | undefined): void {
+    arr(list).forEach((c, i) => {
+      const cp = childPointer(p, i);
+      if (!isObj(c) || typeof c.condition !== 'string') return; // schema reports the shape
+      let issues: ReturnType<typeof checkCriterion>;
+      try {
+        issues = checkCriterion(c as unknown as CriterionInput, { compat: !this.r.strict });
+      } catch (e) {
+        this.r.error(
+          'criterion-check-failed',
+          cp,
+          `the criterion could not be checked: ${e instanceof Error ? e.message : String(e)}`,
+        );
+        return;
+      }
+      for (const issue of issues) {
+        const fp = childPointer(cp, issue.field);
+        const at = issue.offset === undefined ? '' : ` (at offset ${issue.offset})`;
+        if (issue.severity === 'error') this.r.error(issue.code, fp, `${issue.message}${at}`);
+        else if (this.r.strict) this.r.error(issue.code, fp, `${issue.message}${at}`);
+        else this.r.warn(issue.code, fp, `${issue.message}${at}`);
+      }
+      const context = str(c.context);
+      if (context !== undefined && EXPRESSION_ROOT.test(context) && ctx !== undefined) {
+        const node = this.parseExpr(context, childPointer(cp, 'context'), true);
+        if (node !== undefined) this.checkReferences(node, childPointer(cp, 'context'), ctx);
+      }
+    });
+  }
+
+  // ---- runtime expressions in values ----
+  /** Every string in a value (deeply) that is, or embeds, a runtime expression must parse and refer to real things. */
+  private checkValueExpressions(value: unknown, p: string, ctx: WorkflowCtx | undefined): void {
+    const stack: Array<{ v: unknown; p: string }> = [{ v: value, p }];
+    while (stack.length > 0) {
+      const { v, p: vp } = stack.pop()!;
+      if (typeof v === 'string') this.parseValueString(v, vp, ctx);
+      else if (Array.isArray(v)) {
+        v.forEach((x, i) => {
+          stack.push({ v: x, p: childPointer(vp, i) });
+        });
+      } else if (isObj(v)) {
+        for (const [k, x] of entries(v)) stack.push({ v: x, p: childPointer(vp, k) });
+      }
+    }
+  }
+
+  /** Returns the expressions found, or undefined when the string does not parse. */
+  private parseValueString(s: string, p: string, ctx: WorkflowCtx | undefined): ExpressionNode[] | undefined {
+    if (s.startsWith('$')) {
+      if (!EXPRESSION_ROOT.test(s)) {
+        if (/^\$[A-Za-z]/.test(s)) {
+          this.r.warn(
+            'expression-like-literal',
+            p,
+            `"${s}" looks like a runtime expression but $${/^\$([A-Za-z]+)/.exec(s)?.[1]} is not one; it is used as literal text`,
+          );
+        }
+        return [];
+      }
+      const node = this.parseExpr(s, p);
+      if (node === undefined) return undefined;
+      if (ctx !== undefined) this.checkReferences(node, p, ctx);
+      return [node];
+    }
+    if (!s.includes('{$')) return [];
+    try {
+      const t = parseTemplate(s);
+      const nodes = t.parts.filter((part): part is ExpressionNode => part.type === 'expression');
+      for (const n of nodes) {
+        this.checkCompatForms(n, p);
+        if (ctx !== undefined) this.checkReferences(n, p, ctx);
+      }
+      return nodes;
+    } catch (e) {
+      this.reportSyntax(e, s, p);
+      return undefined;
+    }
+  }
+
+  private parseExpr(src: string, p: string, quietCompat = false): ExpressionNode | undefined {
+    try {
+      const node = parseExpression(src);
+      if (!quietCompat) this.checkCompatForms(node, p);
+      return node;
+    } catch (e) {
+      this.reportSyntax(e, src, p);
+      return undefined;
+    }
+  }
+
+  private checkCompatForms(node: ExpressionNode, p: string): void {
+    if (node.compat.length === 0) return;
+    this.r.compat(
+      'compat-expression-path',
+      p,
+      `"${node.source}" navigates with ${node.compat.join(' and ')}, which runtime expressions do not have; spec form: ${node.specForm ?? '(a JSON Pointer after #)'}`,
+    );
+  }
+
+  private reportSyntax(e: unknown, src: string, p: string): void {
+    if (isExpressionSyntaxError(e)) {
+      this.r.error(
+        'expression-syntax',
+        p,
+        `runtime expression "${src}" does not parse at offset ${e.offset}: ${e.message}`,
+      );
+    } else {
+      this.r.error(
+        'expression-syntax',
+        p,
+        `runtime expression "${src}" could not be checked: ${e instanceof Error ? e.message : String(e)}`,
+      );
+    }
+  }
+
+  /** `$steps.x`, `$sourceDescriptions.x`, `$components.k.n`, `$workflows.x` name things that exist. */
+  private checkReferences(node: ExpressionNode, p: string, ctx: WorkflowCtx): void {
+    const first = node.names[0]?.value;
+    if (first === undefined) return;
+    switch (node.root) {
+      case 'steps': {
+        if (!ctx.stepIds.has(first)) {
+          this.r.error(
+            'unknown-step-reference',
+            p,
+            `"${node.source}" refers to step "${first}", which is not a step of workflow "${ctx.id ?? '?'}"`,
+          );
+          return;
+        }
+        const outputs = ctx.stepOutputs.get(first);
+        const second = node.names[1]?.value;
+        const output = node.names[2]?.value;
+        if (second === 'outputs' && output !== undefined && outputs !== undefined && !outputs.has(output)) {
+          this.r.error(
+            'unknown-step-output',
+            p,
+            `"${node.source}" refers to output "${output}", which step "${first}" does not declare`,
+          );
+        }
+        return;
+      }
+      case 'sourceDescriptions':
+        if (!this.sources.has(first)) {
+          this.r.error(
+            'unknown-source-description',
+            p,
+            `"${node.source}" refers to source "${first}", which is not in sourceDescriptions`,
+          );
+        }
+        return;
+      case 'components': {
+        const name = node.names[1]?.value;
+        if (name !== undefined && own(own(this.components, first), name) === undefined) {
+          this.r.error(
+            'unknown-component',
+            p,
+            `"${node.source}" refers to components.${first}.${name}, which does not exist`,
+          );
+        }
+        return;
+      }
+      case 'workflows':
+        if (!this.workflowIds.has(first)) {
+          this.r.error(
+            'unknown-workflow',
+            p,
+            `"${node.source}" refers to workflow "${first}", which is not in this document`,
+          );
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  // ---- dependsOn cycles ----
+  private checkDependsOnCycles(workflows: unknown[]): void {
+    const edges = new Map<string, string[]>();
+    const where = new Map<string, string>();
+    workflows.forEach((wf, i) => {
+      const id = str(own(wf, 'workflowId'));
+      if (id === undefined) return;
+      edges.set(
+        id,
+        arr(own(wf, 'dependsOn')).filter(
+          (d): d is string => typeof d === 'string' && this.workflowIds.has(d) && d !== id,
+        ),
+      );
+      where.set(id, childPointer('', 'workflows', i, 'dependsOn'));
+    });
+    const state = new Map<string, 'visiting' | 'done'>();
+    const reported = new Set<string>();
+    const visit = (id: string, path: string[]): void => {
+      state.set(id, 'visiting');
+      for (const next of edges.get(id) ?? []) {
+        if (state.get(next) === 'visiting') {
+          const cycle = [...path.slice(path.indexOf(next)), next];
+          const key = [...cycle].sort().join(',');
+          if (!reported.has(key)) {
+            reported.add(key);
+            this.r.error(
+              'depends-on-cycle',
+              where.get(id)!,
+              `dependsOn forms a cycle: ${cycle.join(' -> ')}`,
+            );
+          }
+        } else if (state.get(next) === undefined) {
+          visit(next, [...path, next]);
+        }
+      }
+      state.set(id, 'done');
+    };
+    for (const id of edges.keys()) if (state.get(id) === undefined) visit(id, [id]);
+  }
+}
