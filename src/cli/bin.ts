@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+/** Entry point of the `arazzo` command: wires process streams into main() and sets the exit code. */
+import { main } from './main.js';
+
+const controller = new AbortController();
+let interrupted = false;
+process.on('SIGINT', () => {
+  // First Ctrl-C cancels the run (the report still prints); a second one exits at once.
+  if (interrupted) process.exit(130);
+  interrupted = true;
+  controller.abort(new Error('interrupted'));
+});
+
+main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  isTTY: process.stdout.isTTY === true,
+  signal: controller.signal,
+  cwd: process.cwd(),
+}).then(
+  (code) => {
+    process.exitCode = interrupted && code !== 0 ? 130 : code;
+  },
+  (error: unknown) => {
+    process.stderr.write(
+      `arazzo: internal error: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,341 @@
+/** `arazzo run`: load, type the inputs, run one workflow, report. */
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Diagnostic } from '../../document/diagnostic.js';
+import type { ArazzoDocument, WorkflowObject } from '../../document/model.js';
+import type { RunOptions } from '../../engine/options.js';
+import type { AuthValues, RunResult } from '../../engine/types.js';
+import { isArazzoError, isDocumentError, isUnreadableDocumentError } from '../../errors.js';
+import type { LoadedDocument } from '../../sources/types.js';
+import {
+  collectPairs,
+  inputProperties,
+  isSecretInput,
+  lastString,
+  oneOf,
+  type Parsed,
+  parseCommandArgs,
+  parseIntegerFlag,
+  readEnvRef,
+  stringList,
+  typeInputValue,
+  UsageError,
+} from '../args.js';
+import type { CommandContext } from '../context.js';
+import { loadEngine, loadSources } from '../deps.js';
+import { BufferWriter, readAll, type Writable } from '../io.js';
+import { createJsonReporter } from '../reporters/json.js';
+import { createJunitReporter } from '../reporters/junit.js';
+import { createPrettyReporter } from '../reporters/pretty.js';
+import { REPORTERS, type Reporter, type ReporterName } from '../reporters/types.js';
+import { RUN_USAGE } from '../usage.js';
+
+export const RUN_OPTIONS = {
+  workflow: { type: 'string', short: 'w' },
+  input: { type: 'string', short: 'i', multiple: true },
+  inputs: { type: 'string' },
+  source: { type: 'string', multiple: true },
+  server: { type: 'string', multiple: true },
+  auth: { type: 'string', multiple: true },
+  strict: { type: 'boolean' },
+  'max-steps': { type: 'string' },
+  timeout: { type: 'string' },
+  'request-timeout': { type: 'string' },
+  'max-retry-delay': { type: 'string' },
+  reporter: { type: 'string', short: 'r' },
+  output: { type: 'string', short: 'o' },
+  verbose: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Everything `arazzo run` understood from its arguments, before any file is read. */
+export interface RunArgs {
+  file: string;
+  workflowId?: string;
+  /** Raw `--input` values by name (env: references already read), typed later by the schema. */
+  inputs: Record<string, string>;
+  /** Names whose value came from the environment: always treated as secrets. */
+  envInputs: Set<string>;
+  inputsFile?: string;
+  sources: Record<string, string>;
+  servers: Record<string, string>;
+  auth: Record<string, string>;
+  strict: boolean;
+  maxSteps?: number;
+  timeoutMs?: number;
+  requestTimeoutMs?: number;
+  maxRetryDelayMs?: number;
+  reporter: ReporterName;
+  output?: string;
+  verbose: boolean;
+  noColor: boolean;
+}
+
+/** Parse `arazzo run` arguments. Returns 'help' for --help. Throws UsageError. */
+export function parseRunArgs(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+): RunArgs | 'help' {
+  const { values, positionals }: Parsed = parseCommandArgs(argv, RUN_OPTIONS, 'run');
+  if (values.help === true) return 'help';
+  if (positionals.length === 0) throw new UsageError('missing <file>: the Arazzo document to run', 'run');
+  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`, 'run');
+
+  const inputs: Record<string, string> = {};
+  const envInputs = new Set<string>();
+  for (const [name, raw] of Object.entries(collectPairs(stringList(values.input), '--input'))) {
+    const fromEnv = readEnvRef(raw, env, `--input ${name}`);
+    inputs[name] = fromEnv ?? raw;
+    if (fromEnv !== undefined) envInputs.add(name);
+    else envInputs.delete(name);
+  }
+  const auth: Record<string, string> = {};
+  for (const [scheme, raw] of Object.entries(collectPairs(stringList(values.auth), '--auth'))) {
+    auth[scheme] = readEnvRef(raw, env, `--auth ${scheme}`) ?? raw;
+  }
+  const servers = collectPairs(stringList(values.server), '--server');
+  for (const [name, url] of Object.entries(servers)) {
+    if (!URL.canParse(url)) throw new UsageError(`--server ${name}: "${url}" is not an absolute URL`, 'run');
+  }
+
+  const args: RunArgs = {
+    file: positionals[0]!,
+    inputs,
+    envInputs,
+    sources: collectPairs(stringList(values.source), '--source'),
+    servers,
+    auth,
+    strict: values.strict === true,
+    reporter: oneOf(lastString(values.reporter), REPORTERS, '--reporter') ?? 'pretty',
+    verbose: values.verbose === true,
+    noColor: values['no-color'] === true,
+  };
+  const set = <K extends keyof RunArgs>(key: K, value: RunArgs[K] | undefined) => {
+    if (value !== undefined) args[key] = value;
+  };
+  set('workflowId', lastString(values.workflow));
+  set('inputsFile', lastString(values.inputs));
+  set('output', lastString(values.output));
+  set('maxSteps', parseIntegerFlag(lastString(values['max-steps']), '--max-steps', 1));
+  set('timeoutMs', parseIntegerFlag(lastString(values.timeout), '--timeout', 1));
+  set('requestTimeoutMs', parseIntegerFlag(lastString(values['request-timeout']), '--request-timeout', 1));
+  set('maxRetryDelayMs', parseIntegerFlag(lastString(values['max-retry-delay']), '--max-retry-delay', 0));
+  return args;
+}
+
+/** Read `--inputs file.json` or `--inputs -` (stdin): a JSON object. */
+export async function readInputsFile(spec: string, ctx: CommandContext): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = spec === '-' ? await readAll(ctx.io.stdin) : await readFile(resolve(ctx.cwd, spec), 'utf8');
+  } catch (error) {
+    const why = (error as { code?: string }).code ?? (error instanceof Error ? error.message : String(error));
+    throw new UsageError(`--inputs: cannot read ${spec} (${why})`, 'run');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(
+      `--inputs: ${spec === '-' ? 'stdin' : spec} is not JSON (${(error as Error).message})`,
+      'run',
+    );
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UsageError(`--inputs: ${spec === '-' ? 'stdin' : spec} must hold a JSON object`, 'run');
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Merge file inputs and typed `--input` values (the flag wins); register secrets with the masker. */
+export function buildInputs(
+  document: ArazzoDocument,
+  workflow: WorkflowObject,
+  fileInputs: Record<string, unknown>,
+  flagInputs: Record<string, string>,
+  envInputs: ReadonlySet<string>,
+  addSecret: (value: string) => void,
+): Record<string, unknown> {
+  const props = new Map(inputProperties(document, workflow).map((p) => [p.name, p]));
+  const inputs: Record<string, unknown> = { ...fileInputs };
+  for (const [name, raw] of Object.entries(flagInputs)) {
+    inputs[name] = typeInputValue(raw, props.get(name)?.schema);
+  }
+  for (const [name, value] of Object.entries(inputs)) {
+    const secret = envInputs.has(name) || isSecretInput(name, props.get(name)?.schema);
+    if (secret && (typeof value === 'string' || typeof value === 'number')) addSecret(String(value));
+  }
+  return inputs;
+}
+
+export function pickWorkflow(document: ArazzoDocument, workflowId: string | undefined): WorkflowObject {
+  const ids = document.workflows.map((w) => w.workflowId);
+  if (workflowId === undefined) {
+    const first = document.workflows[0];
+    if (!first) throw new UsageError('the document has no workflows');
+    return first;
+  }
+  const found = document.workflows.find((w) => w.workflowId === workflowId);
+  if (!found)
+    throw new UsageError(`--workflow: no workflow "${workflowId}" (the document has: ${ids.join(', ')})`);
+  return found;
+}
+
+export interface ReporterSetup {
+  reporters: Reporter[];
+  /** Writes the --output file, if any. */
+  flush(): Promise<void>;
+}
+
+/** The chosen reporter (to stdout or --output) plus, with --output, pretty progress on stdout. */
+export function createReporters(
+  ctx: CommandContext,
+  options: { reporter: ReporterName; output?: string; verbose: boolean; noColor: boolean; note?: string },
+): ReporterSetup {
+  const fileBuffer = options.output !== undefined ? new BufferWriter() : undefined;
+  const pretty = (out: Writable, toFile: boolean) =>
+    createPrettyReporter({
+      out,
+      errOut: toFile ? out : ctx.err,
+      colors: ctx.colors(options.noColor || toFile),
+      live: ctx.io.isTTY && !toFile,
+      verbose: options.verbose,
+      cwd: ctx.cwd,
+      ...(options.note !== undefined ? { note: options.note } : {}),
+    });
+  const target = fileBuffer ?? ctx.out;
+  const main =
+    options.reporter === 'json'
+      ? createJsonReporter(target)
+      : options.reporter === 'junit'
+        ? createJunitReporter(target, ctx.cwd)
+        : pretty(target, fileBuffer !== undefined);
+  const reporters = [main];
+  if (fileBuffer) reporters.push(pretty(ctx.out, false));
+  return {
+    reporters,
+    async flush() {
+      if (fileBuffer && options.output !== undefined) {
+        const path = resolve(ctx.cwd, options.output);
+        try {
+          await writeFile(path, ctx.masker.mask(fileBuffer.text), 'utf8');
+        } catch (error) {
+          const why = (error as { code?: string }).code ?? String(error);
+          throw new UsageError(`--output: cannot write ${options.output} (${why})`, 'run');
+        }
+      }
+    },
+  };
+}
+
+function each(reporters: Reporter[], f: (r: Reporter) => void): void {
+  for (const r of reporters) f(r);
+}
+
+/** Exit code 2 for the document and usage family, 1 for everything that happened while running. */
+export function reportFailure(reporters: Reporter[], error: unknown): number {
+  if (isDocumentError(error) || isUnreadableDocumentError(error)) {
+    const diagnostics: readonly Diagnostic[] = error.diagnostics;
+    if (diagnostics.length > 0) each(reporters, (r) => r.invalid(diagnostics, error.message));
+    else each(reporters, (r) => r.error(error.code, error.message));
+    return 2;
+  }
+  if (error instanceof UsageError) throw error;
+  if (isArazzoError(error)) {
+    each(reporters, (r) => r.error(error.code, error.message));
+    return error.code === 'OPTIONS_INVALID' ? 2 : 1;
+  }
+  throw error;
+}
+
+export interface ExecuteRunOptions {
+  file: string;
+  /** How the file is shown in reports (defaults to `file`). */
+  displayFile?: string;
+  workflowId?: string;
+  fileInputs: Record<string, unknown>;
+  flagInputs: Record<string, string>;
+  envInputs: ReadonlySet<string>;
+  sources: Record<string, string>;
+  runOptions: RunOptions;
+  reporters: Reporter[];
+  strict: boolean;
+}
+
+/** Load, pick the workflow, type the inputs, run, report. Returns the exit code. */
+export async function executeRun(ctx: CommandContext, o: ExecuteRunOptions): Promise<number> {
+  const { reporters } = o;
+  const [{ loadArazzo }, { runWorkflow }] = await Promise.all([loadSources(), loadEngine()]);
+  let loaded: LoadedDocument;
+  try {
+    loaded = await loadArazzo(o.file, { sources: o.sources, strict: o.strict, cwd: ctx.cwd });
+  } catch (error) {
+    each(reporters, (r) =>
+      r.start({ file: o.displayFile ?? o.file, workflowId: o.workflowId ?? '', diagnostics: [] }),
+    );
+    return reportFailure(reporters, error);
+  }
+  const workflow = pickWorkflow(loaded.document, o.workflowId);
+  const inputs = buildInputs(loaded.document, workflow, o.fileInputs, o.flagInputs, o.envInputs, (s) =>
+    ctx.masker.add(s),
+  );
+  for (const r of reporters) {
+    r.start({
+      file: o.displayFile ?? o.file,
+      workflowId: workflow.workflowId,
+      document: loaded.document,
+      diagnostics: loaded.diagnostics,
+    });
+  }
+  let result: RunResult;
+  try {
+    result = await runWorkflow(loaded, inputs, {
+      ...o.runOptions,
+      workflowId: workflow.workflowId,
+      strict: o.strict,
+      secrets: [...ctx.masker.secrets],
+      onEvent: (event) => each(reporters, (r) => r.onEvent(event)),
+      ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
+    });
+  } catch (error) {
+    return reportFailure(reporters, error);
+  }
+  each(reporters, (r) => r.finish(result));
+  return result.status === 'succeeded' ? 0 : 1;
+}
+
+export async function runCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
+  const args = parseRunArgs(argv, ctx.io.env);
+  if (args === 'help') {
+    ctx.out.write(RUN_USAGE);
+    return 0;
+  }
+  for (const value of Object.values(args.auth)) ctx.masker.add(value);
+  for (const [name, value] of Object.entries(args.inputs)) {
+    if (args.envInputs.has(name) || isSecretInput(name, undefined)) ctx.masker.add(value);
+  }
+  const fileInputs = args.inputsFile !== undefined ? await readInputsFile(args.inputsFile, ctx) : {};
+
+  const runOptions: RunOptions = { servers: args.servers };
+  if (Object.keys(args.auth).length > 0) runOptions.auth = args.auth satisfies AuthValues;
+  if (args.maxSteps !== undefined) runOptions.maxSteps = args.maxSteps;
+  if (args.timeoutMs !== undefined) runOptions.timeoutMs = args.timeoutMs;
+  if (args.requestTimeoutMs !== undefined) runOptions.requestTimeoutMs = args.requestTimeoutMs;
+  if (args.maxRetryDelayMs !== undefined) runOptions.maxRetryDelayMs = args.maxRetryDelayMs;
+
+  const setup = createReporters(ctx, args);
+  const code = await executeRun(ctx, {
+    file: args.file,
+    ...(args.workflowId !== undefined ? { workflowId: args.workflowId } : {}),
+    fileInputs,
+    flagInputs: args.inputs,
+    envInputs: args.envInputs,
+    sources: args.sources,
+    runOptions,
+    reporters: setup.reporters,
+    strict: args.strict,
+  });
+  await setup.flush();
+  return code;
+}

@@ -1,0 +1,27 @@
+/** What every reporter implements: events during the run, the result at the end. */
+import type { Diagnostic } from '../../document/diagnostic.js';
+import type { ArazzoDocument } from '../../document/model.js';
+import type { RunEvent, RunResult } from '../../engine/types.js';
+
+export interface RunInfo {
+  /** The Arazzo file as the user named it. */
+  file: string;
+  workflowId: string;
+  /** The loaded document (retry limits, steps never reached); absent when loading failed. */
+  document?: ArazzoDocument;
+  /** Diagnostics from loading (compat warnings), shown before the run by the pretty reporter. */
+  diagnostics: readonly Diagnostic[];
+}
+
+export interface Reporter {
+  start(info: RunInfo): void;
+  onEvent(event: RunEvent): void;
+  finish(result: RunResult): void;
+  /** The document cannot be run: its diagnostics. */
+  invalid(diagnostics: readonly Diagnostic[], message: string): void;
+  /** The run could not start or crashed (bad options, internal error): one line. */
+  error(code: string, message: string): void;
+}
+
+export type ReporterName = 'pretty' | 'json' | 'junit';
+export const REPORTERS: readonly ReporterName[] = ['pretty', 'json', 'junit'];
