@@ -1,0 +1,145 @@
+// Arazzo 1.0.1 "Success Action Object" and "Failure Action Object": choosing what happens after a step.
+import type {
+  ComponentsObject,
+  CriterionObject,
+  FailureActionObject,
+  ReusableObject,
+  StepObject,
+  SuccessActionObject,
+  WorkflowObject,
+} from '../document/model.js';
+import { isReusable } from '../document/model.js';
+
+/** A transition of the step loop. Pure data: the loop applies it. */
+export type Transition =
+  | { type: 'next' }
+  | { type: 'goto-step'; name: string; stepId: string }
+  | { type: 'goto-workflow'; name: string; workflowId: string }
+  | { type: 'end'; name: string }
+  | {
+      type: 'retry';
+      name: string;
+      /** Delay before the next attempt, after caps. */
+      delayMs: number;
+      /** Retries of this action used so far, including this one. */
+      used: number;
+      limit: number;
+      /** Run this step or workflow first, then retry (spec: "the reference is executed and the context is returned"). */
+      detour?: { stepId: string } | { workflowId: string };
+    }
+  | { type: 'fail'; reason: string };
+
+export type ActionChoice = Transition;
+
+/** Resolve `$components.successActions.x` / `$components.failureActions.x` references. */
+export function resolveActions<T extends SuccessActionObject | FailureActionObject>(
+  list: ReadonlyArray<T | ReusableObject> | undefined,
+  kind: 'successActions' | 'failureActions',
+  components: ComponentsObject | undefined,
+): T[] {
+  if (list === undefined) return [];
+  const out: T[] = [];
+  for (const item of list) {
+    if (isReusable(item)) {
+      const prefix = `$components.${kind}.`;
+      if (!item.reference.startsWith(prefix)) continue;
+      const name = item.reference.slice(prefix.length);
+      const table = components?.[kind] as Record<string, T> | undefined;
+      const found = table !== undefined && Object.hasOwn(table, name) ? table[name] : undefined;
+      if (found !== undefined) out.push(found);
+    } else {
+      out.push(item);
+    }
+  }
+  return out;
+}
+
+/**
+ * The effective action list of a step: its own actions first, then the workflow's actions that the
+ * step does not override by name (spec: workflow actions "can be overridden at the step level but
+ * cannot be removed there").
+ */
+export function effectiveActions<T extends SuccessActionObject | FailureActionObject>(
+  stepList: T[],
+  workflowList: T[],
+): T[] {
+  if (workflowList.length === 0) return stepList;
+  const names = new Set(stepList.map((a) => a.name));
+  return [...stepList, ...workflowList.filter((a) => !names.has(a.name))];
+}
+
+export interface DecideInput {
+  step: StepObject;
+  workflow: WorkflowObject;
+  components: ComponentsObject | undefined;
+  outcome: 'succeeded' | 'failed';
+  /** Evaluates an action's criteria against the step's scope; absent criteria hold. */
+  holds: (criteria: CriterionObject[] | undefined) => boolean;
+  /** Retries used so far per failure action name, in the current entry of the step. */
+  retryUsed: Readonly<Record<string, number>>;
+  /** Delay asked for by an HTTP Retry-After header, in ms, already parsed. */
+  retryAfterHeaderMs: number | undefined;
+  /** Cap applied to every retry delay. */
+  maxRetryDelayMs: number;
+}
+
+/**
+ * Choose the transition after a step attempt. The first action whose criteria all hold is taken;
+ * a retry action whose limit is used up is passed over so the next matching failure action applies
+ * (spec: "The retryLimit MUST be exhausted prior to executing subsequent failure actions").
+ */
+export function decideTransition(input: DecideInput): Transition {
+  const { step, workflow, components } = input;
+  if (input.outcome === 'succeeded') {
+    const actions = effectiveActions(
+      resolveActions<SuccessActionObject>(step.onSuccess, 'successActions', components),
+      resolveActions<SuccessActionObject>(workflow.successActions, 'successActions', components),
+    );
+    for (const action of actions) {
+      if (!input.holds(action.criteria)) continue;
+      if (action.type === 'end') return { type: 'end', name: action.name };
+      if (action.type === 'goto') {
+        if (action.stepId !== undefined) return { type: 'goto-step', name: action.name, stepId: action.stepId };
+        if (action.workflowId !== undefined)
+          return { type: 'goto-workflow', name: action.name, workflowId: action.workflowId };
+      }
+    }
+    return { type: 'next' };
+  }
+
+  const actions = effectiveActions(
+    resolveActions<FailureActionObject>(step.onFailure, 'failureActions', components),
+    resolveActions<FailureActionObject>(workflow.failureActions, 'failureActions', components),
+  );
+  let exhausted: string | undefined;
+  for (const action of actions) {
+    if (!input.holds(action.criteria)) continue;
+    if (action.type === 'retry') {
+      const limit = action.retryLimit ?? 1;
+      const used = input.retryUsed[action.name] ?? 0;
+      if (used >= limit) {
+        exhausted ??= `retry action "${action.name}" used all ${limit} retr${limit === 1 ? 'y' : 'ies'}`;
+        continue;
+      }
+      const documentDelay = Math.max(0, (action.retryAfter ?? 0) * 1000);
+      const delay = input.retryAfterHeaderMs ?? documentDelay;
+      const transition: Transition = {
+        type: 'retry',
+        name: action.name,
+        delayMs: Math.min(Math.max(0, delay), input.maxRetryDelayMs),
+        used: used + 1,
+        limit,
+      };
+      if (action.stepId !== undefined) transition.detour = { stepId: action.stepId };
+      else if (action.workflowId !== undefined) transition.detour = { workflowId: action.workflowId };
+      return transition;
+    }
+    if (action.type === 'end') return { type: 'end', name: action.name };
+    if (action.type === 'goto') {
+      if (action.stepId !== undefined) return { type: 'goto-step', name: action.name, stepId: action.stepId };
+      if (action.workflowId !== undefined)
+        return { type: 'goto-workflow', name: action.name, workflowId: action.workflowId };
+    }
+  }
+  return { type: 'fail', reason: exhausted ?? 'no failure action matched' };
+}

@@ -1,0 +1,6 @@
+export { decideTransition, effectiveActions, resolveActions, type Transition } from './actions.js';
+export { MASK, Masker } from './mask.js';
+export type { RunOptions, Transport, TransportContext } from './options.js';
+export { runWorkflow } from './run.js';
+export type { Frame, RunState } from './state.js';
+export type * from './types.js';

@@ -1,0 +1,100 @@
+// Arazzo 1.0.1 "Workflow Object" `inputs`: a JSON Schema 2020-12 the run's inputs must satisfy.
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ArazzoDocument, JsonObject } from '../document/model.js';
+import { Ajv2020, addFormats } from './ajv.js';
+
+let ajv: InstanceType<typeof Ajv2020> | undefined;
+const compiled = new WeakMap<object, ValidateFunction>();
+
+function getAjv(): InstanceType<typeof Ajv2020> {
+  if (ajv === undefined) {
+    ajv = new Ajv2020({
+      allErrors: true,
+      strict: false,
+      useDefaults: true,
+      logger: false,
+      validateFormats: true,
+    });
+    addFormats(ajv);
+    // Annotations used by real-world input schemas; they constrain nothing.
+    for (const format of ['password', 'secret', 'binary', 'byte-string', 'int32', 'int64', 'float', 'double']) {
+      ajv.addFormat(format, true);
+    }
+  }
+  return ajv;
+}
+
+/** Inline `$ref: '#/components/inputs/x'` (the only references an inputs schema may use) and strip other `$ref`s' siblings. */
+export function resolveInputsSchema(schema: JsonObject, document: ArazzoDocument, depth = 0): JsonObject {
+  if (depth > 32) return {};
+  const ref = schema.$ref;
+  if (typeof ref === 'string' && ref.startsWith('#/components/inputs/')) {
+    const name = decodeURIComponent(ref.slice('#/components/inputs/'.length)).replace(/~1/g, '/').replace(/~0/g, '~');
+    const table = document.components?.inputs;
+    const target = table !== undefined && Object.hasOwn(table, name) ? table[name] : undefined;
+    if (target !== undefined) {
+      const { $ref: _ignored, ...rest } = schema;
+      return { ...resolveInputsSchema(target, document, depth + 1), ...rest };
+    }
+  }
+  return schema;
+}
+
+export interface InputsCheck {
+  ok: boolean;
+  /** Inputs with schema defaults applied (a copy; the caller's object is not changed). */
+  value: Record<string, unknown>;
+  problems: string[];
+}
+
+function describe(error: ErrorObject): string {
+  const at = error.instancePath === '' ? 'inputs' : `input "${error.instancePath.slice(1).replace(/\//g, '.')}"`;
+  if (error.keyword === 'required') {
+    return `missing required input "${String((error.params as { missingProperty?: string }).missingProperty)}"`;
+  }
+  if (error.keyword === 'additionalProperties') {
+    return `${at}: unknown input "${String((error.params as { additionalProperty?: string }).additionalProperty)}"`;
+  }
+  return `${at}: ${error.message ?? 'is invalid'}`;
+}
+
+export function checkInputs(
+  schema: JsonObject | undefined,
+  document: ArazzoDocument,
+  inputs: Record<string, unknown>,
+): InputsCheck {
+  const value = structuredClone(inputs);
+  if (schema === undefined) return { ok: true, value, problems: [] };
+  const resolved = resolveInputsSchema(schema, document);
+  let validate = compiled.get(resolved);
+  if (validate === undefined) {
+    try {
+      validate = getAjv().compile(resolved);
+    } catch (error) {
+      return {
+        ok: false,
+        value,
+        problems: [`inputs schema cannot be compiled: ${error instanceof Error ? error.message : String(error)}`],
+      };
+    }
+    compiled.set(resolved, validate);
+  }
+  const ok = validate(value) as boolean;
+  return { ok, value, problems: ok ? [] : (validate.errors ?? []).map(describe) };
+}
+
+/** Input names whose values are secrets: `format: password`, `writeOnly`, `x-secret`, or a credential-like name. */
+export function secretInputNames(schema: JsonObject | undefined, document: ArazzoDocument, isSecretName: (n: string) => boolean): string[] {
+  if (schema === undefined) return [];
+  const resolved = resolveInputsSchema(schema, document);
+  const props = resolved.properties;
+  if (props === null || typeof props !== 'object' || Array.isArray(props)) return [];
+  const out: string[] = [];
+  for (const [name, raw] of Object.entries(props)) {
+    const prop = (raw ?? {}) as JsonObject;
+    if (prop.format === 'password' || prop.writeOnly === true || prop['x-secret'] === true || isSecretName(name)) {
+      out.push(name);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,96 @@
+/** Options of runWorkflow. Every option is optional; defaults are given with each. */
+import type { Dispatcher } from 'undici';
+import type { HttpResponse, PreparedRequest } from '../http/types.js';
+import type { DocumentLoader, ResolvedOperation } from '../sources/types.js';
+import type { AuthValues, RunEvent } from './types.js';
+
+/** Context handed to an injected transport. */
+export interface TransportContext {
+  workflowId: string;
+  stepId: string;
+  attempt: number;
+  operation: ResolvedOperation;
+  signal: AbortSignal;
+  /** The status codes the step's `$statusCode` criteria ask for, if any (mock mode prefers them). */
+  expectedStatus?: number[];
+}
+
+/** Sends a prepared request. The default is undici through `dispatcher`. */
+export type Transport = (request: PreparedRequest, context: TransportContext) => Promise<HttpResponse>;
+
+export interface RunOptions {
+  /**
+   * The workflow to run. Default: the first workflow of the document.
+   * @example { workflowId: 'connect-account-via-auth-config' }
+   */
+  workflowId?: string;
+  /**
+   * Override source description URLs by name when loading (relative paths resolve against the current
+   * directory). Default: none.
+   * @example { sources: { petStore: './openapi/petstore.yaml' } }
+   */
+  sources?: Record<string, string>;
+  /**
+   * Replace the whole server URL (base path included) of a source's operations. Naming an unknown
+   * source is an error. Default: the OpenAPI document's servers.
+   * @example { servers: { composioApi: 'http://127.0.0.1:4010' } }
+   */
+  servers?: Record<string, string>;
+  /**
+   * Values for OpenAPI server variables, by variable name. Default: each variable's `default`.
+   * @example { serverVariables: { region: 'eu' } }
+   */
+  serverVariables?: Record<string, string>;
+  /**
+   * The undici Dispatcher for every request. Default: a shared keep-alive Agent.
+   * @example { dispatcher: new MockAgent() }
+   */
+  dispatcher?: Dispatcher;
+  /**
+   * Credentials by OpenAPI security scheme name, applied to operations that require them; explicit step
+   * parameters win. Values are masked in every report. Default: none.
+   * @example { auth: { ApiKeyAuth: 'sk_live_...', basic: { username: 'u', password: 'p' } } }
+   */
+  auth?: AuthValues;
+  /** Cancels the run, including a retry wait. Default: none. */
+  signal?: AbortSignal;
+  /**
+   * Wall-clock limit for the whole run in ms. Default: none (the step budget still bounds loops).
+   * @example { timeoutMs: 120_000 }
+   */
+  timeoutMs?: number;
+  /** Per-request timeout in ms (headers and body). Default: 30000. */
+  requestTimeoutMs?: number;
+  /** Response body cap in bytes. Default: 10 MiB. */
+  maxResponseBytes?: number;
+  /**
+   * Step budget: every attempt of every step, child workflows included, counts one. Default: 1000.
+   * @example { maxSteps: 50 }
+   */
+  maxSteps?: number;
+  /**
+   * Upper bound for any retry wait, whether from `retryAfter` or an HTTP `Retry-After` header, in ms.
+   * Mock and test runs set it low to shorten waits. Default: 120000.
+   * @example { maxRetryDelayMs: 0 }
+   */
+  maxRetryDelayMs?: number;
+  /** Treat compat rewrites (real-world deviations from the spec) as errors. Default: false. */
+  strict?: boolean;
+  /** Receives progress events; values in them are masked. A throwing listener does not stop the run. */
+  onEvent?: (event: RunEvent) => void;
+  /**
+   * Waits between retries. Default: a timer that honours `signal`. Tests inject a fake.
+   * @example { sleep: async () => {} }
+   */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Reads documents (file:, http:, https:). Default: the file system and undici. */
+  loader?: DocumentLoader;
+  /**
+   * Sends requests instead of the network (mock mode and tests use it). Default: undici via `dispatcher`.
+   */
+  transport?: Transport;
+  /** Follow redirects to other origins (credentials are stripped all the same). Default: false. */
+  allowCrossOriginRedirects?: boolean;
+  /** Extra secret strings to mask in every report. Default: none. */
+  secrets?: string[];
+}

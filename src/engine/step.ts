@@ -1,0 +1,268 @@
+// Arazzo 1.0.1 "Step Object": one attempt of an operation step — build the request, send it, judge it.
+import { evaluateCriteria } from '../criteria/index.js';
+import type { StepObject, WorkflowObject } from '../document/model.js';
+import { isArazzoError, isRequestBuildError, isTransportError } from '../errors.js';
+import { isUnresolved, resolveValue } from '../expression/index.js';
+import type { ExpressionScope } from '../expression/types.js';
+import { applyReplacements, buildRequest, parseRetryAfter, resolveServerUrl, sendRequest } from '../http/index.js';
+import type { HttpResponse, PreparedRequest } from '../http/types.js';
+import { resolveStepTarget } from '../sources/index.js';
+import type { LoadedDocument, ResolvedOperation } from '../sources/types.js';
+import { isSecretHeaderName } from './mask.js';
+import type { TransportContext } from './options.js';
+import { effectiveParameters } from './parameters.js';
+import type { RunContext } from './run.js';
+import type { Frame } from './state.js';
+import type { CriterionRecord, StepRecord } from './types.js';
+
+export interface StepContext {
+  ctx: RunContext;
+  loaded: LoadedDocument;
+  workflow: WorkflowObject;
+  step: StepObject;
+  pointer: string;
+  frame: Frame;
+  scope: ExpressionScope;
+}
+
+export interface AttemptResult {
+  outcome: 'succeeded' | 'failed';
+  record: StepRecord;
+  /** The scope after the attempt (with $statusCode, $response...), for action criteria. */
+  scope: ExpressionScope;
+  /** Delay an HTTP Retry-After header asked for, in ms. */
+  retryAfterMs?: number;
+}
+
+/** Evaluate a document value (parameter value, payload) against a scope. */
+export function resolveStepValue(
+  value: unknown,
+  scope: ExpressionScope,
+  warnings?: string[],
+  label?: string,
+): { resolved: true; value: unknown } | { resolved: false; reason: string } {
+  const out = resolveValue(value, scope, {
+    omitUnresolved: true,
+    onUnresolved: (path, u) => {
+      warnings?.push(`${label ?? 'value'}${path ? ` ${path}` : ''}: ${u.reason}; left out`);
+    },
+  });
+  if (isUnresolved(out)) return { resolved: false, reason: out.reason };
+  return { resolved: true, value: out };
+}
+
+/**
+ * Evaluate an outputs map. An expression that finds nothing gives undefined and a warning rather than
+ * failing the step (README "Semantics": real-world responses often lack optional members).
+ */
+export function evaluateOutputs(
+  outputs: Readonly<Record<string, string>> | undefined,
+  scope: ExpressionScope,
+): { outputs: Record<string, unknown>; warnings: string[] } {
+  const result: Record<string, unknown> = {};
+  const warnings: string[] = [];
+  if (outputs === undefined) return { outputs: result, warnings };
+  for (const [name, expression] of Object.entries(outputs)) {
+    let value: unknown;
+    try {
+      value = resolveValue(expression, scope, { omitUnresolved: true });
+    } catch (error) {
+      warnings.push(`"${name}": ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
+    if (isUnresolved(value)) {
+      warnings.push(`"${name}": ${value.reason}`);
+      continue;
+    }
+    Object.defineProperty(result, name, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return { outputs: result, warnings };
+}
+
+const STATUS_CRITERION = /\$statusCode\s*==\s*(\d{3})\b/;
+
+function expectedStatuses(step: StepObject): number[] | undefined {
+  const out: number[] = [];
+  for (const c of step.successCriteria ?? []) {
+    if (c.type !== undefined && c.type !== 'simple') continue;
+    const m = STATUS_CRITERION.exec(c.condition);
+    if (m?.[1] !== undefined) out.push(Number(m[1]));
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+function operationLabel(op: ResolvedOperation): string {
+  return op.operationId ?? `${op.method} ${op.path}`;
+}
+
+/** Run one attempt of an operation step. Never throws for HTTP or request problems: they fail the step. */
+export async function runOperationAttempt(sc: StepContext): Promise<AttemptResult> {
+  const { ctx, frame, step, workflow, pointer } = sc;
+  const started = performance.now();
+  const warnings: string[] = [];
+  const record: StepRecord = {
+    workflowId: frame.workflowId,
+    stepId: step.stepId,
+    attempt: frame.attempt,
+    outcome: 'failed',
+    criteria: [],
+    durationMs: 0,
+  };
+  const fail = (code: string, message: string, scope: ExpressionScope = sc.scope): AttemptResult => {
+    record.error = { code, message: ctx.masker.text(message) };
+    record.durationMs = performance.now() - started;
+    if (warnings.length > 0) record.warnings = warnings.map((w) => ctx.masker.text(w));
+    return { outcome: 'failed', record, scope };
+  };
+
+  const target = resolveStepTarget(sc.loaded, step, pointer);
+  if (!('kind' in target) || target.kind !== 'operation') {
+    const message = 'message' in target ? target.message : `step "${step.stepId}" (${pointer}): no operation`;
+    ctx.emit({ type: 'step-start', workflowId: frame.workflowId, stepId: step.stepId, attempt: frame.attempt });
+    return fail('OPERATION_NOT_FOUND', message);
+  }
+  const op = target.operation;
+  ctx.emit({ type: 'step-start', workflowId: frame.workflowId, stepId: step.stepId, attempt: frame.attempt, operation: operationLabel(op) });
+
+  let request: PreparedRequest;
+  try {
+    const parameters: Array<{ name: string; in: 'path' | 'query' | 'header' | 'cookie'; value: unknown }> = [];
+    for (const p of effectiveParameters(workflow.parameters, step.parameters, sc.loaded.document.components)) {
+      if (p.in === undefined) continue;
+      const value = resolveStepValue(p.value, sc.scope, warnings, `parameter "${p.name}"`);
+      if (!value.resolved) {
+        warnings.push(`parameter "${p.name}" (${p.in}): ${value.reason}; not sent`);
+        continue;
+      }
+      if (p.in === 'header' && isSecretHeaderName(p.name)) ctx.masker.add(value.value);
+      parameters.push({ name: p.name, in: p.in, value: value.value });
+    }
+    let body: { contentType?: string; value: unknown } | undefined;
+    if (step.requestBody !== undefined) {
+      const rb = step.requestBody;
+      let payload: unknown;
+      if (rb.payload !== undefined) {
+        const v = resolveStepValue(rb.payload, sc.scope, warnings, 'requestBody.payload');
+        payload = v.resolved ? v.value : undefined;
+        if (!v.resolved) warnings.push(`requestBody.payload: ${v.reason}; no body sent`);
+      }
+      if (rb.replacements !== undefined && rb.replacements.length > 0) {
+        const replacements: Array<{ target: string; value: unknown }> = [];
+        for (const r of rb.replacements) {
+          const v = resolveStepValue(r.value, sc.scope, warnings, `replacement "${r.target}"`);
+          if (v.resolved) replacements.push({ target: r.target, value: v.value });
+          else warnings.push(`replacement "${r.target}": ${v.reason}; skipped`);
+        }
+        payload = applyReplacements(payload, replacements);
+      }
+      if (payload !== undefined) {
+        body = { value: payload };
+        if (rb.contentType !== undefined) body.contentType = rb.contentType;
+      }
+    }
+    const override = ctx.options.servers?.[op.sourceName];
+    const baseUrl = resolveServerUrl(op, {
+      ...(override !== undefined ? { override } : {}),
+      ...(ctx.options.serverVariables !== undefined ? { variables: ctx.options.serverVariables } : {}),
+    });
+    request = buildRequest({
+      operation: op,
+      baseUrl,
+      parameters,
+      ...(body !== undefined ? { body } : {}),
+      ...(ctx.options.auth !== undefined ? { auth: ctx.options.auth } : {}),
+    });
+  } catch (error) {
+    if (isRequestBuildError(error) || isArazzoError(error)) return fail('REQUEST_BUILD', `step "${step.stepId}": ${error.message}`);
+    throw error;
+  }
+  for (const secret of request.secrets) ctx.masker.add(secret);
+
+  const masked = {
+    method: request.method,
+    url: ctx.masker.text(request.url),
+    headers: ctx.masker.headers(request.headers) as Record<string, string>,
+    ...(request.bodyValue !== undefined ? { body: ctx.masker.value(request.bodyValue) } : {}),
+  };
+  record.request = masked;
+  ctx.emit({ type: 'request', workflowId: frame.workflowId, stepId: step.stepId, attempt: frame.attempt, request: masked });
+
+  const requestScope: ExpressionScope = {
+    ...sc.scope,
+    url: request.url,
+    method: request.method,
+    request: {
+      headers: request.headers,
+      query: request.queryParams,
+      path: request.pathParams,
+      body: request.bodyValue,
+    },
+  };
+
+  let response: HttpResponse;
+  try {
+    if (ctx.options.transport !== undefined) {
+      const tctx: TransportContext = { workflowId: frame.workflowId, stepId: step.stepId, attempt: frame.attempt, operation: op, signal: ctx.signal };
+      const expected = expectedStatuses(step);
+      if (expected !== undefined) tctx.expectedStatus = expected;
+      response = await ctx.options.transport(request, tctx);
+    } else {
+      response = await sendRequest(request, {
+        signal: ctx.signal,
+        ...(ctx.options.dispatcher !== undefined ? { dispatcher: ctx.options.dispatcher } : {}),
+        ...(ctx.options.requestTimeoutMs !== undefined ? { timeoutMs: ctx.options.requestTimeoutMs } : {}),
+        ...(ctx.options.maxResponseBytes !== undefined ? { maxBodyBytes: ctx.options.maxResponseBytes } : {}),
+        ...(ctx.options.allowCrossOriginRedirects !== undefined ? { allowCrossOriginRedirects: ctx.options.allowCrossOriginRedirects } : {}),
+      });
+    }
+  } catch (error) {
+    if (isTransportError(error)) return fail(error.reason, error.message, requestScope);
+    if (isArazzoError(error)) return fail(error.code, error.message, requestScope);
+    if (ctx.signal.aborted) return fail('ABORTED', 'the request was aborted', requestScope);
+    return fail('TRANSPORT', error instanceof Error ? error.message : String(error), requestScope);
+  }
+
+  const maskedResponse = {
+    statusCode: response.statusCode,
+    headers: ctx.masker.headers(response.headers),
+    ...(response.body !== undefined ? { body: ctx.masker.value(response.body) } : {}),
+  };
+  record.response = maskedResponse;
+  ctx.emit({ type: 'response', workflowId: frame.workflowId, stepId: step.stepId, attempt: frame.attempt, response: maskedResponse, durationMs: response.durationMs });
+
+  const scope: ExpressionScope = {
+    ...requestScope,
+    statusCode: response.statusCode,
+    response: { headers: response.headers, body: response.body },
+  };
+
+  let passed: boolean;
+  let criteria: CriterionRecord[] = [];
+  if (step.successCriteria === undefined || step.successCriteria.length === 0) {
+    // Spec: success criteria decide; with none, any 2xx is success (README "Semantics").
+    passed = response.statusCode >= 200 && response.statusCode < 300;
+    if (!passed) record.error = { code: 'HTTP_STATUS', message: `status ${response.statusCode} is not 2xx and the step has no successCriteria` };
+  } else {
+    const evaluated = evaluateCriteria(step.successCriteria, scope, { compat: ctx.compat });
+    passed = evaluated.passed;
+    criteria = evaluated.records.map((c) => (c.reason === undefined ? c : { ...c, reason: ctx.masker.text(c.reason) }));
+  }
+  record.criteria = criteria;
+  ctx.emit({ type: 'criteria', workflowId: frame.workflowId, stepId: step.stepId, attempt: frame.attempt, criteria });
+
+  // Decision (README "Semantics"): outputs are evaluated for every attempt that got a response, so failure
+  // handlers can read them; a later attempt replaces them.
+  const outputs = evaluateOutputs(step.outputs, scope);
+  frame.steps[step.stepId] = { outputs: outputs.outputs };
+  record.outputs = ctx.masker.value(outputs.outputs) as Record<string, unknown>;
+  warnings.push(...outputs.warnings.map((w) => `output ${w}`));
+
+  record.outcome = passed ? 'succeeded' : 'failed';
+  record.durationMs = performance.now() - started;
+  if (warnings.length > 0) record.warnings = warnings.map((w) => ctx.masker.text(w));
+  const retryHeader = response.headers['retry-after'];
+  const retryAfterMs = parseRetryAfter(Array.isArray(retryHeader) ? retryHeader[0] : retryHeader, Date.now());
+  const result: AttemptResult = { outcome: record.outcome, record, scope };
+  if (retryAfterMs !== undefined) result.retryAfterMs = retryAfterMs;
+  return result;
+}
