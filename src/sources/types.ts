@@ -82,6 +82,8 @@ export interface ResolvedOperation {
   securitySchemes: Record<string, SecurityScheme>;
   /** The URL of the OpenAPI document this operation came from (for relative server URLs). */
   documentUrl: string;
+  /** Problems met while resolving this operation ($ref not found, $ref cycle). Absent when none. */
+  diagnostics?: Diagnostic[];
 }
 
 export interface OpenApiSource {
@@ -126,6 +128,71 @@ export interface LoadedDocument {
   strict: boolean;
 }
 
+/** `warnings`: non-fatal notes about how the target was found (e.g. `compat-bare-operation-id`). */
 export type StepTarget =
-  | { kind: 'operation'; operation: ResolvedOperation }
-  | { kind: 'workflow'; workflowId: string; loaded: LoadedDocument };
+  | { kind: 'operation'; operation: ResolvedOperation; warnings?: Diagnostic[] }
+  | { kind: 'workflow'; workflowId: string; loaded: LoadedDocument; warnings?: Diagnostic[] };
+
+/** Options for `loadArazzo` and `validate`. Every field is optional. */
+export interface LoadOptions {
+  /**
+   * Replace the `url` of a top-level source description, by name. Paths are relative to `cwd`;
+   * absolute `file:`/`http(s):` URLs are taken as they are. A name that is not declared is an
+   * `OptionsError`. Use it when the published document names a file that is not there.
+   * Default: none.
+   * @example { sources: { composioApi: './openapi/composio.json' } }
+   */
+  sources?: Record<string, string>;
+  /**
+   * Reads documents. Default: `defaultLoader` (file: via fs, http(s): via undici). The size,
+   * `allowRemote` and `rootDir` checks apply to an injected loader too.
+   * @example { loader: async (url) => ({ text: files[url.href] }) }
+   */
+  loader?: DocumentLoader;
+  /**
+   * Refuse non-spec forms (e.g. a bare operationId with several sources) instead of accepting them
+   * with a `compat-*` warning. Default false.
+   * @example { strict: true }
+   */
+  strict?: boolean;
+  /**
+   * Largest document (Arazzo, OpenAPI, or a file reached through an external `$ref`) read, in bytes.
+   * Default 52428800 (50 MiB).
+   * @example { maxDocumentBytes: 5 * 1024 * 1024 }
+   */
+  maxDocumentBytes?: number;
+  /**
+   * May documents be fetched over http(s)? `true` (default): any host; `false`: none; a list:
+   * only these host names (`host` or `host:port`, compared case-insensitively).
+   * @example { allowRemote: ['api.example.com', '127.0.0.1:8080'] }
+   */
+  allowRemote?: boolean | string[];
+  /**
+   * When set, file: documents must lie inside this directory (after resolving symlinks); anything
+   * else is refused. Relative to `cwd`. Default: no restriction.
+   * @example { rootDir: './specs' }
+   */
+  rootDir?: string;
+  /**
+   * Cancels loading; the promise rejects with the signal's reason.
+   * @example { signal: AbortSignal.timeout(5000) }
+   */
+  signal?: AbortSignal;
+  /**
+   * Directory that relative paths (the source, `sources`, `rootDir`) and inline documents'
+   * relative source URLs are resolved against. Default `process.cwd()`.
+   * @example { cwd: '/srv/workflows' }
+   */
+  cwd?: string;
+  /**
+   * Timeout for one remote read (headers and body), in milliseconds. Default 30000.
+   * @example { timeoutMs: 5000 }
+   */
+  timeoutMs?: number;
+}
+
+/** Result of `validate`: `valid` is false exactly when some diagnostic is an error. */
+export interface ValidateResult {
+  valid: boolean;
+  diagnostics: Diagnostic[];
+}

@@ -1,0 +1,12 @@
+/** Public surface of sources/: loading Arazzo documents and their source descriptions, the operation index. */
+
+export { loadArazzo, validate } from './load.js';
+export {
+  createDefaultLoader,
+  DEFAULT_MAX_DOCUMENT_BYTES,
+  type DefaultLoaderOptions,
+  defaultLoader,
+} from './loader.js';
+export { createOpenApiSource, detectOpenApiVersion, parseSourceText } from './openapi.js';
+export { didYouMean, resolveStepTarget } from './target.js';
+export type * from './types.js';

@@ -1,0 +1,411 @@
+// Arazzo 1.0.1 "Source Description Object" (type openapi): an operation index over OpenAPI 2.0/3.0/3.1.
+import { parse as parseYaml } from 'yaml';
+import { type Diagnostic, parsePointer } from '../document/diagnostic.js';
+import type { JsonValue } from '../document/model.js';
+import { type DocumentSet, operationPointer, type RefProblem, RefResolver } from './refs.js';
+import {
+  convertParameters,
+  convertResponse,
+  convertSecurityDefinitions,
+  convertServers,
+  mediaTypes,
+} from './swagger2.js';
+import type {
+  MediaTypeObject,
+  OpenApiSource,
+  OperationParameter,
+  ResolvedOperation,
+  ResponseObject,
+  SecurityRequirement,
+  SecurityScheme,
+  ServerObject,
+} from './types.js';
+
+type Obj = Record<string, unknown>;
+
+function isObject(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+/** YAML aliases expanded per document at most (a guard against alias bombs; OpenAPI docs are big). */
+const OPENAPI_MAX_ALIAS_COUNT = 1000;
+
+/**
+ * Parse JSON or YAML source text. JSON goes through JSON.parse (an order of magnitude faster than a
+ * YAML parser on multi-megabyte documents); anything else through yaml.
+ */
+export function parseSourceText(text: string): { value: unknown } | { error: string } {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (/^\s*[{[]/.test(body)) {
+    try {
+      return { value: JSON.parse(body) as unknown };
+    } catch (e) {
+      // Fall through: YAML flow syntax also starts with '{'.
+      const jsonError = e instanceof Error ? e.message : String(e);
+      try {
+        return { value: parseYaml(body, { maxAliasCount: OPENAPI_MAX_ALIAS_COUNT, logLevel: 'silent' }) };
+      } catch {
+        return { error: `not valid JSON: ${jsonError}` };
+      }
+    }
+  }
+  try {
+    return {
+      value: parseYaml(body, {
+        maxAliasCount: OPENAPI_MAX_ALIAS_COUNT,
+        merge: true,
+        uniqueKeys: false,
+        logLevel: 'silent',
+        prettyErrors: true,
+      }) as unknown,
+    };
+  } catch (e) {
+    const message = e instanceof Error ? (e.message.split('\n')[0] ?? e.message) : String(e);
+    return { error: `not valid YAML: ${message}` };
+  }
+}
+
+/** '2.0' | '3.0' | '3.1' (3.2+ is read as 3.1), or why the document is not OpenAPI. */
+export function detectOpenApiVersion(
+  raw: unknown,
+): { version: OpenApiSource['version']; note?: string } | { error: string } {
+  if (!isObject(raw)) return { error: 'not an OpenAPI document (the top level is not an object)' };
+  if (raw.swagger !== undefined) {
+    return String(raw.swagger) === '2.0'
+      ? { version: '2.0' }
+      : { error: `Swagger version "${String(raw.swagger)}" is not supported (only 2.0)` };
+  }
+  if (typeof raw.openapi === 'string') {
+    const m = /^3\.(\d+)\./.exec(`${raw.openapi}.`);
+    if (m?.[1] === '0') return { version: '3.0' };
+    if (m?.[1] === '1') return { version: '3.1' };
+    if (m !== null) return { version: '3.1', note: `OpenAPI ${raw.openapi} is read with OpenAPI 3.1 rules` };
+  }
+  if (raw.openapi !== undefined)
+    return { error: `OpenAPI version "${String(raw.openapi)}" is not supported (2.0, 3.0, 3.1)` };
+  return { error: 'not an OpenAPI document (no "openapi" or "swagger" field)' };
+}
+
+interface IndexEntry {
+  pointer: string;
+  path: string;
+  method: string;
+  /** The path item after following a path-item-level $ref, and where it lives. */
+  pathItem: Obj;
+  pathItemBase: string;
+  pathItemPointer: string;
+}
+
+export interface OpenApiSourceInit {
+  name: string;
+  /** Absolute URL of the document. */
+  url: string;
+  /** How the URL is shown in diagnostics (a path for file: URLs). */
+  displayUrl: string;
+  raw: unknown;
+  /** The document itself (under `url`) plus prefetched external documents. */
+  documents: DocumentSet;
+  /** Turns a document URL into its display form for diagnostics. */
+  display?: (url: string) => string;
+}
+
+/** Build the index in one pass over `paths` (no dereferencing); operations resolve on first lookup. */
+export function createOpenApiSource(init: OpenApiSourceInit): {
+  source: OpenApiSource | undefined;
+  diagnostics: Diagnostic[];
+} {
+  const diagnostics: Diagnostic[] = [];
+  const display = init.display ?? ((u: string) => u);
+  const diag = (code: string, severity: Diagnostic['severity'], message: string, pointer: string) =>
+    diagnostics.push({ code, severity, message, pointer, file: init.displayUrl, line: 0, column: 0 });
+  const detected = detectOpenApiVersion(init.raw);
+  if ('error' in detected) {
+    diag('source-not-openapi', 'error', `source "${init.name}" (${init.displayUrl}): ${detected.error}`, '');
+    return { source: undefined, diagnostics };
+  }
+  if (detected.note !== undefined)
+    diag('openapi-version-assumed', 'warning', `source "${init.name}": ${detected.note}`, '/openapi');
+  const version = detected.version;
+  const raw = init.raw as Obj;
+  const resolver = new RefResolver(init.documents, init.url);
+
+  const byId = new Map<string, IndexEntry>();
+  const byPointer = new Map<string, IndexEntry>();
+  const paths = isObject(raw.paths) ? raw.paths : {};
+  const indexProblems: RefProblem[] = [];
+  for (const path of Object.keys(paths)) {
+    let item = paths[path];
+    let itemBase = init.url;
+    let itemPointer = `/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    if (isObject(item) && typeof item.$ref === 'string') {
+      const followed = resolver.follow(item, init.url, itemPointer, indexProblems);
+      item = followed.value;
+      itemBase = followed.base;
+      itemPointer = followed.pointer;
+    }
+    if (!isObject(item)) continue;
+    for (const method of HTTP_METHODS) {
+      const op = item[method];
+      if (!isObject(op)) continue;
+      const entry: IndexEntry = {
+        pointer: operationPointer(path, method),
+        path,
+        method,
+        pathItem: item,
+        pathItemBase: itemBase,
+        pathItemPointer: itemPointer,
+      };
+      byPointer.set(entry.pointer, entry);
+      const id = op.operationId;
+      if (typeof id !== 'string') continue;
+      const first = byId.get(id);
+      if (first === undefined) byId.set(id, entry);
+      else
+        diag(
+          'openapi-duplicate-operation-id',
+          'warning',
+          `source "${init.name}": operationId "${id}" is used by ${first.method.toUpperCase()} ${first.path} and ${method.toUpperCase()} ${path}; the first one is used`,
+          `${entry.pointer}/operationId`,
+        );
+    }
+  }
+  for (const p of dedupeProblems(indexProblems))
+    diagnostics.push({ ...problemToDiagnostic(p, display), severity: 'warning' });
+
+  const cache = new Map<string, ResolvedOperation>();
+  let schemes: Record<string, SecurityScheme> | undefined;
+  const securitySchemes = (): Record<string, SecurityScheme> => {
+    if (schemes !== undefined) return schemes;
+    if (version === '2.0') {
+      const defs = resolver.deep(raw.securityDefinitions, init.url, '/securityDefinitions', []);
+      schemes = convertSecurityDefinitions(defs);
+    } else {
+      const components = isObject(raw.components) ? raw.components : {};
+      const defs = resolver.deep(components.securitySchemes, init.url, '/components/securitySchemes', []);
+      schemes = normalizeSecuritySchemes(defs);
+    }
+    return schemes;
+  };
+
+  const resolve = (entry: IndexEntry): ResolvedOperation => {
+    const cached = cache.get(entry.pointer);
+    if (cached !== undefined) return cached;
+    const problems: RefProblem[] = [];
+    const item = entry.pathItem;
+    const opPointer = `${entry.pathItemPointer}/${entry.method}`;
+    const base = entry.pathItemBase;
+    const op = item[entry.method] as Obj;
+    const itemParams = resolver.deep(item.parameters, base, `${entry.pathItemPointer}/parameters`, problems);
+    const opParams = resolver.deep(op.parameters, base, `${opPointer}/parameters`, problems);
+    const merged = mergeParameters(itemParams, opParams);
+    // A broken $ref under responses only weakens output checks; elsewhere the request cannot be built.
+    const responseProblems: RefProblem[] = [];
+    const rawResponses = resolver.deep(op.responses, base, `${opPointer}/responses`, responseProblems);
+    const resolved: ResolvedOperation = {
+      sourceName: init.name,
+      method: entry.method.toUpperCase(),
+      path: entry.path,
+      pointer: entry.pointer,
+      servers: [],
+      parameters: [],
+      responses: {},
+      security: securityRequirements(op.security) ?? securityRequirements(raw.security) ?? [],
+      securitySchemes: securitySchemes(),
+      documentUrl: init.url,
+    };
+    if (typeof op.operationId === 'string') resolved.operationId = op.operationId;
+    if (version === '2.0') {
+      const parts = convertParameters(merged, mediaTypes(op, raw, 'consumes'));
+      resolved.parameters = parts.parameters;
+      if (parts.requestBody !== undefined) resolved.requestBody = parts.requestBody;
+      const produces = mediaTypes(op, raw, 'produces');
+      if (isObject(rawResponses))
+        for (const [status, r] of Object.entries(rawResponses))
+          if (!status.startsWith('x-')) resolved.responses[status] = convertResponse(r, produces);
+      resolved.servers = convertServers(raw, op.schemes, init.url);
+    } else {
+      resolved.parameters = merged.flatMap((p) => normalizeParameter(p));
+      const body = resolver.deep(op.requestBody, base, `${opPointer}/requestBody`, problems);
+      if (isObject(body))
+        resolved.requestBody = {
+          required: body.required === true,
+          content: (isObject(body.content) ? body.content : {}) as Record<string, MediaTypeObject>,
+        };
+      if (isObject(rawResponses))
+        for (const [status, r] of Object.entries(rawResponses))
+          if (!status.startsWith('x-') && isObject(r)) resolved.responses[status] = r as ResponseObject;
+      const servers =
+        serverList(resolver.deep(op.servers, base, `${opPointer}/servers`, problems)) ??
+        serverList(resolver.deep(item.servers, base, `${entry.pathItemPointer}/servers`, problems)) ??
+        serverList(raw.servers);
+      // OpenAPI 3: no servers means one server at '/', relative to the document.
+      resolved.servers = servers ?? [{ url: '/' }];
+    }
+    const found = [
+      ...dedupeProblems(problems).map((p) => problemToDiagnostic(p, display)),
+      ...dedupeProblems(responseProblems).map((p) => ({
+        ...problemToDiagnostic(p, display),
+        severity: 'warning' as const,
+      })),
+    ];
+    if (found.length > 0) resolved.diagnostics = found;
+    cache.set(entry.pointer, resolved);
+    return resolved;
+  };
+
+  const source: OpenApiSource = {
+    kind: 'openapi',
+    name: init.name,
+    url: init.url,
+    version,
+    raw: init.raw,
+    getOperationById(operationId) {
+      const entry = byId.get(operationId);
+      return entry === undefined ? undefined : resolve(entry);
+    },
+    getOperationByPointer(pointer) {
+      const entry = byPointer.get(normalizePointer(pointer));
+      return entry === undefined ? undefined : resolve(entry);
+    },
+    operationIds() {
+      return [...byId.keys()];
+    },
+    allOperations() {
+      return [...byPointer.values()].map(resolve);
+    },
+    resolveSchema(schema) {
+      return resolver.deep(schema, init.url, '', []) as JsonValue;
+    },
+  };
+  return { source, diagnostics };
+}
+
+/** Re-escape a pointer so '/paths/~1a/get' and equivalent spellings meet in the index. */
+function normalizePointer(pointer: string): string {
+  const tokens = parsePointer(pointer);
+  if (tokens === undefined || tokens.length !== 3 || tokens[0] !== 'paths') return pointer;
+  return operationPointer(tokens[1] as string, (tokens[2] as string).toLowerCase());
+}
+
+/** Path-item parameters overlaid by operation parameters; identity is name + in (header names ignore case). */
+function mergeParameters(itemParams: unknown, opParams: unknown): Obj[] {
+  const byKey = new Map<string, Obj>();
+  for (const list of [itemParams, opParams]) {
+    if (!Array.isArray(list)) continue;
+    for (const p of list) {
+      if (!isObject(p) || typeof p.name !== 'string' || typeof p.in !== 'string') continue;
+      const name = p.in === 'header' ? p.name.toLowerCase() : p.name;
+      byKey.set(`${p.in}\u0000${name}`, p);
+    }
+  }
+  return [...byKey.values()];
+}
+
+function normalizeParameter(p: Obj): OperationParameter[] {
+  const location = p.in;
+  if (location !== 'path' && location !== 'query' && location !== 'header' && location !== 'cookie')
+    return [];
+  const out: OperationParameter = {
+    name: p.name as string,
+    in: location,
+    required: location === 'path' ? true : p.required === true,
+  };
+  if (typeof p.style === 'string') out.style = p.style;
+  if (typeof p.explode === 'boolean') out.explode = p.explode;
+  if (typeof p.allowReserved === 'boolean') out.allowReserved = p.allowReserved;
+  if (typeof p.allowEmptyValue === 'boolean') out.allowEmptyValue = p.allowEmptyValue;
+  if (p.schema !== undefined) out.schema = p.schema as JsonValue;
+  if (isObject(p.content)) out.content = p.content as Record<string, { schema?: JsonValue }>;
+  return [out];
+}
+
+function serverList(v: unknown): ServerObject[] | undefined {
+  if (!Array.isArray(v) || v.length === 0) return undefined;
+  const out: ServerObject[] = [];
+  for (const s of v) {
+    if (!isObject(s) || typeof s.url !== 'string') continue;
+    const server: ServerObject = { url: s.url };
+    if (isObject(s.variables)) {
+      const variables: NonNullable<ServerObject['variables']> = {};
+      for (const [name, def] of Object.entries(s.variables)) {
+        if (!isObject(def)) continue;
+        const variable: { default: string; enum?: string[] } = { default: String(def.default ?? '') };
+        if (Array.isArray(def.enum)) variable.enum = def.enum.map(String);
+        variables[name] = variable;
+      }
+      server.variables = variables;
+    }
+    out.push(server);
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+function securityRequirements(v: unknown): SecurityRequirement[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  return v.filter(isObject).map((req) => {
+    const out: SecurityRequirement = {};
+    for (const [k, scopes] of Object.entries(req)) out[k] = Array.isArray(scopes) ? scopes.map(String) : [];
+    return out;
+  });
+}
+
+function normalizeSecuritySchemes(defs: unknown): Record<string, SecurityScheme> {
+  const out: Record<string, SecurityScheme> = {};
+  if (!isObject(defs)) return out;
+  for (const [name, d] of Object.entries(defs)) {
+    if (!isObject(d)) continue;
+    switch (d.type) {
+      case 'apiKey':
+        if (typeof d.name === 'string' && (d.in === 'header' || d.in === 'query' || d.in === 'cookie'))
+          out[name] = { type: 'apiKey', name: d.name, in: d.in };
+        break;
+      case 'http': {
+        const scheme: SecurityScheme = {
+          type: 'http',
+          scheme: typeof d.scheme === 'string' ? d.scheme.toLowerCase() : 'bearer',
+        };
+        if (typeof d.bearerFormat === 'string') scheme.bearerFormat = d.bearerFormat;
+        out[name] = scheme;
+        break;
+      }
+      case 'oauth2':
+        out[name] =
+          d.flows === undefined ? { type: 'oauth2' } : { type: 'oauth2', flows: d.flows as JsonValue };
+        break;
+      case 'openIdConnect':
+        out[name] =
+          typeof d.openIdConnectUrl === 'string'
+            ? { type: 'openIdConnect', openIdConnectUrl: d.openIdConnectUrl }
+            : { type: 'openIdConnect' };
+        break;
+      case 'mutualTLS':
+        out[name] = { type: 'mutualTLS' };
+        break;
+    }
+  }
+  return out;
+}
+
+function dedupeProblems(problems: RefProblem[]): RefProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.code}\u0000${p.url}\u0000${p.pointer}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function problemToDiagnostic(p: RefProblem, display: (url: string) => string): Diagnostic {
+  return {
+    code: p.code,
+    severity: p.code === 'openapi-ref-depth' ? 'warning' : 'error',
+    message: p.message,
+    pointer: p.pointer,
+    file: display(p.url),
+    line: 0,
+    column: 0,
+  };
+}

@@ -1,0 +1,375 @@
+// Arazzo 1.0.1 "Step Object" (operationId, operationPath, workflowId): finding what a step calls.
+import { type Diagnostic, parsePointer } from '../document/diagnostic.js';
+import type { StepObject } from '../document/model.js';
+import type { LoadedDocument, LoadedSource, OpenApiSource, StepTarget } from './types.js';
+
+const SOURCE_PREFIX = '$sourceDescriptions.';
+
+/** Names of sources that failed to load, per document; steps using them get `source-unavailable`. */
+const unavailableSources = new WeakMap<LoadedDocument, Map<string, string>>();
+
+export function markSourceUnavailable(loaded: LoadedDocument, name: string, reason: string): void {
+  let m = unavailableSources.get(loaded);
+  if (m === undefined) {
+    m = new Map();
+    unavailableSources.set(loaded, m);
+  }
+  m.set(name, reason);
+}
+
+type TargetResult = StepTarget | Diagnostic;
+const cache = new WeakMap<LoadedDocument, WeakMap<StepObject, TargetResult>>();
+
+/**
+ * What `step` invokes: an OpenAPI operation or a workflow. Returns a Diagnostic (severity error)
+ * when it cannot be found; `pointer` is the step's JSON Pointer in `loaded`. Cached per step object,
+ * so the engine's call after loadArazzo is a lookup.
+ */
+export function resolveStepTarget(loaded: LoadedDocument, step: StepObject, pointer: string): TargetResult {
+  let perDoc = cache.get(loaded);
+  if (perDoc === undefined) {
+    perDoc = new WeakMap();
+    cache.set(loaded, perDoc);
+  }
+  const hit = perDoc.get(step);
+  if (hit !== undefined) return hit;
+  const result = computeTarget(loaded, step, pointer);
+  perDoc.set(step, result);
+  return result;
+}
+
+function computeTarget(loaded: LoadedDocument, step: StepObject, pointer: string): TargetResult {
+  const subject = `step "${step.stepId}" (#${pointer})`;
+  const make = (
+    code: string,
+    severity: Diagnostic['severity'],
+    field: string,
+    message: string,
+  ): Diagnostic => {
+    const p = `${pointer}/${field}`;
+    const pos = loaded.locate(p);
+    return {
+      code,
+      severity,
+      message: `${subject}: ${message}`,
+      pointer: p,
+      file: fileOf(loaded),
+      line: pos.line,
+      column: pos.column,
+    };
+  };
+  if (typeof step.operationId === 'string') return byOperationId(loaded, step.operationId, make);
+  if (typeof step.operationPath === 'string') return byOperationPath(loaded, step.operationPath, make);
+  if (typeof step.workflowId === 'string') return byWorkflowId(loaded, step.workflowId, make);
+  return make('step-target-missing', 'error', '', 'has none of operationId, operationPath, workflowId');
+}
+
+type Make = (code: string, severity: Diagnostic['severity'], field: string, message: string) => Diagnostic;
+
+function fileOf(loaded: LoadedDocument): string {
+  const f = fileNames.get(loaded);
+  return f ?? loaded.url;
+}
+
+const fileNames = new WeakMap<LoadedDocument, string>();
+/** The display name diagnostics use for this document (a path for file: URLs). */
+export function setDisplayName(loaded: LoadedDocument, file: string): void {
+  fileNames.set(loaded, file);
+}
+
+/** `$sourceDescriptions.<name>.<rest>` -> { name, rest }; names cannot contain dots. */
+function splitSourceExpression(s: string): { name: string; rest: string } | undefined {
+  if (!s.startsWith(SOURCE_PREFIX)) return undefined;
+  const tail = s.slice(SOURCE_PREFIX.length);
+  const dot = tail.indexOf('.');
+  if (dot <= 0 || dot === tail.length - 1) return undefined;
+  return { name: tail.slice(0, dot), rest: tail.slice(dot + 1) };
+}
+
+function unavailable(loaded: LoadedDocument, name: string): string | undefined {
+  return unavailableSources.get(loaded)?.get(name);
+}
+
+function sourceProblem(
+  loaded: LoadedDocument,
+  name: string,
+  want: LoadedSource['kind'],
+  field: string,
+  make: Make,
+): Diagnostic | undefined {
+  const why = unavailable(loaded, name);
+  if (why !== undefined)
+    return make('source-unavailable', 'error', field, `source "${name}" could not be loaded (${why})`);
+  const src = loaded.sources.get(name);
+  if (src === undefined) {
+    const names = [...loaded.sources.keys()];
+    return make(
+      'source-not-found',
+      'error',
+      field,
+      `no sourceDescription named "${name}"${names.length > 0 ? ` (declared: ${names.join(', ')})` : ''}`,
+    );
+  }
+  if (src.kind !== want)
+    return make(
+      'source-wrong-type',
+      'error',
+      field,
+      `source "${name}" is of type ${src.kind}; ${want === 'openapi' ? 'operations' : 'workflows'} come from ${want} sources`,
+    );
+  return undefined;
+}
+
+function openApiSources(loaded: LoadedDocument): OpenApiSource[] {
+  const out: OpenApiSource[] = [];
+  for (const s of loaded.sources.values()) if (s.kind === 'openapi') out.push(s);
+  return out;
+}
+
+function byOperationId(loaded: LoadedDocument, operationId: string, make: Make): TargetResult {
+  const qualified = splitSourceExpression(operationId);
+  if (qualified !== undefined) {
+    const problem = sourceProblem(loaded, qualified.name, 'openapi', 'operationId', make);
+    if (problem !== undefined) return problem;
+    const src = loaded.sources.get(qualified.name) as OpenApiSource;
+    const op = src.getOperationById(qualified.rest);
+    if (op !== undefined) return { kind: 'operation', operation: op };
+    return make(
+      'operation-not-found',
+      'error',
+      'operationId',
+      `operationId "${qualified.rest}" is not in source "${src.name}"${didYouMean(qualified.rest, src.operationIds())}`,
+    );
+  }
+  const declared = (loaded.document.sourceDescriptions ?? []).filter(
+    (sd) => (sd.type ?? 'openapi') === 'openapi',
+  );
+  const missing = declared.map((sd) => sd.name).filter((n) => unavailable(loaded, n) !== undefined);
+  const sources = openApiSources(loaded);
+  const matches = sources.flatMap((s) => {
+    const op = s.getOperationById(operationId);
+    return op === undefined ? [] : [{ source: s, op }];
+  });
+  if (matches.length === 1 && missing.length === 0) {
+    const { source, op } = matches[0] as {
+      source: OpenApiSource;
+      op: NonNullable<ReturnType<OpenApiSource['getOperationById']>>;
+    };
+    if (sources.length === 1) return { kind: 'operation', operation: op };
+    const spec = `${SOURCE_PREFIX}${source.name}.${operationId}`;
+    if (loaded.strict)
+      return make(
+        'bare-operation-id',
+        'error',
+        'operationId',
+        `operationId "${operationId}" must name its source when several sourceDescriptions are declared; write "${spec}"`,
+      );
+    return {
+      kind: 'operation',
+      operation: op,
+      warnings: [
+        make(
+          'compat-bare-operation-id',
+          'warning',
+          'operationId',
+          `operationId "${operationId}" does not name its source although ${sources.length} sourceDescriptions are declared (the spec requires "${spec}"); found only in "${source.name}", so that one is used`,
+        ),
+      ],
+    };
+  }
+  if (matches.length > 1) {
+    const forms = matches.map((m) => `"${SOURCE_PREFIX}${m.source.name}.${operationId}"`).join(' or ');
+    return make(
+      'operation-ambiguous',
+      'error',
+      'operationId',
+      `operationId "${operationId}" is in several sources (${matches.map((m) => m.source.name).join(', ')}); write ${forms}`,
+    );
+  }
+  if (missing.length > 0)
+    return make(
+      'source-unavailable',
+      'error',
+      'operationId',
+      `operationId "${operationId}" cannot be checked: source ${missing.map((n) => `"${n}"`).join(', ')} could not be loaded`,
+    );
+  if (sources.length === 0)
+    return make(
+      'operation-not-found',
+      'error',
+      'operationId',
+      `operationId "${operationId}" given, but no openapi sourceDescription is declared`,
+    );
+  const all = sources.flatMap((s) => s.operationIds());
+  const where =
+    sources.length === 1
+      ? `source "${sources[0]?.name}"`
+      : `any of the sources ${sources.map((s) => `"${s.name}"`).join(', ')}`;
+  return make(
+    'operation-not-found',
+    'error',
+    'operationId',
+    `operationId "${operationId}" is not in ${where}${didYouMean(operationId, all)}`,
+  );
+}
+
+function byOperationPath(loaded: LoadedDocument, operationPath: string, make: Make): TargetResult {
+  const hash = operationPath.indexOf('#');
+  if (hash < 0)
+    return make(
+      'operation-path-invalid',
+      'error',
+      'operationPath',
+      `operationPath "${operationPath}" has no JSON Pointer; expected "{$sourceDescriptions.<name>.url}#/paths/<escaped path>/<method>"`,
+    );
+  const head = operationPath.slice(0, hash).trim();
+  const fragment = operationPath.slice(hash + 1);
+  let src: LoadedSource | undefined;
+  const expr = /^\{?\$sourceDescriptions\.([^.{}]+)\.url\}?$/.exec(head);
+  if (expr !== null) {
+    const name = expr[1] as string;
+    const problem = sourceProblem(loaded, name, 'openapi', 'operationPath', make);
+    if (problem !== undefined) return problem;
+    src = loaded.sources.get(name);
+  } else {
+    // A literal URL: accept it when it names one of the sources (after resolving against this document).
+    for (const s of loaded.sources.values()) if (sameUrl(head, s.url, loaded.url)) src = s;
+    if (src === undefined)
+      return make(
+        'operation-path-invalid',
+        'error',
+        'operationPath',
+        `operationPath "${operationPath}" must start with "{$sourceDescriptions.<name>.url}" (or a source's url)`,
+      );
+    if (src.kind !== 'openapi')
+      return make(
+        'source-wrong-type',
+        'error',
+        'operationPath',
+        `source "${src.name}" is of type arazzo; operations come from openapi sources`,
+      );
+  }
+  const openapi = src as OpenApiSource;
+  const candidates = [fragment];
+  try {
+    const decoded = decodeURIComponent(fragment);
+    if (decoded !== fragment) candidates.push(decoded);
+  } catch {
+    // not percent-encoded
+  }
+  for (const c of candidates) {
+    if (parsePointer(c) === undefined) continue;
+    const op = openapi.getOperationByPointer(c);
+    if (op !== undefined) return { kind: 'operation', operation: op };
+  }
+  const tokens = parsePointer(candidates[candidates.length - 1] as string);
+  const shape =
+    tokens !== undefined && tokens.length === 3 && tokens[0] === 'paths'
+      ? ` (${tokens[2]?.toUpperCase()} ${tokens[1]})`
+      : '';
+  return make(
+    'operation-not-found',
+    'error',
+    'operationPath',
+    `operationPath "${operationPath}": no operation at #${fragment}${shape} in source "${openapi.name}"`,
+  );
+}
+
+function sameUrl(literal: string, sourceUrl: string, base: string): boolean {
+  try {
+    return new URL(literal, base).href === new URL(sourceUrl).href;
+  } catch {
+    return false;
+  }
+}
+
+function byWorkflowId(loaded: LoadedDocument, workflowId: string, make: Make): TargetResult {
+  const qualified = splitSourceExpression(workflowId);
+  if (qualified !== undefined) {
+    const problem = sourceProblem(loaded, qualified.name, 'arazzo', 'workflowId', make);
+    if (problem !== undefined) return problem;
+    const src = loaded.sources.get(qualified.name);
+    if (src?.kind !== 'arazzo') return make('source-wrong-type', 'error', 'workflowId', 'unreachable');
+    if (src.loaded.document.workflows.some((w) => w.workflowId === qualified.rest))
+      return { kind: 'workflow', workflowId: qualified.rest, loaded: src.loaded };
+    return make(
+      'workflow-not-found',
+      'error',
+      'workflowId',
+      `workflowId "${qualified.rest}" is not in source "${src.name}"${didYouMean(
+        qualified.rest,
+        src.loaded.document.workflows.map((w) => w.workflowId),
+      )}`,
+    );
+  }
+  if (loaded.document.workflows.some((w) => w.workflowId === workflowId))
+    return { kind: 'workflow', workflowId, loaded };
+  const elsewhere: Array<{ name: string; loaded: LoadedDocument }> = [];
+  for (const s of loaded.sources.values())
+    if (s.kind === 'arazzo' && s.loaded.document.workflows.some((w) => w.workflowId === workflowId))
+      elsewhere.push({ name: s.name, loaded: s.loaded });
+  if (elsewhere.length === 1 && !loaded.strict) {
+    const { name, loaded: child } = elsewhere[0] as { name: string; loaded: LoadedDocument };
+    return {
+      kind: 'workflow',
+      workflowId,
+      loaded: child,
+      warnings: [
+        make(
+          'compat-bare-workflow-id',
+          'warning',
+          'workflowId',
+          `workflowId "${workflowId}" is defined in source "${name}", not in this document (the spec requires "${SOURCE_PREFIX}${name}.${workflowId}"); that one is used`,
+        ),
+      ],
+    };
+  }
+  const local = loaded.document.workflows.map((w) => w.workflowId);
+  const hint =
+    elsewhere.length > 0
+      ? `; write ${elsewhere.map((e) => `"${SOURCE_PREFIX}${e.name}.${workflowId}"`).join(' or ')}`
+      : didYouMean(workflowId, local);
+  return make(
+    'workflow-not-found',
+    'error',
+    'workflowId',
+    `workflowId "${workflowId}" is not a workflow of this document${hint}`,
+  );
+}
+
+/** '; did you mean "a", "b"?' for the closest names (edit distance, case-insensitive), or ''. */
+export function didYouMean(name: string, candidates: readonly string[]): string {
+  const want = name.toLowerCase();
+  const limit = Math.max(2, Math.floor(want.length / 3));
+  const scored: Array<{ c: string; d: number }> = [];
+  for (const c of candidates) {
+    const lc = c.toLowerCase();
+    if (Math.abs(lc.length - want.length) > limit && !lc.includes(want) && !want.includes(lc)) continue;
+    const d =
+      lc.includes(want) || want.includes(lc)
+        ? Math.min(1, editDistance(want, lc, limit))
+        : editDistance(want, lc, limit);
+    if (d <= limit) scored.push({ c, d });
+  }
+  scored.sort((a, b) => a.d - b.d || a.c.localeCompare(b.c));
+  const best = scored.slice(0, 3).map((s) => `"${s.c}"`);
+  return best.length === 0 ? '' : `; did you mean ${best.join(', ')}?`;
+}
+
+/** Levenshtein distance, giving up (returning limit + 1) once every path exceeds `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+      const v = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      cur.push(v);
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > limit) return limit + 1;
+    prev = cur;
+  }
+  return prev[b.length] as number;
+}
