@@ -35,7 +35,7 @@ export function parseCommandArgs(argv: readonly string[], options: OptionSpec, c
     const flag = /'(-[^']*)'/.exec(message)?.[1] ?? '';
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${flag}`, command);
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      const name = /--?[\w-]+/.exec(message)?.[0] ?? flag;
+      const name = /--[\w-]+/.exec(message)?.[0] ?? /-[\w]/.exec(message)?.[0] ?? flag;
       throw new UsageError(`option ${name} needs a value`, command);
     }
     throw new UsageError(message.split('\n')[0] ?? message, command);
