@@ -1,41 +1,558 @@
-/** Criteria (spec: "Criterion Object"): simple conditions, regex, JSONPath, XPath. */
+// Criterion Object and Criterion Expression Type Object: static checks and evaluation of criteria.
 import type { CriterionRecord } from '../engine/types.js';
-import { ArazzoError } from '../errors.js';
+import { ExpressionSyntaxError } from '../errors.js';
+import type { ExpressionNode } from '../expression/ast.js';
+import {
+  embedText,
+  evaluateExpression,
+  hasEmbeddedExpression,
+  isUnresolved,
+  parseExpression,
+  parseTemplate,
+  renderTemplate,
+} from '../expression/index.js';
 import type { ExpressionScope } from '../expression/types.js';
+import {
+  compareValues,
+  evalCondition,
+  explain,
+  type ParsedCondition,
+  parseConditionText,
+  show,
+  truthy,
+} from './condition.js';
+import {
+  detectJsonPathComparison,
+  type JsonPathVersion,
+  jsonPathToPointer,
+  runJsonPath,
+} from './jsonpath.js';
+import { compileRegex, MAX_REGEX_INPUT } from './regex.js';
 import type {
+  ComparisonOperator,
   CompatWarning,
   ConditionNode,
   CriterionInput,
   CriterionIssue,
   CriterionOptions,
 } from './types.js';
+import { evaluateXPathCondition, XPATH_VERSIONS, xpathSyntaxError } from './xpath.js';
 
+export { compareValues, looseEquals, truthy } from './condition.js';
+export { MAX_REGEX_INPUT, unsafePatternReason } from './regex.js';
 export type * from './types.js';
 
-const pending = (): never => {
-  throw new ArazzoError('INTERNAL', 'criteria module: not implemented yet');
-};
+const JSONPATH_VERSIONS: readonly string[] = ['rfc9535', 'draft-goessner-dispatch-jsonpath-00'];
 
+type Kind =
+  | { kind: 'simple' }
+  | { kind: 'regex' }
+  | { kind: 'jsonpath'; version: JsonPathVersion }
+  | { kind: 'xpath'; version: string }
+  | { kind: 'invalid'; code: string; reason: string };
+
+function kindOf(type: CriterionInput['type']): Kind {
+  if (type === undefined || type === 'simple') return { kind: 'simple' };
+  if (type === 'regex') return { kind: 'regex' };
+  if (type === 'jsonpath') return { kind: 'jsonpath', version: 'rfc9535' };
+  if (type === 'xpath') return { kind: 'xpath', version: 'xpath-31' };
+  if (typeof type === 'string') {
+    return {
+      kind: 'invalid',
+      code: 'unknown-criterion-type',
+      reason: `unknown criterion type "${type}"; expected one of simple, regex, jsonpath, xpath`,
+    };
+  }
+  if (typeof type === 'object' && type !== null) {
+    if (type.type === 'jsonpath') {
+      if (JSONPATH_VERSIONS.includes(type.version))
+        return { kind: 'jsonpath', version: type.version as JsonPathVersion };
+      return {
+        kind: 'invalid',
+        code: 'unknown-expression-type-version',
+        reason: `unknown JSONPath version "${type.version}"; expected one of ${JSONPATH_VERSIONS.join(', ')}`,
+      };
+    }
+    if (type.type === 'xpath') {
+      if (XPATH_VERSIONS.includes(type.version)) return { kind: 'xpath', version: type.version };
+      return {
+        kind: 'invalid',
+        code: 'unknown-expression-type-version',
+        reason: `unknown XPath version "${type.version}"; expected one of ${XPATH_VERSIONS.join(', ')}`,
+      };
+    }
+    return {
+      kind: 'invalid',
+      code: 'unknown-criterion-type',
+      reason: `unknown expression type "${String(type.type)}"; expected jsonpath or xpath`,
+    };
+  }
+  return {
+    kind: 'invalid',
+    code: 'unknown-criterion-type',
+    reason: 'criterion type must be a string or an object',
+  };
+}
+
+const CONDITION_LIMIT = 2048;
+const conditions = new Map<string, ParsedCondition | ExpressionSyntaxError>();
+
+function parseCached(src: string, compat: boolean): ParsedCondition {
+  const key = (compat ? 'c' : 's') + src;
+  let hit = conditions.get(key);
+  if (hit === undefined) {
+    try {
+      hit = parseConditionText(src, compat);
+    } catch (err) {
+      if (!(err instanceof ExpressionSyntaxError)) throw err;
+      hit = err;
+    }
+    if (conditions.size >= CONDITION_LIMIT) {
+      const oldest = conditions.keys().next();
+      if (!oldest.done) conditions.delete(oldest.value);
+    }
+    conditions.set(key, hit);
+  }
+  if (hit instanceof ExpressionSyntaxError) throw hit;
+  return hit;
+}
+
+/**
+ * Parse a `simple` condition. Compat forms (double-quoted strings, runtime expressions inside quotes)
+ * are returned as warnings when `compat` (default `true`) and are syntax errors otherwise.
+ * @throws ExpressionSyntaxError with code CONDITION_SYNTAX.
+ * @example parseCondition("$statusCode == 200 && $response.body#/status == 'ok'").ast.type // 'logical'
+ */
 export function parseCondition(
-  _src: string,
-  _options?: { compat?: boolean },
+  src: string,
+  options: { compat?: boolean } = {},
 ): { ast: ConditionNode; warnings: CompatWarning[] } {
-  return pending();
+  const parsed = parseCached(src, options.compat ?? true);
+  return { ast: parsed.ast, warnings: [...parsed.warnings] };
 }
-export function checkCriterion(_c: CriterionInput, _options: { compat: boolean }): CriterionIssue[] {
-  return pending();
+
+function compatWarningsOf(node: ExpressionNode, field: string): CompatWarning[] {
+  return node.compat.map((form) => ({
+    code: form === 'dotted-path' ? 'compat-dotted-path' : 'compat-bracket-index',
+    message: `${field} "${node.source}": ${form === 'dotted-path' ? 'dotted path' : 'bracket index'} past the name; the spec form is ${node.specForm ?? node.source}`,
+    offset: node.path[0]?.start ?? 0,
+  }));
 }
+
+class Failure extends Error {}
+
+/** Evaluate the context expression of a non-simple criterion. */
+function contextValue(
+  c: CriterionInput,
+  scope: ExpressionScope,
+  compat: boolean,
+  warn: (w: CompatWarning) => void,
+  typeName: string,
+): unknown {
+  let src = c.context;
+  if (src === undefined) {
+    if (!compat) throw new Failure(`type ${typeName} requires a context`);
+    warn({
+      code: 'compat-missing-context',
+      message: `criterion of type ${typeName} has no context; $response.body is used (the spec requires context: $response.body)`,
+      offset: 0,
+    });
+    src = '$response.body';
+  }
+  let node: ExpressionNode;
+  try {
+    node = parseExpression(src);
+  } catch (err) {
+    throw new Failure(`context: ${(err as Error).message}`);
+  }
+  if (node.compat.length > 0) {
+    if (!compat)
+      throw new Failure(
+        `context "${src}" is not a spec runtime expression; the spec form is ${node.specForm}`,
+      );
+    for (const w of compatWarningsOf(node, 'context')) warn(w);
+  }
+  const value = evaluateExpression(node, scope);
+  if (isUnresolved(value)) throw new Failure(`context is unresolved: ${value.reason}`);
+  if (value === null || value === undefined) throw new Failure(`context ${src} is null`);
+  return value;
+}
+
+function renderCondition(src: string, scope: ExpressionScope): string {
+  if (!hasEmbeddedExpression(src)) return src;
+  const out = renderTemplate(src, scope);
+  if (isUnresolved(out)) throw new Failure(`condition: ${out.reason}`);
+  return out;
+}
+
+function asText(value: unknown): string {
+  return value instanceof Uint8Array ? new TextDecoder().decode(value) : embedText(value);
+}
+
+/** JSON text given as a string (an unparsed body) is parsed so the query sees structure. */
+function asJsonValue(value: unknown): unknown {
+  const text =
+    typeof value === 'string'
+      ? value
+      : value instanceof Uint8Array
+        ? new TextDecoder().decode(value)
+        : undefined;
+  if (text === undefined) return value;
+  const t = text.trimStart();
+  if (t[0] === '{' || t[0] === '[') {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+const regexes = new Map<string, RegExp | string>();
+function regexFor(pattern: string): RegExp | string {
+  let hit = regexes.get(pattern);
+  if (hit === undefined) {
+    hit = compileRegex(pattern);
+    if (regexes.size >= 512) {
+      const oldest = regexes.keys().next();
+      if (!oldest.done) regexes.delete(oldest.value);
+    }
+    regexes.set(pattern, hit);
+  }
+  return hit;
+}
+
+function quoteLiteral(v: unknown): string {
+  return typeof v === 'string' ? `'${v.replaceAll("'", "''")}'` : String(v);
+}
+
+/** Spec-form hint for a compat JSONPath comparison. */
+function jsonPathCompatMessage(
+  condition: string,
+  context: string,
+  cmp: { path: string; operator: string; length: boolean },
+  literal: unknown,
+): CompatWarning {
+  if (cmp.length) {
+    const nonEmpty =
+      (cmp.operator === '>' && literal === 0) ||
+      (cmp.operator === '>=' && literal === 1) ||
+      (cmp.operator === '!=' && literal === 0);
+    return {
+      code: 'compat-jsonpath-length',
+      message: `jsonpath condition "${condition}": JSONPath has no ".length"; ${
+        nonEmpty
+          ? `the spec form is "${cmp.path}[0]" (a non-empty result passes)`
+          : `the spec form is a filter with length(), e.g. "$[?length(@${cmp.path.slice(1)}) ${cmp.operator} ${quoteLiteral(literal)}]" on the parent`
+      }`,
+      offset: 0,
+    };
+  }
+  const pointer = jsonPathToPointer(cmp.path);
+  return {
+    code: 'compat-jsonpath-comparison',
+    message: `jsonpath condition "${condition}": a comparison outside a filter is not JSONPath; the spec form is the simple condition "${
+      pointer === undefined ? `${context}#<pointer>` : `${context}#${pointer}`
+    } ${cmp.operator} ${quoteLiteral(literal)}"`,
+    offset: 0,
+  };
+}
+
+function literalOf(text: string): unknown {
+  const parsed = parseConditionText(text, true).ast;
+  if (parsed.type !== 'literal' || parsed.embedded !== undefined) {
+    throw new Failure(`"${text}" is not a literal (number, 'string', true, false or null)`);
+  }
+  return parsed.value;
+}
+
+function evaluateOrThrow(
+  c: CriterionInput,
+  kind: Exclude<Kind, { kind: 'invalid' }>,
+  scope: ExpressionScope,
+  compat: boolean,
+  warn: (w: CompatWarning) => void,
+): { passed: boolean; reason?: string } {
+  const condition = c.condition;
+  if (kind.kind === 'simple') {
+    const parsed = parseCached(condition, compat);
+    for (const w of parsed.warnings) warn(w);
+    const passed = truthy(evalCondition(parsed.ast, scope));
+    return passed ? { passed } : { passed, reason: explain(parsed.ast, condition, scope) };
+  }
+  const context = contextValue(c, scope, compat, warn, kind.kind);
+  const rendered = renderCondition(condition, scope);
+  if (kind.kind === 'regex') {
+    const re = regexFor(rendered);
+    if (typeof re === 'string') throw new Failure(re);
+    const text = asText(context);
+    if (text.length > MAX_REGEX_INPUT) {
+      throw new Failure(
+        `context is ${text.length} characters, longer than the regex limit of ${MAX_REGEX_INPUT}`,
+      );
+    }
+    re.lastIndex = 0;
+    const passed = re.test(text);
+    return passed ? { passed } : { passed, reason: `${show(text)} does not match /${rendered}/` };
+  }
+  if (kind.kind === 'jsonpath') {
+    const json = asJsonValue(context);
+    const cmp = detectJsonPathComparison(rendered);
+    if (cmp.kind === 'comparison') {
+      const literal = literalOf(cmp.literal);
+      const w = jsonPathCompatMessage(rendered, c.context ?? '$response.body', cmp, literal);
+      if (!compat) throw new Failure(w.message);
+      warn(w);
+      const nodes = runJsonPath(kind.version, cmp.path, json).nodes;
+      const values = cmp.length
+        ? nodes.map((n) =>
+            Array.isArray(n) || typeof n === 'string'
+              ? n.length
+              : typeof n === 'object' && n !== null && Object.hasOwn(n, 'length')
+                ? (n as Record<string, unknown>).length
+                : undefined,
+          )
+        : nodes;
+      const op = cmp.operator as ComparisonOperator;
+      const passed = values.some((v) => compareValues(op, v, literal));
+      return passed
+        ? { passed }
+        : {
+            passed,
+            reason:
+              values.length === 0
+                ? `${cmp.path} selects nothing`
+                : `${cmp.path}${cmp.length ? '.length' : ''} is ${show(values.length === 1 ? values[0] : values)}, expected ${op} ${show(literal)}`,
+          };
+    }
+    const outcome = runJsonPath(kind.version, rendered, json);
+    if (outcome.ranAsRfc9535) {
+      warn({
+        code: 'compat-jsonpath-script-filter',
+        message: `jsonpath condition "${rendered}": script filters are not evaluated; the query was run as RFC 9535`,
+        offset: 0,
+      });
+    }
+    const passed = outcome.nodes.length > 0;
+    return passed ? { passed } : { passed, reason: `${rendered} selects nothing` };
+  }
+  if (typeof context !== 'string' && !(context instanceof Uint8Array)) {
+    throw new Failure(`xpath context must be XML text, got ${show(context)}`);
+  }
+  const passed = evaluateXPathCondition(rendered, asText(context));
+  return passed ? { passed } : { passed, reason: `${rendered} is false or empty` };
+}
+
+/**
+ * Evaluate one criterion. Never throws: a criterion that cannot be evaluated (bad syntax, unresolved
+ * context, unknown type, unsafe regex) fails with the reason in its record.
+ * @example evaluateCriterion({ condition: '$statusCode == 200' }, { statusCode: 200 }).passed // true
+ */
 export function evaluateCriterion(
-  _c: CriterionInput,
-  _scope: ExpressionScope,
-  _options?: CriterionOptions,
+  c: CriterionInput,
+  scope: ExpressionScope,
+  options: CriterionOptions = {},
 ): CriterionRecord {
-  return pending();
+  const compat = options.compat ?? true;
+  const onWarning = options.onWarning;
+  const warn = (w: CompatWarning): void => onWarning?.(w);
+  const kind = kindOf(c.type);
+  const record: CriterionRecord = {
+    condition: typeof c.condition === 'string' ? c.condition : String(c.condition),
+    type: kind.kind === 'invalid' ? String(typeof c.type === 'object' ? c.type?.type : c.type) : kind.kind,
+    passed: false,
+  };
+  if (c.context !== undefined) record.context = c.context;
+  if (kind.kind === 'invalid') {
+    record.reason = kind.reason;
+    return record;
+  }
+  if (typeof c.condition !== 'string') {
+    record.reason = 'condition must be a string';
+    return record;
+  }
+  try {
+    const r = evaluateOrThrow(c, kind, scope, compat, warn);
+    record.passed = r.passed;
+    if (r.reason !== undefined) record.reason = r.reason;
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    record.reason = err instanceof Failure ? msg : `cannot evaluate: ${msg}`;
+  }
+  return record;
 }
+
+/** Evaluate a list of criteria (all of them, for complete records). An absent or empty list passes. */
 export function evaluateCriteria(
-  _list: CriterionInput[] | undefined,
-  _scope: ExpressionScope,
-  _options?: CriterionOptions,
+  list: CriterionInput[] | undefined,
+  scope: ExpressionScope,
+  options: CriterionOptions = {},
 ): { passed: boolean; records: CriterionRecord[] } {
-  return pending();
+  const records = (list ?? []).map((c) => evaluateCriterion(c, scope, options));
+  return { passed: records.every((r) => r.passed), records };
+}
+
+function templateIssue(src: string): CriterionIssue | undefined {
+  if (!hasEmbeddedExpression(src)) return undefined;
+  try {
+    parseTemplate(src);
+    return undefined;
+  } catch (err) {
+    const e = err as ExpressionSyntaxError;
+    return {
+      severity: 'error',
+      code: 'condition-syntax',
+      message: e.message,
+      field: 'condition',
+      offset: e.offset,
+    };
+  }
+}
+
+/**
+ * Static checks of a Criterion Object for the document validator: type and version, context syntax,
+ * condition syntax per type, compat forms (warnings when `compat`, errors otherwise). No evaluation.
+ */
+export function checkCriterion(c: CriterionInput, options: { compat: boolean }): CriterionIssue[] {
+  const issues: CriterionIssue[] = [];
+  const compat = options.compat;
+  const compatIssue = (w: CompatWarning, field: CriterionIssue['field']): CriterionIssue => ({
+    severity: compat ? 'warning' : 'error',
+    code: w.code,
+    message: w.message,
+    field,
+    offset: w.offset,
+  });
+  const kind = kindOf(c.type);
+  if (kind.kind === 'invalid') {
+    issues.push({ severity: 'error', code: kind.code, message: kind.reason, field: 'type' });
+    return issues;
+  }
+  if (typeof c.condition !== 'string') {
+    issues.push({
+      severity: 'error',
+      code: 'condition-syntax',
+      message: 'condition must be a string',
+      field: 'condition',
+    });
+    return issues;
+  }
+  if (c.context !== undefined) {
+    try {
+      const node = parseExpression(c.context);
+      for (const w of compatWarningsOf(node, 'context')) issues.push(compatIssue(w, 'context'));
+    } catch (err) {
+      const e = err as ExpressionSyntaxError;
+      issues.push({
+        severity: 'error',
+        code: 'context-syntax',
+        message: e.message,
+        field: 'context',
+        offset: e.offset,
+      });
+    }
+  } else if (kind.kind !== 'simple') {
+    issues.push(
+      compatIssue(
+        {
+          code: compat ? 'compat-missing-context' : 'missing-context',
+          message: `criterion of type ${kind.kind} has no context${compat ? '; $response.body will be used' : ''} (the spec requires one, e.g. context: $response.body)`,
+          offset: 0,
+        },
+        'context',
+      ),
+    );
+  }
+  const condition = c.condition;
+  if (kind.kind === 'simple') {
+    try {
+      for (const w of parseCached(condition, true).warnings) issues.push(compatIssue(w, 'condition'));
+    } catch (err) {
+      const e = err as ExpressionSyntaxError;
+      issues.push({
+        severity: 'error',
+        code: 'condition-syntax',
+        message: e.message,
+        field: 'condition',
+        offset: e.offset,
+      });
+    }
+    return issues;
+  }
+  const t = templateIssue(condition);
+  if (t !== undefined) {
+    issues.push(t);
+    return issues;
+  }
+  if (hasEmbeddedExpression(condition)) return issues;
+  if (kind.kind === 'regex') {
+    const re = compileRegex(condition);
+    if (typeof re === 'string') {
+      issues.push({
+        severity: 'error',
+        code: re.startsWith('invalid') ? 'regex-syntax' : 'regex-unsafe',
+        message: `regex condition: ${re}`,
+        field: 'condition',
+      });
+    }
+    return issues;
+  }
+  if (kind.kind === 'jsonpath') {
+    const cmp = detectJsonPathComparison(condition);
+    if (cmp.kind === 'comparison') {
+      let literal: unknown;
+      try {
+        literal = literalOf(cmp.literal);
+      } catch (err) {
+        issues.push({
+          severity: 'error',
+          code: 'jsonpath-syntax',
+          message: `jsonpath condition "${condition}": ${(err as Error).message}`,
+          field: 'condition',
+          offset: cmp.literalOffset,
+        });
+        return issues;
+      }
+      issues.push(
+        compatIssue(
+          jsonPathCompatMessage(condition, c.context ?? '$response.body', cmp, literal),
+          'condition',
+        ),
+      );
+      return issues;
+    }
+    try {
+      if (runJsonPath(kind.version, condition, {}).ranAsRfc9535) {
+        issues.push(
+          compatIssue(
+            {
+              code: 'compat-jsonpath-script-filter',
+              message: `jsonpath condition "${condition}": script filters are not evaluated; the query runs as RFC 9535`,
+              offset: 0,
+            },
+            'condition',
+          ),
+        );
+      }
+    } catch (err) {
+      issues.push({
+        severity: 'error',
+        code: 'jsonpath-syntax',
+        message: `jsonpath condition "${condition}": ${(err as Error).message}`,
+        field: 'condition',
+      });
+    }
+    return issues;
+  }
+  const xerr = xpathSyntaxError(condition);
+  if (xerr !== undefined) {
+    issues.push({
+      severity: 'error',
+      code: 'xpath-syntax',
+      message: `xpath condition "${condition}": ${xerr}`,
+      field: 'condition',
+    });
+  }
+  return issues;
 }

@@ -1,0 +1,101 @@
+// Criterion Object: `jsonpath` conditions (RFC 9535 by default; draft-goessner-dispatch-jsonpath-00 on request).
+import { JSONPath } from 'jsonpath-plus';
+import { query as rfc9535Query } from 'jsonpath-rfc9535';
+
+export type JsonPathVersion = 'rfc9535' | 'draft-goessner-dispatch-jsonpath-00';
+
+export interface JsonPathOutcome {
+  nodes: unknown[];
+  /** Set when a Goessner query needed script filters and was run as RFC 9535 instead. */
+  ranAsRfc9535?: boolean;
+}
+
+/** Values that RFC 9535 can query: JSON data only (Uint8Array, functions and undefined are not JSON). */
+function asJson(value: unknown): unknown {
+  return value === undefined ? null : value;
+}
+
+/**
+ * Run a JSONPath query on the context value itself (so root arrays work). Throws on a syntax error.
+ * The Goessner dialect runs on jsonpath-plus with script evaluation disabled (`eval: false`): filter
+ * and script expressions `?(...)`/`(...)` are JavaScript in that dialect and are never executed. When
+ * such a query is also valid RFC 9535 (e.g. `$[?(@.price < 10)]`), it runs as RFC 9535 instead.
+ */
+export function runJsonPath(version: JsonPathVersion, path: string, context: unknown): JsonPathOutcome {
+  const json = asJson(context) as Parameters<typeof rfc9535Query>[0];
+  if (version === 'rfc9535') return { nodes: rfc9535Query(json, path) };
+  try {
+    const nodes = JSONPath({ path, json: json as object, eval: false, wrap: true }) as unknown;
+    return { nodes: Array.isArray(nodes) ? nodes : [] };
+  } catch (err) {
+    if (!/eval|prevented|script/i.test((err as Error).message)) throw err;
+    try {
+      return { nodes: rfc9535Query(json, path), ranAsRfc9535: true };
+    } catch {
+      throw new Error(
+        `JSONPath "${path}" uses a script expression, which is disabled (no script evaluation); write it as an RFC 9535 filter`,
+      );
+    }
+  }
+}
+
+export type JsonPathCompat =
+  | {
+      kind: 'comparison';
+      path: string;
+      operator: string;
+      literal: string;
+      literalOffset: number;
+      length: boolean;
+    }
+  | { kind: 'none' };
+
+/**
+ * Detect the compat form `<path> <op> <literal>` (a comparison written as JSONPath, e.g.
+ * `$.status == "ACTIVE"` or `$.data.length > 0`): an operator at top level, outside brackets,
+ * parentheses and quotes. RFC 9535 has no such form (comparisons live only inside filters).
+ */
+export function detectJsonPathComparison(condition: string): JsonPathCompat {
+  let depth = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < condition.length; i++) {
+    const c = condition[i]!;
+    if (quote !== undefined) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+      continue;
+    }
+    if (c === "'" || c === '"') quote = c;
+    else if (c === '[' || c === '(') depth++;
+    else if (c === ']' || c === ')') depth--;
+    else if (depth === 0 && '=!<>'.includes(c)) {
+      const two = condition.slice(i, i + 2);
+      const operator = ['==', '!=', '<=', '>='].includes(two) ? two : c === '<' || c === '>' ? c : undefined;
+      if (operator === undefined) continue;
+      let path = condition.slice(0, i).trim();
+      if (!path.startsWith('$')) return { kind: 'none' };
+      const length = /\.length$/.test(path);
+      if (length) path = path.slice(0, -'.length'.length);
+      const after = i + operator.length;
+      const literal = condition.slice(after).trim();
+      const literalOffset =
+        after + (condition.slice(after).length - condition.slice(after).trimStart().length);
+      return { kind: 'comparison', path, operator, literal, literalOffset, length };
+    }
+  }
+  return { kind: 'none' };
+}
+
+/** `$.a.b[0]` -> `/a/b/0` when the path is a plain chain of names and indices, else undefined. */
+export function jsonPathToPointer(path: string): string | undefined {
+  const re = /\.([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+)\]|\['([^'\\]*)'\]|\["([^"\\]*)"\]/y;
+  if (!path.startsWith('$')) return undefined;
+  re.lastIndex = 1;
+  const tokens: string[] = [];
+  while (re.lastIndex < path.length) {
+    const m = re.exec(path);
+    if (!m) return undefined;
+    tokens.push(m[1] ?? m[2] ?? m[3] ?? m[4] ?? '');
+  }
+  return tokens.map((t) => `/${t.replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+}
