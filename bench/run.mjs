@@ -1,0 +1,252 @@
+// npm run bench: measures the runtime side by side with a hand-written undici baseline, in one run.
+// Prints a table and writes bench/results/latest.json. A script, not a timed test.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Agent, request } from 'undici';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
+const { runWorkflow, loadArazzo, composioSpec, parseExpression, evaluateExpression, parseCondition, evaluateCriterion } =
+  await import(dist('index.js'));
+const { startComposioSimulator } = await import(dist('simulator/index.js'));
+
+const quick = process.argv.includes('--quick');
+const rows = [];
+const results = {};
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+};
+const fmt = (n, d = 2) => (typeof n === 'number' ? n.toFixed(d) : String(n));
+function row(name, value, target, met) {
+  rows.push({ name, value, target, met: met === undefined ? '' : met ? 'yes' : 'NO' });
+}
+
+const inputs = { apiKey: 'sim_test_key', toolkitSlug: 'gmail', authType: 'use_composio_managed_auth', userId: 'bench' };
+
+// 1. Per-step overhead: runWorkflow vs the same four requests with undici directly.
+async function perStep() {
+  const sim = await startComposioSimulator({ pollsUntilActive: 0, maxLoggedRequests: 10 });
+  const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 16 });
+  const loaded = await loadArazzo(composioSpec);
+  const headers = { 'x-api-key': inputs.apiKey, 'content-type': 'application/json' };
+  async function baseline() {
+    const a = await request(`${sim.url}/api/v3/auth_configs`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ toolkit: { slug: 'gmail' }, auth_config: { type: inputs.authType } }),
+      dispatcher,
+    });
+    const ac = await a.body.json();
+    const b = await request(`${sim.url}/api/v3/connected_accounts`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ auth_config: { id: ac.auth_config.id }, connection: { user_id: 'bench' } }),
+      dispatcher,
+    });
+    const ca = await b.body.json();
+    for (let i = 0; i < 2; i++) {
+      const c = await request(`${sim.url}/api/v3/connected_accounts/${ca.id}`, { headers: { 'x-api-key': inputs.apiKey }, dispatcher });
+      await c.body.json();
+    }
+  }
+  const runtime = async () => {
+    const r = await runWorkflow(loaded, inputs, { servers: { composioApi: sim.url }, dispatcher });
+    if (r.status !== 'succeeded') throw new Error(`bench run failed: ${JSON.stringify(r.error)}`);
+  };
+  const n = quick ? 100 : 400;
+  for (let i = 0; i < 50; i++) {
+    await baseline();
+    await runtime();
+  }
+  const tb = [];
+  const tr = [];
+  // Interleave so both see the same machine noise.
+  for (let i = 0; i < n; i++) {
+    let t = performance.now();
+    await baseline();
+    tb.push(performance.now() - t);
+    t = performance.now();
+    await runtime();
+    tr.push(performance.now() - t);
+  }
+  const mb = median(tb);
+  const mr = median(tr);
+  const perStepUs = ((mr - mb) / 4) * 1000;
+  results.perStep = { runs: n, baselineMedianMs: mb, runtimeMedianMs: mr, ratio: mr / mb, overheadPerStepUs: perStepUs };
+  row('1. per-run median: undici baseline (4 requests)', `${fmt(mb, 3)} ms`, '');
+  row('1. per-run median: runWorkflow (4 steps)', `${fmt(mr, 3)} ms`, '');
+  row('1. ratio runtime / baseline', `${fmt(mr / mb)}x`, '< 1.15x', mr / mb < 1.15);
+  row('1. runtime overhead per step', `${fmt(perStepUs, 1)} µs`, '< 100 µs', perStepUs < 100);
+
+  // 2. Throughput: 1,000 concurrent runs on one dispatcher.
+  const concurrent = quick ? 200 : 1000;
+  globalThis.gc?.();
+  const before = process.memoryUsage().heapUsed;
+  let peak = before;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+  }, 5);
+  const t0 = performance.now();
+  const all = await Promise.all(
+    Array.from({ length: concurrent }, () => runWorkflow(loaded, inputs, { servers: { composioApi: sim.url }, dispatcher })),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
+  peak = Math.max(peak, process.memoryUsage().heapUsed);
+  const steps = all.reduce((s, r) => s + r.steps.length, 0);
+  const failed = all.filter((r) => r.status !== 'succeeded').length;
+  const stepsPerSec = steps / elapsed;
+  const perRunKb = (peak - before) / concurrent / 1024;
+  results.throughput = { concurrent, steps, failed, seconds: elapsed, stepsPerSec, peakHeapDeltaKbPerRun: perRunKb };
+  row(`2. throughput, ${concurrent} concurrent runs`, `${fmt(stepsPerSec, 0)} steps/s (${failed} failed)`, '>= 5000 steps/s', stepsPerSec >= 5000 && failed === 0);
+  row('2. peak heap per in-flight run', `${fmt(perRunKb, 1)} KB`, '< 50 KB', perRunKb < 50);
+  await dispatcher.close();
+  return sim;
+}
+
+// 3. Cold start: `arazzo run` vs a plain node script doing the same requests.
+function coldStart(simUrl) {
+  const dir = mkdtempSync(join(tmpdir(), 'arazzo-bench-'));
+  const plain = join(dir, 'plain.mjs');
+  writeFileSync(
+    plain,
+    `const h={'x-api-key':'${inputs.apiKey}','content-type':'application/json'};const u='${simUrl}';
+const a=await (await fetch(u+'/api/v3/auth_configs',{method:'POST',headers:h,body:JSON.stringify({toolkit:{slug:'gmail'},auth_config:{type:'x'}})})).json();
+const b=await (await fetch(u+'/api/v3/connected_accounts',{method:'POST',headers:h,body:JSON.stringify({auth_config:{id:a.auth_config.id},connection:{user_id:'u'}})})).json();
+for(let i=0;i<2;i++) await (await fetch(u+'/api/v3/connected_accounts/'+b.id,{headers:h})).json();
+`,
+  );
+  const cli = join(root, 'dist/cli/bin.js');
+  const args = ['run', composioSpec, '--server', `composioApi=${simUrl}`, '--reporter', 'json'];
+  for (const [k, v] of Object.entries(inputs)) args.push('--input', `${k}=${v}`);
+  const time = (cmd) => {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, cmd, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`cold start command failed (${r.status}): ${r.stderr || r.stdout}`);
+    return performance.now() - t;
+  };
+  const n = quick ? 5 : 15;
+  const tp = [];
+  const tc = [];
+  for (let i = 0; i < n; i++) {
+    tp.push(time([plain]));
+    tc.push(time([cli, ...args]));
+  }
+  rmSync(dir, { recursive: true, force: true });
+  const mp = median(tp);
+  const mc = median(tc);
+  results.coldStart = { runs: n, plainMs: mp, cliMs: mc, ratio: mc / mp };
+  row('3. cold start: plain node script', `${fmt(mp, 0)} ms`, '');
+  row('3. cold start: arazzo run (CLI)', `${fmt(mc, 0)} ms (${fmt(mc / mp)}x)`, '< 2x', mc / mp < 2);
+}
+
+// 4. Loading: Composio (2 MB OpenAPI) and a synthetic 20 MB document with 5,000 operations.
+function synthetic(dir) {
+  const paths = {};
+  const pad = 'x'.repeat(3300);
+  for (let i = 0; i < 5000; i++) {
+    paths[`/resources${i}/{id}`] = {
+      get: {
+        operationId: `getResource${i}`,
+        description: pad,
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { 200: { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } } },
+      },
+    };
+  }
+  const doc = {
+    openapi: '3.1.0',
+    info: { title: 'synthetic', version: '1' },
+    servers: [{ url: 'http://127.0.0.1:1' }],
+    paths,
+    components: { schemas: { Thing: { type: 'object', properties: { id: { type: 'string' } } } } },
+  };
+  const openapi = join(dir, 'big.json');
+  writeFileSync(openapi, JSON.stringify(doc));
+  const steps = [1, 2500, 4999]
+    .map((i) => `      - stepId: s${i}\n        operationId: getResource${i}\n        parameters: [ { name: id, in: path, value: 'a' } ]`)
+    .join('\n');
+  const arazzo = join(dir, 'big.arazzo.yaml');
+  writeFileSync(
+    arazzo,
+    `arazzo: 1.0.1\ninfo: { title: big, version: '1' }\nsourceDescriptions:\n  - { name: big, url: ./big.json, type: openapi }\nworkflows:\n  - workflowId: three\n    steps:\n${steps}\n`,
+  );
+  return arazzo;
+}
+
+function loading() {
+  const dir = mkdtempSync(join(tmpdir(), 'arazzo-bench-'));
+  const big = synthetic(dir);
+  const script = (file) =>
+    `const t=performance.now();const m=await import(${JSON.stringify(dist('index.js'))});const l=await m.loadArazzo(${JSON.stringify(file)});` +
+    `const ms=performance.now()-t;process.stdout.write(JSON.stringify({ms,rss:process.memoryUsage().rss,heap:process.memoryUsage().heapUsed,diags:l.diagnostics.length}));`;
+  const measure = (file) => {
+    const runs = [];
+    for (let i = 0; i < (quick ? 3 : 7); i++) {
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script(file)], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(r.stderr);
+      runs.push(JSON.parse(r.stdout));
+    }
+    return { ms: median(runs.map((r) => r.ms)), rssMb: median(runs.map((r) => r.rss)) / 2 ** 20 };
+  };
+  const c = measure(composioSpec);
+  const s = measure(big);
+  rmSync(dir, { recursive: true, force: true });
+  results.loading = { composio: c, synthetic20mb: s };
+  row('4. load + validate Composio (2 MB OpenAPI)', `${fmt(c.ms, 0)} ms, RSS ${fmt(c.rssMb, 0)} MB`, '< 150 ms', c.ms < 150);
+  row('4. load + validate synthetic (20 MB, 5,000 ops)', `${fmt(s.ms, 0)} ms, RSS ${fmt(s.rssMb, 0)} MB`, '< 1000 ms', s.ms < 1000);
+}
+
+// 5. Expressions and conditions: parses and evaluations per second.
+function expressions() {
+  const scope = {
+    statusCode: 200,
+    inputs: { name: 'x' },
+    response: { headers: { 'content-type': 'application/json' }, body: { status: 'ACTIVE', items: [{ id: 1 }] } },
+    steps: { a: { outputs: { id: 'abc' } } },
+  };
+  const rate = (fn, ms = 300) => {
+    let n = 0;
+    const end = performance.now() + ms;
+    while (performance.now() < end) {
+      for (let i = 0; i < 1000; i++) fn(i);
+      n += 1000;
+    }
+    return n / (ms / 1000);
+  };
+  const exprs = ['$response.body#/items/0/id', '$steps.a.outputs.id', '$statusCode', '$inputs.name'];
+  const parse = rate((i) => parseExpression(`${exprs[i % 4]}${i % 7 === 0 ? '' : ''}`));
+  const evalCached = rate((i) => evaluateExpression(exprs[i % 4], scope));
+  const cond = { condition: "$statusCode == 200 && $response.body#/status == 'ACTIVE'" };
+  const condParse = rate(() => parseCondition(cond.condition));
+  const condEval = rate(() => evaluateCriterion(cond, scope));
+  const jp = { context: '$response.body', condition: '$.items[?@.id == 1]', type: 'jsonpath' };
+  const jsonpath = rate(() => evaluateCriterion(jp, scope));
+  results.expressions = { parsePerSec: parse, evaluatePerSec: evalCached, conditionParsePerSec: condParse, conditionEvaluatePerSec: condEval, jsonpathPerSec: jsonpath };
+  row('5. expression parse', `${fmt(parse / 1e6)} M/s`, '');
+  row('5. expression evaluate (cached parse)', `${fmt(evalCached / 1e6)} M/s`, '');
+  row('5. condition parse', `${fmt(condParse / 1e6)} M/s`, '');
+  row('5. simple criterion evaluate', `${fmt(condEval / 1e6)} M/s`, '');
+  row('5. jsonpath criterion evaluate', `${fmt(jsonpath / 1e3, 0)} k/s`, '');
+}
+
+const sim = await perStep();
+coldStart(sim.url);
+await sim.close();
+loading();
+expressions();
+
+const machine = `${cpus()[0]?.model ?? 'unknown cpu'} x${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`;
+const width = Math.max(...rows.map((r) => r.name.length));
+const vw = Math.max(...rows.map((r) => String(r.value).length));
+console.log(`\narazzo-runtime benchmark — ${machine}\n`);
+console.log(`${'measure'.padEnd(width)}  ${'value'.padEnd(vw)}  target       met`);
+for (const r of rows) console.log(`${r.name.padEnd(width)}  ${String(r.value).padEnd(vw)}  ${r.target.padEnd(11)}  ${r.met}`);
+mkdirSync(join(root, 'bench/results'), { recursive: true });
+writeFileSync(join(root, 'bench/results/latest.json'), `${JSON.stringify({ machine, date: new Date().toISOString(), results }, null, 2)}\n`);
+console.log('\nwritten bench/results/latest.json');
+process.exit(0);
