@@ -69,26 +69,28 @@ export function parseDocumentText(text: string, url: string): ParsedText {
   };
 
   const looksLikeJson = /^\s*[[{]/.test(text);
+  const jsonError = looksLikeJson ? jsonSyntaxError(text) : undefined;
+  if (jsonError !== undefined) {
+    // JSON text is held to JSON's grammar, not YAML's more lenient flow syntax (trailing commas...).
+    const pos = offsetToLineColumn(text, jsonError.offset);
+    diagnostics.push({
+      code: 'json-syntax',
+      severity: 'error',
+      message: `JSON (line ${pos.line}, column ${pos.column}): ${jsonError.message}`,
+      pointer: pointerAt(doc, jsonError.offset),
+      file: url,
+      line: pos.line,
+      column: pos.column,
+    });
+    return { value: undefined, diagnostics, url, locate };
+  }
   if (doc.errors.length > 0) {
-    const jsonMessage = looksLikeJson ? jsonSyntaxError(text) : undefined;
-    if (jsonMessage !== undefined) {
-      const pos = offsetToLineColumn(text, jsonMessage.offset);
-      diagnostics.push({
-        code: 'json-syntax',
-        severity: 'error',
-        message: `JSON (line ${pos.line}, column ${pos.column}): ${jsonMessage.message}`,
-        pointer: pointerAt(doc, jsonMessage.offset),
-        file: url,
-        line: pos.line,
-        column: pos.column,
-      });
-    } else if (looksLikeJson && jsonMessage === undefined && isValidJson(text)) {
+    if (looksLikeJson) {
       // Valid JSON that this YAML parser refuses (rare edge cases): trust JSON, keep duplicate checks.
       findDuplicateKeys(doc, diag);
       return { value: JSON.parse(text) as unknown, diagnostics, url, locate };
-    } else {
-      for (const e of doc.errors) yamlErrorDiagnostic(e, 'error', doc, at, url, diagnostics);
     }
+    for (const e of doc.errors) yamlErrorDiagnostic(e, 'error', doc, at, url, diagnostics);
     return { value: undefined, diagnostics, url, locate };
   }
   for (const w of doc.warnings) yamlErrorDiagnostic(w, 'warning', doc, at, url, diagnostics);
@@ -128,15 +130,6 @@ function yamlErrorDiagnostic(
     line: pos.line,
     column: pos.column,
   });
-}
-
-function isValidJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** JSON.parse's own message and the offset it names (V8 says "at position N"). */

@@ -529,7 +529,8 @@ class SemanticChecker {
       }
       for (const issue of issues) {
         const fp = childPointer(cp, issue.field);
-        const at = issue.offset === undefined ? '' : ` (at offset ${issue.offset})`;
+        const at =
+          issue.offset === undefined || /offset/.test(issue.message) ? '' : ` (at offset ${issue.offset})`;
         if (issue.severity === 'error') this.r.error(issue.code, fp, `${issue.message}${at}`);
         else if (this.r.strict) this.r.error(issue.code, fp, `${issue.message}${at}`);
         else this.r.warn(issue.code, fp, `${issue.message}${at}`);

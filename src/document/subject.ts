@@ -10,9 +10,6 @@ const NAMED: Record<string, { label: string; idField: string }> = {
   successActions: { label: 'success action', idField: 'name' },
   onFailure: { label: 'failure action', idField: 'name' },
   failureActions: { label: 'failure action', idField: 'name' },
-  successCriteria: { label: 'criterion', idField: '' },
-  criteria: { label: 'criterion', idField: '' },
-  replacements: { label: 'payload replacement', idField: 'target' },
 };
 
 /** Own-property read that never walks the prototype chain. */
@@ -39,12 +36,9 @@ export function subjectLabel(root: unknown, pointer: string): string {
     } else if (parent !== undefined && Array.isArray(own(walk(root, tokens.slice(0, i - 1)), parent))) {
       const named = NAMED[parent];
       if (named !== undefined) {
-        const id = named.idField === '' ? undefined : own(node, named.idField);
+        const id = own(node, named.idField);
         const kind = own(node, 'reference') !== undefined ? `${named.label} (reusable)` : named.label;
         label = typeof id === 'string' ? `${kind} "${id}"` : `${kind} ${token}`;
-        if (named.label === 'criterion' && label === `${kind} ${token}`) {
-          label = `${parent === 'criteria' ? 'action criterion' : 'success criterion'} ${token}`;
-        }
       }
     } else if (i === 0 && token === 'info') {
       label = 'info';
