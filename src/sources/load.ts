@@ -18,6 +18,9 @@ import type { DocumentSet } from './refs.js';
 import { markSourceUnavailable, resolveStepTarget, setDisplayName } from './target.js';
 import type { LoadedDocument, LoadedSource, LoadOptions, ValidateResult } from './types.js';
 
+/** document/ diagnostics replaced by a more precise one of ours at the same pointer. */
+const SUPERSEDED_CODES = new Set(['compat-unqualified-operation-id']);
+
 /** LoadedDocument.url of a document given as text or as an object. */
 const INLINE_URL = 'inline:document';
 
@@ -263,21 +266,30 @@ async function loadParsed(
     if (r.source !== undefined) loaded.sources.set(r.source.name, r.source);
   }
 
-  // Only errors document/ has not already reported at the same place are added.
+  // Errors document/ already reported at a step's pointer are not repeated; its generic warning about a
+  // bare operationId gives way to ours, which knows the sources' contents.
   const reported = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.pointer));
+  const superseded = new Set<string>();
+  const targetDiagnostics: Diagnostic[] = [];
   document.workflows.forEach((workflow, wi) => {
     workflow.steps.forEach((step, si) => {
       const pointer = `/workflows/${wi}/steps/${si}`;
       const target = resolveStepTarget(loaded, step, pointer);
+      const own: Diagnostic[] = [];
       if ('kind' in target) {
-        if (target.warnings !== undefined) diagnostics.push(...target.warnings);
+        if (target.warnings !== undefined) own.push(...target.warnings);
         if (target.kind === 'operation' && target.operation.diagnostics !== undefined)
-          diagnostics.push(...target.operation.diagnostics);
+          targetDiagnostics.push(...target.operation.diagnostics);
       } else if (target.code !== 'source-unavailable' && !reported.has(target.pointer)) {
-        diagnostics.push(target);
+        own.push(target);
       }
+      for (const d of own) superseded.add(d.pointer);
+      targetDiagnostics.push(...own);
     });
   });
+  const kept = diagnostics.filter((d) => !(SUPERSEDED_CODES.has(d.code) && superseded.has(d.pointer)));
+  diagnostics.length = 0;
+  diagnostics.push(...kept, ...targetDiagnostics);
   return { loaded, diagnostics };
 }
 
