@@ -132,20 +132,102 @@ function yamlErrorDiagnostic(
   });
 }
 
-/** JSON.parse's own message and the offset it names (V8 says "at position N"). */
+/** JSON.parse's own message, and the offset of the first error (found by a small scanner). */
 function jsonSyntaxError(text: string): { message: string; offset: number } | undefined {
   try {
     JSON.parse(text);
     return undefined;
   } catch (e) {
     const raw = e instanceof Error ? e.message : String(e);
-    const m = /at position (\d+)/.exec(raw);
-    const offset = m?.[1] !== undefined ? Number(m[1]) : /end of JSON input/i.test(raw) ? text.length : 0;
     const message = raw
       .replace(/\s*\(line \d+ column \d+\)/, '')
       .replace(/\s*in JSON at position \d+/, '')
-      .replace(/^"[\s\S]*" is not valid JSON$/, 'not valid JSON');
-    return { message, offset };
+      .replace(/, "[\s\S]*" is not valid JSON$/, '');
+    return { message, offset: firstJsonErrorOffset(text) };
+  }
+}
+
+/** Offset where a JSON scanner first fails (the text is known to be invalid JSON). */
+function firstJsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const str = (): void => {
+    if (text[i] !== '"') fail();
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text.charCodeAt(i) < 0x20) fail();
+      if (text[i] === '\\') {
+        i++;
+        if (text[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail();
+      }
+      i++;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  const value = (depth: number): void => {
+    if (depth > 1000) fail();
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        str();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value(depth + 1);
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') {
+          i++;
+          return;
+        } else fail();
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      for (;;) {
+        value(depth + 1);
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') {
+          i++;
+          return;
+        } else fail();
+      }
+    } else if (c === '"') {
+      str();
+    } else {
+      const m = /^(true|false|null|-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)/.exec(text.slice(i, i + 400));
+      if (m === null) fail();
+      i += m![0].length;
+    }
+  };
+  try {
+    value(0);
+    ws();
+    return i;
+  } catch (at) {
+    return typeof at === 'number' ? Math.min(at, text.length) : 0;
   }
 }
 

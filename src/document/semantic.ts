@@ -507,7 +507,9 @@ class SemanticChecker {
       if (!KEY_PATTERN.test(key)) {
         this.r.error('output-key', op, `output name "${key}" must match ^[a-zA-Z0-9\\.\\-_]+$`);
       }
-      this.checkValueExpressions(value, op, ctx);
+      // Outputs are {expression}s: a `$` string here is an expression even when it is misspelt.
+      if (typeof value === 'string' && value.startsWith('$')) this.parseValueString(value, op, ctx, true);
+      else this.checkValueExpressions(value, op, ctx);
     }
   }
 
@@ -561,9 +563,14 @@ class SemanticChecker {
   }
 
   /** Returns the expressions found, or undefined when the string does not parse. */
-  private parseValueString(s: string, p: string, ctx: WorkflowCtx | undefined): ExpressionNode[] | undefined {
+  private parseValueString(
+    s: string,
+    p: string,
+    ctx: WorkflowCtx | undefined,
+    mustBeExpression = false,
+  ): ExpressionNode[] | undefined {
     if (s.startsWith('$')) {
-      if (!EXPRESSION_ROOT.test(s)) {
+      if (!mustBeExpression && !EXPRESSION_ROOT.test(s)) {
         if (/^\$[A-Za-z]/.test(s)) {
           this.r.warn(
             'expression-like-literal',
