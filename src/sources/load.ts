@@ -346,6 +346,7 @@ async function loadSource(
   if (load.failure !== undefined) {
     const { code, reason } = load.failure;
     if (code === 'source-unparseable') return fail(code, `${given} (${tried}) is ${reason}`, reason, tried);
+    if (code === 'source-url-refused') return fail(code, `${given} not read: ${reason}`, reason, tried);
     return fail(
       code,
       `cannot read ${given} (tried ${tried}): ${reason}${code === 'source-unreadable' ? hint : ''}`,
