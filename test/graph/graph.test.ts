@@ -12,7 +12,8 @@ const loadYaml = (path: string): ArazzoDocument => parse(readFileSync(path, 'utf
 
 /** Golden files; run with UPDATE_GOLDEN=1 to rewrite them after an intended change (then review the diff). */
 function expectGolden(actual: string, path: string): void {
-  if (process.env.UPDATE_GOLDEN === '1' || !existsSync(path)) writeFileSync(path, actual);
+  if (process.env.UPDATE_GOLDEN === '1') writeFileSync(path, actual);
+  expect(existsSync(path), `${path} is missing: run with UPDATE_GOLDEN=1`).toBe(true);
   expect(actual).toBe(readFileSync(path, 'utf8'));
 }
 
