@@ -175,9 +175,25 @@ export function collapseSchemaErrors(errors: readonly SchemaError[]): SchemaErro
     if (e.keyword !== 'anyOf' && e.keyword !== 'oneOf') continue;
     if ((e.params as { passingSchemas?: unknown }).passingSchemas) continue; // matched several: keep as is
     const prefix = `${e.schemaPath}/`;
-    const branchErrors = errors.filter((b) => b.schemaPath.startsWith(prefix));
+    let branchErrors = errors.filter((b) => b.schemaPath.startsWith(prefix));
+    if (branchErrors.length === 0) {
+      // Branches reached through $ref carry the referenced schema's path: take the errors ajv emitted
+      // just before this one at the same place.
+      const k = errors.indexOf(e);
+      let j = k - 1;
+      while (
+        j >= 0 &&
+        errors[j]!.instancePath === e.instancePath &&
+        ['type', 'enum', 'const'].includes(errors[j]!.keyword)
+      )
+        j--;
+      branchErrors = errors.slice(j + 1, k);
+    }
     if (branchErrors.length === 0) continue;
-    const branchOf = (b: SchemaError): string => b.schemaPath.slice(prefix.length).split('/')[0] ?? '';
+    const branchOf = (b: SchemaError): string =>
+      b.schemaPath.startsWith(prefix)
+        ? (b.schemaPath.slice(prefix.length).split('/')[0] ?? '')
+        : b.schemaPath;
     const shallow = branchErrors.every(
       (b) => b.instancePath === e.instancePath && ['type', 'enum', 'const'].includes(b.keyword),
     );
