@@ -146,7 +146,7 @@ function readBody(req: IncomingMessage): Promise<string | HttpProblem> {
  * Start a loopback Composio simulator. Resolves once it listens.
  * @example
  * const sim = await startComposioSimulator({ pollsUntilActive: 1 });
- * await runWorkflow(spec, { apiKey: 'sim_test_key', ... }, { serverUrl: sim.url });
+ * await runWorkflow(spec, { apiKey: 'sim_test_key', ... }, { servers: { composioApi: sim.url } });
  * await sim.close();
  */
 export async function startComposioSimulator(
