@@ -136,6 +136,7 @@ class ConditionParser {
 
   compare(): ConditionNode {
     const left = this.unary();
+    this.skip();
     const at = this.pos;
     const operator = this.compareOperator();
     if (operator === undefined) return left;
@@ -143,6 +144,7 @@ class ConditionParser {
       this.fail(`unknown operator "${operator}="`, at, ['==', '!=', '<=', '>=']);
     const right = this.unary();
     const node: ConditionNode = { type: 'compare', operator, left, right, start: left.start, end: right.end };
+    this.skip();
     const save = this.pos;
     if (this.compareOperator() !== undefined) {
       this.fail('comparisons do not chain; use && or parentheses', save, ['&&', '||']);
