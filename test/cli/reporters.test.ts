@@ -262,7 +262,7 @@ const pollEvents: RunEvent[] = [
     stepId: 'poll',
     action: { type: 'retry', name: 'again', delayMs: 3000 },
   },
-  { type: 'retry-wait', workflowId: 'wf', stepId: 'poll', attempt: 1, delayMs: 3000, reason: 'criteria' },
+  { type: 'retry-wait', workflowId: 'wf', stepId: 'poll', attempt: 2, delayMs: 3000, reason: 'criteria' },
 ];
 
 describe('pretty reporter', () => {

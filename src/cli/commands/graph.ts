@@ -38,6 +38,7 @@ export async function graphCommand(argv: readonly string[], ctx: CommandContext)
       verbose: false,
       cwd: ctx.cwd,
     });
+    r.start({ file, workflowId: '', diagnostics: [] });
     return reportFailure([r], error);
   }
   const workflow = pickWorkflow(document, lastString(values.workflow));

@@ -42,6 +42,7 @@ export async function listCommand(argv: readonly string[], ctx: CommandContext):
             verbose: false,
             cwd: ctx.cwd,
           });
+    r.start({ file, workflowId: '', diagnostics: [] });
     return reportFailure([r], error);
   }
 

@@ -237,7 +237,8 @@ function each(reporters: Reporter[], f: (r: Reporter) => void): void {
 export function reportFailure(reporters: Reporter[], error: unknown): number {
   if (isDocumentError(error) || isUnreadableDocumentError(error)) {
     const diagnostics: readonly Diagnostic[] = error.diagnostics;
-    if (diagnostics.length > 0) each(reporters, (r) => r.invalid(diagnostics, error.message));
+    const unreadable = isUnreadableDocumentError(error);
+    if (diagnostics.length > 0) each(reporters, (r) => r.invalid(diagnostics, error.message, unreadable));
     else each(reporters, (r) => r.error(error.code, error.message));
     return 2;
   }

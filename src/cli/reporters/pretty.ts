@@ -188,7 +188,8 @@ export function createPrettyReporter(options: PrettyOptions): Reporter {
 
   const retryWait = (e: Extract<RunEvent, { type: 'retry-wait' }>) => {
     const limit = findRetryLimit(info?.document, e.workflowId, e.stepId, lastAction?.name);
-    const which = `retry ${e.attempt}${limit !== undefined ? `/${limit}` : ''}`;
+    // The event carries the attempt about to start; retry n is attempt n + 1.
+    const which = `retry ${Math.max(1, e.attempt - 1)}${limit !== undefined ? `/${limit}` : ''}`;
     const text = (ms: number) => `${pad(2)}${c.yellow('waiting')} ${formatWait(ms)} before ${which}`;
     if (!live || e.delayMs < 1000) {
       line(text(e.delayMs));
@@ -282,14 +283,19 @@ export function createPrettyReporter(options: PrettyOptions): Reporter {
       }
     },
 
-    invalid(diagnostics: readonly Diagnostic[], message: string) {
+    invalid(diagnostics: readonly Diagnostic[], message: string, unreadable?: boolean) {
       endCountdown();
       for (const d of diagnostics) {
         const sev = d.severity === 'error' ? c.red('error') : c.yellow(d.severity);
         errLine(`${diagnosticLocation(d, cwd)} ${sev} ${d.code} ${d.message}`);
       }
+      // An unreadable file is fully told by its one diagnostic.
+      if (unreadable && diagnostics.length > 0) return;
       const { errors, warnings } = countSeverities(diagnostics);
-      errLine(`${c.red('✗')} ${message} (${plural(errors, 'error')}, ${plural(warnings, 'warning')})`);
+      const subject = info?.file ?? message;
+      errLine(
+        `${c.red('✗')} ${subject} is invalid (${plural(errors, 'error')}, ${plural(warnings, 'warning')})`,
+      );
     },
 
     error(code: string, message: string) {

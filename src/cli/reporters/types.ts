@@ -17,8 +17,8 @@ export interface Reporter {
   start(info: RunInfo): void;
   onEvent(event: RunEvent): void;
   finish(result: RunResult): void;
-  /** The document cannot be run: its diagnostics. */
-  invalid(diagnostics: readonly Diagnostic[], message: string): void;
+  /** The document cannot be run: its diagnostics. `unreadable`: the file could not be read at all. */
+  invalid(diagnostics: readonly Diagnostic[], message: string, unreadable?: boolean): void;
   /** The run could not start or crashed (bad options, internal error): one line. */
   error(code: string, message: string): void;
 }
