@@ -1,0 +1,226 @@
+/** Contract checks: is a response's status, content type and body what the operation declares? */
+import type { HttpResponse } from '../http/types.js';
+import type { MediaTypeObject, OpenApiSource, ResolvedOperation, ResponseObject } from '../sources/types.js';
+import { compileResponseSchema, type ErrorObject } from './schema.js';
+import type { ContractCheck, ContractCheckKind, ContractOptions, ContractSeverity } from './types.js';
+
+type Obj = Record<string, unknown>;
+const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function severityOf(options: ContractOptions, kind: ContractCheckKind): ContractSeverity {
+  const s = options.severity;
+  if (s === undefined) return 'error';
+  if (typeof s === 'string') return s;
+  return s[kind] ?? 'error';
+}
+
+function label(operation: ResolvedOperation): string {
+  return operation.operationId ?? `${operation.method} ${operation.path}`;
+}
+
+/** The declared response for a status: exact code, then its `2XX` range, then `default`. */
+function declaredResponse(
+  operation: ResolvedOperation,
+  status: number,
+): { key: string; response: ResponseObject } | undefined {
+  const exact = operation.responses[String(status)];
+  if (exact !== undefined) return { key: String(status), response: exact };
+  const range = `${Math.floor(status / 100)}XX`;
+  for (const [key, response] of Object.entries(operation.responses))
+    if (key.toUpperCase() === range) return { key, response };
+  const fallback = operation.responses.default;
+  return fallback === undefined ? undefined : { key: 'default', response: fallback };
+}
+
+function mediaTypeOf(type: string): string {
+  return (type.split(';')[0] ?? '').trim().toLowerCase();
+}
+
+/** The declared media type for a content type: exact, then `type/*`, then `*\/*`. */
+function declaredMedia(
+  content: Record<string, MediaTypeObject>,
+  contentType: string,
+): { key: string; media: MediaTypeObject } | undefined {
+  const wanted = mediaTypeOf(contentType);
+  const entries = Object.entries(content).map(([key, media]) => ({ key, type: mediaTypeOf(key), media }));
+  const found =
+    entries.find((e) => e.type === wanted) ??
+    entries.find((e) => e.type.endsWith('/*') && wanted.startsWith(e.type.slice(0, -1))) ??
+    entries.find((e) => e.type === '*/*');
+  return found === undefined ? undefined : { key: found.key, media: found.media };
+}
+
+function isJson(type: string): boolean {
+  const t = mediaTypeOf(type);
+  return t === 'application/json' || t.endsWith('+json');
+}
+
+function headerValue(headers: HttpResponse['headers'], name: string): string | undefined {
+  for (const [k, v] of Object.entries(headers))
+    if (k.toLowerCase() === name) return Array.isArray(v) ? v[0] : v;
+  return undefined;
+}
+
+/** "must have required property 'id'", "must NOT have additional properties ('extra')", enum values listed. */
+function describe(error: ErrorObject): string {
+  const message = error.message ?? `fails "${error.keyword}"`;
+  const params = error.params as Obj;
+  if (
+    error.keyword === 'additionalProperty' ||
+    (error.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string')
+  )
+    return `${message} ('${String(params.additionalProperty)}')`;
+  if (error.keyword === 'enum' && Array.isArray(params.allowedValues))
+    return `${message}: ${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  return message;
+}
+
+/**
+ * Ajv's allErrors output under a failed oneOf/anyOf lists every branch's errors; keep the one line
+ * saying no branch matched and drop the branch details.
+ */
+function prune(errors: ErrorObject[]): ErrorObject[] {
+  const combinators = errors
+    .filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf')
+    .map((e) => `${e.schemaPath}/`);
+  const out = errors.filter((e) => !combinators.some((prefix) => e.schemaPath.startsWith(prefix)));
+  const seen = new Set<string>();
+  return out.filter((e) => {
+    const key = `${e.instancePath}\u0000${describe(e)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * Check a response against its operation's OpenAPI description: the status is declared (exactly, by
+ * a `2XX`-style range, or by `default`), the content type is declared, and a JSON body validates
+ * against the media type's schema. Responses the description says nothing about (no `content`) only
+ * get the status check. Never throws.
+ * @example checkResponse(op, response, source).filter((c) => !c.passed)
+ */
+export function checkResponse(
+  operation: ResolvedOperation,
+  response: HttpResponse,
+  source?: OpenApiSource,
+  options: ContractOptions = {},
+): ContractCheck[] {
+  const checks: ContractCheck[] = [];
+  const status = response.statusCode;
+  const declared = declaredResponse(operation, status);
+  if (declared === undefined) {
+    const codes = Object.keys(operation.responses);
+    checks.push({
+      check: 'status',
+      passed: false,
+      severity: severityOf(options, 'status'),
+      message: `status ${status} is not declared by ${label(operation)} (declared: ${codes.length > 0 ? codes.join(', ') : 'none'})`,
+    });
+    return checks;
+  }
+  checks.push({
+    check: 'status',
+    passed: true,
+    severity: severityOf(options, 'status'),
+    message:
+      declared.key === String(status)
+        ? `status ${status} is declared`
+        : `status ${status} is covered by the "${declared.key}" response`,
+  });
+
+  const content = declared.response.content;
+  if (content === undefined || Object.keys(content).length === 0 || operation.method === 'HEAD')
+    return checks;
+  const contentType = response.contentType ?? headerValue(response.headers, 'content-type');
+  const declaredTypes = Object.keys(content).join(', ');
+  if (contentType === undefined || contentType.trim() === '') {
+    checks.push({
+      check: 'content-type',
+      passed: false,
+      severity: severityOf(options, 'content-type'),
+      message: `response has no content type (declared for ${declared.key}: ${declaredTypes})`,
+    });
+    return checks;
+  }
+  const media = declaredMedia(content, contentType);
+  if (media === undefined) {
+    checks.push({
+      check: 'content-type',
+      passed: false,
+      severity: severityOf(options, 'content-type'),
+      message: `content type ${mediaTypeOf(contentType)} is not declared for ${declared.key} (declared: ${declaredTypes})`,
+    });
+    return checks;
+  }
+  checks.push({
+    check: 'content-type',
+    passed: true,
+    severity: severityOf(options, 'content-type'),
+    message: `content type ${mediaTypeOf(contentType)} is declared`,
+  });
+
+  const schema = media.media.schema;
+  if (schema === undefined || !isJson(contentType) || !(isObject(schema) || typeof schema === 'boolean'))
+    return checks;
+  const severity = severityOf(options, 'schema');
+  if (response.bodyParseError !== undefined) {
+    checks.push({
+      check: 'schema',
+      passed: false,
+      severity,
+      message: `response body is not valid JSON: ${response.bodyParseError}`,
+      pointer: '',
+    });
+    return checks;
+  }
+  const compiled = compileResponseSchema(typeof schema === 'boolean' ? { allOf: [schema] } : schema, source);
+  if ('error' in compiled) {
+    checks.push({
+      check: 'schema',
+      passed: false,
+      severity: 'warning',
+      message: `response schema of ${label(operation)} ${declared.key} cannot be compiled: ${compiled.error}`,
+    });
+    return checks;
+  }
+  if (compiled.validate(response.body)) {
+    checks.push({
+      check: 'schema',
+      passed: true,
+      severity,
+      message: 'response body matches the schema',
+      pointer: '',
+    });
+    return checks;
+  }
+  const errors = prune(compiled.validate.errors ?? []);
+  const max = Math.max(1, options.maxSchemaErrors ?? 10);
+  for (const error of errors.slice(0, max))
+    checks.push({
+      check: 'schema',
+      passed: false,
+      severity,
+      message: `response body${error.instancePath === '' ? '' : ` ${error.instancePath}`}: ${describe(error)}`,
+      pointer: error.instancePath,
+    });
+  if (errors.length > max)
+    checks.push({
+      check: 'schema',
+      passed: false,
+      severity,
+      message: `response body: ${errors.length - max} more schema errors`,
+      pointer: '',
+    });
+  return checks;
+}
+
+/**
+ * A checker with fixed options, for the engine to call after each response.
+ * @example const check = createContractChecker({ severity: 'warning' }); record.checks = check(op, response, source);
+ */
+export function createContractChecker(
+  options: ContractOptions = {},
+): (operation: ResolvedOperation, response: HttpResponse, source?: OpenApiSource) => ContractCheck[] {
+  return (operation, response, source) => checkResponse(operation, response, source, options);
+}

@@ -1,0 +1,13 @@
+/** Public surface of mock/: offline mock transport, scenarios, mock server. */
+export { chooseMediaType, chooseStatus, findResponse } from './respond.js';
+export {
+  isScenarioError,
+  loadScenario,
+  ScenarioCursor,
+  ScenarioError,
+  type ScenarioIssue,
+  type StepRef,
+} from './scenario.js';
+export { type MockServer, type MockServerOptions, startMockServer } from './server.js';
+export { createMockTransport } from './transport.js';
+export type { MockAnswer, MockTransportOptions, Scenario, ScenarioResponse } from './types.js';
