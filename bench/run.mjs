@@ -9,8 +9,15 @@ import { Agent, request } from 'undici';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
-const { runWorkflow, loadArazzo, composioSpec, parseExpression, evaluateExpression, parseCondition, evaluateCriterion } =
-  await import(dist('index.js'));
+const {
+  runWorkflow,
+  loadArazzo,
+  composioSpec,
+  parseExpression,
+  evaluateExpression,
+  parseCondition,
+  evaluateCriterion,
+} = await import(dist('index.js'));
 const { startComposioSimulator } = await import(dist('simulator/index.js'));
 
 const quick = process.argv.includes('--quick');
@@ -25,7 +32,12 @@ function row(name, value, target, met) {
   rows.push({ name, value, target, met: met === undefined ? '' : met ? 'yes' : 'NO' });
 }
 
-const inputs = { apiKey: 'sim_test_key', toolkitSlug: 'gmail', authType: 'use_composio_managed_auth', userId: 'bench' };
+const inputs = {
+  apiKey: 'sim_test_key',
+  toolkitSlug: 'gmail',
+  authType: 'use_composio_managed_auth',
+  userId: 'bench',
+};
 
 // 1. Per-step overhead: runWorkflow vs the same four requests with undici directly.
 async function perStep() {
@@ -49,7 +61,10 @@ async function perStep() {
     });
     const ca = await b.body.json();
     for (let i = 0; i < 2; i++) {
-      const c = await request(`${sim.url}/api/v3/connected_accounts/${ca.id}`, { headers: { 'x-api-key': inputs.apiKey }, dispatcher });
+      const c = await request(`${sim.url}/api/v3/connected_accounts/${ca.id}`, {
+        headers: { 'x-api-key': inputs.apiKey },
+        dispatcher,
+      });
       await c.body.json();
     }
   }
@@ -76,7 +91,13 @@ async function perStep() {
   const mb = median(tb);
   const mr = median(tr);
   const perStepUs = ((mr - mb) / 4) * 1000;
-  results.perStep = { runs: n, baselineMedianMs: mb, runtimeMedianMs: mr, ratio: mr / mb, overheadPerStepUs: perStepUs };
+  results.perStep = {
+    runs: n,
+    baselineMedianMs: mb,
+    runtimeMedianMs: mr,
+    ratio: mr / mb,
+    overheadPerStepUs: perStepUs,
+  };
   row('1. per-run median: undici baseline (4 requests)', `${fmt(mb, 3)} ms`, '');
   row('1. per-run median: runWorkflow (4 steps)', `${fmt(mr, 3)} ms`, '');
   row('1. ratio runtime / baseline', `${fmt(mr / mb)}x`, '< 1.15x', mr / mb < 1.15);
@@ -92,7 +113,9 @@ async function perStep() {
   }, 5);
   const t0 = performance.now();
   const all = await Promise.all(
-    Array.from({ length: concurrent }, () => runWorkflow(loaded, inputs, { servers: { composioApi: sim.url }, dispatcher })),
+    Array.from({ length: concurrent }, () =>
+      runWorkflow(loaded, inputs, { servers: { composioApi: sim.url }, dispatcher }),
+    ),
   );
   const elapsed = (performance.now() - t0) / 1000;
   clearInterval(sampler);
@@ -101,8 +124,20 @@ async function perStep() {
   const failed = all.filter((r) => r.status !== 'succeeded').length;
   const stepsPerSec = steps / elapsed;
   const perRunKb = (peak - before) / concurrent / 1024;
-  results.throughput = { concurrent, steps, failed, seconds: elapsed, stepsPerSec, peakHeapDeltaKbPerRun: perRunKb };
-  row(`2. throughput, ${concurrent} concurrent runs`, `${fmt(stepsPerSec, 0)} steps/s (${failed} failed)`, '>= 5000 steps/s', stepsPerSec >= 5000 && failed === 0);
+  results.throughput = {
+    concurrent,
+    steps,
+    failed,
+    seconds: elapsed,
+    stepsPerSec,
+    peakHeapDeltaKbPerRun: perRunKb,
+  };
+  row(
+    `2. throughput, ${concurrent} concurrent runs`,
+    `${fmt(stepsPerSec, 0)} steps/s (${failed} failed)`,
+    '>= 5000 steps/s',
+    stepsPerSec >= 5000 && failed === 0,
+  );
   row('2. peak heap per in-flight run', `${fmt(perRunKb, 1)} KB`, '< 50 KB', perRunKb < 50);
   await dispatcher.close();
   return sim;
@@ -154,7 +189,12 @@ function synthetic(dir) {
         operationId: `getResource${i}`,
         description: pad,
         parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
-        responses: { 200: { description: 'ok', content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } } } },
+        responses: {
+          200: {
+            description: 'ok',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/Thing' } } },
+          },
+        },
       },
     };
   }
@@ -168,7 +208,10 @@ function synthetic(dir) {
   const openapi = join(dir, 'big.json');
   writeFileSync(openapi, JSON.stringify(doc));
   const steps = [1, 2500, 4999]
-    .map((i) => `      - stepId: s${i}\n        operationId: getResource${i}\n        parameters: [ { name: id, in: path, value: 'a' } ]`)
+    .map(
+      (i) =>
+        `      - stepId: s${i}\n        operationId: getResource${i}\n        parameters: [ { name: id, in: path, value: 'a' } ]`,
+    )
     .join('\n');
   const arazzo = join(dir, 'big.arazzo.yaml');
   writeFileSync(
@@ -187,7 +230,9 @@ function loading() {
   const measure = (file) => {
     const runs = [];
     for (let i = 0; i < (quick ? 3 : 7); i++) {
-      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script(file)], { encoding: 'utf8' });
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script(file)], {
+        encoding: 'utf8',
+      });
       if (r.status !== 0) throw new Error(r.stderr);
       runs.push(JSON.parse(r.stdout));
     }
@@ -197,8 +242,18 @@ function loading() {
   const s = measure(big);
   rmSync(dir, { recursive: true, force: true });
   results.loading = { composio: c, synthetic20mb: s };
-  row('4. load + validate Composio (2 MB OpenAPI)', `${fmt(c.ms, 0)} ms, RSS ${fmt(c.rssMb, 0)} MB`, '< 150 ms', c.ms < 150);
-  row('4. load + validate synthetic (20 MB, 5,000 ops)', `${fmt(s.ms, 0)} ms, RSS ${fmt(s.rssMb, 0)} MB`, '< 1000 ms', s.ms < 1000);
+  row(
+    '4. load + validate Composio (2 MB OpenAPI)',
+    `${fmt(c.ms, 0)} ms, RSS ${fmt(c.rssMb, 0)} MB`,
+    '< 150 ms',
+    c.ms < 150,
+  );
+  row(
+    '4. load + validate synthetic (20 MB, 5,000 ops)',
+    `${fmt(s.ms, 0)} ms, RSS ${fmt(s.rssMb, 0)} MB`,
+    '< 1000 ms',
+    s.ms < 1000,
+  );
 }
 
 // 5. Expressions and conditions: parses and evaluations per second.
@@ -206,7 +261,10 @@ function expressions() {
   const scope = {
     statusCode: 200,
     inputs: { name: 'x' },
-    response: { headers: { 'content-type': 'application/json' }, body: { status: 'ACTIVE', items: [{ id: 1 }] } },
+    response: {
+      headers: { 'content-type': 'application/json' },
+      body: { status: 'ACTIVE', items: [{ id: 1 }] },
+    },
     steps: { a: { outputs: { id: 'abc' } } },
   };
   const rate = (fn, ms = 300) => {
@@ -226,7 +284,13 @@ function expressions() {
   const condEval = rate(() => evaluateCriterion(cond, scope));
   const jp = { context: '$response.body', condition: '$.items[?@.id == 1]', type: 'jsonpath' };
   const jsonpath = rate(() => evaluateCriterion(jp, scope));
-  results.expressions = { parsePerSec: parse, evaluatePerSec: evalCached, conditionParsePerSec: condParse, conditionEvaluatePerSec: condEval, jsonpathPerSec: jsonpath };
+  results.expressions = {
+    parsePerSec: parse,
+    evaluatePerSec: evalCached,
+    conditionParsePerSec: condParse,
+    conditionEvaluatePerSec: condEval,
+    jsonpathPerSec: jsonpath,
+  };
   row('5. expression parse', `${fmt(parse / 1e6)} M/s`, '');
   row('5. expression evaluate (cached parse)', `${fmt(evalCached / 1e6)} M/s`, '');
   row('5. condition parse', `${fmt(condParse / 1e6)} M/s`, '');
@@ -245,8 +309,12 @@ const width = Math.max(...rows.map((r) => r.name.length));
 const vw = Math.max(...rows.map((r) => String(r.value).length));
 console.log(`\narazzo-runtime benchmark — ${machine}\n`);
 console.log(`${'measure'.padEnd(width)}  ${'value'.padEnd(vw)}  target       met`);
-for (const r of rows) console.log(`${r.name.padEnd(width)}  ${String(r.value).padEnd(vw)}  ${r.target.padEnd(11)}  ${r.met}`);
+for (const r of rows)
+  console.log(`${r.name.padEnd(width)}  ${String(r.value).padEnd(vw)}  ${r.target.padEnd(11)}  ${r.met}`);
 mkdirSync(join(root, 'bench/results'), { recursive: true });
-writeFileSync(join(root, 'bench/results/latest.json'), `${JSON.stringify({ machine, date: new Date().toISOString(), results }, null, 2)}\n`);
+writeFileSync(
+  join(root, 'bench/results/latest.json'),
+  `${JSON.stringify({ machine, date: new Date().toISOString(), results }, null, 2)}\n`,
+);
 console.log('\nwritten bench/results/latest.json');
 process.exit(0);

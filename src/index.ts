@@ -5,6 +5,8 @@
  * import { runWorkflow, composioSpec } from 'arazzo-runtime';
  * const result = await runWorkflow(composioSpec, { apiKey, toolkitSlug: 'gmail', authType: 'use_composio_managed_auth', userId: 'u1' });
  */
+
+export { checkCriterion, evaluateCriteria, evaluateCriterion, parseCondition } from './criteria/index.js';
 export type { Diagnostic, Severity } from './document/diagnostic.js';
 export type * from './document/model.js';
 export type { RunOptions, Transport, TransportContext } from './engine/index.js';
@@ -12,8 +14,13 @@ export { MASK, runWorkflow } from './engine/index.js';
 export type * from './engine/types.js';
 export * from './errors.js';
 export type { ExpressionScope, Unresolved } from './expression/index.js';
-export { evaluateExpression, isUnresolved, parseExpression, parseTemplate, renderTemplate } from './expression/index.js';
-export { checkCriterion, evaluateCriteria, evaluateCriterion, parseCondition } from './criteria/index.js';
+export {
+  evaluateExpression,
+  isUnresolved,
+  parseExpression,
+  parseTemplate,
+  renderTemplate,
+} from './expression/index.js';
 export type { HttpResponse, PreparedRequest, SendOptions } from './http/types.js';
 export type { DocumentLoader, LoadedDocument, LoadOptions, ResolvedOperation } from './sources/index.js';
 export { loadArazzo, validate } from './sources/index.js';

@@ -99,7 +99,8 @@ export function decideTransition(input: DecideInput): Transition {
       if (!input.holds(action.criteria)) continue;
       if (action.type === 'end') return { type: 'end', name: action.name };
       if (action.type === 'goto') {
-        if (action.stepId !== undefined) return { type: 'goto-step', name: action.name, stepId: action.stepId };
+        if (action.stepId !== undefined)
+          return { type: 'goto-step', name: action.name, stepId: action.stepId };
         if (action.workflowId !== undefined)
           return { type: 'goto-workflow', name: action.name, workflowId: action.workflowId };
       }

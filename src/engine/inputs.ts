@@ -17,7 +17,16 @@ function getAjv(): InstanceType<typeof Ajv2020> {
     });
     addFormats(ajv);
     // Annotations used by real-world input schemas; they constrain nothing.
-    for (const format of ['password', 'secret', 'binary', 'byte-string', 'int32', 'int64', 'float', 'double']) {
+    for (const format of [
+      'password',
+      'secret',
+      'binary',
+      'byte-string',
+      'int32',
+      'int64',
+      'float',
+      'double',
+    ]) {
       ajv.addFormat(format, true);
     }
   }
@@ -29,7 +38,9 @@ export function resolveInputsSchema(schema: JsonObject, document: ArazzoDocument
   if (depth > 32) return {};
   const ref = schema.$ref;
   if (typeof ref === 'string' && ref.startsWith('#/components/inputs/')) {
-    const name = decodeURIComponent(ref.slice('#/components/inputs/'.length)).replace(/~1/g, '/').replace(/~0/g, '~');
+    const name = decodeURIComponent(ref.slice('#/components/inputs/'.length))
+      .replace(/~1/g, '/')
+      .replace(/~0/g, '~');
     const table = document.components?.inputs;
     const target = table !== undefined && Object.hasOwn(table, name) ? table[name] : undefined;
     if (target !== undefined) {
@@ -48,7 +59,8 @@ export interface InputsCheck {
 }
 
 function describe(error: ErrorObject): string {
-  const at = error.instancePath === '' ? 'inputs' : `input "${error.instancePath.slice(1).replace(/\//g, '.')}"`;
+  const at =
+    error.instancePath === '' ? 'inputs' : `input "${error.instancePath.slice(1).replace(/\//g, '.')}"`;
   if (error.keyword === 'required') {
     return `missing required input "${String((error.params as { missingProperty?: string }).missingProperty)}"`;
   }
@@ -74,7 +86,9 @@ export function checkInputs(
       return {
         ok: false,
         value,
-        problems: [`inputs schema cannot be compiled: ${error instanceof Error ? error.message : String(error)}`],
+        problems: [
+          `inputs schema cannot be compiled: ${error instanceof Error ? error.message : String(error)}`,
+        ],
       };
     }
     compiled.set(resolved, validate);
@@ -84,7 +98,11 @@ export function checkInputs(
 }
 
 /** Input names whose values are secrets: `format: password`, `writeOnly`, `x-secret`, or a credential-like name. */
-export function secretInputNames(schema: JsonObject | undefined, document: ArazzoDocument, isSecretName: (n: string) => boolean): string[] {
+export function secretInputNames(
+  schema: JsonObject | undefined,
+  document: ArazzoDocument,
+  isSecretName: (n: string) => boolean,
+): string[] {
   if (schema === undefined) return [];
   const resolved = resolveInputsSchema(schema, document);
   const props = resolved.properties;
@@ -92,7 +110,12 @@ export function secretInputNames(schema: JsonObject | undefined, document: Arazz
   const out: string[] = [];
   for (const [name, raw] of Object.entries(props)) {
     const prop = (raw ?? {}) as JsonObject;
-    if (prop.format === 'password' || prop.writeOnly === true || prop['x-secret'] === true || isSecretName(name)) {
+    if (
+      prop.format === 'password' ||
+      prop.writeOnly === true ||
+      prop['x-secret'] === true ||
+      isSecretName(name)
+    ) {
       out.push(name);
     }
   }

@@ -6,10 +6,12 @@
 export const MASK = '***';
 
 /** Header names whose values are credentials whatever their content. */
-const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|apikey|x-auth-token|x-access-token|x-csrf-token)$|(token|secret|password|api[-_]?key)/i;
+const SECRET_HEADER =
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|apikey|x-auth-token|x-access-token|x-csrf-token)$|(token|secret|password|api[-_]?key)/i;
 
 /** Input names that are treated as secrets (besides `format: password` / `writeOnly` in the schema). */
-const SECRET_NAME = /(api[-_]?key|apikey|token|secret|password|passwd|passphrase|credential|private[-_]?key|client[-_]?secret|auth)/i;
+const SECRET_NAME =
+  /(api[-_]?key|apikey|token|secret|password|passwd|passphrase|credential|private[-_]?key|client[-_]?secret|auth)/i;
 
 export function isSecretHeaderName(name: string): boolean {
   return SECRET_HEADER.test(name);

@@ -13,7 +13,13 @@ import type { RunOptions } from './options.js';
 import { effectiveParameters } from './parameters.js';
 import type { Frame, RunState } from './state.js';
 import { workflowKey } from './state.js';
-import { type AttemptResult, evaluateOutputs, resolveStepValue, runOperationAttempt, type StepContext } from './step.js';
+import {
+  type AttemptResult,
+  evaluateOutputs,
+  resolveStepValue,
+  runOperationAttempt,
+  type StepContext,
+} from './step.js';
 import type { ActionRecord, RunError, RunEvent, RunResult, StepRecord } from './types.js';
 
 const DEFAULT_MAX_STEPS = 1000;
@@ -30,6 +36,10 @@ export interface RunContext {
   compat: boolean;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   emit: (event: RunEvent) => void;
+  /** Called at every step boundary with the live state (durable runs persist it). */
+  checkpoint?: (state: RunState) => Promise<void>;
+  /** Retry waits of at least this many ms suspend the run instead of sleeping (durable runs re-queue it). */
+  suspendRetryOverMs?: number;
 }
 
 /** Thrown inside the loop when the whole run must stop (budget, timeout, cancel). Never escapes runWorkflow. */
@@ -52,21 +62,24 @@ async function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
   await delay(ms, undefined, { signal });
 }
 
-/**
- * Run one workflow of an Arazzo document.
- *
- * Resolves with a RunResult whether the workflow succeeds or fails; rejects only when the document is
- * unusable (DocumentError / UnreadableDocumentError with diagnostics) or options are invalid (OptionsError).
- *
- * @example
- * const result = await runWorkflow('./pets.arazzo.yaml', { petId: 1 }, { servers: { petStore: 'http://localhost:4010' } });
- */
-export async function runWorkflow(
+/** A run that could not start (unknown workflow, invalid inputs) or everything a started run needs. */
+export type Prepared =
+  | { kind: 'result'; result: RunResult }
+  | {
+      kind: 'ready';
+      loaded: LoadedDocument;
+      ctx: RunContext;
+      workflow: WorkflowObject;
+      inputs: Record<string, unknown>;
+    };
+
+/** Load the document (unless given loaded), check options and inputs, and build the run context. */
+export async function prepareRun(
   spec: string | URL | LoadedDocument,
-  inputs: Record<string, unknown> = {},
-  options: RunOptions = {},
-): Promise<RunResult> {
-  const started = performance.now();
+  inputs: Record<string, unknown>,
+  options: RunOptions,
+  started: number = performance.now(),
+): Promise<Prepared> {
   const loaded = isLoadedDocument(spec)
     ? spec
     : await loadArazzo(spec, {
@@ -78,7 +91,9 @@ export async function runWorkflow(
   for (const name of Object.keys(options.servers ?? {})) {
     if (!loaded.sources.has(name) && !loaded.document.sourceDescriptions.some((s) => s.name === name)) {
       const known = loaded.document.sourceDescriptions.map((s) => `"${s.name}"`).join(', ');
-      throw new OptionsError(`servers: unknown source "${name}"; the document's sources are ${known || '(none)'}`);
+      throw new OptionsError(
+        `servers: unknown source "${name}"; the document's sources are ${known || '(none)'}`,
+      );
     }
   }
 
@@ -92,36 +107,36 @@ export async function runWorkflow(
     else for (const v of Object.values(value)) masker.add(v);
   }
 
-  const base = (): Omit<RunResult, 'status'> => ({
-    workflowId,
-    outputs: {},
-    steps: [],
-    diagnostics: loaded.diagnostics,
-    durationMs: performance.now() - started,
+  const failed = (error: RunError): Prepared => ({
+    kind: 'result',
+    result: {
+      workflowId,
+      status: 'failed',
+      outputs: {},
+      steps: [],
+      error,
+      diagnostics: loaded.diagnostics,
+      durationMs: performance.now() - started,
+    },
   });
 
   if (workflow === undefined) {
     const known = document.workflows.map((w) => `"${w.workflowId}"`).join(', ');
-    return {
-      ...base(),
-      status: 'failed',
-      error: { code: 'WORKFLOW_NOT_FOUND', message: `workflow "${workflowId}" is not in the document; it has ${known}` },
-    };
+    return failed({
+      code: 'WORKFLOW_NOT_FOUND',
+      message: `workflow "${workflowId}" is not in the document; it has ${known}`,
+    });
   }
 
   for (const name of secretInputNames(workflow.inputs, document, isSecretInputName)) masker.add(inputs[name]);
 
   const checked = checkInputs(workflow.inputs, document, inputs);
   if (!checked.ok) {
-    return {
-      ...base(),
-      status: 'failed',
-      error: {
-        code: 'INPUTS_INVALID',
-        workflowId,
-        message: masker.text(`workflow "${workflowId}": ${checked.problems.join('; ')}`),
-      },
-    };
+    return failed({
+      code: 'INPUTS_INVALID',
+      workflowId,
+      message: masker.text(`workflow "${workflowId}": ${checked.problems.join('; ')}`),
+    });
   }
 
   const signals: AbortSignal[] = [];
@@ -147,20 +162,49 @@ export async function runWorkflow(
       }
     },
   };
+  return { kind: 'ready', loaded, ctx, workflow, inputs: checked.value };
+}
 
-  const state = initialState(workflow, checked.value);
-  await drive(state, ctx);
-  const result = state.result ?? { status: 'failed' as const, outputs: {}, error: internal('the run ended without a result') };
+/** The RunResult of a state whose root workflow has finished (or was stopped). */
+export function finishRun(state: RunState, ctx: RunContext, started: number): RunResult {
+  const result = state.result ?? {
+    status: 'failed' as const,
+    outputs: {},
+    error: internal('the run ended without a result'),
+  };
   const out: RunResult = {
-    workflowId,
+    workflowId: state.rootWorkflowId,
     status: result.status,
-    outputs: masker.value(result.outputs) as Record<string, unknown>,
+    outputs: ctx.masker.value(result.outputs) as Record<string, unknown>,
     steps: state.records,
-    diagnostics: loaded.diagnostics,
+    diagnostics: ctx.root.diagnostics,
     durationMs: performance.now() - started,
   };
-  if (result.error !== undefined) out.error = { ...result.error, message: masker.text(result.error.message) };
+  if (result.error !== undefined)
+    out.error = { ...result.error, message: ctx.masker.text(result.error.message) };
   return out;
+}
+
+/**
+ * Run one workflow of an Arazzo document.
+ *
+ * Resolves with a RunResult whether the workflow succeeds or fails; rejects only when the document is
+ * unusable (DocumentError / UnreadableDocumentError with diagnostics) or options are invalid (OptionsError).
+ *
+ * @example
+ * const result = await runWorkflow('./pets.arazzo.yaml', { petId: 1 }, { servers: { petStore: 'http://localhost:4010' } });
+ */
+export async function runWorkflow(
+  spec: string | URL | LoadedDocument,
+  inputs: Record<string, unknown> = {},
+  options: RunOptions = {},
+): Promise<RunResult> {
+  const started = performance.now();
+  const prepared = await prepareRun(spec, inputs, options, started);
+  if (prepared.kind === 'result') return prepared.result;
+  const state = initialState(prepared.workflow, prepared.inputs);
+  await drive(state, prepared.ctx);
+  return finishRun(state, prepared.ctx, started);
 }
 
 function internal(message: string): RunError {
@@ -170,6 +214,7 @@ function internal(message: string): RunError {
 export function initialState(workflow: WorkflowObject, inputs: Record<string, unknown>): RunState {
   return {
     version: 1,
+    startedAt: Date.now(),
     rootWorkflowId: workflow.workflowId,
     frames: [newFrame([], workflow, inputs, 'root', 0)],
     workflows: {},
@@ -232,7 +277,10 @@ function resolveWorkflowRef(
   return { docPath: path, workflow, document: loaded.document };
 }
 
-function frameWorkflow(ctx: RunContext, frame: Frame): { workflow: WorkflowObject; loaded: LoadedDocument; index: number } {
+function frameWorkflow(
+  ctx: RunContext,
+  frame: Frame,
+): { workflow: WorkflowObject; loaded: LoadedDocument; index: number } {
   const loaded = documentAt(ctx, frame.docPath);
   const index = loaded?.document.workflows.findIndex((w) => w.workflowId === frame.workflowId) ?? -1;
   const workflow = loaded?.document.workflows[index];
@@ -248,7 +296,8 @@ export function frameScope(ctx: RunContext, state: RunState, frame: Frame): Expr
   const workflows: Record<string, { inputs: Record<string, unknown>; outputs: Record<string, unknown> }> = {};
   const prefix = frame.docPath.length === 0 ? '' : `${frame.docPath.join('/')}#`;
   for (const [key, value] of Object.entries(state.workflows)) {
-    if (prefix === '' ? !key.includes('#') : key.startsWith(prefix)) workflows[key.slice(prefix.length)] = value;
+    if (prefix === '' ? !key.includes('#') : key.startsWith(prefix))
+      workflows[key.slice(prefix.length)] = value;
   }
   const sourceDescriptions: Record<string, Record<string, unknown>> = {};
   for (const s of loaded.document.sourceDescriptions) {
@@ -269,18 +318,24 @@ export function frameScope(ctx: RunContext, state: RunState, frame: Frame): Expr
 }
 
 /** The step loop: one iteration per attempt or frame transition, bounded by the step budget. */
-export async function drive(state: RunState, ctx: RunContext): Promise<void> {
+export async function drive(state: RunState, ctx: RunContext): Promise<{ suspendedForMs?: number }> {
   try {
     while (state.frames.length > 0) {
       const frame = state.frames[state.frames.length - 1]!;
       if (frame.ended !== undefined) {
         finishFrame(state, ctx, frame);
+        if (state.frames.length > 0) await ctx.checkpoint?.(state);
         continue;
       }
       checkSignal(ctx);
       if (frame.pendingDelayMs !== undefined) {
         const ms = frame.pendingDelayMs;
         delete frame.pendingDelayMs;
+        if (ctx.suspendRetryOverMs !== undefined && ms >= ctx.suspendRetryOverMs) {
+          // The caller waits (e.g. a delayed job) and resumes from this state; the wait counts as honoured.
+          await ctx.checkpoint?.(state);
+          return { suspendedForMs: ms };
+        }
         try {
           await ctx.sleep(ms, ctx.signal);
         } catch {
@@ -294,7 +349,12 @@ export async function drive(state: RunState, ctx: RunContext): Promise<void> {
       }
       const { workflow, index: wfIndex } = frameWorkflow(ctx, frame);
       if (frame.stepIndex === 0 && frame.attempt === 1 && Object.keys(frame.steps).length === 0) {
-        ctx.emit({ type: 'workflow-start', workflowId: frame.workflowId, inputs: ctx.masker.value(frame.inputs) as Record<string, unknown>, depth: frame.depth });
+        ctx.emit({
+          type: 'workflow-start',
+          workflowId: frame.workflowId,
+          inputs: ctx.masker.value(frame.inputs) as Record<string, unknown>,
+          depth: frame.depth,
+        });
       }
       const step = workflow.steps[frame.stepIndex];
       if (step === undefined) {
@@ -313,6 +373,7 @@ export async function drive(state: RunState, ctx: RunContext): Promise<void> {
       const pointer = `/workflows/${wfIndex}/steps/${frame.stepIndex}`;
       if (step.workflowId !== undefined) {
         startChildStep(state, ctx, frame, step, pointer);
+        await ctx.checkpoint?.(state);
         continue;
       }
       const stepCtx: StepContext = {
@@ -327,17 +388,23 @@ export async function drive(state: RunState, ctx: RunContext): Promise<void> {
       const attempt = await runOperationAttempt(stepCtx);
       if (ctx.signal.aborted) checkSignal(ctx);
       afterAttempt(state, ctx, frame, workflow, step, attempt);
+      await ctx.checkpoint?.(state);
     }
   } catch (error) {
     if (!(error instanceof RunStop)) throw error;
     stopRun(state, ctx, error.error);
   }
+  await ctx.checkpoint?.(state);
+  return {};
 }
 
 function checkSignal(ctx: RunContext): void {
   if (!ctx.signal.aborted) return;
   if (ctx.options.signal?.aborted) throw new RunStop({ code: 'CANCELLED', message: 'the run was cancelled' });
-  throw new RunStop({ code: 'TIMEOUT', message: `the run did not finish within ${ctx.options.timeoutMs} ms` });
+  throw new RunStop({
+    code: 'TIMEOUT',
+    message: `the run did not finish within ${ctx.options.timeoutMs} ms`,
+  });
 }
 
 /** A budget, timeout or cancellation ends every frame; the root's outputs still resolve as far as they can. */
@@ -346,13 +413,24 @@ function stopRun(state: RunState, ctx: RunContext, error: RunError): void {
   const outputs = root === undefined ? {} : workflowOutputs(state, ctx, root).outputs;
   for (let i = state.frames.length - 1; i >= 0; i--) {
     const frame = state.frames[i]!;
-    ctx.emit({ type: 'workflow-end', workflowId: frame.workflowId, status: 'failed', outputs: i === 0 ? (ctx.masker.value(outputs) as Record<string, unknown>) : {}, error, depth: frame.depth });
+    ctx.emit({
+      type: 'workflow-end',
+      workflowId: frame.workflowId,
+      status: 'failed',
+      outputs: i === 0 ? (ctx.masker.value(outputs) as Record<string, unknown>) : {},
+      error,
+      depth: frame.depth,
+    });
   }
   state.frames = [];
   state.result = { status: 'failed', outputs, error };
 }
 
-function workflowOutputs(state: RunState, ctx: RunContext, frame: Frame): { outputs: Record<string, unknown>; warnings: string[] } {
+function workflowOutputs(
+  state: RunState,
+  ctx: RunContext,
+  frame: Frame,
+): { outputs: Record<string, unknown>; warnings: string[] } {
   const { workflow } = frameWorkflow(ctx, frame);
   return evaluateOutputs(workflow.outputs, frameScope(ctx, state, frame));
 }
@@ -360,7 +438,14 @@ function workflowOutputs(state: RunState, ctx: RunContext, frame: Frame): { outp
 function startDependency(state: RunState, ctx: RunContext, frame: Frame, ref: string): void {
   const target = resolveWorkflowRef(ctx, frame.docPath, ref);
   if (target === undefined) {
-    frame.ended = { status: 'failed', error: { code: 'DEPENDENCY_FAILED', workflowId: frame.workflowId, message: `dependsOn "${ref}" of workflow "${frame.workflowId}" does not name a workflow` } };
+    frame.ended = {
+      status: 'failed',
+      error: {
+        code: 'DEPENDENCY_FAILED',
+        workflowId: frame.workflowId,
+        message: `dependsOn "${ref}" of workflow "${frame.workflowId}" does not name a workflow`,
+      },
+    };
     return;
   }
   if (state.workflows[workflowKey(target.docPath, target.workflow.workflowId)] !== undefined) return;
@@ -369,18 +454,34 @@ function startDependency(state: RunState, ctx: RunContext, frame: Frame, ref: st
   if (!checked.ok) {
     frame.ended = {
       status: 'failed',
-      error: { code: 'DEPENDENCY_FAILED', workflowId: frame.workflowId, message: `dependsOn workflow "${target.workflow.workflowId}": ${checked.problems.join('; ')}` },
+      error: {
+        code: 'DEPENDENCY_FAILED',
+        workflowId: frame.workflowId,
+        message: `dependsOn workflow "${target.workflow.workflowId}": ${checked.problems.join('; ')}`,
+      },
     };
     return;
   }
   state.frames.push(newFrame(target.docPath, target.workflow, checked.value, 'dependency', frame.depth + 1));
 }
 
-function startChildStep(state: RunState, ctx: RunContext, frame: Frame, step: StepObject, pointer: string): void {
+function startChildStep(
+  state: RunState,
+  ctx: RunContext,
+  frame: Frame,
+  step: StepObject,
+  pointer: string,
+): void {
   const { workflow } = frameWorkflow(ctx, frame);
   const ref = step.workflowId!;
   const target = resolveWorkflowRef(ctx, frame.docPath, ref);
-  ctx.emit({ type: 'step-start', workflowId: frame.workflowId, stepId: step.stepId, attempt: frame.attempt, operation: `workflow ${ref}` });
+  ctx.emit({
+    type: 'step-start',
+    workflowId: frame.workflowId,
+    stepId: step.stepId,
+    attempt: frame.attempt,
+    operation: `workflow ${ref}`,
+  });
   const failStep = (message: string): void => {
     const record: StepRecord = {
       workflowId: frame.workflowId,
@@ -391,7 +492,11 @@ function startChildStep(state: RunState, ctx: RunContext, frame: Frame, step: St
       error: { code: 'CHILD_WORKFLOW', message },
       durationMs: 0,
     };
-    afterAttempt(state, ctx, frame, workflow, step, { outcome: 'failed', record, scope: frameScope(ctx, state, frame) });
+    afterAttempt(state, ctx, frame, workflow, step, {
+      outcome: 'failed',
+      record,
+      scope: frameScope(ctx, state, frame),
+    });
   };
   if (target === undefined) {
     failStep(`step "${step.stepId}" (${pointer}): workflow "${ref}" is not in the document`);
@@ -410,13 +515,24 @@ function startChildStep(state: RunState, ctx: RunContext, frame: Frame, step: St
   frame.childStartedAt = performance.now();
 }
 
-function childInputsFromParameters(workflow: WorkflowObject, step: StepObject, scope: ExpressionScope, ctx: RunContext): Record<string, unknown> {
+function childInputsFromParameters(
+  workflow: WorkflowObject,
+  step: StepObject,
+  scope: ExpressionScope,
+  ctx: RunContext,
+): Record<string, unknown> {
   const components = (documentAt(ctx, [])?.document ?? ctx.root.document).components;
   const inputs: Record<string, unknown> = {};
   for (const p of effectiveParameters(workflow.parameters, step.parameters, components)) {
     if (p.in !== undefined) continue;
     const value = resolveStepValue(p.value, scope);
-    if (value.resolved) Object.defineProperty(inputs, p.name, { value: value.value, enumerable: true, writable: true, configurable: true });
+    if (value.resolved)
+      Object.defineProperty(inputs, p.name, {
+        value: value.value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
   }
   return inputs;
 }
@@ -464,7 +580,8 @@ function finishFrame(state: RunState, ctx: RunContext, frame: Frame): void {
     }
     case 'goto-workflow': {
       if (parent === undefined) return;
-      parent.ended = ended.error === undefined ? { status: ended.status } : { status: ended.status, error: ended.error };
+      parent.ended =
+        ended.error === undefined ? { status: ended.status } : { status: ended.status, error: ended.error };
       return;
     }
     case 'retry-detour': {
@@ -489,7 +606,10 @@ function finishFrame(state: RunState, ctx: RunContext, frame: Frame): void {
         durationMs: performance.now() - started,
       };
       if (ended.status === 'failed') {
-        record.error = { code: 'CHILD_WORKFLOW', message: `workflow "${frame.workflowId}" failed${ended.error ? `: ${ended.error.message}` : ''}` };
+        record.error = {
+          code: 'CHILD_WORKFLOW',
+          message: `workflow "${frame.workflowId}" failed${ended.error ? `: ${ended.error.message}` : ''}`,
+        };
       } else if (step.successCriteria !== undefined && step.successCriteria.length > 0) {
         const evaluated = evaluateCriteria(step.successCriteria, scope, { compat: ctx.compat });
         record.criteria = evaluated.records;
@@ -498,7 +618,8 @@ function finishFrame(state: RunState, ctx: RunContext, frame: Frame): void {
       record.outcome = outcome;
       // Decision (README "Semantics"): a workflow step's outputs read the child's outputs as $outputs;
       // with no outputs declared, the child's outputs are the step's outputs.
-      const stepOutputs = step.outputs === undefined ? { outputs, warnings: [] } : evaluateOutputs(step.outputs, scope);
+      const stepOutputs =
+        step.outputs === undefined ? { outputs, warnings: [] } : evaluateOutputs(step.outputs, scope);
       parent.steps[step.stepId] = { outputs: stepOutputs.outputs };
       record.outputs = ctx.masker.value(stepOutputs.outputs) as Record<string, unknown>;
       if (stepOutputs.warnings.length > 0) record.warnings = stepOutputs.warnings;
@@ -508,12 +629,25 @@ function finishFrame(state: RunState, ctx: RunContext, frame: Frame): void {
   }
 }
 
-function holdsFor(ctx: RunContext, scope: ExpressionScope): (criteria: CriterionObject[] | undefined) => boolean {
-  return (criteria) => criteria === undefined || criteria.length === 0 || evaluateCriteria(criteria, scope, { compat: ctx.compat }).passed;
+function holdsFor(
+  ctx: RunContext,
+  scope: ExpressionScope,
+): (criteria: CriterionObject[] | undefined) => boolean {
+  return (criteria) =>
+    criteria === undefined ||
+    criteria.length === 0 ||
+    evaluateCriteria(criteria, scope, { compat: ctx.compat }).passed;
 }
 
 /** Decide and apply the transition after an attempt, and record it. */
-function afterAttempt(state: RunState, ctx: RunContext, frame: Frame, workflow: WorkflowObject, step: StepObject, attempt: AttemptResult): void {
+function afterAttempt(
+  state: RunState,
+  ctx: RunContext,
+  frame: Frame,
+  workflow: WorkflowObject,
+  step: StepObject,
+  attempt: AttemptResult,
+): void {
   const record = attempt.record;
   const loaded = documentAt(ctx, frame.docPath) ?? ctx.root;
 
@@ -545,7 +679,10 @@ function afterAttempt(state: RunState, ctx: RunContext, frame: Frame, workflow: 
   record.action = action;
   if (transition.type === 'fail' && record.error === undefined) {
     const failed = record.criteria.filter((c) => !c.passed).map((c) => c.reason ?? c.condition);
-    record.error = { code: 'STEP_FAILED', message: failed.length > 0 ? failed.join('; ') : transition.reason };
+    record.error = {
+      code: 'STEP_FAILED',
+      message: failed.length > 0 ? failed.join('; ') : transition.reason,
+    };
   }
   pushRecord(state, ctx, record);
   ctx.emit({ type: 'action', workflowId: frame.workflowId, stepId: step.stepId, action });
@@ -557,7 +694,15 @@ function afterAttempt(state: RunState, ctx: RunContext, frame: Frame, workflow: 
     case 'goto-step': {
       const index = workflow.steps.findIndex((s) => s.stepId === transition.stepId);
       if (index < 0) {
-        frame.ended = { status: 'failed', error: { code: 'STEP_FAILED', stepId: step.stepId, workflowId: frame.workflowId, message: `action "${transition.name}": step "${transition.stepId}" is not in workflow "${frame.workflowId}"` } };
+        frame.ended = {
+          status: 'failed',
+          error: {
+            code: 'STEP_FAILED',
+            stepId: step.stepId,
+            workflowId: frame.workflowId,
+            message: `action "${transition.name}": step "${transition.stepId}" is not in workflow "${frame.workflowId}"`,
+          },
+        };
         return;
       }
       enterStep(frame, index);
@@ -566,20 +711,38 @@ function afterAttempt(state: RunState, ctx: RunContext, frame: Frame, workflow: 
     case 'goto-workflow': {
       const target = resolveWorkflowRef(ctx, frame.docPath, transition.workflowId);
       if (target === undefined) {
-        frame.ended = { status: 'failed', error: { code: 'STEP_FAILED', stepId: step.stepId, workflowId: frame.workflowId, message: `action "${transition.name}": workflow "${transition.workflowId}" is not in the document` } };
+        frame.ended = {
+          status: 'failed',
+          error: {
+            code: 'STEP_FAILED',
+            stepId: step.stepId,
+            workflowId: frame.workflowId,
+            message: `action "${transition.name}": workflow "${transition.workflowId}" is not in the document`,
+          },
+        };
         return;
       }
       // Decision (README "Semantics"): goto a workflow is a one-way transfer; the target runs with the current
       // workflow's inputs (defaults of its own schema applied) and the current workflow ends with its status.
       const checked = checkInputs(target.workflow.inputs, target.document, frame.inputs);
-      state.frames.push(newFrame(target.docPath, target.workflow, checked.value, 'goto-workflow', frame.depth + 1));
+      state.frames.push(
+        newFrame(target.docPath, target.workflow, checked.value, 'goto-workflow', frame.depth + 1),
+      );
       return;
     }
     case 'end':
       frame.ended =
         attempt.outcome === 'succeeded'
           ? { status: 'succeeded' }
-          : { status: 'failed', error: { code: 'STEP_FAILED', stepId: step.stepId, workflowId: frame.workflowId, message: `step "${step.stepId}" failed and failure action "${transition.name}" ended the workflow${record.error ? `: ${record.error.message}` : ''}` } };
+          : {
+              status: 'failed',
+              error: {
+                code: 'STEP_FAILED',
+                stepId: step.stepId,
+                workflowId: frame.workflowId,
+                message: `step "${step.stepId}" failed and failure action "${transition.name}" ended the workflow${record.error ? `: ${record.error.message}` : ''}`,
+              },
+            };
       return;
     case 'retry': {
       frame.retryUsed[transition.name] = transition.used;
@@ -592,7 +755,9 @@ function afterAttempt(state: RunState, ctx: RunContext, frame: Frame, workflow: 
         reason: `retry ${transition.used}/${transition.limit} (action "${transition.name}")`,
       });
       if (transition.detour !== undefined && 'stepId' in transition.detour) {
-        const index = workflow.steps.findIndex((s) => s.stepId === (transition.detour as { stepId: string }).stepId);
+        const index = workflow.steps.findIndex(
+          (s) => s.stepId === (transition.detour as { stepId: string }).stepId,
+        );
         if (index >= 0) {
           frame.detour = { stepIndex: index, resumeStepIndex: frame.stepIndex, delayMs: transition.delayMs };
           frame.retryAttempt = frame.attempt + 1;
@@ -607,7 +772,9 @@ function afterAttempt(state: RunState, ctx: RunContext, frame: Frame, workflow: 
         const target = resolveWorkflowRef(ctx, frame.docPath, transition.detour.workflowId);
         if (target !== undefined) {
           const checked = checkInputs(target.workflow.inputs, target.document, frame.inputs);
-          state.frames.push(newFrame(target.docPath, target.workflow, checked.value, 'retry-detour', frame.depth + 1));
+          state.frames.push(
+            newFrame(target.docPath, target.workflow, checked.value, 'retry-detour', frame.depth + 1),
+          );
         }
       }
       return;
@@ -615,7 +782,12 @@ function afterAttempt(state: RunState, ctx: RunContext, frame: Frame, workflow: 
     case 'fail':
       frame.ended = {
         status: 'failed',
-        error: { code: 'STEP_FAILED', stepId: step.stepId, workflowId: frame.workflowId, message: `step "${step.stepId}" failed: ${record.error?.message ?? transition.reason}` },
+        error: {
+          code: 'STEP_FAILED',
+          stepId: step.stepId,
+          workflowId: frame.workflowId,
+          message: `step "${step.stepId}" failed: ${record.error?.message ?? transition.reason}`,
+        },
       };
       return;
   }

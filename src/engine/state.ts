@@ -47,6 +47,8 @@ export interface Frame {
 
 export interface RunState {
   version: 1;
+  /** Epoch ms when the run started (durations of resumed runs count from here). */
+  startedAt: number;
   rootWorkflowId: string;
   frames: Frame[];
   /** `$workflows.<key>`: inputs and outputs of workflows that have run, keyed by docPath + workflowId. */

@@ -4,7 +4,13 @@ import type { StepObject, WorkflowObject } from '../document/model.js';
 import { isArazzoError, isRequestBuildError, isTransportError } from '../errors.js';
 import { isUnresolved, resolveValue } from '../expression/index.js';
 import type { ExpressionScope } from '../expression/types.js';
-import { applyReplacements, buildRequest, parseRetryAfter, resolveServerUrl, sendRequest } from '../http/index.js';
+import {
+  applyReplacements,
+  buildRequest,
+  parseRetryAfter,
+  resolveServerUrl,
+  sendRequest,
+} from '../http/index.js';
 import type { HttpResponse, PreparedRequest } from '../http/types.js';
 import { resolveStepTarget } from '../sources/index.js';
 import type { LoadedDocument, ResolvedOperation } from '../sources/types.js';
@@ -118,16 +124,32 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
   const target = resolveStepTarget(sc.loaded, step, pointer);
   if (!('kind' in target) || target.kind !== 'operation') {
     const message = 'message' in target ? target.message : `step "${step.stepId}" (${pointer}): no operation`;
-    ctx.emit({ type: 'step-start', workflowId: frame.workflowId, stepId: step.stepId, attempt: frame.attempt });
+    ctx.emit({
+      type: 'step-start',
+      workflowId: frame.workflowId,
+      stepId: step.stepId,
+      attempt: frame.attempt,
+    });
     return fail('OPERATION_NOT_FOUND', message);
   }
   const op = target.operation;
-  ctx.emit({ type: 'step-start', workflowId: frame.workflowId, stepId: step.stepId, attempt: frame.attempt, operation: operationLabel(op) });
+  ctx.emit({
+    type: 'step-start',
+    workflowId: frame.workflowId,
+    stepId: step.stepId,
+    attempt: frame.attempt,
+    operation: operationLabel(op),
+  });
 
   let request: PreparedRequest;
   try {
-    const parameters: Array<{ name: string; in: 'path' | 'query' | 'header' | 'cookie'; value: unknown }> = [];
-    for (const p of effectiveParameters(workflow.parameters, step.parameters, sc.loaded.document.components)) {
+    const parameters: Array<{ name: string; in: 'path' | 'query' | 'header' | 'cookie'; value: unknown }> =
+      [];
+    for (const p of effectiveParameters(
+      workflow.parameters,
+      step.parameters,
+      sc.loaded.document.components,
+    )) {
       if (p.in === undefined) continue;
       const value = resolveStepValue(p.value, sc.scope, warnings, `parameter "${p.name}"`);
       if (!value.resolved) {
@@ -173,7 +195,8 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
       ...(ctx.options.auth !== undefined ? { auth: ctx.options.auth } : {}),
     });
   } catch (error) {
-    if (isRequestBuildError(error) || isArazzoError(error)) return fail('REQUEST_BUILD', `step "${step.stepId}": ${error.message}`);
+    if (isRequestBuildError(error) || isArazzoError(error))
+      return fail('REQUEST_BUILD', `step "${step.stepId}": ${error.message}`);
     throw error;
   }
   for (const secret of request.secrets) ctx.masker.add(secret);
@@ -185,7 +208,13 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
     ...(request.bodyValue !== undefined ? { body: ctx.masker.value(request.bodyValue) } : {}),
   };
   record.request = masked;
-  ctx.emit({ type: 'request', workflowId: frame.workflowId, stepId: step.stepId, attempt: frame.attempt, request: masked });
+  ctx.emit({
+    type: 'request',
+    workflowId: frame.workflowId,
+    stepId: step.stepId,
+    attempt: frame.attempt,
+    request: masked,
+  });
 
   const requestScope: ExpressionScope = {
     ...sc.scope,
@@ -202,7 +231,13 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
   let response: HttpResponse;
   try {
     if (ctx.options.transport !== undefined) {
-      const tctx: TransportContext = { workflowId: frame.workflowId, stepId: step.stepId, attempt: frame.attempt, operation: op, signal: ctx.signal };
+      const tctx: TransportContext = {
+        workflowId: frame.workflowId,
+        stepId: step.stepId,
+        attempt: frame.attempt,
+        operation: op,
+        signal: ctx.signal,
+      };
       const expected = expectedStatuses(step);
       if (expected !== undefined) tctx.expectedStatus = expected;
       response = await ctx.options.transport(request, tctx);
@@ -212,7 +247,9 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
         ...(ctx.options.dispatcher !== undefined ? { dispatcher: ctx.options.dispatcher } : {}),
         ...(ctx.options.requestTimeoutMs !== undefined ? { timeoutMs: ctx.options.requestTimeoutMs } : {}),
         ...(ctx.options.maxResponseBytes !== undefined ? { maxBodyBytes: ctx.options.maxResponseBytes } : {}),
-        ...(ctx.options.allowCrossOriginRedirects !== undefined ? { allowCrossOriginRedirects: ctx.options.allowCrossOriginRedirects } : {}),
+        ...(ctx.options.allowCrossOriginRedirects !== undefined
+          ? { allowCrossOriginRedirects: ctx.options.allowCrossOriginRedirects }
+          : {}),
       });
     }
   } catch (error) {
@@ -228,7 +265,14 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
     ...(response.body !== undefined ? { body: ctx.masker.value(response.body) } : {}),
   };
   record.response = maskedResponse;
-  ctx.emit({ type: 'response', workflowId: frame.workflowId, stepId: step.stepId, attempt: frame.attempt, response: maskedResponse, durationMs: response.durationMs });
+  ctx.emit({
+    type: 'response',
+    workflowId: frame.workflowId,
+    stepId: step.stepId,
+    attempt: frame.attempt,
+    response: maskedResponse,
+    durationMs: response.durationMs,
+  });
 
   const scope: ExpressionScope = {
     ...requestScope,
@@ -241,14 +285,26 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
   if (step.successCriteria === undefined || step.successCriteria.length === 0) {
     // Spec: success criteria decide; with none, any 2xx is success (README "Semantics").
     passed = response.statusCode >= 200 && response.statusCode < 300;
-    if (!passed) record.error = { code: 'HTTP_STATUS', message: `status ${response.statusCode} is not 2xx and the step has no successCriteria` };
+    if (!passed)
+      record.error = {
+        code: 'HTTP_STATUS',
+        message: `status ${response.statusCode} is not 2xx and the step has no successCriteria`,
+      };
   } else {
     const evaluated = evaluateCriteria(step.successCriteria, scope, { compat: ctx.compat });
     passed = evaluated.passed;
-    criteria = evaluated.records.map((c) => (c.reason === undefined ? c : { ...c, reason: ctx.masker.text(c.reason) }));
+    criteria = evaluated.records.map((c) =>
+      c.reason === undefined ? c : { ...c, reason: ctx.masker.text(c.reason) },
+    );
   }
   record.criteria = criteria;
-  ctx.emit({ type: 'criteria', workflowId: frame.workflowId, stepId: step.stepId, attempt: frame.attempt, criteria });
+  ctx.emit({
+    type: 'criteria',
+    workflowId: frame.workflowId,
+    stepId: step.stepId,
+    attempt: frame.attempt,
+    criteria,
+  });
 
   // Decision (README "Semantics"): outputs are evaluated for every attempt that got a response, so failure
   // handlers can read them; a later attempt replaces them.

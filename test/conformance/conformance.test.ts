@@ -6,9 +6,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { runWorkflow } from '../../src/engine/index.js';
 import type { RunEvent, RunOptions } from '../../src/engine/index.js';
-import { type ScriptedResponse, type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
+import { runWorkflow } from '../../src/engine/index.js';
+import {
+  type ScriptedResponse,
+  type ScriptedServer,
+  startScriptedServer,
+} from '../helpers/scripted-server.js';
 
 interface ExpectedRequest {
   method?: string;
@@ -23,7 +27,9 @@ interface Case {
   description: string;
   workflowId?: string;
   inputs?: Record<string, unknown>;
-  options?: Partial<Pick<RunOptions, 'maxSteps' | 'timeoutMs' | 'auth' | 'maxRetryDelayMs' | 'strict' | 'requestTimeoutMs'>>;
+  options?: Partial<
+    Pick<RunOptions, 'maxSteps' | 'timeoutMs' | 'auth' | 'maxRetryDelayMs' | 'strict' | 'requestTimeoutMs'>
+  >;
   /** Source names whose servers point at the scripted server (default: every source). */
   serverSources?: string[];
   responses: ScriptedResponse[];

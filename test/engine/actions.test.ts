@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import type {
+  FailureActionObject,
+  StepObject,
+  SuccessActionObject,
+  WorkflowObject,
+} from '../../src/document/model.js';
 import { decideTransition, type Transition } from '../../src/engine/actions.js';
-import type { FailureActionObject, StepObject, SuccessActionObject, WorkflowObject } from '../../src/document/model.js';
 
-const retry = (name: string, extra: Partial<FailureActionObject> = {}): FailureActionObject => ({ name, type: 'retry', ...extra });
+const retry = (name: string, extra: Partial<FailureActionObject> = {}): FailureActionObject => ({
+  name,
+  type: 'retry',
+  ...extra,
+});
 const when = (condition: string) => [{ condition }];
 
 interface Given {
@@ -19,8 +28,14 @@ interface Given {
 }
 
 const table: Array<[string, { given: Given; want: Transition }]> = [
-  ['success with no actions goes to the next step', { given: { outcome: 'succeeded' }, want: { type: 'next' } }],
-  ['failure with no actions fails', { given: { outcome: 'failed' }, want: { type: 'fail', reason: 'no failure action matched' } }],
+  [
+    'success with no actions goes to the next step',
+    { given: { outcome: 'succeeded' }, want: { type: 'next' } },
+  ],
+  [
+    'failure with no actions fails',
+    { given: { outcome: 'failed' }, want: { type: 'fail', reason: 'no failure action matched' } },
+  ],
   [
     'first success action whose criteria hold wins',
     {
@@ -38,35 +53,58 @@ const table: Array<[string, { given: Given; want: Transition }]> = [
   ],
   [
     'retryLimit defaults to one retry',
-    { given: { outcome: 'failed', onFailure: [retry('r', { retryAfter: 2 })] }, want: { type: 'retry', name: 'r', delayMs: 2000, used: 1, limit: 1 } },
+    {
+      given: { outcome: 'failed', onFailure: [retry('r', { retryAfter: 2 })] },
+      want: { type: 'retry', name: 'r', delayMs: 2000, used: 1, limit: 1 },
+    },
   ],
   [
     'a used-up retry falls through to the next matching action',
     {
-      given: { outcome: 'failed', onFailure: [retry('r', { retryLimit: 2 }), { name: 'g', type: 'goto', stepId: 'S' }], retryUsed: { r: 2 } },
+      given: {
+        outcome: 'failed',
+        onFailure: [retry('r', { retryLimit: 2 }), { name: 'g', type: 'goto', stepId: 'S' }],
+        retryUsed: { r: 2 },
+      },
       want: { type: 'goto-step', name: 'g', stepId: 'S' },
     },
   ],
   [
     'a used-up retry with nothing after it fails and says why',
-    { given: { outcome: 'failed', onFailure: [retry('r', { retryLimit: 3 })], retryUsed: { r: 3 } }, want: { type: 'fail', reason: 'retry action "r" used all 3 retries' } },
+    {
+      given: { outcome: 'failed', onFailure: [retry('r', { retryLimit: 3 })], retryUsed: { r: 3 } },
+      want: { type: 'fail', reason: 'retry action "r" used all 3 retries' },
+    },
   ],
   [
     'Retry-After header wins over retryAfter',
-    { given: { outcome: 'failed', onFailure: [retry('r', { retryAfter: 10 })], header: 1500 }, want: { type: 'retry', name: 'r', delayMs: 1500, used: 1, limit: 1 } },
+    {
+      given: { outcome: 'failed', onFailure: [retry('r', { retryAfter: 10 })], header: 1500 },
+      want: { type: 'retry', name: 'r', delayMs: 1500, used: 1, limit: 1 },
+    },
   ],
   [
     'retry delays are capped',
-    { given: { outcome: 'failed', onFailure: [retry('r', { retryAfter: 600 })], cap: 30_000 }, want: { type: 'retry', name: 'r', delayMs: 30_000, used: 1, limit: 1 } },
+    {
+      given: { outcome: 'failed', onFailure: [retry('r', { retryAfter: 600 })], cap: 30_000 },
+      want: { type: 'retry', name: 'r', delayMs: 30_000, used: 1, limit: 1 },
+    },
   ],
   [
     'retryLimit 0 never retries',
-    { given: { outcome: 'failed', onFailure: [retry('r', { retryLimit: 0 })] }, want: { type: 'fail', reason: 'retry action "r" used all 0 retries' } },
+    {
+      given: { outcome: 'failed', onFailure: [retry('r', { retryLimit: 0 })] },
+      want: { type: 'fail', reason: 'retry action "r" used all 0 retries' },
+    },
   ],
   [
     'step action overrides a workflow action of the same name',
     {
-      given: { outcome: 'failed', onFailure: [{ name: 'x', type: 'end' }], workflowFailure: [{ name: 'x', type: 'goto', stepId: 'W' }] },
+      given: {
+        outcome: 'failed',
+        onFailure: [{ name: 'x', type: 'end' }],
+        workflowFailure: [{ name: 'x', type: 'goto', stepId: 'W' }],
+      },
       want: { type: 'end', name: 'x' },
     },
   ],
@@ -91,7 +129,10 @@ const table: Array<[string, { given: Given; want: Transition }]> = [
   [
     'criteria of a retry action that do not hold skip it',
     {
-      given: { outcome: 'failed', onFailure: [retry('r', { criteria: when('503') }), { name: 'e', type: 'end' }] },
+      given: {
+        outcome: 'failed',
+        onFailure: [retry('r', { criteria: when('503') }), { name: 'e', type: 'end' }],
+      },
       want: { type: 'end', name: 'e' },
     },
   ],

@@ -1,11 +1,14 @@
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runWorkflow } from '../../src/engine/index.js';
 import type { RunEvent } from '../../src/engine/index.js';
+import { runWorkflow } from '../../src/engine/index.js';
 import { type ScriptedServer, startScriptedServer } from '../helpers/scripted-server.js';
 
 const spec = fileURLToPath(
-  new URL('../../specs/composio/arazzo/composio-connect-account-via-auth-config-workflow.yml', import.meta.url),
+  new URL(
+    '../../specs/composio/arazzo/composio-connect-account-via-auth-config-workflow.yml',
+    import.meta.url,
+  ),
 );
 const apiKey = 'ak_live_9f8e7d6c5b4a';
 const account = {
@@ -22,7 +25,14 @@ afterEach(async () => server?.close());
 describe('the bundled Composio workflow against a scripted server', () => {
   it('polls INITIATED then ACTIVE and ends succeeded with its four outputs, the key sent and masked', async () => {
     server = await startScriptedServer([
-      { route: 'POST /api/v3/auth_configs', status: 201, body: { auth_config: { id: 'ac_1', auth_scheme: 'OAUTH2', is_composio_managed: true }, toolkit: { slug: 'gmail' } } },
+      {
+        route: 'POST /api/v3/auth_configs',
+        status: 201,
+        body: {
+          auth_config: { id: 'ac_1', auth_scheme: 'OAUTH2', is_composio_managed: true },
+          toolkit: { slug: 'gmail' },
+        },
+      },
       { route: 'POST /api/v3/connected_accounts', status: 201, body: account },
       { route: 'GET /api/v3/connected_accounts/ca_123', status: 200, body: account },
       { route: 'GET /api/v3/connected_accounts/ca_123', status: 200, body: { ...account, status: 'ACTIVE' } },
@@ -32,7 +42,11 @@ describe('the bundled Composio workflow against a scripted server', () => {
     const result = await runWorkflow(
       spec,
       { apiKey, toolkitSlug: 'gmail', authType: 'use_composio_managed_auth', userId: 'user_1' },
-      { servers: { composioApi: server.url }, sleep: async (ms) => void sleeps.push(ms), onEvent: (e) => events.push(e) },
+      {
+        servers: { composioApi: server.url },
+        sleep: async (ms) => void sleeps.push(ms),
+        onEvent: (e) => events.push(e),
+      },
     );
     expect(result.error).toBeUndefined();
     expect(result.status).toBe('succeeded');
@@ -52,7 +66,9 @@ describe('the bundled Composio workflow against a scripted server', () => {
     expect(sleeps).toEqual([3000]);
     expect(server.received).toHaveLength(5);
     for (const r of server.received) expect(r.headers['x-api-key']).toBe(apiKey);
-    expect(server.received[0]!.body).toBe(JSON.stringify({ toolkit: { slug: 'gmail' }, auth_config: { type: 'use_composio_managed_auth' } }));
+    expect(server.received[0]!.body).toBe(
+      JSON.stringify({ toolkit: { slug: 'gmail' }, auth_config: { type: 'use_composio_managed_auth' } }),
+    );
     const everything = JSON.stringify(result) + JSON.stringify(events);
     expect(everything).not.toContain(apiKey);
     expect(result.steps[0]!.request!.headers['x-api-key']).toBe('***');
