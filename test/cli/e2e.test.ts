@@ -202,8 +202,6 @@ describe('built CLI against the simulator', () => {
     expect(failures).toHaveLength(1);
     const testcase = failures[0]!.parentNode as unknown as { getAttribute(name: string): string | null };
     expect(testcase.getAttribute('name')).toBe('pollConnection');
-      'pollConnection',
-    );
   });
 
   it('run --verbose: headers and bodies shown, the key masked', async () => {
