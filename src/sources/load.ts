@@ -1,6 +1,8 @@
 // Arazzo 1.0.1 "Arazzo Specification Object" + "Source Description Object": loading a document and its sources.
+import type { Dirent } from 'node:fs';
+import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Diagnostic, hasErrors } from '../document/diagnostic.js';
 import { type ParsedText, parseDocumentText, validateArazzo } from '../document/index.js';
 import type { ArazzoDocument, SourceDescriptionObject } from '../document/model.js';
@@ -335,10 +337,12 @@ async function loadSource(
   url.hash = '';
   const tried = displayUrl(url);
   const given = override !== undefined ? `"${override}" (from the sources option)` : `"${sd.url}"`;
-  const hint =
-    override === undefined
-      ? `; if the file is elsewhere, point at it with the sources option (CLI --source ${sd.name}=<path>)`
-      : '';
+  const hint = async (): Promise<string> => {
+    if (override !== undefined) return '';
+    const found = session.policy.injected ? undefined : await sameNameNearby(url, session.policy.rootDir);
+    const where = found === undefined ? '' : `; a file of that name exists at ${found}`;
+    return `${where}; if the file is elsewhere, point at it with the sources option (CLI --source ${sd.name}=<path>)`;
+  };
 
   if (sd.type === 'arazzo') return loadArazzoSource(sd, url, session, fail, given, tried, hint);
 
@@ -349,7 +353,7 @@ async function loadSource(
     if (code === 'source-url-refused') return fail(code, `${given} not read: ${reason}`, reason, tried);
     return fail(
       code,
-      `cannot read ${given} (tried ${tried}): ${reason}${code === 'source-unreadable' ? hint : ''}`,
+      `cannot read ${given} (tried ${tried}): ${reason}${code === 'source-unreadable' ? await hint() : ''}`,
       reason,
       tried,
     );
@@ -384,7 +388,7 @@ async function loadArazzoSource(
   fail: (code: string, message: string, reason: string, tried?: string) => { diagnostics: Diagnostic[] },
   given: string,
   tried: string,
-  hint: string,
+  hint: () => Promise<string>,
 ): Promise<{ source?: LoadedSource; diagnostics: Diagnostic[] }> {
   // A document whose loading has begun (an ancestor: a cycle; or a sibling: shared) is used as is;
   // its sources are complete by the time the outermost loadArazzo returns.
@@ -426,7 +430,7 @@ async function loadArazzoSource(
     if (readError !== undefined)
       return fail(
         readError.code,
-        `cannot read ${given} (tried ${tried}): ${readError.message}${readError.code === 'source-unreadable' ? hint : ''}`,
+        `cannot read ${given} (tried ${tried}): ${readError.message}${readError.code === 'source-unreadable' ? await hint() : ''}`,
         readError.message,
         tried,
       );
@@ -513,6 +517,35 @@ async function prefetchExternal(text: string, url: URL, set: DocumentSet, sessio
       }),
     );
   }
+}
+
+/**
+ * For a missing file: the same file name one directory level below where it was expected (published
+ * documents often keep the real file in a subfolder such as openapi/_original/). A hint only.
+ */
+async function sameNameNearby(url: URL, rootDir: string | undefined): Promise<string | undefined> {
+  if (url.protocol !== 'file:') return undefined;
+  const file = fileURLToPath(url);
+  const dir = path.dirname(file);
+  const name = path.basename(file);
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return undefined;
+  }
+  for (const e of entries.filter((x) => x.isDirectory()).slice(0, 50)) {
+    const candidate = path.join(dir, e.name, name);
+    if (rootDir !== undefined && !candidate.startsWith(rootDir + path.sep)) continue;
+    if (
+      await access(candidate).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
+  }
+  return undefined;
 }
 
 function dedupe(diagnostics: Diagnostic[]): Diagnostic[] {

@@ -171,6 +171,8 @@ export interface ReadPolicy {
   /** Real path of rootDir, when set. */
   rootDir: string | undefined;
   signal: AbortSignal | undefined;
+  /** True when the caller supplied the loader: then nothing else touches the file system. */
+  injected: boolean;
 }
 
 export function remoteRefusal(url: URL, allowRemote: boolean | string[]): string | undefined {
@@ -205,7 +207,14 @@ export async function makeReadPolicy(options: LoadOptions, cwd: string): Promise
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       checkRemote: (u) => remoteRefusal(u, allowRemote),
     });
-  return { loader, maxBytes, allowRemote, rootDir, signal: options.signal };
+  return {
+    loader,
+    maxBytes,
+    allowRemote,
+    rootDir,
+    signal: options.signal,
+    injected: options.loader !== undefined,
+  };
 }
 
 /** Read one document under the policy. Throws ReadFailure (or the signal's abort reason). */

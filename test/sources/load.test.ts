@@ -69,7 +69,7 @@ describe('source descriptions that are not there', () => {
       {
         code: 'source-unreadable',
         severity: 'error',
-        message: `sourceDescription "shopApi" (#/sourceDescriptions/0/url): cannot read "../openapi/shop-openapi.yaml" (tried ${tried}): file not found; if the file is elsewhere, point at it with the sources option (CLI --source shopApi=<path>)`,
+        message: `sourceDescription "shopApi" (#/sourceDescriptions/0/url): cannot read "../openapi/shop-openapi.yaml" (tried ${tried}): file not found; a file of that name exists at ${fixture('missing-source', 'openapi', '_original', 'shop-openapi.yaml')}; if the file is elsewhere, point at it with the sources option (CLI --source shopApi=<path>)`,
         pointer: '/sourceDescriptions/0/url',
         file: MISSING,
         line: 7,
@@ -82,7 +82,7 @@ describe('source descriptions that are not there', () => {
   it('is fixed by the sources option (relative to cwd)', async () => {
     const loaded = await loadArazzo(MISSING, {
       cwd: fixture('missing-source'),
-      sources: { shopApi: 'openapi/_original/shop-orders-openapi.yaml' },
+      sources: { shopApi: 'openapi/_original/shop-openapi.yaml' },
     });
     const src = loaded.sources.get('shopApi');
     expect(src?.kind === 'openapi' && src.getOperationById('createOrder')?.servers).toEqual([
