@@ -1,5 +1,5 @@
 /** Mock scenarios: scripted responses per operation or per step, validated, consumed in order. */
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import { ArazzoError } from '../errors.js';
 import type { ResolvedOperation } from '../sources/types.js';
 import type { Scenario, ScenarioResponse } from './types.js';
@@ -156,11 +156,16 @@ function checkSection(
 export function loadScenario(input: string | object): Scenario {
   let raw: unknown = input;
   if (typeof input === 'string') {
+    const doc = parseDocument(input, { prettyErrors: false });
+    const problem = doc.errors[0];
+    if (problem !== undefined)
+      throw new ScenarioError([
+        { pointer: '', message: `not valid YAML or JSON: ${problem.message.split('\n')[0]}` },
+      ]);
     try {
-      raw = parseYaml(input, { maxAliasCount: 100, logLevel: 'silent' }) as unknown;
+      raw = doc.toJS({ maxAliasCount: 100 }) as unknown;
     } catch (error) {
-      const message =
-        error instanceof Error ? (error.message.split('\n')[0] ?? error.message) : String(error);
+      const message = error instanceof Error ? error.message : String(error);
       throw new ScenarioError([{ pointer: '', message: `not valid YAML or JSON: ${message}` }]);
     }
   }
