@@ -11,6 +11,14 @@ process.on('SIGINT', () => {
   controller.abort(new Error('interrupted'));
 });
 
+// `arazzo run ... | head` closes the pipe early: stop quietly instead of crashing on EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') process.exitCode = 1;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

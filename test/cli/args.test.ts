@@ -9,7 +9,7 @@ import {
   typeInputValue,
   UsageError,
 } from '../../src/cli/args.js';
-import { parseRunArgs } from '../../src/cli/commands/run.js';
+import { buildInputs, parseRunArgs } from '../../src/cli/commands/run.js';
 import type { ArazzoDocument, JsonValue } from '../../src/document/model.js';
 
 describe('typeInputValue', () => {
@@ -194,5 +194,74 @@ describe('input schema helpers', () => {
     ['writeOnly', { name: 'pin', schema: { writeOnly: true }, want: true }],
   ])('isSecretInput %s', (_name, { name, schema, want }) => {
     expect(isSecretInput(name, schema)).toBe(want);
+  });
+});
+
+describe('buildInputs', () => {
+  const doc = {
+    arazzo: '1.0.1',
+    info: { title: 't', version: '1' },
+    sourceDescriptions: [],
+    workflows: [
+      {
+        workflowId: 'w',
+        inputs: {
+          type: 'object',
+          properties: { apiKey: { type: 'string' }, count: { type: 'integer' }, userId: { type: 'string' } },
+        },
+        steps: [],
+      },
+    ],
+  } as unknown as ArazzoDocument;
+
+  it.each<
+    [
+      string,
+      {
+        file: Record<string, unknown>;
+        flags: Record<string, string>;
+        env?: string[];
+        want: Record<string, unknown>;
+        secrets: string[];
+      },
+    ]
+  >([
+    [
+      '--input wins over --inputs and is typed',
+      {
+        file: { count: 1, userId: 'u_file' },
+        flags: { count: '7' },
+        want: { count: 7, userId: 'u_file' },
+        secrets: [],
+      },
+    ],
+    [
+      'secret-named inputs from either place are registered',
+      {
+        file: { apiKey: 'k_from_file' },
+        flags: {},
+        want: { apiKey: 'k_from_file' },
+        secrets: ['k_from_file'],
+      },
+    ],
+    [
+      'env-sourced values are secrets whatever their name',
+      {
+        file: {},
+        flags: { userId: 'u_env_9' },
+        env: ['userId'],
+        want: { userId: 'u_env_9' },
+        secrets: ['u_env_9'],
+      },
+    ],
+    [
+      'unknown names pass through as strings',
+      { file: {}, flags: { extra: '5' }, want: { extra: '5' }, secrets: [] },
+    ],
+  ])('%s', (_name, { file, flags, env, want, secrets }) => {
+    const seen: string[] = [];
+    const got = buildInputs(doc, doc.workflows[0]!, file, flags, new Set(env ?? []), (s) => seen.push(s));
+    expect(got).toEqual(want);
+    expect(seen).toEqual(secrets);
   });
 });

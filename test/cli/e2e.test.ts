@@ -14,6 +14,7 @@ const BIN = join(ROOT, 'dist/cli/bin.js');
 const SPEC = 'specs/composio/arazzo/composio-connect-account-via-auth-config-workflow.yml';
 const INVALID = 'test/cli/fixtures/invalid-document/workflow.yml';
 const API_KEY = 'sk_e2e_SECRET_9f8e7d6c';
+const ORG_KEY = 'sk_org_SECRET_1a2b3c4d';
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -206,7 +207,19 @@ describe('built CLI against the simulator', () => {
 
   it('run --verbose: headers and bodies shown, the key masked', async () => {
     sim.reset();
-    const r = await cli(runArgs(...inputs(), '--verbose', '--input', `authConfigName=${API_KEY}`), env);
+    // The key given literally (not env:), echoed into a body field, plus an --auth credential.
+    const r = await cli(
+      runArgs(
+        ...inputs(),
+        '--input',
+        `apiKey=${API_KEY}`,
+        '--input',
+        `authConfigName=${API_KEY}`,
+        '--auth',
+        `OrgApiKeyAuth=${ORG_KEY}`,
+        '--verbose',
+      ),
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/x-api-key: \*\*\*/);
     expect(r.stdout).toContain('"slug": "gmail"');
@@ -251,6 +264,7 @@ describe('built CLI against the simulator', () => {
     for (const t of transcripts) {
       expect(t.stdout).not.toContain(API_KEY);
       expect(t.stderr).not.toContain(API_KEY);
+      expect(t.stdout + t.stderr).not.toContain(ORG_KEY);
     }
   });
 });

@@ -1,6 +1,6 @@
 import { DOMParser } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
-import { createColors } from '../../src/cli/color.js';
+import { colorEnabled, createColors } from '../../src/cli/color.js';
 import { BufferWriter, SecretMasker } from '../../src/cli/io.js';
 import { createJsonReporter } from '../../src/cli/reporters/json.js';
 import { buildSuites, renderJunit, xmlText } from '../../src/cli/reporters/junit.js';
@@ -361,5 +361,23 @@ describe('secret masking writer', () => {
     const out = new BufferWriter();
     m.wrap(out).write(text);
     expect(out.text).toBe(want);
+  });
+});
+
+describe('colorEnabled', () => {
+  it.each<[string, { tty: boolean; env: Record<string, string>; flag: boolean; want: boolean }]>([
+    ['TTY', { tty: true, env: {}, flag: false, want: true }],
+    ['not a TTY', { tty: false, env: {}, flag: false, want: false }],
+    ['NO_COLOR', { tty: true, env: { NO_COLOR: '1' }, flag: false, want: false }],
+    ['empty NO_COLOR is ignored', { tty: true, env: { NO_COLOR: '' }, flag: false, want: true }],
+    ['--no-color', { tty: true, env: {}, flag: true, want: false }],
+    ['FORCE_COLOR off a TTY', { tty: false, env: { FORCE_COLOR: '1' }, flag: false, want: true }],
+    [
+      'NO_COLOR beats FORCE_COLOR',
+      { tty: false, env: { FORCE_COLOR: '1', NO_COLOR: '1' }, flag: false, want: false },
+    ],
+    ['dumb terminal', { tty: true, env: { TERM: 'dumb' }, flag: false, want: false }],
+  ])('%s', (_name, { tty, env, flag, want }) => {
+    expect(colorEnabled(tty, env, flag)).toBe(want);
   });
 });
