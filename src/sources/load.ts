@@ -292,6 +292,7 @@ async function loadParsed(
   const kept = diagnostics.filter((d) => !(SUPERSEDED_CODES.has(d.code) && superseded.has(d.pointer)));
   diagnostics.length = 0;
   diagnostics.push(...kept, ...targetDiagnostics);
+  loaded.diagnostics = dedupe(diagnostics);
   return { loaded, diagnostics };
 }
 
@@ -358,9 +359,6 @@ async function loadSource(
       tried,
     );
   }
-  // An undeclared type defaults to openapi, but a document that says it is Arazzo is taken at its word.
-  if (sd.type === undefined && typeof load.raw === 'object' && load.raw !== null && 'arazzo' in load.raw)
-    return loadArazzoSource(sd, url, session, fail, given, tried, hint);
   const built = createOpenApiSource({
     name: sd.name,
     url: url.href,

@@ -1,5 +1,5 @@
 // Arazzo 1.0.1 "Source Description Object" (type openapi): an operation index over OpenAPI 2.0/3.0/3.1.
-import { parse as parseYaml } from 'yaml';
+import { parseDocument as parseYamlDocument } from 'yaml';
 import { type Diagnostic, parsePointer } from '../document/diagnostic.js';
 import type { JsonValue } from '../document/model.js';
 import { type DocumentSet, operationPointer, type RefProblem, RefResolver } from './refs.js';
@@ -38,32 +38,30 @@ const OPENAPI_MAX_ALIAS_COUNT = 1000;
  */
 export function parseSourceText(text: string): { value: unknown } | { error: string } {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let jsonError: string | undefined;
   if (/^\s*[{[]/.test(body)) {
     try {
       return { value: JSON.parse(body) as unknown };
     } catch (e) {
-      // Fall through: YAML flow syntax also starts with '{'.
-      const jsonError = e instanceof Error ? e.message : String(e);
-      try {
-        return { value: parseYaml(body, { maxAliasCount: OPENAPI_MAX_ALIAS_COUNT, logLevel: 'silent' }) };
-      } catch {
-        return { error: `not valid JSON: ${jsonError}` };
-      }
+      // YAML flow syntax also starts with '{': try it before giving up.
+      jsonError = e instanceof Error ? e.message : String(e);
     }
   }
+  const doc = parseYamlDocument(body, {
+    merge: true,
+    uniqueKeys: false,
+    logLevel: 'silent',
+    prettyErrors: true,
+  });
+  const first = doc.errors[0];
+  if (first !== undefined) {
+    if (jsonError !== undefined) return { error: `not valid JSON: ${jsonError}` };
+    return { error: `not valid YAML: ${first.message.split('\n')[0] ?? first.message}` };
+  }
   try {
-    return {
-      value: parseYaml(body, {
-        maxAliasCount: OPENAPI_MAX_ALIAS_COUNT,
-        merge: true,
-        uniqueKeys: false,
-        logLevel: 'silent',
-        prettyErrors: true,
-      }) as unknown,
-    };
+    return { value: doc.toJS({ maxAliasCount: OPENAPI_MAX_ALIAS_COUNT }) as unknown };
   } catch (e) {
-    const message = e instanceof Error ? (e.message.split('\n')[0] ?? e.message) : String(e);
-    return { error: `not valid YAML: ${message}` };
+    return { error: `not usable YAML: ${e instanceof Error ? e.message : String(e)}` };
   }
 }
 
@@ -77,6 +75,8 @@ export function detectOpenApiVersion(
       ? { version: '2.0' }
       : { error: `Swagger version "${String(raw.swagger)}" is not supported (only 2.0)` };
   }
+  if (raw.arazzo !== undefined)
+    return { error: 'this is an Arazzo document, not OpenAPI; declare the source with type: arazzo' };
   if (typeof raw.openapi === 'string') {
     const m = /^3\.(\d+)\./.exec(`${raw.openapi}.`);
     if (m?.[1] === '0') return { version: '3.0' };

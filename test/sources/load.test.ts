@@ -160,6 +160,53 @@ describe('loader policy', () => {
     ]);
   });
 
+  it.each([
+    [
+      'JSON that does not parse',
+      { api: '{"openapi": "3.0.0",', code: 'source-unparseable', text: 'is not valid JSON' },
+    ],
+    [
+      'a document that is not OpenAPI',
+      { api: 'hello: world', code: 'source-not-openapi', text: 'no "openapi" or "swagger" field' },
+    ],
+    [
+      'an Arazzo document declared without type',
+      { api: 'arazzo: 1.0.1', code: 'source-not-openapi', text: 'declare the source with type: arazzo' },
+    ],
+    [
+      'an unsupported Swagger version',
+      { api: 'swagger: "1.2"', code: 'source-not-openapi', text: 'Swagger version "1.2" is not supported' },
+    ],
+  ])('source that is %s', async (_name, { api, code, text }) => {
+    const files = { 'mem:/a.yaml': memDoc('a.json'), 'mem:/a.json': api };
+    const result = await validate(new URL('mem:/a.yaml'), { loader: memory(files) });
+    expect(result.valid).toBe(false);
+    expect(codes(result.diagnostics)).toEqual([`${code}@/sourceDescriptions/0/url`]);
+    expect(result.diagnostics[0]?.message).toContain(text);
+  });
+
+  it('reports an external $ref whose file is missing, in the operation that needs it', async () => {
+    const api = memApi.replace(
+      '"operationId":"ping"',
+      '"operationId":"ping","parameters":[{"$ref":"params.json#/Id"}]',
+    );
+    const files = { 'mem:/a.yaml': memDoc('a.json'), 'mem:/a.json': api };
+    const result = await validate(new URL('mem:/a.yaml'), { loader: memory(files) });
+    expect(result.diagnostics.map((d) => [d.code, d.file, d.pointer])).toEqual([
+      ['openapi-ref-unresolved', 'mem:/a.json', '/paths/~1ping/get/parameters/0'],
+    ]);
+    expect(result.diagnostics[0]?.message).toBe(
+      '$ref "params.json#/Id" (#/paths/~1ping/get/parameters/0): cannot be resolved: document mem:/params.json could not be read: file not found',
+    );
+  });
+
+  it('stops when the signal is aborted', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('stop now'));
+    const err = await rejection(loadArazzo(fixture('oas30', 'arazzo.yaml'), { signal: controller.signal }));
+    expect((err as Error).message).toBe('stop now');
+  });
+
   it('refuses a top-level document larger than maxDocumentBytes', async () => {
     const err = await rejection(loadArazzo(fixture('oas30', 'arazzo.yaml'), { maxDocumentBytes: 100 }));
     expect(err).toBeInstanceOf(UnreadableDocumentError);
