@@ -18,7 +18,17 @@ describe('startMockServer on an OpenAPI source', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
-  it.each([
+  it.each<
+    [
+      string,
+      {
+        method: string;
+        path: string;
+        prefer?: string;
+        want: { status: number; type?: string; text?: string; body?: unknown };
+      },
+    ]
+  >([
     [
       'a path parameter is matched and echoed',
       { method: 'GET', path: '/pets/31', want: { status: 200, type: 'application/json', body: { id: 31 } } },
