@@ -83,7 +83,9 @@ function prune(errors: ErrorObject[]): ErrorObject[] {
   const combinators = errors
     .filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf')
     .map((e) => `${e.schemaPath}/`);
-  const out = errors.filter((e) => !combinators.some((prefix) => e.schemaPath.startsWith(prefix)));
+  const out = errors.filter(
+    (e) => e.keyword !== 'if' && !combinators.some((prefix) => e.schemaPath.startsWith(prefix)),
+  );
   const seen = new Set<string>();
   return out.filter((e) => {
     const key = `${e.instancePath}\u0000${describe(e)}`;

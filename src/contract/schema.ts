@@ -183,7 +183,8 @@ function nullable(out: Obj, node: Obj): Obj {
     return out;
   }
   if (node.type === undefined && simple && out.enum === undefined) return out;
-  return { anyOf: [out, { type: 'null' }] };
+  // if/else rather than anyOf: a non-null value's errors are reported as they are, not as "no branch matched".
+  return { if: { type: 'null' }, else: out };
 }
 
 export type CompiledSchema = { validate: ValidateFunction } | { error: string };
