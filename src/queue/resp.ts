@@ -3,11 +3,12 @@
  * Redis driver package: BullMQ v6 only ships adapters for drivers it does not install itself.
  * Scope: one standalone Redis server (no Cluster, no Sentinel), TCP or TLS, AUTH and SELECT.
  */
+
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createConnection, type Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
-import { createHash } from 'node:crypto';
 
 /** Where the Redis server is. A `redis://` or `rediss://` URL string is accepted wherever this is. */
 export interface RedisConnectionOptions {
@@ -176,7 +177,8 @@ export class RespClient extends EventEmitter {
       const o = this.options;
       const port = o.port ?? 6379;
       const host = o.host ?? '127.0.0.1';
-      const socket = o.tls === true ? tlsConnect({ port, host, servername: host }) : createConnection({ port, host });
+      const socket =
+        o.tls === true ? tlsConnect({ port, host, servername: host }) : createConnection({ port, host });
       socket.setNoDelay(true);
       this.#socket = socket;
       this.#buffer = Buffer.alloc(0);
@@ -388,7 +390,10 @@ export class RespClient extends EventEmitter {
   }
 
   /** @internal Sends a batch; used by RespBatch. */
-  execBatch(commands: Array<{ args: Arg[]; transform?: Transform | undefined; sha?: string | undefined }>, atomic: boolean): Promise<Array<[Error | null, unknown]> | null> {
+  execBatch(
+    commands: Array<{ args: Arg[]; transform?: Transform | undefined; sha?: string | undefined }>,
+    atomic: boolean,
+  ): Promise<Array<[Error | null, unknown]> | null> {
     const all = atomic ? [{ args: ['MULTI'] as Arg[] }, ...commands, { args: ['EXEC'] as Arg[] }] : commands;
     const payload = Buffer.concat(all.map((c) => encode(flatten(c.args))));
     const results: Array<Promise<[Error | null, unknown]>> = all.map(
@@ -462,12 +467,18 @@ export class RespClient extends EventEmitter {
     return this.#call(['DEL', ...keys]) as Promise<number>;
   }
   zrange(key: string, start: number, end: number, options?: { WITHSCORES?: boolean }): Promise<string[]> {
-    return this.#call(['ZRANGE', key, start, end, ...(options?.WITHSCORES ? ['WITHSCORES'] : [])]) as Promise<string[]>;
-  }
-  zrevrange(key: string, start: number, end: number, options?: { WITHSCORES?: boolean }): Promise<string[]> {
-    return this.#call(['ZREVRANGE', key, start, end, ...(options?.WITHSCORES ? ['WITHSCORES'] : [])]) as Promise<
+    return this.#call(['ZRANGE', key, start, end, ...(options?.WITHSCORES ? ['WITHSCORES'] : [])]) as Promise<
       string[]
     >;
+  }
+  zrevrange(key: string, start: number, end: number, options?: { WITHSCORES?: boolean }): Promise<string[]> {
+    return this.#call([
+      'ZREVRANGE',
+      key,
+      start,
+      end,
+      ...(options?.WITHSCORES ? ['WITHSCORES'] : []),
+    ]) as Promise<string[]>;
   }
   zcard(key: string): Promise<number> {
     return this.#call(['ZCARD', key]) as Promise<number>;
@@ -502,17 +513,29 @@ export class RespClient extends EventEmitter {
         : [];
     return this.#call(['XADD', key, ...trim, id, ...Object.entries(fields).flat()]) as Promise<string>;
   }
-  xread(streams: Array<{ key: string; id: string }>, options?: { BLOCK?: number; COUNT?: number }): Promise<unknown> {
+  xread(
+    streams: Array<{ key: string; id: string }>,
+    options?: { BLOCK?: number; COUNT?: number },
+  ): Promise<unknown> {
     const args: Arg[] = ['XREAD'];
     if (options?.BLOCK !== undefined) args.push('BLOCK', options.BLOCK);
     if (options?.COUNT !== undefined) args.push('COUNT', options.COUNT);
     args.push('STREAMS', ...streams.map((s) => s.key), ...streams.map((s) => s.id));
     return this.#call(args);
   }
-  xtrim(key: string, strategy: 'MAXLEN', threshold: number, options?: { approximate?: boolean }): Promise<number> {
-    return this.#call(['XTRIM', key, strategy, ...(options?.approximate !== false ? ['~'] : []), threshold]) as Promise<
-      number
-    >;
+  xtrim(
+    key: string,
+    strategy: 'MAXLEN',
+    threshold: number,
+    options?: { approximate?: boolean },
+  ): Promise<number> {
+    return this.#call([
+      'XTRIM',
+      key,
+      strategy,
+      ...(options?.approximate !== false ? ['~'] : []),
+      threshold,
+    ]) as Promise<number>;
   }
   bzpopmin(key: string, timeout: number): Promise<[string, string, string] | null> {
     return this.#call(['BZPOPMIN', key, timeout]) as Promise<[string, string, string] | null>;
@@ -537,7 +560,10 @@ export class RespClient extends EventEmitter {
   }
   scanStream(options: { match: string; count?: number }): Readable {
     const scan = (cursor: string) =>
-      this.scan(cursor, { MATCH: options.match, ...(options.count !== undefined ? { COUNT: options.count } : {}) });
+      this.scan(cursor, {
+        MATCH: options.match,
+        ...(options.count !== undefined ? { COUNT: options.count } : {}),
+      });
     async function* batches(): AsyncGenerator<string[]> {
       let cursor = '0';
       do {
@@ -552,7 +578,8 @@ export class RespClient extends EventEmitter {
 
 /** MULTI/EXEC (atomic) or a plain pipeline: commands queued, then sent in one write. */
 export class RespBatch {
-  readonly #commands: Array<{ args: Arg[]; transform?: Transform | undefined; sha?: string | undefined }> = [];
+  readonly #commands: Array<{ args: Arg[]; transform?: Transform | undefined; sha?: string | undefined }> =
+    [];
   constructor(
     private readonly client: RespClient,
     private readonly atomic: boolean,
@@ -569,13 +596,23 @@ export class RespBatch {
     return this.#add(['HSET', key, ...Object.entries(data).flat()]);
   }
   hscan(key: string, cursor: string | number, options?: { COUNT?: number }): this {
-    return this.#add(['HSCAN', key, cursor, ...(options?.COUNT !== undefined ? ['COUNT', options.COUNT] : [])]);
+    return this.#add([
+      'HSCAN',
+      key,
+      cursor,
+      ...(options?.COUNT !== undefined ? ['COUNT', options.COUNT] : []),
+    ]);
   }
   smembers(key: string): this {
     return this.#add(['SMEMBERS', key]);
   }
   sscan(key: string, cursor: string | number, options?: { COUNT?: number }): this {
-    return this.#add(['SSCAN', key, cursor, ...(options?.COUNT !== undefined ? ['COUNT', options.COUNT] : [])]);
+    return this.#add([
+      'SSCAN',
+      key,
+      cursor,
+      ...(options?.COUNT !== undefined ? ['COUNT', options.COUNT] : []),
+    ]);
   }
   zrange(key: string, start: number, end: number): this {
     return this.#add(['ZRANGE', key, start, end]);

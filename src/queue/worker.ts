@@ -1,0 +1,230 @@
+/**
+ * The worker side: take a queued run, advance it step by step with a checkpoint in Redis at every step
+ * boundary, hand long retry waits back to the queue as delayed jobs, and store the sealed RunResult.
+ */
+import type { Job, Worker } from 'bullmq';
+import type { Dispatcher } from 'undici';
+import { isSecretInputName, Masker } from '../engine/mask.js';
+import type { RunOptions } from '../engine/options.js';
+import { advanceRun, startRunState } from '../engine/resumable.js';
+import type { RunState } from '../engine/state.js';
+import type { RunResult } from '../engine/types.js';
+import { isArazzoError } from '../errors.js';
+import { loadArazzo } from '../sources/index.js';
+import type { LoadedDocument } from '../sources/types.js';
+import { DEFAULT_PREFIX, DEFAULT_QUEUE_NAME, loadBullmq, sealContext } from './bullmq.js';
+import { RespClient } from './resp.js';
+import { createSealer, resolveSecretKey, type Sealer } from './seal.js';
+import type {
+  QueueConnectionOptions,
+  QueuedJobData,
+  QueuedJobResult,
+  RunConfig,
+  RunProgress,
+} from './types.js';
+
+export interface RunWorkerOptions extends QueueConnectionOptions {
+  /** Runs processed at the same time by this worker. @default 8 */
+  concurrency?: number;
+  /**
+   * Retry waits of at least this many ms are not slept: the run goes back to the queue as a delayed job that
+   * any worker resumes. @default 1000
+   */
+  suspendRetryOverMs?: number;
+  /** undici Dispatcher for every request of every run. @default undici's shared keep-alive Agent */
+  dispatcher?: Dispatcher;
+  /**
+   * How long a worker owns a job without renewing its lock; a crashed worker's runs are picked up by
+   * another worker after about lockDuration + stalledInterval. @default 30000
+   */
+  lockDuration?: number;
+  /** How often this worker looks for stalled jobs (runs of crashed workers). @default 30000 */
+  stalledInterval?: number;
+  /** How many times a run may be recovered from a crashed worker before it fails. @default 5 */
+  maxStalledCount?: number;
+  /** Start processing at once. @default true */
+  autorun?: boolean;
+}
+
+export interface RunWorker {
+  /** Resolves once connected to Redis. */
+  ready(): Promise<void>;
+  /** Counters since start (this process only). */
+  stats(): { completed: number; failed: number; suspended: number; steps: number };
+  /** Stop taking jobs, let active runs reach their next hand-over or end, and disconnect. */
+  close(): Promise<void>;
+}
+
+interface DocumentCache {
+  get(config: RunConfig): Promise<LoadedDocument>;
+}
+
+/** Documents loaded once per (spec, sources, strict) in this worker. */
+function createDocumentCache(): DocumentCache {
+  const cache = new Map<string, Promise<LoadedDocument>>();
+  return {
+    get(config) {
+      const key = JSON.stringify([config.spec, config.options.sources ?? {}, config.options.strict ?? false]);
+      let loaded = cache.get(key);
+      if (loaded === undefined) {
+        loaded = loadArazzo(config.spec, {
+          ...(config.options.sources !== undefined ? { sources: config.options.sources } : {}),
+          strict: config.options.strict ?? false,
+        });
+        // A failed load is not cached: the file may be fixed before the next run.
+        loaded.catch(() => cache.delete(key));
+        cache.set(key, loaded);
+      }
+      return loaded;
+    },
+  };
+}
+
+function masker(config: RunConfig): Masker {
+  const m = new Masker();
+  for (const s of config.options.secrets ?? []) m.add(s);
+  for (const v of Object.values(config.options.auth ?? {})) {
+    if (typeof v === 'string') m.add(v);
+    else for (const x of Object.values(v)) m.add(x);
+  }
+  for (const [name, value] of Object.entries(config.inputs)) if (isSecretInputName(name)) m.add(value);
+  return m;
+}
+
+function progressOf(state: RunState, hops: number, phase: RunProgress['phase']): RunProgress {
+  const progress: RunProgress = { phase, steps: state.records.length, hops };
+  const last = state.records[state.records.length - 1];
+  if (last !== undefined) {
+    progress.lastStep = {
+      workflowId: last.workflowId,
+      stepId: last.stepId,
+      attempt: last.attempt,
+      outcome: last.outcome,
+    };
+  }
+  return progress;
+}
+
+/**
+ * Start a worker that processes queued runs.
+ * @example
+ * const worker = createRunWorker({ connection: 'redis://127.0.0.1:6379', concurrency: 16 });
+ * process.on('SIGTERM', () => void worker.close());
+ */
+export function createRunWorker(options: RunWorkerOptions): RunWorker {
+  const sealer = createSealer(resolveSecretKey(options.secretKey));
+  const client = new RespClient(options.connection);
+  const documents = createDocumentCache();
+  const suspendOver = options.suspendRetryOverMs ?? 1000;
+  const lockDuration = options.lockDuration ?? 30_000;
+  const counters = { completed: 0, failed: 0, suspended: 0, steps: 0 };
+  const worker: Promise<Worker> = loadBullmq().then((bull) => {
+    const processor = (job: Job, token?: string) => processRun(bull, job, token);
+    const w = new bull.Worker(options.queueName ?? DEFAULT_QUEUE_NAME, processor, {
+      connection: client as never,
+      prefix: options.prefix ?? DEFAULT_PREFIX,
+      concurrency: options.concurrency ?? 8,
+      lockDuration,
+      stalledInterval: options.stalledInterval ?? 30_000,
+      maxStalledCount: options.maxStalledCount ?? 5,
+      autorun: options.autorun ?? true,
+    });
+    w.on('error', () => {
+      // Connection errors are retried by the client and by BullMQ.
+    });
+    return w;
+  });
+
+  async function processRun(
+    bull: Awaited<ReturnType<typeof loadBullmq>>,
+    job: Job,
+    token: string | undefined,
+  ): Promise<QueuedJobResult> {
+    const runId = job.id ?? '';
+    const data = job.data as QueuedJobData;
+    const config = sealer.open(data.config, sealContext.config(runId)) as RunConfig;
+    let loaded: LoadedDocument;
+    try {
+      loaded = await documents.get(config);
+    } catch (error) {
+      // An unusable document will not become usable by retrying this job.
+      throw new bull.UnrecoverableError(failureMessage(error, config));
+    }
+    const runOptions: RunOptions = { ...config.options };
+    if (options.dispatcher !== undefined) runOptions.dispatcher = options.dispatcher;
+
+    let state: RunState;
+    let hops = data.hops;
+    const persist = async (next: RunState, phase: RunProgress['phase'] = 'running'): Promise<void> => {
+      // A lost lock means a stall check gave this run to another worker: stop rather than race it.
+      if (token !== undefined && (await job.extendLock(token, lockDuration)) === 0) {
+        throw new Error(`run ${runId}: lost the job lock; another worker owns the run now`);
+      }
+      const sealed: QueuedJobData = { ...data, state: sealer.seal(next, sealContext.state(runId)), hops };
+      await job.updateData(sealed);
+      await job.updateProgress(progressOf(next, hops, phase));
+    };
+
+    if (data.state === undefined) {
+      const started = await startRunState(loaded, config.inputs, runOptions);
+      if ('result' in started) return finish(started.result);
+      state = started.state;
+      await persist(state);
+    } else {
+      state = sealer.open(data.state, sealContext.state(runId)) as RunState;
+    }
+    if (config.options.timeoutMs !== undefined) {
+      runOptions.timeoutMs = Math.max(1, config.options.timeoutMs - (Date.now() - state.startedAt));
+    }
+    const before = state.records.length;
+    let out: Awaited<ReturnType<typeof advanceRun>>;
+    try {
+      out = await advanceRun(loaded, state, runOptions, {
+        checkpoint: (s) => persist(s),
+        suspendRetryOverMs: suspendOver,
+      });
+    } catch (error) {
+      throw new Error(failureMessage(error, config));
+    }
+    counters.steps += out.state.records.length - before;
+    if (out.status === 'suspended') {
+      hops += 1;
+      const resumeAt = Date.now() + out.resumeAfterMs;
+      await job.updateData({ ...data, state: sealer.seal(out.state, sealContext.state(runId)), hops });
+      await job.updateProgress({ ...progressOf(out.state, hops, 'waiting'), resumeAt });
+      await job.moveToDelayed(resumeAt, token);
+      counters.suspended++;
+      throw new bull.DelayedError();
+    }
+    return finish(out.result);
+
+    function finish(result: RunResult): QueuedJobResult {
+      if (result.status === 'succeeded') counters.completed++;
+      else counters.failed++;
+      return { status: result.status, result: sealer.seal(result, sealContext.result(runId)) };
+    }
+  }
+
+  return {
+    async ready() {
+      await (await worker).waitUntilReady();
+    },
+    stats: () => ({ ...counters }),
+    async close() {
+      const w = await worker.catch(() => undefined);
+      await w?.close();
+      client.disconnect();
+    },
+  };
+}
+
+/** An error message safe to store in Redis in clear: the run's secrets masked. */
+function failureMessage(error: unknown, config: RunConfig): string {
+  const text =
+    error instanceof Error
+      ? `${isArazzoError(error) ? error.code : error.name}: ${error.message}`
+      : String(error);
+  return masker(config).text(text.split('\n')[0] ?? text);
+}
+
+export type { Sealer };

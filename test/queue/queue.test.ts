@@ -1,0 +1,183 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createRunQueue,
+  createRunWorker,
+  type QueuedRunInfo,
+  type RunQueueEvent,
+} from '../../src/queue/index.js';
+import type { LocalRedis } from '../../src/queue/redis-server.js';
+import { startComposioSimulator } from '../../src/simulator/index.js';
+import { composioSpec } from '../../src/specs.js';
+import { composioInputs, dumpRedis, redisBinary, SKIP_MESSAGE, secretKey, startRedis } from './helpers.js';
+
+type Sim = Awaited<ReturnType<typeof startComposioSimulator>>;
+
+const EXPECTED_STEPS = [
+  'createAuthConfig#1',
+  'createConnectedAccount#1',
+  'pollConnection#1',
+  'pollConnection#2',
+  'pollConnection#3',
+  'confirmActive#1',
+];
+
+describe.skipIf(redisBinary === undefined)('run queue on BullMQ + Redis', () => {
+  let redis: LocalRedis;
+  let sim: Sim;
+  beforeAll(async () => {
+    redis = await startRedis();
+    sim = await startComposioSimulator({ pollsUntilActive: 2 });
+  });
+  afterAll(async () => {
+    await sim?.close();
+    await redis?.stop();
+  });
+
+  /** Run one Composio workflow through a fresh queue + worker pair on its own queue name. */
+  async function runOne(queueName: string, suspendRetryOverMs: number, inputs = composioInputs) {
+    const queue = createRunQueue({ connection: redis.url, secretKey, queueName });
+    const worker = createRunWorker({
+      connection: redis.url,
+      secretKey,
+      queueName,
+      concurrency: 2,
+      suspendRetryOverMs,
+    });
+    try {
+      await worker.ready();
+      const runId = await queue.enqueue(composioSpec, inputs, {
+        servers: { composioApi: sim.url },
+        maxRetryDelayMs: 300,
+      });
+      const events: RunQueueEvent[] = [];
+      const started = Date.now();
+      for await (const e of queue.events(runId)) events.push(e);
+      return {
+        runId,
+        events,
+        final: events.at(-1) as QueuedRunInfo,
+        ms: Date.now() - started,
+        queue,
+        worker,
+      };
+    } finally {
+      await worker.close();
+      await queue.close();
+    }
+  }
+
+  it.each([
+    // A 300 ms retry wait over the 100 ms threshold: the run leaves the worker as a delayed job, twice.
+    ['long waits become delayed jobs', { suspendRetryOverMs: 100, want: { hops: 2, delayedEvents: 2 } }],
+    // Under the threshold (1000 ms) the worker sleeps in place: no hand-over.
+    [
+      'short waits are slept in the worker',
+      { suspendRetryOverMs: 1000, want: { hops: 0, delayedEvents: 0 } },
+    ],
+  ])('%s', async (name, { suspendRetryOverMs, want }) => {
+    const { events, final, ms } = await runOne(`q-${name.replace(/\W+/g, '-')}`, suspendRetryOverMs);
+    expect(final.status).toBe('succeeded');
+    expect(final.error).toBeUndefined();
+    expect(final.result?.outputs).toMatchObject({ status: 'ACTIVE' });
+    expect(final.result?.steps.map((s) => `${s.stepId}#${s.attempt}`)).toEqual(EXPECTED_STEPS);
+    expect(final.progress?.hops).toBe(want.hops);
+    expect(events.filter((e) => e.event === 'delayed')).toHaveLength(want.delayedEvents);
+    expect(events[0]?.event).toBe('snapshot');
+    expect(events.at(-1)?.event).toBe('completed');
+    // Two 300 ms retry waits are honoured either way.
+    expect(ms).toBeGreaterThanOrEqual(600);
+    if (want.hops > 0) {
+      const waiting = events.find((e) => e.event === 'delayed');
+      expect(waiting?.status).toBe('waiting');
+      expect(waiting?.progress?.phase).toBe('waiting');
+      expect(waiting?.progress?.resumeAt).toBeGreaterThan(0);
+    }
+  });
+
+  it('never writes the API key, auth values or inputs to Redis in clear', async () => {
+    const apiKey = `sk_live_${randomBytes(12).toString('hex')}`;
+    const authSecret = `tok_${randomBytes(12).toString('hex')}`;
+    const secretSim = await startComposioSimulator({ pollsUntilActive: 2, apiKey });
+    const queueName = 'q-secrets';
+    const queue = createRunQueue({ connection: redis.url, secretKey, queueName });
+    const worker = createRunWorker({ connection: redis.url, secretKey, queueName, suspendRetryOverMs: 100 });
+    const dumps: string[] = [];
+    try {
+      const runId = await queue.enqueue(
+        composioSpec,
+        { ...composioInputs, apiKey, userId: 'user-secret-check' },
+        { servers: { composioApi: secretSim.url }, maxRetryDelayMs: 300, auth: { ApiKeyAuth: authSecret } },
+      );
+      let final: QueuedRunInfo | undefined;
+      for await (const e of queue.events(runId)) {
+        // Mid-run (state checkpointed, run parked as a delayed job) and at the end.
+        if (e.event === 'delayed' || e.event === 'completed')
+          dumps.push(...[...(await dumpRedis(redis.url))].map(([k, v]) => `${k} ${v}`));
+        final = e;
+      }
+      expect(final?.status).toBe('succeeded');
+      // The run really used the key: the simulator rejects any other.
+      expect(secretSim.requests.every((r) => r.status < 400)).toBe(true);
+      const everything = dumps.join('\n');
+      expect(everything).toContain(runId);
+      expect(everything.length).toBeGreaterThan(5000);
+      for (const secret of [apiKey, authSecret, 'user-secret-check']) {
+        for (const form of [secret, Buffer.from(secret).toString('base64'), encodeURIComponent(secret)]) {
+          expect(everything.includes(form), `${form} found in Redis`).toBe(false);
+        }
+      }
+    } finally {
+      await worker.close();
+      await queue.close();
+      await secretSim.close();
+    }
+  });
+
+  it('refuses to start without a secret key, and cannot read runs sealed under another key', async () => {
+    expect(() => createRunQueue({ connection: redis.url, secretKey: '' })).toThrow(/ARAZZO_QUEUE_KEY/);
+    expect(() => createRunQueue({ connection: redis.url, secretKey: 'short' })).toThrow(/at least 32/);
+    const queueName = 'q-wrong-key';
+    const queue = createRunQueue({ connection: redis.url, secretKey, queueName });
+    const other = createRunQueue({
+      connection: redis.url,
+      secretKey: randomBytes(32).toString('hex'),
+      queueName,
+    });
+    const worker = createRunWorker({ connection: redis.url, secretKey, queueName });
+    try {
+      const runId = await queue.enqueue(composioSpec, composioInputs, {
+        servers: { composioApi: sim.url },
+        maxRetryDelayMs: 0,
+      });
+      const info = await queue.waitFor(runId);
+      expect(info.status).toBe('succeeded');
+      await expect(other.get(runId)).rejects.toThrow(/cannot decrypt/);
+    } finally {
+      await worker.close();
+      await other.close();
+      await queue.close();
+    }
+  });
+
+  it('reports an unusable document as a failed run with its reason, and an unknown run id as undefined', async () => {
+    const queueName = 'q-bad-doc';
+    const queue = createRunQueue({ connection: redis.url, secretKey, queueName });
+    const worker = createRunWorker({ connection: redis.url, secretKey, queueName });
+    try {
+      const runId = await queue.enqueue('/nonexistent/flow.arazzo.yaml', {});
+      const info = await queue.waitFor(runId);
+      expect(info.status).toBe('failed');
+      expect(info.result).toBeUndefined();
+      expect(info.error).toMatch(/^DOCUMENT_UNREADABLE: .*nonexistent/);
+      expect(await queue.get('no-such-run')).toBeUndefined();
+    } finally {
+      await worker.close();
+      await queue.close();
+    }
+  });
+});
+
+describe.skipIf(redisBinary !== undefined)('run queue (skipped)', () => {
+  it.skip(SKIP_MESSAGE, () => {});
+});
