@@ -203,6 +203,15 @@ function stripCredentials(headers: Record<string, string>, next: URL, secrets: r
   }
 }
 
+/**
+ * Stop reading a body we refuse. undici's BodyReadable emits an AbortError when destroyed before its end;
+ * with no listener that error is uncaught and takes the process down.
+ */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
 async function readCapped(
   res: Dispatcher.ResponseData,
   maxBodyBytes: number,
@@ -212,7 +221,7 @@ async function readCapped(
 ): Promise<Uint8Array> {
   const declared = Number(headerValue(res.headers['content-length']));
   if (Number.isFinite(declared) && declared > maxBodyBytes) {
-    res.body.destroy();
+    discard(res.body);
     throw ex.fail(
       'BODY_TOO_LARGE',
       `response body of ${declared} bytes exceeds the ${maxBodyBytes}-byte cap`,
@@ -226,7 +235,7 @@ async function readCapped(
     const bytes = chunk as Uint8Array;
     total += bytes.byteLength;
     if (total > maxBodyBytes) {
-      res.body.destroy();
+      discard(res.body);
       throw ex.fail('BODY_TOO_LARGE', `response body exceeds the ${maxBodyBytes}-byte cap`, url, method);
     }
     chunks.push(bytes);
