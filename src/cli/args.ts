@@ -1,6 +1,7 @@
 /** Argument helpers: node:util parseArgs plus the CLI's own value syntax (name=value, env:NAME, typed inputs). */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { ArazzoDocument, JsonValue, WorkflowObject } from '../document/model.js';
+import { isSecretInputName } from '../engine/mask.js';
 
 /** Bad command line: exit code 2, one line on stderr. */
 export class UsageError extends Error {
@@ -209,12 +210,9 @@ export function inputProperties(doc: ArazzoDocument, workflow: WorkflowObject): 
   }));
 }
 
-const SECRET_NAME =
-  /(key|token|secret|passw|pwd|credential|auth(?!Type|Scheme|Config)|cookie|session|bearer)/i;
-
 /** Whether an input looks like a credential: by name, or `format: password` / `writeOnly` / `x-secret` in its schema. */
 export function isSecretInput(name: string, schema: JsonObj | undefined): boolean {
   if (schema?.format === 'password' || schema?.writeOnly === true || schema?.['x-secret'] === true)
     return true;
-  return SECRET_NAME.test(name);
+  return isSecretInputName(name);
 }

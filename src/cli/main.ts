@@ -17,6 +17,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   list: async () => (await import('./commands/list.js')).listCommand,
   graph: async () => (await import('./commands/graph.js')).graphCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
+  test: async () => (await import('./commands/test.js')).testCommand,
+  mock: async () => (await import('./commands/mock.js')).mockCommand,
 };
 
 /**

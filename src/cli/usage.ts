@@ -7,6 +7,8 @@ Usage:
   arazzo validate <file> [options]   check a document (and its sources)
   arazzo list <file>                 workflows with their inputs and outputs
   arazzo graph <file> [options]      a workflow's steps as a Mermaid or Graphviz graph
+  arazzo test <files|dirs|globs...>  run every workflow of every file; one line each and a summary
+  arazzo mock <file> [--port n]      serve an OpenAPI (or Arazzo) document's operations as a mock server
   arazzo demo [--fast]               run the bundled Composio workflow against the built-in simulator
 
 Options:
@@ -34,7 +36,13 @@ Options:
       --max-steps <n>        step budget, every attempt counts (default 1000)
       --timeout <ms>         limit for the whole run
       --request-timeout <ms> limit per HTTP request (default 30000)
-      --max-retry-delay <ms> cap on any retry wait (default 120000); 0 skips waits
+      --max-retry-delay <ms> cap on any retry wait (default 120000; 0 with --mock); 0 skips waits
+      --mock                 answer every operation from its OpenAPI description (no network)
+      --scenario <file>      with --mock: scripted responses per operation or step (YAML/JSON)
+      --seed <n>             with --mock: seed for generated bodies and ids (default 1)
+      --contract             check every response against its OpenAPI operation (status, content
+                             type, body schema); failed checks fail the step
+      --contract-severity <error|warning>  warning: record failed checks without failing the step
   -r, --reporter <name>      pretty (default), json or junit
   -o, --output <file>        write the report to a file (pretty progress still shows on stdout)
       --verbose              show headers, bodies and every criterion
@@ -95,4 +103,39 @@ Options:
       --verbose          show headers, bodies and every criterion
       --no-color         no ANSI colour
   -h, --help             this help
+`;
+
+export const TEST_USAGE = `Usage: arazzo test <files|folders|globs...> [options]
+
+Runs every workflow of every Arazzo file (folders are searched recursively) and prints one line per
+workflow, then "N passed, M failed". Exit code 1 when any workflow fails or a document is invalid.
+
+Inputs come from a sidecar <file>.inputs.json next to each document (the inputs object for every
+workflow, or { "workflows": { "<workflowId>": { ... } } }), then --inputs, then --input. With --mock,
+inputs still missing are generated from the workflow's input schema (default, enum, example, format).
+
+Options: every option of "arazzo run" (see arazzo run --help), and
+  -w, --workflow <id>        run only workflows with this id
+  -r, --reporter <name>      pretty (default), json, junit or html; written to --output or stdout
+  -o, --output <file>        where the json/junit/html report goes
+
+Examples:
+  arazzo test specs/ --mock
+  arazzo test 'workflows/**/*.arazzo.yaml' --server api=http://localhost:8080 -r junit -o report.xml
+`;
+
+export const MOCK_USAGE = `Usage: arazzo mock <openapi-or-arazzo-file> [options]
+
+Serves every operation of an OpenAPI document (or of every OpenAPI source of an Arazzo document) on a
+loopback HTTP server: examples first, else bodies generated from the response schemas.
+
+Options:
+      --port <n>         port to listen on (default 4010; 0 picks a free one)
+      --host <addr>      interface to bind (default 127.0.0.1)
+      --scenario <file>  scripted responses per operation (YAML/JSON; see the README)
+      --seed <n>         seed for generated bodies and ids (default 1)
+      --source <name=url> with an Arazzo file: replace a source description's URL (repeatable)
+  -h, --help             this help
+
+Stops on Ctrl-C.
 `;

@@ -11,7 +11,7 @@ const SECRET_HEADER =
 
 /** Input names that are treated as secrets (besides `format: password` / `writeOnly` in the schema). */
 const SECRET_NAME =
-  /(api[-_]?key|apikey|token|secret|password|passwd|passphrase|credential|private[-_]?key|client[-_]?secret|auth)/i;
+  /(key$|api[-_]?key|token|secret|passw|pwd|passphrase|credential|cookie|session|bearer|^auth$|authorization)/i;
 
 export function isSecretHeaderName(name: string): boolean {
   return SECRET_HEADER.test(name);

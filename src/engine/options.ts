@@ -1,7 +1,8 @@
 /** Options of runWorkflow. Every option is optional; defaults are given with each. */
 import type { Dispatcher } from 'undici';
+import type { ContractOptions } from '../contract/types.js';
 import type { HttpResponse, PreparedRequest } from '../http/types.js';
-import type { DocumentLoader, ResolvedOperation } from '../sources/types.js';
+import type { DocumentLoader, OpenApiSource, ResolvedOperation } from '../sources/types.js';
 import type { AuthValues, RunEvent } from './types.js';
 
 /** Context handed to an injected transport. */
@@ -13,6 +14,8 @@ export interface TransportContext {
   signal: AbortSignal;
   /** The status codes the step's `$statusCode` criteria ask for, if any (mock mode prefers them). */
   expectedStatus?: number[];
+  /** The OpenAPI source the operation belongs to (mock mode resolves schema $refs through it). */
+  source?: OpenApiSource;
 }
 
 /** Sends a prepared request. The default is undici through `dispatcher`. */
@@ -91,6 +94,13 @@ export interface RunOptions {
   transport?: Transport;
   /** Follow redirects to other origins (credentials are stripped all the same). Default: false. */
   allowCrossOriginRedirects?: boolean;
+  /**
+   * Check every response against its OpenAPI operation (status declared, content type declared, body valid
+   * against the schema). Failed checks of severity 'error' fail the step (error code CONTRACT); 'warning'
+   * checks are only recorded, in `StepRecord.checks`. Default: false.
+   * @example { contract: true } or { contract: { severity: { 'content-type': 'warning' } } }
+   */
+  contract?: boolean | ContractOptions;
   /** Extra secret strings to mask in every report. Default: none. */
   secrets?: string[];
 }

@@ -1,11 +1,14 @@
 // Arazzo 1.0.1 "Workflow Object" and "Step Object": running a workflow as one explicit loop over run state.
 import { setTimeout as delay } from 'node:timers/promises';
+import { createContractChecker } from '../contract/index.js';
+import type { ContractCheck } from '../contract/types.js';
 import { evaluateCriteria } from '../criteria/index.js';
 import type { ArazzoDocument, CriterionObject, StepObject, WorkflowObject } from '../document/model.js';
 import { OptionsError } from '../errors.js';
 import type { ExpressionScope } from '../expression/types.js';
+import type { HttpResponse } from '../http/types.js';
 import { loadArazzo } from '../sources/index.js';
-import type { LoadedDocument } from '../sources/types.js';
+import type { LoadedDocument, OpenApiSource, ResolvedOperation } from '../sources/types.js';
 import { decideTransition, type Transition } from './actions.js';
 import { checkInputs, secretInputNames } from './inputs.js';
 import { isSecretInputName, Masker } from './mask.js';
@@ -36,6 +39,12 @@ export interface RunContext {
   compat: boolean;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   emit: (event: RunEvent) => void;
+  /** Checks responses against their OpenAPI operation (the `contract` option). */
+  contract?: (
+    operation: ResolvedOperation,
+    response: HttpResponse,
+    source?: OpenApiSource,
+  ) => ContractCheck[];
   /** Called at every step boundary with the live state (durable runs persist it). */
   checkpoint?: (state: RunState) => Promise<void>;
   /** Retry waits of at least this many ms suspend the run instead of sleeping (durable runs re-queue it). */
@@ -162,6 +171,9 @@ export async function prepareRun(
       }
     },
   };
+  if (options.contract !== undefined && options.contract !== false) {
+    ctx.contract = createContractChecker(options.contract === true ? {} : options.contract);
+  }
   return { kind: 'ready', loaded, ctx, workflow, inputs: checked.value };
 }
 

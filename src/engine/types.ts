@@ -3,6 +3,7 @@
  * These names are relied on by users, the CLI and tests (issue #4): keep them stable.
  */
 import type { Dispatcher } from 'undici';
+import type { ContractCheck } from '../contract/types.js';
 import type { Diagnostic } from '../document/diagnostic.js';
 
 export type StepOutcome = 'succeeded' | 'failed';
@@ -53,6 +54,8 @@ export interface StepRecord {
   outputs?: Record<string, unknown>;
   /** Set when the step failed without a usable response (transport, request build, child workflow). */
   error?: { code: string; message: string };
+  /** Contract checks of the response against the OpenAPI operation (with the `contract` option). */
+  checks?: ContractCheck[];
   /** Non-fatal notes, e.g. an output whose pointer found nothing. */
   warnings?: string[];
   durationMs: number;
@@ -124,4 +127,4 @@ export type AuthValues = Record<
   string,
   string | { username: string; password: string } | { token: string } | { value: string }
 >;
-export type { Dispatcher };
+export type { ContractCheck, Dispatcher };

@@ -77,7 +77,7 @@ export function createMockTransport(options: MockTransportOptions = {}): Transpo
       scripted,
       seed,
       callKey: counter.key(operation),
-      spec: raws.get(operation.sourceName),
+      spec: raws.get(operation.sourceName) ?? context.source?.raw,
     });
     await delay(answer.delayMs, context.signal);
     const response: HttpResponse = {

@@ -42,6 +42,11 @@ export const RUN_OPTIONS = {
   timeout: { type: 'string' },
   'request-timeout': { type: 'string' },
   'max-retry-delay': { type: 'string' },
+  mock: { type: 'boolean' },
+  scenario: { type: 'string' },
+  seed: { type: 'string' },
+  contract: { type: 'boolean' },
+  'contract-severity': { type: 'string' },
   reporter: { type: 'string', short: 'r' },
   output: { type: 'string', short: 'o' },
   verbose: { type: 'boolean' },
@@ -66,10 +71,82 @@ export interface RunArgs {
   timeoutMs?: number;
   requestTimeoutMs?: number;
   maxRetryDelayMs?: number;
+  /** Answer every operation from its OpenAPI description instead of the network. */
+  mock: boolean;
+  scenario?: string;
+  seed?: number;
+  /** Check responses against the OpenAPI operation; the severity of failed checks. */
+  contract?: 'error' | 'warning';
   reporter: ReporterName;
   output?: string;
   verbose: boolean;
   noColor: boolean;
+}
+
+/**
+ * The RunOptions the flags ask for, as a factory: mock mode needs a fresh transport (scenario position)
+ * for every run. Decision (README "Testing your Arazzo specs"): in mock mode retry waits are skipped
+ * (maxRetryDelayMs 0) unless --max-retry-delay says otherwise.
+ */
+export async function runOptionsFactory(
+  args: Pick<
+    RunArgs,
+    | 'servers'
+    | 'auth'
+    | 'maxSteps'
+    | 'timeoutMs'
+    | 'requestTimeoutMs'
+    | 'maxRetryDelayMs'
+    | 'mock'
+    | 'scenario'
+    | 'seed'
+    | 'contract'
+  >,
+  ctx: CommandContext,
+): Promise<() => RunOptions> {
+  let transport: (() => NonNullable<RunOptions['transport']>) | undefined;
+  if (args.mock) {
+    const mock = await import('../../mock/index.js');
+    let scenario: import('../../mock/types.js').Scenario | undefined;
+    if (args.scenario !== undefined) {
+      let text: string;
+      try {
+        text = await readFile(resolve(ctx.cwd, args.scenario), 'utf8');
+      } catch (error) {
+        const why = (error as { code?: string }).code ?? String(error);
+        throw new UsageError(`--scenario: cannot read ${args.scenario} (${why})`);
+      }
+      try {
+        scenario = mock.loadScenario(text);
+      } catch (error) {
+        if (mock.isScenarioError(error)) {
+          const issues = error.issues.map((i) => `${i.pointer || '/'}: ${i.message}`).join('; ');
+          throw new UsageError(`--scenario ${args.scenario}: ${issues}`);
+        }
+        throw error;
+      }
+    }
+    const seed = args.seed;
+    transport = () =>
+      mock.createMockTransport({
+        ...(scenario !== undefined ? { scenario } : {}),
+        ...(seed !== undefined ? { seed } : {}),
+      });
+  }
+  return () => {
+    const o: RunOptions = { servers: args.servers };
+    if (Object.keys(args.auth).length > 0) o.auth = args.auth satisfies AuthValues;
+    if (args.maxSteps !== undefined) o.maxSteps = args.maxSteps;
+    if (args.timeoutMs !== undefined) o.timeoutMs = args.timeoutMs;
+    if (args.requestTimeoutMs !== undefined) o.requestTimeoutMs = args.requestTimeoutMs;
+    if (args.maxRetryDelayMs !== undefined) o.maxRetryDelayMs = args.maxRetryDelayMs;
+    if (transport !== undefined) {
+      o.transport = transport();
+      o.maxRetryDelayMs ??= 0;
+    }
+    if (args.contract !== undefined) o.contract = { severity: args.contract };
+    return o;
+  };
 }
 
 /** Parse `arazzo run` arguments. Returns 'help' for --help. Throws UsageError. */
@@ -107,6 +184,7 @@ export function parseRunArgs(
     servers,
     auth,
     strict: values.strict === true,
+    mock: values.mock === true,
     reporter: oneOf(lastString(values.reporter), REPORTERS, '--reporter') ?? 'pretty',
     verbose: values.verbose === true,
     noColor: values['no-color'] === true,
@@ -121,6 +199,15 @@ export function parseRunArgs(
   set('timeoutMs', parseIntegerFlag(lastString(values.timeout), '--timeout', 1));
   set('requestTimeoutMs', parseIntegerFlag(lastString(values['request-timeout']), '--request-timeout', 1));
   set('maxRetryDelayMs', parseIntegerFlag(lastString(values['max-retry-delay']), '--max-retry-delay', 0));
+  set('scenario', lastString(values.scenario));
+  set('seed', parseIntegerFlag(lastString(values.seed), '--seed', 0));
+  const severity = oneOf(
+    lastString(values['contract-severity']),
+    ['error', 'warning'] as const,
+    '--contract-severity',
+  );
+  if (values.contract === true || severity !== undefined) args.contract = severity ?? 'error';
+  if (args.scenario !== undefined && !args.mock) throw new UsageError('--scenario needs --mock', 'run');
   return args;
 }
 
@@ -318,12 +405,8 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
   }
   const fileInputs = args.inputsFile !== undefined ? await readInputsFile(args.inputsFile, ctx) : {};
 
-  const runOptions: RunOptions = { servers: args.servers };
-  if (Object.keys(args.auth).length > 0) runOptions.auth = args.auth satisfies AuthValues;
-  if (args.maxSteps !== undefined) runOptions.maxSteps = args.maxSteps;
-  if (args.timeoutMs !== undefined) runOptions.timeoutMs = args.timeoutMs;
-  if (args.requestTimeoutMs !== undefined) runOptions.requestTimeoutMs = args.requestTimeoutMs;
-  if (args.maxRetryDelayMs !== undefined) runOptions.maxRetryDelayMs = args.maxRetryDelayMs;
+  const makeOptions = await runOptionsFactory(args, ctx);
+  const runOptions = makeOptions();
 
   const setup = createReporters(ctx, args);
   const code = await executeRun(ctx, {

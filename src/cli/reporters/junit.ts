@@ -37,14 +37,14 @@ function seconds(ms: number): string {
   return (Math.max(0, ms) / 1000).toFixed(3);
 }
 
-interface Case {
+export interface Case {
   name: string;
   timeMs: number;
   failure?: { type: string; message: string; body: string };
   skipped?: string;
 }
 
-interface Suite {
+export interface Suite {
   name: string;
   cases: Case[];
   timeMs: number;
@@ -60,6 +60,9 @@ function failureOf(records: StepRecord[], result: RunResult): NonNullable<Case['
   const failed = last.criteria.filter((c) => !c.passed);
   for (const c of failed) lines.push(`criterion failed: ${c.condition}${c.reason ? ` (${c.reason})` : ''}`);
   if (last.error) lines.push(`error: ${last.error.code} ${last.error.message}`);
+  for (const check of last.checks ?? []) {
+    if (!check.passed) lines.push(`contract ${check.severity} ${check.check}: ${check.message}`);
+  }
   const runError = result.error;
   if (runError) lines.push(`run: ${runError.code} ${runError.message}`);
   const first = failed[0];
@@ -128,7 +131,11 @@ export function buildSuites(result: RunResult, document?: ArazzoDocument): Suite
   return suites;
 }
 
-function renderSuites(suites: Suite[], totalMs: number, properties: Record<string, string> = {}): string {
+export function renderSuites(
+  suites: Suite[],
+  totalMs: number,
+  properties: Record<string, string> = {},
+): string {
   const count = (s: Suite, f: (c: Case) => boolean) => s.cases.filter(f).length;
   const tests = suites.reduce((n, s) => n + s.cases.length, 0);
   const failures = suites.reduce((n, s) => n + count(s, (c) => c.failure !== undefined), 0);

@@ -160,6 +160,11 @@ export function createPrettyReporter(options: PrettyOptions): Reporter {
       );
     }
     for (const w of r.warnings ?? []) line(`${pad(2)}${c.yellow('warning')} ${w}`);
+    for (const check of r.checks ?? []) {
+      if (check.passed && !verbose) continue;
+      const mark = check.passed ? c.green('✓') : check.severity === 'error' ? c.red('✗') : c.yellow('!');
+      line(`${pad(2)}${mark} contract ${check.check}: ${check.message}`);
+    }
     if (verbose && r.outputs && Object.keys(r.outputs).length > 0) {
       for (const [k, v] of Object.entries(r.outputs)) {
         line(`${pad(2)}${c.dim('output')} ${k} = ${truncate(inlineValue(v), 200)}`);
