@@ -238,6 +238,8 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
         operation: op,
         signal: ctx.signal,
       };
+      const source = sc.loaded.sources.get(op.sourceName);
+      if (source?.kind === 'openapi') tctx.source = source;
       const expected = expectedStatuses(step);
       if (expected !== undefined) tctx.expectedStatus = expected;
       response = await ctx.options.transport(request, tctx);
@@ -296,6 +298,17 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
     criteria = evaluated.records.map((c) =>
       c.reason === undefined ? c : { ...c, reason: ctx.masker.text(c.reason) },
     );
+  }
+  if (ctx.contract !== undefined) {
+    const source = sc.loaded.sources.get(op.sourceName);
+    const checks = ctx.contract(op, response, source?.kind === 'openapi' ? source : undefined);
+    record.checks = checks.map((c) => ({ ...c, message: ctx.masker.text(c.message) }));
+    const broken = record.checks.filter((c) => !c.passed && c.severity === 'error');
+    if (broken.length > 0 && passed) {
+      // Decision (README "Contract checks"): an error-severity contract failure fails the step.
+      passed = false;
+      record.error = { code: 'CONTRACT', message: broken.map((c) => c.message).join('; ') };
+    }
   }
   record.criteria = criteria;
   ctx.emit({
