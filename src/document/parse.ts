@@ -88,18 +88,25 @@ export function parseDocumentText(text: string, url: string): ParsedText {
     if (looksLikeJson) {
       // Valid JSON that this YAML parser refuses (rare edge cases): trust JSON, keep duplicate checks.
       findDuplicateKeys(doc, diag);
-      return { value: JSON.parse(text) as unknown, diagnostics, url, locate };
+      const json = JSON.parse(text) as unknown;
+      if (tooDeep(json, diag)) return { value: undefined, diagnostics, url, locate };
+      return { value: json, diagnostics, url, locate };
     }
-    for (const e of doc.errors) yamlErrorDiagnostic(e, 'error', doc, at, url, diagnostics);
+    reportYamlProblems(doc.errors, 'error', doc, at, url, diagnostics);
     return { value: undefined, diagnostics, url, locate };
   }
-  for (const w of doc.warnings) yamlErrorDiagnostic(w, 'warning', doc, at, url, diagnostics);
+  reportYamlProblems(doc.warnings, 'warning', doc, at, url, diagnostics);
   findDuplicateKeys(doc, diag);
 
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (e) {
+    if (e instanceof RangeError) {
+      // yaml's toJS recurses: a document nested deeper than the stack allows.
+      diag('document-too-deep', 'error', `document: nested too deeply to be read (${e.message})`, '');
+      return { value: undefined, diagnostics, url, locate };
+    }
     diag(
       'yaml-alias-limit',
       'error',
@@ -108,7 +115,82 @@ export function parseDocumentText(text: string, url: string): ParsedText {
     );
     return { value: undefined, diagnostics, url, locate };
   }
+  if (tooDeep(value, diag)) return { value: undefined, diagnostics, url, locate };
   return { value: value ?? null, diagnostics, url, locate };
+}
+
+/** Objects and arrays nested deeper than this are refused: validation, cloning and masking all recurse. */
+export const MAX_NESTING_DEPTH = 500;
+
+/** Reports (at the first node too deep) and returns true when `value` nests beyond MAX_NESTING_DEPTH. */
+function tooDeep(
+  value: unknown,
+  diag: (code: string, severity: Diagnostic['severity'], message: string, pointer: string) => void,
+): boolean {
+  interface Entry {
+    value: unknown;
+    depth: number;
+    parent: Entry | undefined;
+    key: string | number;
+  }
+  const stack: Entry[] = [{ value, depth: 0, parent: undefined, key: '' }];
+  while (stack.length > 0) {
+    const entry = stack.pop()!;
+    const v = entry.value;
+    if (v === null || typeof v !== 'object') continue;
+    if (entry.depth >= MAX_NESTING_DEPTH) {
+      const tokens: Array<string | number> = [];
+      for (let e: Entry | undefined = entry; e?.parent !== undefined; e = e.parent) tokens.unshift(e.key);
+      const pointer = tokens.reduce<string>((p, t) => childPointer(p, t), '');
+      diag(
+        'document-too-deep',
+        'error',
+        `document (#${pointer.slice(0, 200)}${pointer.length > 200 ? '...' : ''}): nested more than ${MAX_NESTING_DEPTH} levels deep`,
+        pointer,
+      );
+      return true;
+    }
+    for (const [k, child] of Object.entries(v)) {
+      if (child !== null && typeof child === 'object')
+        stack.push({
+          value: child,
+          depth: entry.depth + 1,
+          parent: entry,
+          key: Array.isArray(v) ? Number(k) : k,
+        });
+    }
+  }
+  return false;
+}
+
+/** YAML problems reported one by one at most; each costs a walk of the tree (see pointerAt). */
+const MAX_YAML_PROBLEMS = 20;
+
+/**
+ * One diagnostic per YAML problem up to MAX_YAML_PROBLEMS, then one summary: `[[[[...` unclosed a
+ * thousand times yields a thousand errors, and placing each one made parsing quadratic.
+ */
+function reportYamlProblems(
+  problems: readonly YAMLError[],
+  severity: Diagnostic['severity'],
+  doc: Document,
+  at: (offset: number) => { line: number; column: number },
+  url: string,
+  out: Diagnostic[],
+): void {
+  for (const e of problems.slice(0, MAX_YAML_PROBLEMS)) yamlErrorDiagnostic(e, severity, doc, at, url, out);
+  const rest = problems[MAX_YAML_PROBLEMS];
+  if (rest === undefined) return;
+  const pos = at(rest.pos[0]);
+  out.push({
+    code: severity === 'error' ? 'yaml-syntax' : 'yaml-warning',
+    severity,
+    message: `YAML (line ${pos.line}, column ${pos.column}): ${problems.length - MAX_YAML_PROBLEMS} more problem(s) from here on, not listed`,
+    pointer: '',
+    file: url,
+    line: pos.line,
+    column: pos.column,
+  });
 }
 
 function yamlErrorDiagnostic(
