@@ -23,6 +23,7 @@ import {
 } from './condition.js';
 import {
   detectJsonPathComparison,
+  type JsonPathComparison,
   type JsonPathVersion,
   jsonPathToPointer,
   runJsonPath,
@@ -132,11 +133,19 @@ export function parseCondition(
 }
 
 function compatWarningsOf(node: ExpressionNode, field: string): CompatWarning[] {
-  return node.compat.map((form) => ({
-    code: form === 'dotted-path' ? 'compat-dotted-path' : 'compat-bracket-index',
-    message: `${field} "${node.source}": ${form === 'dotted-path' ? 'dotted path' : 'bracket index'} past the name; the spec form is ${node.specForm ?? node.source}`,
-    offset: node.path[0]?.start ?? 0,
-  }));
+  return node.compat.map((form) =>
+    form === 'whole-outputs'
+      ? {
+          code: 'compat-whole-outputs',
+          message: `${field} "${node.source}": names no output and is read as the map of every output; the spec form names one: ${node.source.replace(/#.*$/, '')}.<name>`,
+          offset: node.start,
+        }
+      : {
+          code: form === 'dotted-path' ? 'compat-dotted-path' : 'compat-bracket-index',
+          message: `${field} "${node.source}": ${form === 'dotted-path' ? 'dotted path' : 'bracket index'} past the name; the spec form is ${node.specForm ?? node.source}`,
+          offset: node.path[0]?.start ?? 0,
+        },
+  );
 }
 
 class Failure extends Error {}
@@ -227,35 +236,80 @@ function quoteLiteral(v: unknown): string {
   return typeof v === 'string' ? `'${v.replaceAll("'", "''")}'` : String(v);
 }
 
-/** Spec-form hint for a compat JSONPath comparison. */
+/** Spec-form hint for a compat JSONPath comparison (one term, or several joined with && / ||). */
 function jsonPathCompatMessage(
   condition: string,
   context: string,
-  cmp: { path: string; operator: string; length: boolean },
-  literal: unknown,
+  cmp: { any: JsonPathComparison[][] },
+  literals: unknown[][],
 ): CompatWarning {
-  if (cmp.length) {
+  const terms = cmp.any.flat();
+  const single = terms.length === 1 ? terms[0] : undefined;
+  if (single?.length) {
+    const literal = literals[0]![0];
     const nonEmpty =
-      (cmp.operator === '>' && literal === 0) ||
-      (cmp.operator === '>=' && literal === 1) ||
-      (cmp.operator === '!=' && literal === 0);
+      (single.operator === '>' && literal === 0) ||
+      (single.operator === '>=' && literal === 1) ||
+      (single.operator === '!=' && literal === 0);
     return {
       code: 'compat-jsonpath-length',
       message: `jsonpath condition "${condition}": JSONPath has no ".length"; ${
         nonEmpty
-          ? `the spec form is "${cmp.path}[0]" (a non-empty result passes)`
-          : `the spec form is a filter with length(), e.g. "$[?length(@${cmp.path.slice(1)}) ${cmp.operator} ${quoteLiteral(literal)}]" on the parent`
+          ? `the spec form is "${single.path}[0]" (a non-empty result passes)`
+          : `the spec form is a filter with length(), e.g. "$[?length(@${single.path.slice(1)}) ${single.operator} ${quoteLiteral(literal)}]" on the parent`
       }`,
       offset: 0,
     };
   }
-  const pointer = jsonPathToPointer(cmp.path);
+  if (terms.some((t) => t.length)) {
+    return {
+      code: 'compat-jsonpath-length',
+      message: `jsonpath condition "${condition}": JSONPath has no ".length" and no comparisons outside a filter; the spec form is a simple condition over ${context}#<pointer>, or one jsonpath criterion per test`,
+      offset: 0,
+    };
+  }
+  const spec = cmp.any
+    .map((all, i) =>
+      all
+        .map((t, j) => {
+          const pointer = jsonPathToPointer(t.path);
+          return `${context}#${pointer ?? '<pointer>'} ${t.operator} ${quoteLiteral(literals[i]![j])}`;
+        })
+        .join(' && '),
+    )
+    .join(' || ');
   return {
     code: 'compat-jsonpath-comparison',
-    message: `jsonpath condition "${condition}": a comparison outside a filter is not JSONPath; the spec form is the simple condition "${
-      pointer === undefined ? `${context}#<pointer>` : `${context}#${pointer}`
-    } ${cmp.operator} ${quoteLiteral(literal)}"`,
+    message: `jsonpath condition "${condition}": ${terms.length > 1 ? 'comparisons joined with && / || outside a filter are' : 'a comparison outside a filter is'} not JSONPath; the spec form is the simple condition "${spec}"`,
     offset: 0,
+  };
+}
+
+/** One compat comparison term against the context: any selected node satisfying it passes. */
+function compareTerm(
+  version: JsonPathVersion,
+  t: JsonPathComparison,
+  literal: unknown,
+  json: unknown,
+): { passed: boolean; reason: string } {
+  const nodes = runJsonPath(version, t.path, json).nodes;
+  const values = t.length
+    ? nodes.map((n) =>
+        Array.isArray(n) || typeof n === 'string'
+          ? n.length
+          : typeof n === 'object' && n !== null && Object.hasOwn(n, 'length')
+            ? (n as Record<string, unknown>).length
+            : undefined,
+      )
+    : nodes;
+  const op = t.operator as ComparisonOperator;
+  const passed = values.some((v) => compareValues(op, v, literal));
+  return {
+    passed,
+    reason:
+      values.length === 0
+        ? `${t.path} selects nothing`
+        : `${t.path}${t.length ? '.length' : ''} is ${show(values.length === 1 ? values[0] : values)}, expected ${op} ${show(literal)}`,
   };
 }
 
@@ -300,31 +354,19 @@ function evaluateOrThrow(
     const json = asJsonValue(context);
     const cmp = detectJsonPathComparison(rendered);
     if (cmp.kind === 'comparison') {
-      const literal = literalOf(cmp.literal);
-      const w = jsonPathCompatMessage(rendered, c.context ?? '$response.body', cmp, literal);
+      const literals = cmp.any.map((all) => all.map((t) => literalOf(t.literal)));
+      const w = jsonPathCompatMessage(rendered, c.context ?? '$response.body', cmp, literals);
       if (!compat) throw new Failure(w.message);
       warn(w);
-      const nodes = runJsonPath(kind.version, cmp.path, json).nodes;
-      const values = cmp.length
-        ? nodes.map((n) =>
-            Array.isArray(n) || typeof n === 'string'
-              ? n.length
-              : typeof n === 'object' && n !== null && Object.hasOwn(n, 'length')
-                ? (n as Record<string, unknown>).length
-                : undefined,
-          )
-        : nodes;
-      const op = cmp.operator as ComparisonOperator;
-      const passed = values.some((v) => compareValues(op, v, literal));
-      return passed
-        ? { passed }
-        : {
-            passed,
-            reason:
-              values.length === 0
-                ? `${cmp.path} selects nothing`
-                : `${cmp.path}${cmp.length ? '.length' : ''} is ${show(values.length === 1 ? values[0] : values)}, expected ${op} ${show(literal)}`,
-          };
+      const failed: string[] = [];
+      const passed = cmp.any.some((all, i) =>
+        all.every((t, j) => {
+          const r = compareTerm(kind.version, t, literals[i]![j], json);
+          if (!r.passed) failed.push(r.reason);
+          return r.passed;
+        }),
+      );
+      return passed ? { passed } : { passed, reason: failed.join('; ') };
     }
     const outcome = runJsonPath(kind.version, rendered, json);
     if (outcome.ranAsRfc9535) {
@@ -501,22 +543,28 @@ export function checkCriterion(c: CriterionInput, options: { compat: boolean }):
   if (kind.kind === 'jsonpath') {
     const cmp = detectJsonPathComparison(condition);
     if (cmp.kind === 'comparison') {
-      let literal: unknown;
-      try {
-        literal = literalOf(cmp.literal);
-      } catch (err) {
-        issues.push({
-          severity: 'error',
-          code: 'jsonpath-syntax',
-          message: `jsonpath condition "${condition}": ${(err as Error).message}`,
-          field: 'condition',
-          offset: cmp.literalOffset,
-        });
-        return issues;
+      const literals: unknown[][] = [];
+      for (const all of cmp.any) {
+        const row: unknown[] = [];
+        for (const t of all) {
+          try {
+            row.push(literalOf(t.literal));
+          } catch (err) {
+            issues.push({
+              severity: 'error',
+              code: 'jsonpath-syntax',
+              message: `jsonpath condition "${condition}": ${(err as Error).message}`,
+              field: 'condition',
+              offset: t.literalOffset,
+            });
+            return issues;
+          }
+        }
+        literals.push(row);
       }
       issues.push(
         compatIssue(
-          jsonPathCompatMessage(condition, c.context ?? '$response.body', cmp, literal),
+          jsonPathCompatMessage(condition, c.context ?? '$response.body', cmp, literals),
           'condition',
         ),
       );

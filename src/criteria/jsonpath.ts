@@ -39,23 +39,60 @@ export function runJsonPath(version: JsonPathVersion, path: string, context: unk
   }
 }
 
+/** One `<path> <op> <literal>` of a compat JSONPath comparison. */
+export interface JsonPathComparison {
+  path: string;
+  operator: string;
+  literal: string;
+  /** Offset of the literal in the whole condition. */
+  literalOffset: number;
+  /** The path ended in `.length` (removed from `path`). */
+  length: boolean;
+}
+
 export type JsonPathCompat =
   | {
       kind: 'comparison';
-      path: string;
-      operator: string;
-      literal: string;
-      literalOffset: number;
-      length: boolean;
+      /** Disjunction of conjunctions: `a == 1 && b == 2 || c == 3` is `[[a, b], [c]]`. */
+      any: JsonPathComparison[][];
     }
   | { kind: 'none' };
 
 /**
- * Detect the compat form `<path> <op> <literal>` (a comparison written as JSONPath, e.g.
- * `$.status == "ACTIVE"` or `$.data.length > 0`): an operator at top level, outside brackets,
- * parentheses and quotes. RFC 9535 has no such form (comparisons live only inside filters).
+ * Top-level spans of `text` between `sep` (`||` or `&&`), outside brackets, parentheses and quotes.
+ * Each span carries its offset in the condition.
  */
-export function detectJsonPathComparison(condition: string): JsonPathCompat {
+function splitTopLevel(
+  text: string,
+  offset: number,
+  sep: '||' | '&&',
+): Array<{ text: string; offset: number }> {
+  const out: Array<{ text: string; offset: number }> = [];
+  let depth = 0;
+  let quote: string | undefined;
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quote !== undefined) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+      continue;
+    }
+    if (c === "'" || c === '"') quote = c;
+    else if (c === '[' || c === '(') depth++;
+    else if (c === ']' || c === ')') depth--;
+    else if (depth === 0 && text.startsWith(sep, i)) {
+      out.push({ text: text.slice(from, i), offset: offset + from });
+      from = i + sep.length;
+      i += sep.length - 1;
+    }
+  }
+  out.push({ text: text.slice(from), offset: offset + from });
+  return out;
+}
+
+/** `<path> <op> <literal>` with the operator at top level, or undefined. */
+function detectOne(condition: string, offset: number): JsonPathComparison | undefined {
   let depth = 0;
   let quote: string | undefined;
   for (let i = 0; i < condition.length; i++) {
@@ -73,17 +110,38 @@ export function detectJsonPathComparison(condition: string): JsonPathCompat {
       const operator = ['==', '!=', '<=', '>='].includes(two) ? two : c === '<' || c === '>' ? c : undefined;
       if (operator === undefined) continue;
       let path = condition.slice(0, i).trim();
-      if (!path.startsWith('$')) return { kind: 'none' };
+      if (!path.startsWith('$')) return undefined;
       const length = /\.length$/.test(path);
       if (length) path = path.slice(0, -'.length'.length);
       const after = i + operator.length;
       const literal = condition.slice(after).trim();
       const literalOffset =
-        after + (condition.slice(after).length - condition.slice(after).trimStart().length);
-      return { kind: 'comparison', path, operator, literal, literalOffset, length };
+        offset + after + (condition.slice(after).length - condition.slice(after).trimStart().length);
+      return { path, operator, literal, literalOffset, length };
     }
   }
-  return { kind: 'none' };
+  return undefined;
+}
+
+/**
+ * Detect the compat form `<path> <op> <literal>` (a comparison written as JSONPath, e.g.
+ * `$.status == "ACTIVE"` or `$.data.length > 0`), also joined with `&&` / `||`
+ * (`$.status == "queued" || $.status == "running"`): operators at top level, outside brackets,
+ * parentheses and quotes. RFC 9535 has no such form (comparisons live only inside filters).
+ * Every joined part must be such a comparison, else the condition is left to the JSONPath parser.
+ */
+export function detectJsonPathComparison(condition: string): JsonPathCompat {
+  const any: JsonPathComparison[][] = [];
+  for (const disjunct of splitTopLevel(condition, 0, '||')) {
+    const all: JsonPathComparison[] = [];
+    for (const conjunct of splitTopLevel(disjunct.text, disjunct.offset, '&&')) {
+      const one = detectOne(conjunct.text, conjunct.offset);
+      if (one === undefined) return { kind: 'none' };
+      all.push(one);
+    }
+    any.push(all);
+  }
+  return { kind: 'comparison', any };
 }
 
 /** `$.a.b[0]` -> `/a/b/0` when the path is a plain chain of names and indices, else undefined. */

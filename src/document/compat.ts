@@ -1,4 +1,5 @@
 // Arazzo 1.0.1 "Step Object" / "Failure Action Object": non-spec forms read as their spec equivalents.
+import { parseExpressionAt } from '../expression/parser.js';
 import { childPointer } from './diagnostic.js';
 import { own } from './subject.js';
 
@@ -73,4 +74,131 @@ export function rewriteStepRetryFields(doc: unknown, report: CompatReport): Poin
       return pointer;
     },
   };
+}
+
+/** Fixed fields of the Arazzo Specification Object (spec 1.0.1). */
+const ROOT_FIELDS = new Set(['arazzo', 'info', 'sourceDescriptions', 'workflows', 'components']);
+
+/**
+ * Unknown top-level fields without the `x-` prefix (generator metadata such as `method: generated`)
+ * are dropped with a warning: the root holds no behaviour, so ignoring them cannot change a run.
+ * Unknown fields elsewhere stay schema errors: a misspelt `successCriteria` on a step must not be
+ * silently ignored. Mutates `doc` (a private copy).
+ */
+export function rewriteUnknownRootFields(doc: unknown, report: CompatReport): void {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return;
+  const root = doc as Record<string, unknown>;
+  for (const key of Object.keys(root)) {
+    if (ROOT_FIELDS.has(key) || key.startsWith('x-')) continue;
+    report(
+      'compat-unknown-root-field',
+      childPointer('', key),
+      `"${key}" is not a field of the Arazzo Object and is ignored; the spec form of extra data is an extension, x-${key}`,
+    );
+    delete root[key];
+  }
+}
+
+/** `$` plus a runtime-expression source, preceded by start of text, whitespace or punctuation (not `{`). */
+const UNBRACED =
+  /(?<=^|[\s(:=,;/])\$(?:inputs|outputs|steps|workflows|response|request|statusCode|url|method|sourceDescriptions|components)(?![A-Za-z0-9_])/g;
+
+/** The template form of `text` when it embeds runtime expressions without braces, else undefined. */
+export function braceUnbracedExpressions(text: string): string | undefined {
+  if (!text.includes('$')) return undefined;
+  let out = '';
+  let from = 0;
+  for (const m of text.matchAll(UNBRACED)) {
+    const at = m.index;
+    if (at < from) continue;
+    let end: number;
+    try {
+      end = parseExpressionAt(text, at, 'condition').end;
+    } catch {
+      continue;
+    }
+    if (at === 0 && end === text.length) return undefined; // a whole expression: already the spec form
+    out += `${text.slice(from, at)}{${text.slice(at, end)}}`;
+    from = end;
+  }
+  return from === 0 ? undefined : out + text.slice(from);
+}
+
+/**
+ * A runtime expression written inside text without braces (`"Bearer $inputs.apiKey"`) is literal
+ * text in the spec; real-world documents mean the embedded form. Parameter values, payload strings
+ * and replacement values are rewritten to `"Bearer {$inputs.apiKey}"` with a warning. A string that
+ * is one whole expression is left alone. Mutates `doc` (a private copy).
+ */
+export function rewriteUnbracedExpressions(doc: unknown, report: CompatReport): void {
+  const fix = (holder: Record<string, unknown> | unknown[], key: string | number, pointer: string): void => {
+    const value = (holder as Record<string | number, unknown>)[key];
+    if (typeof value === 'string') {
+      const spec = braceUnbracedExpressions(value);
+      if (spec === undefined) return;
+      report(
+        'compat-unbraced-expression',
+        pointer,
+        `${JSON.stringify(value)} embeds a runtime expression without braces, which the spec reads as literal text; read as the spec form ${JSON.stringify(spec)}`,
+      );
+      (holder as Record<string | number, unknown>)[key] = spec;
+      return;
+    }
+    if (Array.isArray(value)) {
+      value.forEach((_, i) => fix(value, i, childPointer(pointer, i)));
+    } else if (typeof value === 'object' && value !== null) {
+      const obj = value as Record<string, unknown>;
+      for (const k of Object.keys(obj)) fix(obj, k, childPointer(pointer, k));
+    }
+  };
+  const fixParameters = (list: unknown, pointer: string): void => {
+    if (!Array.isArray(list)) return;
+    list.forEach((param, i) => {
+      if (
+        typeof param === 'object' &&
+        param !== null &&
+        !Array.isArray(param) &&
+        Object.hasOwn(param, 'value')
+      ) {
+        fix(param as Record<string, unknown>, 'value', childPointer(pointer, i, 'value'));
+      }
+    });
+  };
+  const workflows = own(doc, 'workflows');
+  if (Array.isArray(workflows)) {
+    workflows.forEach((wf, wi) => {
+      const wp = childPointer('', 'workflows', wi);
+      fixParameters(own(wf, 'parameters'), childPointer(wp, 'parameters'));
+      const steps = own(wf, 'steps');
+      if (!Array.isArray(steps)) return;
+      steps.forEach((step, si) => {
+        const sp = childPointer(wp, 'steps', si);
+        fixParameters(own(step, 'parameters'), childPointer(sp, 'parameters'));
+        const body = own(step, 'requestBody');
+        if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
+        const b = body as Record<string, unknown>;
+        const bp = childPointer(sp, 'requestBody');
+        if (Object.hasOwn(b, 'payload')) fix(b, 'payload', childPointer(bp, 'payload'));
+        fixParameters(b.replacements, childPointer(bp, 'replacements'));
+      });
+    });
+  }
+  const params = own(own(doc, 'components'), 'parameters');
+  if (typeof params === 'object' && params !== null && !Array.isArray(params)) {
+    for (const name of Object.keys(params)) {
+      const param = (params as Record<string, unknown>)[name];
+      if (
+        typeof param === 'object' &&
+        param !== null &&
+        !Array.isArray(param) &&
+        Object.hasOwn(param, 'value')
+      ) {
+        fix(
+          param as Record<string, unknown>,
+          'value',
+          childPointer('', 'components', 'parameters', name, 'value'),
+        );
+      }
+    }
+  }
 }

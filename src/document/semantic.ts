@@ -613,6 +613,15 @@ class SemanticChecker {
 
   private checkCompatForms(node: ExpressionNode, p: string): void {
     if (node.compat.length === 0) return;
+    if (node.compat.includes('whole-outputs')) {
+      const head = node.source.replace(/#.*$/, '');
+      this.r.compat(
+        'compat-whole-outputs',
+        p,
+        `"${node.source}" names no output; it is read as the map of every output, but the spec form names one: ${head}.<name>`,
+      );
+      return;
+    }
     this.r.compat(
       'compat-expression-path',
       p,

@@ -22,8 +22,12 @@ export type ExpressionRoot =
   | 'sourceDescriptions'
   | 'components';
 
-/** Non-spec forms accepted for real-world documents; the validator warns with `specForm`. */
-export type CompatForm = 'dotted-path' | 'bracket-index';
+/**
+ * Non-spec forms accepted for real-world documents; the validator warns with `specForm`.
+ * `whole-outputs`: `$steps.x.outputs` / `$workflows.x.outputs` with no output name, read as the map of
+ * every output (the spec names one output: `$steps.x.outputs.<name>`).
+ */
+export type CompatForm = 'dotted-path' | 'bracket-index' | 'whole-outputs';
 
 export interface NameSegment extends Span {
   value: string;
@@ -50,7 +54,8 @@ export interface ExpressionNode extends Span {
   location?: 'header' | 'query' | 'path' | 'body';
   /**
    * Name segments after the root (and location):
-   * inputs/outputs `[name]`, steps `[stepId, 'outputs', name]`, workflows `[workflowId, 'inputs'|'outputs', name]`,
+   * inputs/outputs `[name]`, steps `[stepId, 'outputs', name]`, workflows `[workflowId, 'inputs'|'outputs', name]`
+   * (without the last name for the `whole-outputs` compat form),
    * sourceDescriptions `[name, field]`, components `[kind, name]`, header/query/path `[name]`, others `[]`.
    */
   names: NameSegment[];

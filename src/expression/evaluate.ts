@@ -185,6 +185,7 @@ function base(
       const steps = scope.steps;
       if (steps === undefined || !hasOwn(steps, id))
         return unresolved(`${node.source}: step "${id}" has not run`);
+      if (node.compat.includes('whole-outputs')) return { value: steps[id]?.outputs ?? {}, consumed: 0 };
       return lookupNamed(node, steps[id]?.outputs, (n) => `step "${id}" has no output "${n}"`);
     }
     case 'workflows': {
@@ -194,6 +195,7 @@ function base(
         return unresolved(`${node.source}: workflow "${id}" has not run`);
       const wf = wfs[id]!;
       const field = names[1]!.value;
+      if (node.compat.includes('whole-outputs')) return { value: wf.outputs ?? {}, consumed: 0 };
       return lookupNamed(
         node,
         field === 'inputs' ? wf.inputs : wf.outputs,

@@ -118,6 +118,16 @@ class Scanner {
     return this.segment((c) => c !== 123 && c !== 125, label);
   }
 
+  /**
+   * Compat `$steps.x.outputs` / `$workflows.x.outputs` naming the whole outputs map: true when the
+   * expression ends right after `outputs` (or continues with a JSON Pointer, which then navigates the map).
+   */
+  wholeOutputs(): boolean {
+    if (!this.atStop() && this.text.charCodeAt(this.pos) !== 35) return false;
+    this.compat.push('whole-outputs');
+    return true;
+  }
+
   /** Compat navigation after a name: `.prop` segments and `[0]` index segments. */
   compatPath(): void {
     for (;;) {
@@ -249,9 +259,14 @@ export function parseExpressionAt(text: string, start: number, mode: ParseMode):
       names.push(s.segment(isIdChar, 'a stepId'));
       {
         const at = s.pos;
-        s.expect('.outputs.', ['".outputs."']);
+        s.expect('.outputs', ['".outputs."']);
         names.push({ value: 'outputs', start: at + 1, end: at + 8 });
       }
+      if (s.wholeOutputs()) {
+        pointer = s.pointer();
+        break;
+      }
+      s.expect('.', ['"."']);
       names.push(s.segment(isIdChar, 'an output name'));
       s.compatPath();
       pointer = s.pointer();
@@ -267,6 +282,10 @@ export function parseExpressionAt(text: string, start: number, mode: ParseMode):
         s.fail(`unknown workflow field "${field}"`, fieldStart, ['inputs', 'outputs']);
       }
       names.push({ value: field, start: fieldStart, end: s.pos });
+      if (field === 'outputs' && s.wholeOutputs()) {
+        pointer = s.pointer();
+        break;
+      }
       s.expect('.', ['"."']);
       names.push(s.segment(isIdChar, `an ${field === 'inputs' ? 'input' : 'output'} name`));
       s.compatPath();

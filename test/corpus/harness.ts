@@ -6,11 +6,20 @@ import { parse as parseYaml } from 'yaml';
 import { runWorkflow } from '../../src/engine/index.js';
 import { isArazzoError } from '../../src/errors.js';
 import { dummyAuth, synthesizeInputs } from '../../src/mock/inputs.js';
+import { loadScenario } from '../../src/mock/scenario.js';
 import { createMockTransport } from '../../src/mock/transport.js';
 import { defaultLoader, loadArazzo } from '../../src/sources/index.js';
 import type { DocumentLoader, LoadedDocument } from '../../src/sources/types.js';
 
 export const CORPUS_DIR = fileURLToPath(new URL('../../../shared/data/corpus/', import.meta.url));
+const SCENARIOS_DIR = fileURLToPath(new URL('./scenarios/', import.meta.url));
+
+/** The scenario for a corpus file, when test/corpus/scenarios/ has one named like it. */
+function scenarioFor(file: string): ReturnType<typeof loadScenario> | undefined {
+  const name = `${(file.split('/').pop() ?? '').replace(/\.(ya?ml|json)$/, '')}.yaml`;
+  const path = join(SCENARIOS_DIR, name);
+  return existsSync(path) ? loadScenario(readFileSync(path, 'utf8')) : undefined;
+}
 
 /** Per Arazzo file (relative to the corpus): sourceDescription name -> real OpenAPI file (relative to the corpus). */
 export type SourceMap = Record<string, Record<string, string>>;
@@ -23,6 +32,8 @@ export interface WorkflowRecord {
   /** Warning codes with how often each occurs in the document (load diagnostics + step target notes). */
   warnings: Record<string, number>;
   status: 'succeeded' | 'failed' | 'not-run';
+  /** A scripted scenario (test/corpus/scenarios/<file>.yaml) drove the run. */
+  scenario: boolean;
   /** One line: load error, run error, or the failing step and its reason. */
   reason?: string;
   /** Set when something other than an ArazzoError was thrown, or the run did not settle in time. */
@@ -119,12 +130,14 @@ export async function runFile(
       loaded: false,
       warnings: {},
       status: 'not-run',
+      scenario: false,
       reason: oneLine(errors.length > 0 ? errors.join(' / ') : message, 600),
       ...(isArazzoError(err) ? {} : { crash: oneLine(`${(err as Error).name}: ${message}`) }),
       durationMs: Date.now() - started,
     }));
   }
   const records: WorkflowRecord[] = [];
+  const scenario = scenarioFor(file);
   for (const wf of loaded.document.workflows) {
     const t0 = Date.now();
     const auth = dummyAuth(loaded.sources.values());
@@ -137,13 +150,18 @@ export async function runFile(
       loaded: true,
       warnings: {},
       status: 'failed',
+      scenario: scenario !== undefined,
       durationMs: 0,
     };
     try {
       const result = await within(
         runWorkflow(loaded, inputs, {
           workflowId: wf.workflowId,
-          transport: createMockTransport({ sources: loaded.sources.values(), seed: 7 }),
+          transport: createMockTransport({
+            sources: loaded.sources.values(),
+            seed: 7,
+            ...(scenario !== undefined ? { scenario } : {}),
+          }),
           maxRetryDelayMs: 0,
           timeoutMs: runTimeoutMs,
           auth,
@@ -214,8 +232,10 @@ export function markdownReport(records: WorkflowRecord[], elapsedMs: number): st
     '',
     `${records.length} workflows, ${records.filter((r) => r.loaded).length} loaded, ${ok} succeeded (${((100 * ok) / Math.max(1, records.length)).toFixed(1)}%), ${elapsedMs} ms.`,
     '',
-    '| provider | file | workflow | warnings | status | reason |',
-    '| --- | --- | --- | --- | --- | --- |',
+    'scenario: a scripted mock answer from test/corpus/scenarios/ (poll loops need a terminal status).',
+    '',
+    '| provider | file | workflow | warnings | status | scenario | reason |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of records) {
     const warnings = Object.entries(r.warnings)
@@ -223,7 +243,7 @@ export function markdownReport(records: WorkflowRecord[], elapsedMs: number): st
       .join(', ');
     const file = relative(`${r.provider}/arazzo`, r.file);
     lines.push(
-      `| ${r.provider} | ${escapeCell(file)} | ${escapeCell(r.workflowId)} | ${escapeCell(warnings)} | ${r.crash ? 'CRASH' : r.status} | ${escapeCell(r.reason ?? '')} |`,
+      `| ${r.provider} | ${escapeCell(file)} | ${escapeCell(r.workflowId)} | ${escapeCell(warnings)} | ${r.crash ? 'CRASH' : r.status} | ${r.scenario ? 'yes' : ''} | ${escapeCell(r.reason ?? '')} |`,
     );
   }
   return `${lines.join('\n')}\n`;
