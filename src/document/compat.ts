@@ -145,7 +145,7 @@ export function rewriteUnbracedExpressions(doc: unknown, report: CompatReport): 
       return;
     }
     if (Array.isArray(value)) {
-      value.forEach((_, i) => fix(value, i, childPointer(pointer, i)));
+      for (let i = 0; i < value.length; i++) fix(value, i, childPointer(pointer, i));
     } else if (typeof value === 'object' && value !== null) {
       const obj = value as Record<string, unknown>;
       for (const k of Object.keys(obj)) fix(obj, k, childPointer(pointer, k));

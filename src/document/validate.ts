@@ -1,5 +1,5 @@
 // Arazzo 1.0.1 "Versions" and "Arazzo Specification Object": decides whether a parsed document is usable.
-import { rewriteStepRetryFields } from './compat.js';
+import { rewriteStepRetryFields, rewriteUnbracedExpressions, rewriteUnknownRootFields } from './compat.js';
 import { childPointer, type Diagnostic, hasErrors, type Severity } from './diagnostic.js';
 import type { ArazzoDocument } from './model.js';
 import type { ParsedText } from './parse.js';
@@ -78,9 +78,12 @@ export function validateArazzo(parsed: ParsedText, options: ValidateOptions): Va
   const copy = cloneJson(value);
   // Compat rewrites come first so that compat-accepted forms are warnings, not schema errors.
   const compatSeverity: Severity = options.strict ? 'error' : 'warning';
-  const pointerMap = rewriteStepRetryFields(copy, (code, pointer, what) => {
+  const compatReport = (code: string, pointer: string, what: string): void => {
     push(code, compatSeverity, pointer, `${subjectLabel(copy, pointer)} (#${pointer}): ${what}`);
-  });
+  };
+  rewriteUnknownRootFields(copy, compatReport);
+  rewriteUnbracedExpressions(copy, compatReport);
+  const pointerMap = rewriteStepRetryFields(copy, compatReport);
   const report = (code: string, severity: Severity, pointer: string, what: string): void => {
     const src = pointerMap.toSource(pointer);
     push(code, severity, src, `${subjectLabel(copy, pointer)} (#${src}): ${what}`);
