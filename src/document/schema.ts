@@ -1,7 +1,8 @@
 // Arazzo 1.0.1 "Schema" section: the official JSON Schema (schemas/arazzo-1.0-schema.json), compiled once.
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import generatedValidate from './arazzo-schema.generated.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonMap = { [key: string]: Json };
@@ -66,14 +67,26 @@ function rewriteOneOf(node: Json): Json {
   return out;
 }
 
-/** The compiled validator (lazily, once per process). */
+/**
+ * The validator, precompiled at development time by scripts/gen-schema-validator.mjs (ajv standalone mode):
+ * loading a document neither imports ajv's compiler nor compiles the schema. A test regenerates the code
+ * and fails when the committed file is stale.
+ */
 export function arazzoSchemaValidator(): ValidateFunction {
+  return generatedValidate as unknown as ValidateFunction;
+}
+
+/** Compile the repaired schema with ajv at run time (used by the freshness test and the generator). */
+export function compileArazzoSchema(): ValidateFunction {
   if (compiled !== undefined) return compiled;
   const raw = JSON.parse(
     readFileSync(new URL('../../schemas/arazzo-1.0-schema.json', import.meta.url), 'utf8'),
   ) as JsonMap;
+  const require = createRequire(import.meta.url);
+  const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
   const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true });
-  addFormatsModule.default(ajv);
+  addFormats(ajv);
   compiled = ajv.compile(repairSchema(raw));
   return compiled;
 }
