@@ -119,7 +119,8 @@ export function braceUnbracedExpressions(text: string): string | undefined {
     }
     if (at === 0 && end === text.length) return undefined; // a whole expression: already the spec form
     out += `${text.slice(from, at)}{${text.slice(at, end)}}`;
-    from = end;
+    // `=$inputs.scope}`: only the opening brace is missing; the closing one is this template's.
+    from = text[end] === '}' ? end + 1 : end;
   }
   return from === 0 ? undefined : out + text.slice(from);
 }

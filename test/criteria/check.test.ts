@@ -226,3 +226,47 @@ describe('checkCriterion', () => {
     });
   });
 });
+
+describe('checkCriterion: compound JSONPath comparisons', () => {
+  it.each([
+    [
+      'three alternatives, compat',
+      {
+        given: {
+          context: '$response.body',
+          condition: '$.status == "a" || $.status == "b" || $.status == "c"',
+          type: 'jsonpath' as const,
+        },
+        compat: true,
+        want: [{ severity: 'warning', code: 'compat-jsonpath-comparison', field: 'condition' }],
+      },
+    ],
+    [
+      'three alternatives, strict',
+      {
+        given: {
+          context: '$response.body',
+          condition: '$.status == "a" || $.status == "b"',
+          type: 'jsonpath' as const,
+        },
+        compat: false,
+        want: [{ severity: 'error', code: 'compat-jsonpath-comparison', field: 'condition' }],
+      },
+    ],
+    [
+      'a joined part that is not a comparison leaves the whole to the JSONPath parser',
+      {
+        given: {
+          context: '$response.body',
+          condition: '$.status == "a" || $.items',
+          type: 'jsonpath' as const,
+        },
+        compat: true,
+        want: [{ severity: 'error', code: 'jsonpath-syntax', field: 'condition' }],
+      },
+    ],
+  ])('%s', (_name, { given, compat, want }) => {
+    const issues = checkCriterion(given, { compat });
+    expect(issues.map(({ severity, code, field }) => ({ severity, code, field }))).toEqual(want);
+  });
+});

@@ -183,3 +183,74 @@ describe('compat forms in simple conditions', () => {
     expect(pass("'$100' == '$100'")).toBe(true);
   });
 });
+
+describe('compat: JSONPath comparisons joined with || and &&', () => {
+  const body = { status: 'in_progress', count: 3, data: [1, 2] };
+  const s: ExpressionScope = { statusCode: 200, response: { headers: {}, body } };
+  const jp = (condition: string) => ({ context: '$response.body', condition, type: 'jsonpath' as const });
+  it.each([
+    [
+      'first of three matches',
+      { given: '$.status == "queued" || $.status == "in_progress" || $.status == "x"', passed: true },
+    ],
+    ['none matches', { given: '$.status == "queued" || $.status == "completed"', passed: false }],
+    [
+      '&& binds tighter than ||',
+      { given: '$.status == "nope" && $.count == 3 || $.count > 2', passed: true },
+    ],
+    ['&& both hold', { given: "$.status == 'in_progress' && $.count >= 3", passed: true }],
+    ['&& one fails', { given: "$.status == 'in_progress' && $.count > 3", passed: false }],
+    ['operator inside quotes is text', { given: '$.status == "a || b" || $.count == 3', passed: true }],
+    ['length term joined', { given: '$.data.length > 1 && $.count == 3', passed: true }],
+  ])('%s', (_name, { given, passed }) => {
+    const warnings: CompatWarning[] = [];
+    const r = evaluateCriterion(jp(given), s, { onWarning: (w) => warnings.push(w) });
+    expect(r.passed, r.reason).toBe(passed);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('names the spec form as one simple condition', () => {
+    const warnings: CompatWarning[] = [];
+    evaluateCriterion(jp('$.status == "queued" || $.status == "in_progress"'), s, {
+      onWarning: (w) => warnings.push(w),
+    });
+    expect(warnings[0]).toEqual({
+      code: 'compat-jsonpath-comparison',
+      message:
+        'jsonpath condition "$.status == "queued" || $.status == "in_progress"": comparisons joined with && / || outside a filter are not JSONPath; the spec form is the simple condition "$response.body#/status == \'queued\' || $response.body#/status == \'in_progress\'"',
+      offset: 0,
+    });
+  });
+
+  it('reports every failed term', () => {
+    const r = evaluateCriterion(jp('$.status == "queued" || $.count == 9'), s);
+    expect(r.reason).toBe('$.status is "in_progress", expected == "queued"; $.count is 3, expected == 9');
+  });
+
+  it('is refused in strict mode', () => {
+    const r = evaluateCriterion(jp('$.status == "queued" || $.status == "in_progress"'), s, {
+      compat: false,
+    });
+    expect(r.passed).toBe(false);
+    expect(r.reason).toMatch(/^jsonpath condition .* not JSONPath; the spec form is the simple condition/);
+  });
+
+  it('a filter with || inside brackets stays a JSONPath query', () => {
+    const r = evaluateCriterion(jp("$[?@.status == 'x' || @.count == 3]"), {
+      response: { headers: {}, body: [body] },
+    });
+    expect(r.passed, r.reason).toBe(true);
+  });
+});
+
+describe('compat: whole outputs map in conditions', () => {
+  it.each([
+    ['map is truthy', { given: '$steps.a.outputs', passed: true }],
+    ['map member by index operator', { given: "$steps.a.outputs['id'] == 7", passed: true }],
+  ])('%s', (_name, { given, passed }) => {
+    const { warnings } = parseCondition(given);
+    expect(warnings).toEqual([]);
+    const r = evaluateCriterion({ condition: given }, { steps: { a: { outputs: { id: 7 } } } });
+    expect(r.passed, r.reason).toBe(passed);
+  });
+});

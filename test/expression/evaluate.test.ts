@@ -152,3 +152,22 @@ describe('unresolved references', () => {
     expect(evaluateExpression('$inputs.u', { inputs: { u: undefined } })).toBeUndefined();
   });
 });
+
+describe('compat: whole outputs map', () => {
+  it.each([
+    [
+      'step outputs map',
+      { given: '$steps.s.outputs', want: { items: [{ id: 5 }, { id: 6 }], text: 'plain' } },
+    ],
+    ['step outputs map then pointer', { given: '$steps.s.outputs#/items/1/id', want: 6 }],
+    ['workflow outputs map', { given: '$workflows.foo.outputs', want: { mappedResponse: { name: 'M' } } }],
+    ['step that declared no outputs', { given: '$steps.empty.outputs', want: {} }],
+  ])('%s', (_name, { given, want }) => {
+    expect(evaluateExpression(given, scope)).toEqual(want);
+  });
+
+  it('a step that has not run is unresolved', () => {
+    const v = evaluateExpression('$steps.nope.outputs', scope);
+    expect(isUnresolved(v) ? v.reason : v).toBe('$steps.nope.outputs: step "nope" has not run');
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isExpressionSyntaxError } from '../../src/errors.js';
-import { isRuntimeExpression, parseExpression } from '../../src/expression/index.js';
+import { isRuntimeExpression, parseExpression, parseTemplate } from '../../src/expression/index.js';
 
 type Want = {
   root: string;
@@ -319,5 +319,47 @@ describe('parseExpression: invalid forms', () => {
 
   it.each([['plain text'], ['$100'], ['{$inputs.a}'], ['']])('isRuntimeExpression(%j) is false', (s) => {
     expect(isRuntimeExpression(s)).toBe(false);
+  });
+});
+
+describe('compat: whole outputs map ($steps.x.outputs)', () => {
+  it.each([
+    [
+      'step outputs',
+      {
+        given: '$steps.getOffers.outputs',
+        root: 'steps',
+        names: ['getOffers', 'outputs'],
+        pointer: undefined,
+      },
+    ],
+    [
+      'step outputs then pointer',
+      { given: '$steps.s.outputs#/items/0', root: 'steps', names: ['s', 'outputs'], pointer: ['items', '0'] },
+    ],
+    [
+      'workflow outputs',
+      { given: '$workflows.w.outputs', root: 'workflows', names: ['w', 'outputs'], pointer: undefined },
+    ],
+  ])('%s', (_name, { given, root, names, pointer }) => {
+    const node = parseExpression(given);
+    expect(node.root).toBe(root);
+    expect(node.names.map((n) => n.value)).toEqual(names);
+    expect(node.pointer?.tokens).toEqual(pointer);
+    expect(node.compat).toEqual(['whole-outputs']);
+    expect(node.end).toBe(given.length);
+  });
+
+  it.each([
+    ['workflow inputs need a name', '$workflows.w.inputs'],
+    ['text after outputs', '$steps.s.outputsx'],
+  ])('%s', (_name, given) => {
+    expect(() => parseExpression(given)).toThrow(/expression/);
+  });
+
+  it('ends at a condition stop inside a template', () => {
+    const t = parseTemplate('all: {$steps.s.outputs}');
+    const expr = t.parts.find((p) => p.type === 'expression');
+    expect(expr?.type === 'expression' ? expr.compat : []).toEqual(['whole-outputs']);
   });
 });
