@@ -173,6 +173,11 @@ export function createRunWorker(options: RunWorkerOptions): RunWorker {
     } else {
       state = sealer.open(data.state, sealContext.state(runId)) as RunState;
     }
+    if (state.result !== undefined) {
+      // Finished, but the worker died before the job was marked completed. advanceRun cannot take a finished
+      // state (it re-checks the root inputs, which left with the root frame), so build the result here.
+      return finish(resultOfFinished(state, loaded, config));
+    }
     if (config.options.timeoutMs !== undefined) {
       runOptions.timeoutMs = Math.max(1, config.options.timeoutMs - (Date.now() - state.startedAt));
     }
@@ -216,6 +221,22 @@ export function createRunWorker(options: RunWorkerOptions): RunWorker {
       client.disconnect();
     },
   };
+}
+
+/** The RunResult of a state whose root workflow has ended, as the engine's finishRun builds it. */
+function resultOfFinished(state: RunState, loaded: LoadedDocument, config: RunConfig): RunResult {
+  const ended = state.result!;
+  const m = masker(config);
+  const result: RunResult = {
+    workflowId: state.rootWorkflowId,
+    status: ended.status,
+    outputs: m.value(ended.outputs) as Record<string, unknown>,
+    steps: state.records,
+    diagnostics: loaded.diagnostics,
+    durationMs: Date.now() - state.startedAt,
+  };
+  if (ended.error !== undefined) result.error = { ...ended.error, message: m.text(ended.error.message) };
+  return result;
 }
 
 /** An error message safe to store in Redis in clear: the run's secrets masked. */
