@@ -10,6 +10,12 @@ const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 const DEFAULT_MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+/**
+ * Header and query names that carry credentials whatever their value. A key passed as an explicit step
+ * parameter (not through `auth`) is not in `req.secrets`, so the name is all a cross-origin hop can go by.
+ */
+const CREDENTIAL_NAME =
+  /(api[-_]?key|apikey|token|secret|passw|session|auth|credential|signature|^key$|^sig$)/i;
 
 let sharedAgent: Agent | undefined;
 
@@ -190,13 +196,21 @@ function containsSecret(text: string, secrets: readonly string[]): boolean {
   return maskSecrets(text, secrets) !== text;
 }
 
-/** Cross-origin hop: drop credential headers, any header carrying a secret, and query parameters with secrets. */
+/**
+ * Cross-origin hop: drop credential headers (by name or because they carry a secret) and query parameters
+ * with credential names or secret values.
+ */
 function stripCredentials(headers: Record<string, string>, next: URL, secrets: readonly string[]): void {
   for (const [name, value] of Object.entries(headers)) {
-    if (CREDENTIAL_HEADERS.has(name.toLowerCase()) || containsSecret(value, secrets)) delete headers[name];
+    if (
+      CREDENTIAL_HEADERS.has(name.toLowerCase()) ||
+      CREDENTIAL_NAME.test(name) ||
+      containsSecret(value, secrets)
+    )
+      delete headers[name];
   }
   const kept = [...next.searchParams].filter(
-    ([k, v]) => !containsSecret(v, secrets) && !containsSecret(k, secrets),
+    ([k, v]) => !CREDENTIAL_NAME.test(k) && !containsSecret(v, secrets) && !containsSecret(k, secrets),
   );
   if (kept.length !== [...next.searchParams].length) {
     next.search = new URLSearchParams(kept).toString();
