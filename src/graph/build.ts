@@ -110,9 +110,12 @@ export function buildWorkflowGraph(document: ArazzoDocument, workflowId?: string
   const edges: GraphEdge[] = [];
   let usesFailed = false;
 
-  const edge = (from: string, to: string, kind: GraphEdge['kind'], label?: string): void => {
+  const edge = (from: string, to: string, kind: GraphEdge['kind'], label?: string, action?: string): void => {
     if (to === FAILED) usesFailed = true;
-    edges.push(label === undefined ? { from, to, kind } : { from, to, kind, label });
+    const e: GraphEdge = { from, to, kind };
+    if (label !== undefined) e.label = label;
+    if (action !== undefined) e.action = action;
+    edges.push(e);
   };
   const stepTarget = (stepId: string): string => {
     if (stepIds.has(stepId)) return stepKey(stepId);
@@ -158,9 +161,10 @@ export function buildWorkflowGraph(document: ArazzoDocument, workflowId?: string
     for (const action of onSuccess) {
       const criteria = criteriaLabel(action.criteria);
       if (action.type === 'end') {
-        edge(key, END, 'success', actionLabel(action.name, undefined, criteria));
+        edge(key, END, 'success', actionLabel(action.name, undefined, criteria), action.name);
       } else if (action.type === 'goto') {
-        edge(key, gotoTarget(action) ?? nextKey, 'success', actionLabel(action.name, undefined, criteria));
+        const to = gotoTarget(action) ?? nextKey;
+        edge(key, to, 'success', actionLabel(action.name, undefined, criteria), action.name);
       } else continue;
       if (isUnconditional(action.criteria)) successCovered = true;
     }
@@ -179,15 +183,19 @@ export function buildWorkflowGraph(document: ArazzoDocument, workflowId?: string
       if (action.type === 'retry') {
         const retry = retryLabel(action.retryLimit, action.retryAfter);
         const detour = gotoTarget(action);
-        if (detour === undefined) edge(key, key, 'retry', actionLabel(action.name, retry, criteria));
-        else edge(key, detour, 'retry', actionLabel(action.name, `run, then ${retry}`, criteria));
+        const label =
+          detour === undefined
+            ? actionLabel(action.name, retry, criteria)
+            : actionLabel(action.name, `run, then ${retry}`, criteria);
+        edge(key, detour ?? key, 'retry', label, action.name);
         // Retries exhausted: later actions or the default failure apply, so a retry never covers.
         continue;
       }
       if (action.type === 'end') {
-        edge(key, FAILED, 'failure', actionLabel(action.name, undefined, criteria));
+        edge(key, FAILED, 'failure', actionLabel(action.name, undefined, criteria), action.name);
       } else if (action.type === 'goto') {
-        edge(key, gotoTarget(action) ?? FAILED, 'failure', actionLabel(action.name, undefined, criteria));
+        const to = gotoTarget(action) ?? FAILED;
+        edge(key, to, 'failure', actionLabel(action.name, undefined, criteria), action.name);
       } else continue;
       if (isUnconditional(action.criteria)) failureCovered = true;
     }

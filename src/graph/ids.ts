@@ -1,6 +1,6 @@
 /** Safe, deterministic node ids and the highlighted subset, shared by the Mermaid and DOT renderers. */
 import { END, FAILED, START, stepKey } from './build.js';
-import type { GraphHighlight, GraphNode, WorkflowGraph } from './types.js';
+import type { GraphEdge, GraphHighlight, GraphNode, HighlightEdge, WorkflowGraph } from './types.js';
 
 const PREFIX: Record<GraphNode['kind'], string> = {
   dependency: 'd_',
@@ -35,6 +35,8 @@ function endpointKey(name: string): string {
   if (name === '$start') return START;
   if (name === '$end') return END;
   if (name === '$failed') return FAILED;
+  // stepIds cannot contain ':' (Arazzo: [A-Za-z0-9_\-]+), so this prefix is unambiguous.
+  if (name.startsWith('workflow:')) return name;
   return stepKey(name);
 }
 
@@ -44,23 +46,38 @@ export interface HighlightSets {
   edges: Set<number>;
 }
 
-/** Highlighted node keys and edge indexes; every edge between a highlighted pair is emphasised. */
+function normalizeEdges(highlight: GraphHighlight): HighlightEdge[] {
+  if (highlight.edges !== undefined) {
+    return highlight.edges.map((e) => (Array.isArray(e) ? { from: e[0], to: e[1] } : e));
+  }
+  const derived: HighlightEdge[] = [];
+  const [first] = highlight.steps;
+  if (first !== undefined) derived.push({ from: '$start', to: first });
+  for (let i = 1; i < highlight.steps.length; i++)
+    derived.push({ from: highlight.steps[i - 1]!, to: highlight.steps[i]! });
+  return derived;
+}
+
+function matches(edge: GraphEdge, wanted: HighlightEdge): boolean {
+  if (edge.from !== endpointKey(wanted.from)) return false;
+  if (wanted.to !== undefined && edge.to !== endpointKey(wanted.to)) return false;
+  if (wanted.kind !== undefined && edge.kind !== wanted.kind) return false;
+  if (wanted.action === null) return edge.action === undefined;
+  return wanted.action === undefined || edge.action === wanted.action;
+}
+
+/**
+ * Highlighted node keys and edge indexes. A bare [from, to] pair emphasises every edge between the two
+ * nodes; a {@link HighlightEdge} with `action` or `kind` only the matching ones.
+ */
 export function highlightSets(graph: WorkflowGraph, highlight: GraphHighlight | undefined): HighlightSets {
   const nodes = new Set<string>();
   const edges = new Set<number>();
   if (highlight === undefined) return { nodes, edges };
   for (const stepId of highlight.steps) nodes.add(stepKey(stepId));
-  let pairs = highlight.edges;
-  if (pairs === undefined) {
-    pairs = [];
-    const [first] = highlight.steps;
-    if (first !== undefined) pairs.push(['$start', first]);
-    for (let i = 1; i < highlight.steps.length; i++)
-      pairs.push([highlight.steps[i - 1]!, highlight.steps[i]!]);
-  }
-  const wanted = new Set(pairs.map(([from, to]) => `${endpointKey(from)}\u0000${endpointKey(to)}`));
+  const wanted = normalizeEdges(highlight);
   graph.edges.forEach((edge, index) => {
-    if (!wanted.has(`${edge.from}\u0000${edge.to}`)) return;
+    if (!wanted.some((w) => matches(edge, w))) return;
     edges.add(index);
     nodes.add(edge.from);
     nodes.add(edge.to);

@@ -4,7 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { ArazzoDocument, StepObject } from '../../src/document/model.js';
 import { OptionsError } from '../../src/errors.js';
-import { buildWorkflowGraph, toDot, toMermaid } from '../../src/graph/index.js';
+import {
+  buildWorkflowGraph,
+  escapeSvg,
+  type GraphHighlight,
+  highlightSets,
+  pathFromRun,
+  type RunPath,
+  renderSvg,
+  toDot,
+  toMermaid,
+  toSvg,
+} from '../../src/graph/index.js';
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 const COMPOSIO = here('../../specs/composio/arazzo/composio-connect-account-via-auth-config-workflow.yml');
@@ -345,3 +356,262 @@ describe('escaping hostile labels', () => {
 function escapeRe(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+type Rec = RunPath['steps'][number];
+const rec = (stepId: string, action: Rec['action'], outcome: Rec['outcome'] = 'succeeded'): Rec =>
+  action === undefined
+    ? { workflowId: 'connect-account-via-auth-config', stepId, outcome }
+    : { workflowId: 'connect-account-via-auth-config', stepId, outcome, action };
+
+/** The Mermaid edge lines that linkStyle emphasises. */
+function litMermaidEdges(text: string): string[] {
+  const lines = text.split('\n');
+  const edgeLines = lines.filter((l) => l.includes('-->') || l.includes('-.->'));
+  const style = lines.find((l) => l.startsWith('  linkStyle'));
+  if (style === undefined) return [];
+  return style
+    .split(' ')[3]!
+    .split(',')
+    .map((i) => edgeLines[Number(i)]!.trim());
+}
+
+describe('highlight by run', () => {
+  const doc = loadYaml(COMPOSIO);
+  const polling: RunPath = {
+    workflowId: 'connect-account-via-auth-config',
+    steps: [
+      rec('createAuthConfig', { type: 'next' }),
+      rec('createConnectedAccount', { type: 'goto', name: 'needsActivation', target: 'pollConnection' }),
+      rec('pollConnection', { type: 'retry', name: 'retry', delayMs: 3000 }, 'failed'),
+      rec('pollConnection', { type: 'retry', name: 'retry', delayMs: 3000 }, 'failed'),
+      rec('pollConnection', { type: 'next' }),
+      rec('confirmActive', { type: 'next' }),
+      { workflowId: 'other', stepId: 'elsewhere', outcome: 'succeeded', action: { type: 'next' } },
+    ],
+  };
+
+  it('pathFromRun turns each record into the edge of its action', () => {
+    expect(pathFromRun(polling)).toEqual({
+      steps: [
+        'createAuthConfig',
+        'createConnectedAccount',
+        'pollConnection',
+        'pollConnection',
+        'pollConnection',
+        'confirmActive',
+      ],
+      edges: [
+        { from: '$start', to: 'createAuthConfig', kind: 'start' },
+        { from: 'createAuthConfig', kind: 'next' },
+        { from: 'createConnectedAccount', to: 'pollConnection', action: 'needsActivation' },
+        { from: 'pollConnection', kind: 'retry', action: 'retry' },
+        { from: 'pollConnection', kind: 'retry', action: 'retry' },
+        { from: 'pollConnection', kind: 'next' },
+        { from: 'confirmActive', kind: 'next' },
+      ],
+    });
+    expect(pathFromRun(polling, 'other').steps).toEqual(['elsewhere']);
+  });
+
+  it.each([
+    [
+      'polling: the goto taken, not the "otherwise" edge between the same steps',
+      {
+        given: polling,
+        want: [
+          'n_start --> s_createAuthConfig',
+          's_createAuthConfig --> s_createConnectedAccount',
+          's_createConnectedAccount -->|"needsActivation if $.status != #34;ACTIVE#34;"| s_pollConnection',
+          's_pollConnection --> s_confirmActive',
+          's_pollConnection -.->|"retry: retry ≤20 every 3s"| s_pollConnection',
+          's_confirmActive --> n_end',
+        ],
+      },
+    ],
+    [
+      'already active: the skip to confirmActive',
+      {
+        given: {
+          workflowId: 'connect-account-via-auth-config',
+          steps: [
+            rec('createAuthConfig', { type: 'next' }),
+            rec('createConnectedAccount', { type: 'goto', name: 'alreadyActive', target: 'confirmActive' }),
+            rec('confirmActive', { type: 'next' }),
+          ],
+        },
+        want: [
+          'n_start --> s_createAuthConfig',
+          's_createAuthConfig --> s_createConnectedAccount',
+          's_createConnectedAccount -->|"alreadyActive if $.status == #34;ACTIVE#34;"| s_confirmActive',
+          's_confirmActive --> n_end',
+        ],
+      },
+    ],
+    [
+      'retries used up: the default failure edge',
+      {
+        given: {
+          workflowId: 'connect-account-via-auth-config',
+          steps: [
+            rec('createAuthConfig', { type: 'next' }),
+            rec('createConnectedAccount', {
+              type: 'goto',
+              name: 'needsActivation',
+              target: 'pollConnection',
+            }),
+            rec('pollConnection', { type: 'retry', name: 'retry', delayMs: 0 }, 'failed'),
+            rec('pollConnection', { type: 'end' }, 'failed'),
+          ],
+        },
+        want: [
+          'n_start --> s_createAuthConfig',
+          's_createAuthConfig --> s_createConnectedAccount',
+          's_createConnectedAccount -->|"needsActivation if $.status != #34;ACTIVE#34;"| s_pollConnection',
+          's_pollConnection -.->|"retry: retry ≤20 every 3s"| s_pollConnection',
+          's_pollConnection -.->|"failure"| n_failed',
+        ],
+      },
+    ],
+    [
+      'first step failed without any action edge: only the start edge',
+      {
+        given: {
+          workflowId: 'connect-account-via-auth-config',
+          steps: [rec('createAuthConfig', undefined, 'failed')],
+        },
+        want: ['n_start --> s_createAuthConfig'],
+      },
+    ],
+  ])('%s', (_name, { given, want }) => {
+    expect(litMermaidEdges(toMermaid(doc, undefined, { highlight: pathFromRun(given) }))).toEqual(want);
+  });
+
+  it('golden: the polling run', () => {
+    const highlight = pathFromRun(polling);
+    expectGolden(toMermaid(doc, undefined, { highlight }), here('fixtures/composio/run-highlight.mmd'));
+    expectGolden(
+      renderSvg(buildWorkflowGraph(doc), { highlight, badges: { pollConnection: '×3' } }),
+      here('fixtures/composio/run-highlight.svg'),
+    );
+  });
+
+  it.each([
+    [
+      'wfRetry only, not the compat retry on the same self-edge',
+      { type: 'retry', name: 'wfRetry' },
+      'failed',
+      [['retry', 'step:adopt', 'wfRetry: retry ≤2 every 0.5s if $statusCode == 503']],
+    ],
+    [
+      'a retry detour runs another step first',
+      { type: 'retry', name: 'refresh' },
+      'failed',
+      [['retry', 'step:login', 'refresh: run, then retry ≤1']],
+    ],
+    [
+      'goto a workflow',
+      { type: 'goto', name: 'recover', target: 'workflow:$sourceDescriptions.shared.recover' },
+      'failed',
+      [['failure', 'workflow:$sourceDescriptions.shared.recover', 'recover if $.error.code == "E_LOCKED"']],
+    ],
+    ['a named end on success', { type: 'end', name: 'finish' }, 'succeeded', [['success', 'end', 'finish']]],
+    ['the default failure', { type: 'end' }, 'failed', [['failure', 'failed', 'failure']]],
+  ] as const)('every-edge, adopt: %s', (_name, action, outcome, want) => {
+    const doc2 = loadYaml(here('fixtures/every-edge/arazzo.yaml'));
+    const graph = buildWorkflowGraph(doc2, 'every-edge');
+    const highlight = pathFromRun({
+      workflowId: 'every-edge',
+      steps: [{ workflowId: 'every-edge', stepId: 'adopt', outcome, action: { ...action } }],
+    });
+    const lit = highlightSets(graph, highlight);
+    const fromAdopt = [...lit.edges]
+      .map((i) => graph.edges[i]!)
+      .filter((e) => e.from === 'step:adopt')
+      .map((e) => [e.kind, e.to, e.label ?? '']);
+    expect(fromAdopt).toEqual(want);
+  });
+
+  it('explicit edge objects narrow by action and by kind; null means no action', () => {
+    const graph = buildWorkflowGraph(doc);
+    const lit = (edges: GraphHighlight['edges']) =>
+      [...highlightSets(graph, { steps: [], ...(edges ? { edges } : {}) }).edges].map(
+        (i) => graph.edges[i]!.label ?? '-',
+      );
+    expect(lit([['createConnectedAccount', 'pollConnection']])).toEqual([
+      'needsActivation if $.status != "ACTIVE"',
+      'otherwise',
+    ]);
+    expect(lit([{ from: 'createConnectedAccount', to: 'pollConnection', action: null }])).toEqual([
+      'otherwise',
+    ]);
+    expect(lit([{ from: 'createConnectedAccount', kind: 'failure' }])).toEqual(['failure']);
+    expect(lit([{ from: 'pollConnection', action: 'nope' }])).toEqual([]);
+  });
+});
+
+describe('svg', () => {
+  const doc = loadYaml(COMPOSIO);
+
+  it('is deterministic, draws every node and edge once, and prefixes its marker ids', () => {
+    const svg = toSvg(doc, undefined, { idPrefix: 'run 2' });
+    expect(toSvg(doc, undefined, { idPrefix: 'run 2' })).toBe(svg);
+    expect(svg.match(/<g data-node=/g)).toHaveLength(buildWorkflowGraph(doc).nodes.length);
+    expect(svg.match(/<path d="[^"]+" fill="none"/g)).toHaveLength(buildWorkflowGraph(doc).edges.length);
+    const ids = [...svg.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids.every((id) => id?.startsWith('run_2-arrow-'))).toBe(true);
+    for (const ref of svg.matchAll(/url\(#([^)]+)\)/g)) expect(ids).toContain(ref[1]);
+    expect(svg).not.toContain('class="lit"');
+    expect(svg).toMatch(
+      /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="\d+" height="\d+" viewBox="0 0 \d+ \d+"/,
+    );
+  });
+
+  it('lights exactly the highlighted edges and nodes', () => {
+    const highlight = pathFromRun({
+      workflowId: 'connect-account-via-auth-config',
+      steps: [
+        rec('createAuthConfig', { type: 'next' }),
+        rec('createConnectedAccount', { type: 'goto', name: 'alreadyActive', target: 'confirmActive' }),
+        rec('confirmActive', { type: 'next' }),
+      ],
+    });
+    const svg = toSvg(doc, undefined, { highlight });
+    const graph = buildWorkflowGraph(doc);
+    const litEdges = [...svg.matchAll(/data-edge="(\d+)" class="lit"/g)].map((m) => Number(m[1]));
+    expect(litEdges.sort((a, b) => a - b)).toEqual(
+      [...highlightSets(graph, highlight).edges].sort((a, b) => a - b),
+    );
+    expect(
+      [...svg.matchAll(/<g data-node="(\w+)"(?: data-step="(\w+)")? class="lit">/g)].map((m) => m[2] ?? m[1]),
+    ).toEqual(['start', 'createAuthConfig', 'createConnectedAccount', 'confirmActive', 'end']);
+  });
+
+  it.each([
+    'say "hi"',
+    '<script>alert(1)</script>',
+    `"'><img src=x onerror=alert(1)>`,
+    'a & b \u0001 \uFFFF',
+  ])('%s stays text', (value) => {
+    const hostileDoc = {
+      arazzo: '1.0.1',
+      info: { title: 't', version: '1' },
+      sourceDescriptions: [],
+      workflows: [
+        {
+          workflowId: value,
+          steps: [
+            { stepId: value, operationId: value, onSuccess: [{ name: value, type: 'goto', stepId: value }] },
+          ],
+        },
+      ],
+    } as unknown as ArazzoDocument;
+    const svg = toSvg(hostileDoc);
+    expect(svg).not.toMatch(/<script|<img/);
+    expect(svg.includes('\u0001') || svg.includes('\uFFFF')).toBe(false);
+    const opening = [...svg.matchAll(/<[a-zA-Z]/g)].length;
+    const tags = [...svg.matchAll(/<([a-zA-Z][\w-]*)((?:\s+[\w:-]+="[^"<>]*")*)\s*\/?>/g)];
+    expect(tags).toHaveLength(opening);
+    expect(svg).toContain(`>${escapeSvg(value)}</text>`);
+  });
+});

@@ -24,6 +24,7 @@ import {
 import type { CommandContext } from '../context.js';
 import { loadEngine, loadSources } from '../deps.js';
 import { BufferWriter, readAll, type Writable } from '../io.js';
+import { createHtmlReporter } from '../reporters/html.js';
 import { createJsonReporter } from '../reporters/json.js';
 import { createJunitReporter } from '../reporters/junit.js';
 import { createPrettyReporter } from '../reporters/pretty.js';
@@ -297,7 +298,9 @@ export function createReporters(
       ? createJsonReporter(target)
       : options.reporter === 'junit'
         ? createJunitReporter(target, ctx.cwd)
-        : pretty(target, fileBuffer !== undefined);
+        : options.reporter === 'html'
+          ? createHtmlReporter(target, ctx.cwd)
+          : pretty(target, fileBuffer !== undefined);
   const reporters = [main];
   if (fileBuffer) reporters.push(pretty(ctx.out, false));
   return {

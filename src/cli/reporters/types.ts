@@ -23,5 +23,5 @@ export interface Reporter {
   error(code: string, message: string): void;
 }
 
-export type ReporterName = 'pretty' | 'json' | 'junit';
-export const REPORTERS: readonly ReporterName[] = ['pretty', 'json', 'junit'];
+export type ReporterName = 'pretty' | 'json' | 'junit' | 'html';
+export const REPORTERS: readonly ReporterName[] = ['pretty', 'json', 'junit', 'html'];
