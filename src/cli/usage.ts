@@ -43,7 +43,7 @@ Options:
       --contract             check every response against its OpenAPI operation (status, content
                              type, body schema); failed checks fail the step
       --contract-severity <error|warning>  warning: record failed checks without failing the step
-  -r, --reporter <name>      pretty (default), json or junit
+  -r, --reporter <name>      pretty (default), json, junit or html (one self-contained page)
   -o, --output <file>        write the report to a file (pretty progress still shows on stdout)
       --verbose              show headers, bodies and every criterion
       --no-color             no ANSI colour (also: NO_COLOR=1)
@@ -99,7 +99,7 @@ INITIATED for one poll, so the workflow's real 3 s retryAfter wait happens once.
 
 Options:
       --fast             skip retry waits (the run takes well under a second)
-  -r, --reporter <name>  pretty (default), json or junit
+  -r, --reporter <name>  pretty (default), json, junit or html
       --verbose          show headers, bodies and every criterion
       --no-color         no ANSI colour
   -h, --help             this help

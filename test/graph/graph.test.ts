@@ -615,3 +615,11 @@ describe('svg', () => {
     expect(svg).toContain(`>${escapeSvg(value)}</text>`);
   });
 });
+
+describe('docs', () => {
+  it('docs/composio-graph.md shows the current `arazzo graph` output', () => {
+    const text = readFileSync(here('../../docs/composio-graph.md'), 'utf8');
+    const block = /```mermaid\n([\s\S]*?)```/.exec(text)?.[1];
+    expect(block).toBe(toMermaid(loadYaml(COMPOSIO)));
+  });
+});
