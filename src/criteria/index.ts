@@ -177,7 +177,7 @@ function contextValue(
   if (node.compat.length > 0) {
     if (!compat)
       throw new Failure(
-        `context "${src}" is not a spec runtime expression; the spec form is ${node.specForm}`,
+        `context "${src}" is not a spec runtime expression; ${node.specForm !== undefined ? `the spec form is ${node.specForm}` : 'the spec form names one output: $steps.<id>.outputs.<name>'}`,
       );
     for (const w of compatWarningsOf(node, 'context')) warn(w);
   }

@@ -254,3 +254,26 @@ describe('compat: whole outputs map in conditions', () => {
     expect(r.passed, r.reason).toBe(passed);
   });
 });
+
+describe('compat: whole outputs map as a context', () => {
+  it.each([
+    ['compat: read as the map', { compat: true, passed: true, reason: undefined }],
+    [
+      'strict: refused with the spec form',
+      {
+        compat: false,
+        passed: false,
+        reason:
+          'context "$steps.a.outputs" is not a spec runtime expression; the spec form names one output: $steps.<id>.outputs.<name>',
+      },
+    ],
+  ])('%s', (_name, { compat, passed, reason }) => {
+    const r = evaluateCriterion(
+      { context: '$steps.a.outputs', condition: '$.id', type: 'jsonpath' },
+      { steps: { a: { outputs: { id: 7 } } } },
+      { compat },
+    );
+    expect(r.passed, r.reason).toBe(passed);
+    expect(r.reason).toBe(reason);
+  });
+});
