@@ -1,5 +1,5 @@
 // Arazzo 1.0.1 "Source Description Object" (type openapi): an operation index over OpenAPI 2.0/3.0/3.1.
-import { parseDocument as parseYamlDocument } from 'yaml';
+import jsYaml from 'js-yaml';
 import { type Diagnostic, parsePointer } from '../document/diagnostic.js';
 import type { JsonValue } from '../document/model.js';
 import { type DocumentSet, operationPointer, type RefProblem, RefResolver } from './refs.js';
@@ -30,7 +30,6 @@ function isObject(v: unknown): v is Obj {
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 /** YAML aliases expanded per document at most (a guard against alias bombs; OpenAPI docs are big). */
-const OPENAPI_MAX_ALIAS_COUNT = 1000;
 
 /**
  * Parse JSON or YAML source text. JSON goes through JSON.parse (an order of magnitude faster than a
@@ -47,22 +46,43 @@ export function parseSourceText(text: string): { value: unknown } | { error: str
       jsonError = e instanceof Error ? e.message : String(e);
     }
   }
-  const doc = parseYamlDocument(body, {
-    merge: true,
-    uniqueKeys: false,
-    logLevel: 'silent',
-    prettyErrors: true,
-  });
-  const first = doc.errors[0];
-  if (first !== undefined) {
-    if (jsonError !== undefined) return { error: `not valid JSON: ${jsonError}` };
-    return { error: `not valid YAML: ${first.message.split('\n')[0] ?? first.message}` };
-  }
+  // OpenAPI documents need no positions, so they are parsed with js-yaml: 5-10x faster than `yaml` on
+  // multi-megabyte documents. CORE schema as in Arazzo parsing (dates stay strings), merge keys kept,
+  // duplicate keys tolerated (last wins).
+  let value: unknown;
   try {
-    return { value: doc.toJS({ maxAliasCount: OPENAPI_MAX_ALIAS_COUNT }) as unknown };
+    value = jsYaml.load(body, { schema: OPENAPI_YAML_SCHEMA, json: true });
   } catch (e) {
-    return { error: `not usable YAML: ${e instanceof Error ? e.message : String(e)}` };
+    if (jsonError !== undefined) return { error: `not valid JSON: ${jsonError}` };
+    const message = e instanceof Error ? e.message : String(e);
+    return { error: `not valid YAML: ${message.split('\n')[0] ?? message}` };
   }
+  // js-yaml shares aliased nodes instead of copying them, so an alias bomb parses instantly and explodes
+  // in the first deep walk: count node visits up front and refuse documents that expand too far.
+  if (!withinExpansionLimit(value, Math.max(OPENAPI_MAX_NODES, body.length))) {
+    return { error: 'not usable YAML: aliases expand the document beyond its size limit (alias bomb?)' };
+  }
+  return { value };
+}
+
+// `types` exists at run time but is missing from @types/js-yaml.
+const OPENAPI_YAML_SCHEMA = jsYaml.CORE_SCHEMA.extend([
+  (jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge,
+]);
+/** Node visits allowed when expanding aliases: at least this many, or the text length if larger. */
+const OPENAPI_MAX_NODES = 100_000;
+
+function withinExpansionLimit(root: unknown, limit: number): boolean {
+  let visits = 0;
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (++visits > limit) return false;
+    if (node === null || typeof node !== 'object') continue;
+    if (Array.isArray(node)) for (const v of node) stack.push(v);
+    else for (const v of Object.values(node)) stack.push(v);
+  }
+  return true;
 }
 
 /** '2.0' | '3.0' | '3.1' (3.2+ is read as 3.1), or why the document is not OpenAPI. */
