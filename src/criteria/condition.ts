@@ -29,8 +29,12 @@ export interface ParsedCondition {
   warnings: CompatWarning[];
 }
 
+/** Deepest nesting of parentheses, `!` and `[...]` a condition may have (the parser recurses per level). */
+export const MAX_CONDITION_DEPTH = 256;
+
 class ConditionParser {
   pos = 0;
+  depth = 0;
   readonly warnings: CompatWarning[] = [];
 
   constructor(
@@ -153,12 +157,21 @@ class ConditionParser {
     return node;
   }
 
+  /** Enter one nesting level; a hostile condition ends in a syntax error, not a stack overflow. */
+  nest(offset: number): void {
+    if (++this.depth > MAX_CONDITION_DEPTH) {
+      this.fail(`nested more than ${MAX_CONDITION_DEPTH} levels deep`, offset, []);
+    }
+  }
+
   unary(): ConditionNode {
     this.skip();
     const start = this.pos;
     if (this.src[this.pos] === '!' && this.src[this.pos + 1] !== '=') {
       this.pos++;
+      this.nest(start);
       const operand = this.unary();
+      this.depth--;
       return { type: 'not', operand, start, end: operand.end };
     }
     return this.postfix();
@@ -175,8 +188,10 @@ class ConditionParser {
         continue;
       }
       if (this.src[this.pos] === '[') {
+        this.nest(this.pos);
         this.pos++;
         const index = this.or();
+        this.depth--;
         if (!this.eat(']')) this.fail(`unexpected ${this.found()}`, this.pos, ['"]"']);
         node = { type: 'index', object: node, index, start: node.start, end: this.pos };
         continue;
@@ -192,8 +207,10 @@ class ConditionParser {
     if (c === undefined)
       this.fail('unexpected end of condition', start, ['a runtime expression', 'a literal', '"("']);
     if (c === '(') {
+      this.nest(start);
       this.pos++;
       const inner = this.or();
+      this.depth--;
       if (!this.eat(')')) this.fail(`unexpected ${this.found()}`, this.pos, ['")"']);
       return { ...inner, start, end: this.pos };
     }

@@ -12,6 +12,8 @@ function getAjv(): InstanceType<typeof Ajv2020> {
       allErrors: true,
       strict: false,
       useDefaults: true,
+      // Inputs are data: `constructor` or `toString` must not be found on Object.prototype.
+      ownProperties: true,
       logger: false,
       validateFormats: true,
     });

@@ -86,6 +86,16 @@ export interface RunOptions {
    * @example { sleep: async () => {} }
    */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * Load limits when `spec` is a path or URL (see loadArazzo): refuse http(s) sources (false) or allow
+   * only listed hosts. Default: true.
+   * @example { allowRemote: ['api.example.com'] }
+   */
+  allowRemote?: boolean | string[];
+  /** File sources must lie inside this folder (symlinks resolved). Default: none. */
+  rootDir?: string;
+  /** Largest document or source read, in bytes. Default: 50 MiB. */
+  maxDocumentBytes?: number;
   /** Reads documents (file:, http:, https:). Default: the file system and undici. */
   loader?: DocumentLoader;
   /**

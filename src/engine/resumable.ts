@@ -44,6 +44,17 @@ export async function advanceRun(
   options: RunOptions = {},
   hooks: AdvanceHooks = {},
 ): Promise<AdvanceResult> {
+  if (state.result !== undefined || state.frames.length === 0) {
+    // Already finished (e.g. a worker died after the last checkpoint): report it, run nothing.
+    const prepared = await prepareRun(
+      spec,
+      {},
+      { ...options, workflowId: state.rootWorkflowId, skipInputCheck: true },
+    );
+    if (prepared.kind === 'result') return { status: 'done', result: prepared.result, state };
+    const started = performance.now() - (Date.now() - state.startedAt);
+    return { status: 'done', result: finishRun(state, prepared.ctx, started), state };
+  }
   const rootInputs = state.frames[0]?.inputs ?? {};
   const prepared = await prepareRun(spec, rootInputs, { ...options, workflowId: state.rootWorkflowId });
   if (prepared.kind === 'result') return { status: 'done', result: prepared.result, state };

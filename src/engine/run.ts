@@ -86,7 +86,7 @@ export type Prepared =
 export async function prepareRun(
   spec: string | URL | LoadedDocument,
   inputs: Record<string, unknown>,
-  options: RunOptions,
+  options: RunOptions & { skipInputCheck?: boolean },
   started: number = performance.now(),
 ): Promise<Prepared> {
   const loaded = isLoadedDocument(spec)
@@ -95,6 +95,9 @@ export async function prepareRun(
         ...(options.sources !== undefined ? { sources: options.sources } : {}),
         ...(options.loader !== undefined ? { loader: options.loader } : {}),
         ...(options.signal !== undefined ? { signal: options.signal } : {}),
+        ...(options.allowRemote !== undefined ? { allowRemote: options.allowRemote } : {}),
+        ...(options.rootDir !== undefined ? { rootDir: options.rootDir } : {}),
+        ...(options.maxDocumentBytes !== undefined ? { maxDocumentBytes: options.maxDocumentBytes } : {}),
         strict: options.strict ?? false,
       });
   for (const name of Object.keys(options.servers ?? {})) {
@@ -139,7 +142,9 @@ export async function prepareRun(
 
   for (const name of secretInputNames(workflow.inputs, document, isSecretInputName)) masker.add(inputs[name]);
 
-  const checked = checkInputs(workflow.inputs, document, inputs);
+  const checked = options.skipInputCheck
+    ? { ok: true, value: inputs, problems: [] }
+    : checkInputs(workflow.inputs, document, inputs);
   if (!checked.ok) {
     return failed({
       code: 'INPUTS_INVALID',

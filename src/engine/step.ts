@@ -50,6 +50,8 @@ export function resolveStepValue(
   const out = resolveValue(value, scope, {
     omitUnresolved: true,
     onUnresolved: (path, u) => {
+      // The whole value unresolved is reported once, by the caller.
+      if (path === '') return;
       warnings?.push(`${label ?? 'value'}${path ? ` ${path}` : ''}: ${u.reason}; left out`);
     },
   });
@@ -276,6 +278,11 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
     durationMs: response.durationMs,
   });
 
+  if (response.bodyParseError !== undefined) {
+    warnings.push(
+      `response body is not valid ${response.contentType ?? 'JSON'} (${response.bodyParseError}); kept as text`,
+    );
+  }
   const scope: ExpressionScope = {
     ...requestScope,
     statusCode: response.statusCode,

@@ -132,6 +132,7 @@ describe('parseRunArgs', () => {
       servers: { api: 'http://127.0.0.1:9' },
       auth: { basic: 'user:pass' },
       strict: true,
+      mock: false,
       maxSteps: 10,
       timeoutMs: 5000,
       reporter: 'junit',

@@ -207,9 +207,7 @@ describe('HTTP-level faults are judged by criteria', () => {
     expect(record.criteria.some((c) => !c.passed)).toBe(true);
   });
 
-  // Bug (engine, left for its owner): HttpResponse.bodyParseError is dropped; the StepRecord gives no hint that
-  // the body was not the JSON its content type promised.
-  it.fails('invalid JSON with a JSON content type leaves a warning naming the parse error', async () => {
+  it('invalid JSON with a JSON content type leaves a warning naming the parse error', async () => {
     const { result } = await run('plain', 'bad-json');
     expect(last(result, 'call').warnings?.join('\n')).toMatch(/not valid JSON|JSON/);
   });
