@@ -1,4 +1,6 @@
 /** Public surface of mock/: offline mock transport, scenarios, mock server. */
+
+export { dummyAuth, dummyCredential, type SynthesizeOptions, synthesizeInputs } from './inputs.js';
 export { chooseMediaType, chooseStatus, findResponse } from './respond.js';
 export {
   isScenarioError,

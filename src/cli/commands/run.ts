@@ -352,6 +352,8 @@ export interface ExecuteRunOptions {
   runOptions: RunOptions;
   reporters: Reporter[];
   strict: boolean;
+  /** Mock mode: security schemes without an --auth value get a dummy credential. */
+  mock?: boolean;
 }
 
 /** Load, pick the workflow, type the inputs, run, report. Returns the exit code. */
@@ -381,8 +383,15 @@ export async function executeRun(ctx: CommandContext, o: ExecuteRunOptions): Pro
   }
   let result: RunResult;
   try {
+    const auth = o.mock
+      ? {
+          ...(await import('../../mock/index.js')).dummyAuth(loaded.sources.values()),
+          ...(o.runOptions.auth ?? {}),
+        }
+      : o.runOptions.auth;
     result = await runWorkflow(loaded, inputs, {
       ...o.runOptions,
+      ...(auth !== undefined ? { auth } : {}),
       workflowId: workflow.workflowId,
       strict: o.strict,
       secrets: [...ctx.masker.secrets],
@@ -422,6 +431,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     runOptions,
     reporters: setup.reporters,
     strict: args.strict,
+    mock: args.mock,
   });
   await setup.flush();
   return code;

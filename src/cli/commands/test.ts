@@ -1,7 +1,7 @@
 /** `arazzo test`: run every workflow of every file; one line each, a summary, and CI reports. */
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import type { ArazzoDocument, JsonObject, WorkflowObject } from '../../document/model.js';
+import type { ArazzoDocument, WorkflowObject } from '../../document/model.js';
 import type { RunResult } from '../../engine/types.js';
 import { isArazzoError } from '../../errors.js';
 import type { LoadedDocument } from '../../sources/types.js';
@@ -20,7 +20,11 @@ import { buildSuites, renderSuites, type Suite } from '../reporters/junit.js';
 import { TEST_USAGE } from '../usage.js';
 import { buildInputs, parseRunArgs, RUN_OPTIONS, readInputsFile, runOptionsFactory } from './run.js';
 
-const TEST_OPTIONS = RUN_OPTIONS;
+const TEST_OPTIONS = {
+  ...RUN_OPTIONS,
+  'sources-map': { type: 'string' },
+  'scenario-dir': { type: 'string' },
+} as const;
 const TEST_REPORTERS = ['pretty', 'json', 'junit', 'html'] as const;
 
 /** One workflow's outcome in a test run. */
@@ -98,7 +102,7 @@ async function looksLikeArazzo(file: string): Promise<boolean> {
  * the inputs object for every workflow of the file, or `{ "workflows": { "<workflowId>": {...} } }`.
  */
 async function sidecarInputs(file: string, workflowId: string): Promise<Record<string, unknown>> {
-  const path = file.replace(/\.(ya?ml|json)$/i, '') + '.inputs.json';
+  const path = `${file.replace(/\.(ya?ml|json)$/i, '')}.inputs.json`;
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -126,13 +130,71 @@ async function synthesize(
   workflow: WorkflowObject,
   given: Record<string, unknown>,
 ): Promise<Record<string, unknown>> {
-  const mock = (await import('../../mock/index.js')) as Record<string, unknown>;
-  const fn = mock.synthesizeInputs as
-    | ((schema: JsonObject | undefined, document?: ArazzoDocument) => Record<string, unknown>)
-    | undefined;
-  if (typeof fn !== 'function') return given;
-  const generated = fn(workflow.inputs, document);
+  const { synthesizeInputs } = await import('../../mock/index.js');
+  const generated = synthesizeInputs(workflow.inputs, {
+    resolveRef: (ref) => {
+      const prefix = '#/components/inputs/';
+      if (!ref.startsWith(prefix)) return undefined;
+      const table = document.components?.inputs;
+      const name = ref.slice(prefix.length);
+      return table !== undefined && Object.hasOwn(table, name) ? table[name] : undefined;
+    },
+  });
   return { ...generated, ...given };
+}
+
+/**
+ * `--sources-map map.json`: `{ "<path of an Arazzo file, relative to some root>": { "<source>": "<path>" } }`.
+ * A key matches an Arazzo file whose path ends with it; the source paths resolve against the same root
+ * (the file's path minus the key). Lets a folder of documents whose source URLs are wrong run as one command.
+ */
+async function readSourcesMap(file: string, cwd: string): Promise<Map<string, Record<string, string>>> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(resolve(cwd, file), 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--sources-map: cannot read ${file} as JSON (${(error as Error).message})`, 'test');
+  }
+  const out = new Map<string, Record<string, string>>();
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UsageError(`--sources-map: ${file} must hold an object`, 'test');
+  }
+  for (const [key, map] of Object.entries(value)) {
+    if (typeof map !== 'object' || map === null) continue;
+    out.set(key.split(/[\\/]/).join('/'), map as Record<string, string>);
+  }
+  return out;
+}
+
+function mappedSources(map: Map<string, Record<string, string>>, file: string): Record<string, string> {
+  const normalized = file.split(sep).join('/');
+  for (const [key, sources] of map) {
+    if (!normalized.endsWith(`/${key}`)) continue;
+    const root = normalized.slice(0, normalized.length - key.length);
+    const out: Record<string, string> = {};
+    for (const [name, path] of Object.entries(sources)) out[name] = resolve(root, path);
+    return out;
+  }
+  return {};
+}
+
+/** `--scenario-dir dir`: with --mock, `dir/<file name without extension>.yaml|.yml|.json` scripts that file's runs. */
+async function scenarioFor(dir: string | undefined, file: string, cwd: string): Promise<string | undefined> {
+  if (dir === undefined) return undefined;
+  const base = file
+    .split(sep)
+    .pop()!
+    .replace(/\.(ya?ml|json)$/i, '');
+  for (const ext of ['.yaml', '.yml', '.json']) {
+    const candidate = resolve(cwd, dir, base + ext);
+    if (
+      await stat(candidate)
+        .then((s) => s.isFile())
+        .catch(() => false)
+    )
+      return candidate;
+  }
+  return undefined;
 }
 
 export async function testCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
@@ -145,9 +207,8 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
     throw new UsageError('missing <files...>: Arazzo files, folders or globs', 'test');
   const reporter = oneOf(lastString(values.reporter), TEST_REPORTERS, '--reporter') ?? 'pretty';
   // Reuse run's parsing for every shared flag (one positional stands in for the file).
-  const withoutReporter = argv.filter(
-    (a, i) => !(a === '--reporter' || a === '-r' || argv[i - 1] === '--reporter' || argv[i - 1] === '-r'),
-  );
+  const own = new Set(['--reporter', '-r', '--sources-map', '--scenario-dir']);
+  const withoutReporter = argv.filter((a, i) => !(own.has(a) || own.has(argv[i - 1] ?? '')));
   const args = parseRunArgs(
     [positionals[0]!, ...withoutReporter.filter((a) => !positionals.includes(a))],
     ctx.io.env,
@@ -157,6 +218,11 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
   const files = await expandPaths(positionals, ctx.cwd);
   const fileInputs = args.inputsFile !== undefined ? await readInputsFile(args.inputsFile, ctx) : {};
   const makeOptions = await runOptionsFactory(args, ctx);
+  const sourcesMapFile = lastString(values['sources-map']);
+  const sourcesMap = sourcesMapFile !== undefined ? await readSourcesMap(sourcesMapFile, ctx.cwd) : new Map();
+  const scenarioDir = lastString(values['scenario-dir']);
+  if (scenarioDir !== undefined && !args.mock) throw new UsageError('--scenario-dir needs --mock', 'test');
+  const mockModule = args.mock ? await import('../../mock/index.js') : undefined;
   const [{ loadArazzo }, { runWorkflow }] = await Promise.all([loadSources(), loadEngine()]);
   const colors = ctx.colors(args.noColor);
   const cases: TestCaseResult[] = [];
@@ -166,7 +232,11 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
     const shown = displayPath(file, ctx.cwd);
     let loaded: LoadedDocument;
     try {
-      loaded = await loadArazzo(file, { sources: args.sources, strict: args.strict, cwd: ctx.cwd });
+      loaded = await loadArazzo(file, {
+        sources: { ...mappedSources(sourcesMap, file), ...args.sources },
+        strict: args.strict,
+        cwd: ctx.cwd,
+      });
     } catch (error) {
       if (!isArazzoError(error)) throw error;
       const diags =
@@ -177,6 +247,16 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
       ctx.out.write(`${colors.red('✗')} ${shown} ${colors.dim('invalid document')}: ${why}\n`);
       continue;
     }
+    const fileScenario = await scenarioFor(scenarioDir, file, ctx.cwd);
+    const fileOptions =
+      fileScenario !== undefined
+        ? await runOptionsFactory({ ...args, scenario: fileScenario }, ctx)
+        : makeOptions;
+    // In mock mode every security scheme gets a dummy credential unless --auth gives one.
+    const auth =
+      mockModule !== undefined
+        ? { ...mockModule.dummyAuth(loaded.sources.values()), ...args.auth }
+        : undefined;
     const workflows = loaded.document.workflows.filter(
       (w) => args.workflowId === undefined || w.workflowId === args.workflowId,
     );
@@ -191,7 +271,8 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
       );
       if (args.mock) inputs = await synthesize(loaded.document, workflow, inputs);
       const result = await runWorkflow(loaded, inputs, {
-        ...makeOptions(),
+        ...fileOptions(),
+        ...(auth !== undefined ? { auth } : {}),
         workflowId: workflow.workflowId,
         strict: args.strict,
         secrets: [...ctx.masker.secrets],
@@ -205,7 +286,8 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
         result,
         document: loaded.document,
       });
-      const attempts = plural(result.steps.length, 'step');
+      const tolerated = loaded.diagnostics.filter((d) => d.severity === 'warning').length;
+      const attempts = `${plural(result.steps.length, 'step')}${tolerated > 0 ? `, ${plural(tolerated, 'compat warning')}` : ''}`;
       if (passed) {
         ctx.out.write(
           `${colors.green('✓')} ${shown} › ${workflow.workflowId} ${colors.dim(`${attempts}, ${formatDuration(result.durationMs)}`)}\n`,
