@@ -1,6 +1,20 @@
 // Criterion Object: `jsonpath` conditions (RFC 9535 by default; draft-goessner-dispatch-jsonpath-00 on request).
-import { JSONPath } from 'jsonpath-plus';
-import { query as rfc9535Query } from 'jsonpath-rfc9535';
+import { createRequire } from 'node:module';
+
+type JsonPathPlus = typeof import('jsonpath-plus');
+type Rfc9535 = typeof import('jsonpath-rfc9535');
+let plusModule: JsonPathPlus | undefined;
+let rfcModule: Rfc9535 | undefined;
+const lazyRequire = createRequire(import.meta.url);
+// Both engines are loaded on the first JSONPath criterion, so documents without one never pay for them.
+const JSONPath: JsonPathPlus['JSONPath'] = ((...args: Parameters<JsonPathPlus['JSONPath']>) => {
+  plusModule ??= lazyRequire('jsonpath-plus') as JsonPathPlus;
+  return plusModule.JSONPath(...args);
+}) as JsonPathPlus['JSONPath'];
+const rfc9535Query: Rfc9535['query'] = (...args: Parameters<Rfc9535['query']>) => {
+  rfcModule ??= lazyRequire('jsonpath-rfc9535') as Rfc9535;
+  return rfcModule.query(...args);
+};
 
 export type JsonPathVersion = 'rfc9535' | 'draft-goessner-dispatch-jsonpath-00';
 

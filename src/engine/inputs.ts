@@ -1,13 +1,14 @@
 // Arazzo 1.0.1 "Workflow Object" `inputs`: a JSON Schema 2020-12 the run's inputs must satisfy.
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ArazzoDocument, JsonObject } from '../document/model.js';
-import { Ajv2020, addFormats } from './ajv.js';
+import { loadAjv } from './ajv.js';
 
-let ajv: InstanceType<typeof Ajv2020> | undefined;
+let ajv: InstanceType<ReturnType<typeof loadAjv>['Ajv2020']> | undefined;
 const compiled = new WeakMap<object, ValidateFunction>();
 
-function getAjv(): InstanceType<typeof Ajv2020> {
+function getAjv(): InstanceType<ReturnType<typeof loadAjv>['Ajv2020']> {
   if (ajv === undefined) {
+    const { Ajv2020, addFormats } = loadAjv();
     ajv = new Ajv2020({
       allErrors: true,
       strict: false,

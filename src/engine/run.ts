@@ -1,6 +1,5 @@
 // Arazzo 1.0.1 "Workflow Object" and "Step Object": running a workflow as one explicit loop over run state.
 import { setTimeout as delay } from 'node:timers/promises';
-import { createContractChecker } from '../contract/index.js';
 import type { ContractCheck } from '../contract/types.js';
 import { evaluateCriteria } from '../criteria/index.js';
 import type { ArazzoDocument, CriterionObject, StepObject, WorkflowObject } from '../document/model.js';
@@ -177,6 +176,7 @@ export async function prepareRun(
     },
   };
   if (options.contract !== undefined && options.contract !== false) {
+    const { createContractChecker } = await import('../contract/index.js');
     ctx.contract = createContractChecker(options.contract === true ? {} : options.contract);
   }
   return { kind: 'ready', loaded, ctx, workflow, inputs: checked.value };

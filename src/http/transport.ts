@@ -1,5 +1,6 @@
 /** Sends a PreparedRequest with undici: timeouts, cancellation, body cap, manual redirects, response parsing. */
-import { Agent, type Dispatcher, request } from 'undici';
+import { createRequire } from 'node:module';
+import type { Agent, Dispatcher } from 'undici';
 import { TransportError } from '../errors.js';
 import { isJsonMediaType, isXmlMediaType, mediaTypeEssence } from './body.js';
 import { maskSecrets } from './mask.js';
@@ -19,9 +20,17 @@ const CREDENTIAL_NAME =
 
 let sharedAgent: Agent | undefined;
 
+type Undici = typeof import('undici');
+let undiciModule: Undici | undefined;
+/** undici is loaded on the first request, not at import: a run with an injected transport never pays for it. */
+function undici(): Undici {
+  undiciModule ??= createRequire(import.meta.url)('undici') as Undici;
+  return undiciModule;
+}
+
 /** The module-level keep-alive Agent used when no dispatcher is given; created on first use. */
 export function sharedDispatcher(): Dispatcher {
-  sharedAgent ??= new Agent({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 30_000 });
+  sharedAgent ??= new (undici().Agent)({ keepAliveTimeout: 4_000, keepAliveMaxTimeout: 30_000 });
   return sharedAgent;
 }
 
@@ -97,7 +106,7 @@ export async function sendRequest(req: PreparedRequest, options: SendOptions = {
       } catch (cause) {
         throw ex.fail('OTHER', 'not a valid absolute URL', url, method, cause);
       }
-      const res = await request(current, {
+      const res = await undici().request(current, {
         method: method as Dispatcher.HttpMethod,
         headers,
         body: body ?? null,
