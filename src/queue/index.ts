@@ -1,10 +1,9 @@
 /**
  * arazzo-runtime/queue: durable, distributed workflow runs on BullMQ and Redis (issue #10).
- * BullMQ is an optional peer dependency, loaded only when a queue or worker is created.
+ * BullMQ and ioredis are optional peer dependencies, imported only when a queue or worker is created.
  */
 export { createRunQueue, type RunQueue } from './queue.js';
 export { findRedisServer, type LocalRedis, startLocalRedis } from './redis-server.js';
-export { parseRedisUrl, RespClient } from './resp.js';
 export { createSealer, QUEUE_KEY_ENV, type Sealer } from './seal.js';
 export type * from './types.js';
 export { createRunWorker, type RunWorker, type RunWorkerOptions } from './worker.js';

@@ -4,8 +4,8 @@ import { isAbsolute, resolve } from 'node:path';
 import type { Job, Queue, QueueEvents } from 'bullmq';
 import type { RunResult } from '../engine/types.js';
 import { OptionsError } from '../errors.js';
-import { DEFAULT_PREFIX, DEFAULT_QUEUE_NAME, JOB_NAME, loadBullmq, sealContext } from './bullmq.js';
-import { RespClient } from './resp.js';
+import { DEFAULT_PREFIX, DEFAULT_QUEUE_NAME, JOB_NAME, loadQueueDeps, sealContext } from './bullmq.js';
+import { checkConnection, type OpenedRedis, openRedis } from './connection.js';
 import { createSealer, resolveSecretKey, type Sealer } from './seal.js';
 import type {
   QueuedJobData,
@@ -89,7 +89,7 @@ function sealerOpenResult(sealer: Sealer, runId: string, text: string): RunResul
 }
 
 /**
- * Create the producer side of the run queue. BullMQ is loaded on first use.
+ * Create the producer side of the run queue. BullMQ and ioredis are loaded, and Redis connected, on first use.
  * @example
  * const queue = createRunQueue({ connection: 'redis://127.0.0.1:6379', secretKey: process.env.ARAZZO_QUEUE_KEY });
  * const runId = await queue.enqueue('./flow.arazzo.yaml', { petId: 1 });
@@ -97,7 +97,7 @@ function sealerOpenResult(sealer: Sealer, runId: string, text: string): RunResul
  */
 export function createRunQueue(options: RunQueueOptions & { cwd?: string }): RunQueue {
   const sealer = createSealer(resolveSecretKey(options.secretKey));
-  const client = new RespClient(options.connection);
+  checkConnection(options.connection);
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   const queueName = options.queueName ?? DEFAULT_QUEUE_NAME;
   const keepSeconds = options.keepFinishedSeconds ?? 86_400;
@@ -105,40 +105,42 @@ export function createRunQueue(options: RunQueueOptions & { cwd?: string }): Run
   let queue: Promise<Queue> | undefined;
   let events: Promise<QueueEvents> | undefined;
   let closed = false;
+  // Commands (the Queue, reads) and the template BullMQ duplicates for the events stream's blocking reads.
+  let commands: OpenedRedis | undefined;
+  let blocking: OpenedRedis | undefined;
 
   const getQueue = (): Promise<Queue> => {
     if (closed) return Promise.reject(new OptionsError('queue: closed'));
-    queue ??= loadBullmq().then(
-      (bull) =>
-        new bull.Queue(queueName, {
-          connection: client as never,
-          prefix,
-          defaultJobOptions: {
-            // A processor error (Redis hiccup, bug) resumes from the last checkpoint on the next attempt.
-            attempts: 3,
-            backoff: { type: 'exponential', delay: 1000 },
-            removeOnComplete: { age: keepSeconds },
-            removeOnFail: { age: keepSeconds },
-            stackTraceLimit: 0,
-          },
-        }),
-    );
+    queue ??= loadQueueDeps().then(({ bull, Redis }) => {
+      commands = openRedis(Redis, options.connection, 'commands');
+      const q = new bull.Queue(queueName, {
+        connection: commands.client,
+        prefix,
+        defaultJobOptions: {
+          // A processor error (Redis hiccup, bug) resumes from the last checkpoint on the next attempt.
+          attempts: 3,
+          backoff: { type: 'exponential', delay: 1000 },
+          removeOnComplete: { age: keepSeconds },
+          removeOnFail: { age: keepSeconds },
+          stackTraceLimit: 0,
+        },
+      });
+      q.on('error', () => {
+        // Connection errors also reject the calls they affect.
+      });
+      return q;
+    });
     return queue;
   };
   const getEvents = (): Promise<QueueEvents> => {
-    events ??= loadBullmq().then(async (bull) => {
+    events ??= getQueue().then(async () => {
+      const { bull, Redis } = await loadQueueDeps();
       // Start reading right after the newest event now in the stream: a follower's snapshot is read after
       // this point, so no change after a snapshot can be missed ('$' would start at the first XREAD instead).
-      const newest = (await client.call(
-        'XREVRANGE',
-        `${prefix}:${queueName}:events`,
-        '+',
-        '-',
-        'COUNT',
-        1,
-      )) as Array<[string, string[]]>;
+      const newest = await commands!.client.xrevrange(`${prefix}:${queueName}:events`, '+', '-', 'COUNT', 1);
+      blocking = openRedis(Redis, options.connection, 'blocking');
       const qe = new bull.QueueEvents(queueName, {
-        connection: client as never,
+        connection: blocking.client,
         prefix,
         lastEventId: newest[0]?.[0] ?? '0-0',
       });
@@ -244,7 +246,8 @@ export function createRunQueue(options: RunQueueOptions & { cwd?: string }): Run
       const [q, qe] = await Promise.all([queue?.catch(() => undefined), events?.catch(() => undefined)]);
       await qe?.close();
       await q?.close();
-      await client.quit();
+      await blocking?.close();
+      await commands?.close();
     },
   };
 }

@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { RespClient } from './resp.js';
+import { loadQueueDeps, type RedisClass } from './bullmq.js';
 
 export interface LocalRedis {
   /** `redis://127.0.0.1:<port>` */
@@ -48,6 +48,7 @@ async function freePort(): Promise<number> {
 export async function startLocalRedis(options: { binary?: string } = {}): Promise<LocalRedis> {
   const binary = options.binary ?? findRedisServer();
   if (binary === undefined) throw new Error('redis-server not found (apt-get install redis-server)');
+  const { Redis } = await loadQueueDeps();
   const dir = await mkdtemp(join(tmpdir(), 'arazzo-redis-'));
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
@@ -61,7 +62,7 @@ export async function startLocalRedis(options: { binary?: string } = {}): Promis
       exited = true;
     });
     const url = `redis://127.0.0.1:${port}`;
-    const ready = await waitForPing(url, () => exited);
+    const ready = await waitForPing(Redis, url, () => exited);
     if (ready) {
       return {
         url,
@@ -85,15 +86,22 @@ export async function startLocalRedis(options: { binary?: string } = {}): Promis
   }
 }
 
-async function waitForPing(url: string, exited: () => boolean): Promise<boolean> {
+async function waitForPing(Redis: RedisClass, url: string, exited: () => boolean): Promise<boolean> {
   for (let i = 0; i < 100 && !exited(); i++) {
-    const client = new RespClient(url);
+    // One attempt per client: no reconnection, no offline queue.
+    const client = new Redis(url, {
+      lazyConnect: true,
+      retryStrategy: () => null,
+      enableOfflineQueue: false,
+    });
+    client.on('error', () => {});
     try {
       await client.connect();
-      const pong = await client.call('PING');
-      client.disconnect();
+      const pong = await client.ping();
       if (pong === 'PONG') return true;
     } catch {
+      // Not listening yet.
+    } finally {
       client.disconnect();
     }
     await delay(50);

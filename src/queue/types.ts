@@ -1,8 +1,17 @@
 /** Public shapes of the durable run queue (issue #10). */
-import type { AuthValues, RunResult } from '../engine/types.js';
-import type { RedisConnection } from './resp.js';
 
-export type { RedisConnection, RedisConnectionOptions } from './resp.js';
+import type { Redis, RedisOptions } from 'ioredis';
+import type { AuthValues, RunResult } from '../engine/types.js';
+
+/** ioredis connection options (host, port, username, password, db, tls, sentinels, ...). */
+export type RedisConnectionOptions = RedisOptions;
+
+/**
+ * Where Redis is: a `redis://[user:pass@]host:port[/db]` or `rediss://` URL, ioredis options, or an ioredis
+ * client of your own (used as is for commands, duplicated for blocking reads, never closed by the queue).
+ * @example 'redis://127.0.0.1:6379'
+ */
+export type RedisConnection = string | RedisConnectionOptions | Redis;
 
 /**
  * The run options that can travel through Redis (everything JSON; no functions, signals or dispatchers).
@@ -35,7 +44,8 @@ export interface QueuedRunOptions {
 /** Options shared by the queue (producer side) and the worker. */
 export interface QueueConnectionOptions {
   /**
-   * The Redis server: a `redis://[user:pass@]host:port[/db]` (or `rediss://`) URL or its parts.
+   * The Redis server: a `redis://[user:pass@]host:port[/db]` (or `rediss://`) URL, ioredis options or an
+   * ioredis client (which the queue never closes).
    * @example 'redis://127.0.0.1:6379'
    */
   connection: RedisConnection;

@@ -12,8 +12,8 @@ import type { RunResult } from '../engine/types.js';
 import { isArazzoError } from '../errors.js';
 import { loadArazzo } from '../sources/index.js';
 import type { LoadedDocument } from '../sources/types.js';
-import { DEFAULT_PREFIX, DEFAULT_QUEUE_NAME, loadBullmq, sealContext } from './bullmq.js';
-import { RespClient } from './resp.js';
+import { type BullMQ, DEFAULT_PREFIX, DEFAULT_QUEUE_NAME, loadQueueDeps, sealContext } from './bullmq.js';
+import { checkConnection, type OpenedRedis, openRedis } from './connection.js';
 import { createSealer, resolveSecretKey, type Sealer } from './seal.js';
 import type {
   QueueConnectionOptions,
@@ -113,15 +113,18 @@ function progressOf(state: RunState, hops: number, phase: RunProgress['phase']):
  */
 export function createRunWorker(options: RunWorkerOptions): RunWorker {
   const sealer = createSealer(resolveSecretKey(options.secretKey));
-  const client = new RespClient(options.connection);
+  checkConnection(options.connection);
   const documents = createDocumentCache();
   const suspendOver = options.suspendRetryOverMs ?? 1000;
   const lockDuration = options.lockDuration ?? 30_000;
   const counters = { completed: 0, failed: 0, suspended: 0, steps: 0 };
-  const worker: Promise<Worker> = loadBullmq().then((bull) => {
+  // The template BullMQ duplicates for the worker's connections (maxRetriesPerRequest: null).
+  let blocking: OpenedRedis | undefined;
+  const worker: Promise<Worker> = loadQueueDeps().then(({ bull, Redis }) => {
+    blocking = openRedis(Redis, options.connection, 'blocking');
     const processor = (job: Job, token?: string) => processRun(bull, job, token);
     const w = new bull.Worker(options.queueName ?? DEFAULT_QUEUE_NAME, processor, {
-      connection: client as never,
+      connection: blocking.client,
       prefix: options.prefix ?? DEFAULT_PREFIX,
       concurrency: options.concurrency ?? 8,
       lockDuration,
@@ -135,11 +138,7 @@ export function createRunWorker(options: RunWorkerOptions): RunWorker {
     return w;
   });
 
-  async function processRun(
-    bull: Awaited<ReturnType<typeof loadBullmq>>,
-    job: Job,
-    token: string | undefined,
-  ): Promise<QueuedJobResult> {
+  async function processRun(bull: BullMQ, job: Job, token: string | undefined): Promise<QueuedJobResult> {
     const runId = job.id ?? '';
     const data = job.data as QueuedJobData;
     const config = sealer.open(data.config, sealContext.config(runId)) as RunConfig;
@@ -151,6 +150,11 @@ export function createRunWorker(options: RunWorkerOptions): RunWorker {
       throw new bull.UnrecoverableError(failureMessage(error, config));
     }
     const runOptions: RunOptions = { ...config.options };
+    // The engine masks the secret inputs it finds in the run's root frame; a finished state has none left.
+    const secretInputs = Object.entries(config.inputs)
+      .filter(([name, value]) => isSecretInputName(name) && ['string', 'number'].includes(typeof value))
+      .map(([, value]) => String(value));
+    if (secretInputs.length > 0) runOptions.secrets = [...(config.options.secrets ?? []), ...secretInputs];
     if (options.dispatcher !== undefined) runOptions.dispatcher = options.dispatcher;
 
     let state: RunState;
@@ -173,11 +177,8 @@ export function createRunWorker(options: RunWorkerOptions): RunWorker {
     } else {
       state = sealer.open(data.state, sealContext.state(runId)) as RunState;
     }
-    if (state.result !== undefined) {
-      // Finished, but the worker died before the job was marked completed. advanceRun cannot take a finished
-      // state (it re-checks the root inputs, which left with the root frame), so build the result here.
-      return finish(resultOfFinished(state, loaded, config));
-    }
+    // A finished state (the worker died after the last checkpoint, before the job was marked completed) is
+    // fine too: advanceRun then builds its RunResult and sends nothing.
     if (config.options.timeoutMs !== undefined) {
       runOptions.timeoutMs = Math.max(1, config.options.timeoutMs - (Date.now() - state.startedAt));
     }
@@ -218,25 +219,9 @@ export function createRunWorker(options: RunWorkerOptions): RunWorker {
     async close() {
       const w = await worker.catch(() => undefined);
       await w?.close();
-      client.disconnect();
+      await blocking?.close();
     },
   };
-}
-
-/** The RunResult of a state whose root workflow has ended, as the engine's finishRun builds it. */
-function resultOfFinished(state: RunState, loaded: LoadedDocument, config: RunConfig): RunResult {
-  const ended = state.result!;
-  const m = masker(config);
-  const result: RunResult = {
-    workflowId: state.rootWorkflowId,
-    status: ended.status,
-    outputs: m.value(ended.outputs) as Record<string, unknown>,
-    steps: state.records,
-    diagnostics: loaded.diagnostics,
-    durationMs: Date.now() - state.startedAt,
-  };
-  if (ended.error !== undefined) result.error = { ...ended.error, message: m.text(ended.error.message) };
-  return result;
 }
 
 /** An error message safe to store in Redis in clear: the run's secrets masked. */

@@ -2,10 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunQueue, type QueuedRunInfo, type RunQueue } from '../../src/queue/index.js';
 import type { LocalRedis } from '../../src/queue/redis-server.js';
-import { RespClient } from '../../src/queue/resp.js';
 import { startComposioSimulator } from '../../src/simulator/index.js';
 import { composioSpec } from '../../src/specs.js';
 import { ensureBuilt } from './build.js';
@@ -73,10 +73,9 @@ describe.skipIf(redisBinary === undefined)('two worker processes, one killed wit
   });
 
   it(`${RUNS} Composio runs all succeed, none lost, no completed step repeated`, async () => {
-    const watcher = new QueueEvents(QUEUE_NAME, {
-      connection: new RespClient(redis.url) as never,
-      prefix: 'arazzo',
-    });
+    // BullMQ duplicates this client for its blocking reads; the template itself never connects.
+    const template = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: null });
+    const watcher = new QueueEvents(QUEUE_NAME, { connection: template, prefix: 'arazzo' });
     const stalled = new Set<string>();
     watcher.on('stalled', ({ jobId }) => stalled.add(jobId));
     await watcher.waitUntilReady();
@@ -160,5 +159,6 @@ describe.skipIf(redisBinary === undefined)('two worker processes, one killed wit
         `stalled ${stalled.size}, runs with a re-sent step ${extras.length}, requests ${total}\n`,
       );
     await watcher.close();
+    template.disconnect();
   }, 90_000);
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { findRedisServer, type LocalRedis, startLocalRedis } from '../../src/queue/redis-server.js';
-import { RespClient } from '../../src/queue/resp.js';
 
 /** The redis-server binary, or undefined (the suites then skip with an install hint). */
 export const redisBinary = findRedisServer();
@@ -23,26 +23,26 @@ export function startRedis(): Promise<LocalRedis> {
 
 /** Every key in Redis with a textual dump of its value (strings, hashes, lists, sets, zsets, streams). */
 export async function dumpRedis(url: string): Promise<Map<string, string>> {
-  const client = new RespClient(url);
+  const client = new Redis(url);
   const out = new Map<string, string>();
   try {
     let cursor = '0';
     const keys: string[] = [];
     do {
-      const [next, batch] = await client.scan(cursor, { COUNT: 1000 });
+      const [next, batch] = await client.scan(cursor, 'COUNT', 1000);
       cursor = next;
       keys.push(...batch);
     } while (cursor !== '0');
     for (const key of keys) {
-      const type = String(await client.call('TYPE', key));
+      const type = await client.type(key);
       let value: unknown;
       if (type === 'string') value = await client.get(key);
       else if (type === 'hash') value = await client.hgetall(key);
       else if (type === 'list') value = await client.lrange(key, 0, -1);
       else if (type === 'set') value = await client.smembers(key);
-      else if (type === 'zset') value = await client.zrange(key, 0, -1, { WITHSCORES: true });
-      else if (type === 'stream') value = await client.call('XRANGE', key, '-', '+');
-      else value = await client.call('DUMP', key);
+      else if (type === 'zset') value = await client.zrange(key, 0, -1, 'WITHSCORES');
+      else if (type === 'stream') value = await client.xrange(key, '-', '+');
+      else value = (await client.dumpBuffer(key))?.toString('base64');
       out.set(key, `${type} ${JSON.stringify(value)}`);
     }
   } finally {

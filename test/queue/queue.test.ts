@@ -1,9 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { advanceRun, startRunState } from '../../src/engine/resumable.js';
+import { sealContext } from '../../src/queue/bullmq.js';
 import {
   createRunQueue,
   createRunWorker,
+  createSealer,
+  type QueuedJobData,
   type QueuedRunInfo,
+  type RedisConnection,
+  type RunConfig,
   type RunQueueEvent,
 } from '../../src/queue/index.js';
 import type { LocalRedis } from '../../src/queue/redis-server.js';
@@ -131,6 +139,97 @@ describe.skipIf(redisBinary === undefined)('run queue on BullMQ + Redis', () => 
       await worker.close();
       await queue.close();
       await secretSim.close();
+    }
+  });
+
+  it.each([
+    ['a redis:// URL', { connection: (url: string): RedisConnection => url, owned: false }],
+    [
+      'ioredis options',
+      {
+        connection: (url: string): RedisConnection => ({
+          host: '127.0.0.1',
+          port: Number(new URL(url).port),
+        }),
+        owned: false,
+      },
+    ],
+    [
+      'an ioredis client of the caller',
+      { connection: (url: string): RedisConnection => new Redis(url), owned: true },
+    ],
+  ])('connects with %s', async (name, { connection, owned }) => {
+    const queueName = `q-conn-${name.replace(/\W+/g, '-')}`;
+    const producerConnection = connection(redis.url);
+    const workerConnection = connection(redis.url);
+    const queue = createRunQueue({ connection: producerConnection, secretKey, queueName });
+    const worker = createRunWorker({ connection: workerConnection, secretKey, queueName });
+    try {
+      const runId = await queue.enqueue(composioSpec, composioInputs, {
+        servers: { composioApi: sim.url },
+        maxRetryDelayMs: 0,
+      });
+      const info = await queue.waitFor(runId);
+      expect(info.status).toBe('succeeded');
+      expect(info.result?.outputs).toMatchObject({ status: 'ACTIVE' });
+    } finally {
+      await worker.close();
+      await queue.close();
+    }
+    if (owned) {
+      // The caller's clients are left open: still usable after the queue and worker closed.
+      for (const c of [producerConnection, workerConnection] as Redis[]) {
+        expect(await c.ping()).toBe('PONG');
+        await c.quit();
+      }
+    }
+  });
+
+  it('finishes a run whose worker died after the last checkpoint without sending anything again', async () => {
+    const queueName = 'q-finished-state';
+    const apiKey = `sk_${randomBytes(8).toString('hex')}`;
+    const finishedSim = await startComposioSimulator({ pollsUntilActive: 1, apiKey });
+    const inputs = { ...composioInputs, apiKey };
+    const options = { servers: { composioApi: finishedSim.url }, maxRetryDelayMs: 0 };
+    // Run to the end in this process, as a worker would have before dying.
+    const started = await startRunState(composioSpec, inputs, options);
+    if (!('state' in started)) throw new Error(`did not start: ${JSON.stringify(started.result.error)}`);
+    const done = await advanceRun(composioSpec, started.state, options);
+    expect(done.status).toBe('done');
+    const state = done.state;
+    expect(state.result?.status).toBe('succeeded');
+    // A secret input that reached the outputs must come out masked.
+    state.result!.outputs = { ...state.result!.outputs, echoedKey: apiKey };
+    const requestsBefore = finishedSim.requests.length;
+
+    const runId = `finished-${randomBytes(4).toString('hex')}`;
+    const sealer = createSealer(secretKey);
+    const config: RunConfig = { spec: composioSpec, inputs, options };
+    const data: QueuedJobData = {
+      v: 1,
+      config: sealer.seal(config, sealContext.config(runId)),
+      state: sealer.seal(state, sealContext.state(runId)),
+      hops: 0,
+    };
+    const client = new Redis(redis.url);
+    const raw = new Queue(queueName, { connection: client, prefix: 'arazzo' });
+    const queue = createRunQueue({ connection: redis.url, secretKey, queueName });
+    const worker = createRunWorker({ connection: redis.url, secretKey, queueName });
+    try {
+      await raw.add('run', data, { jobId: runId });
+      const info = await queue.waitFor(runId);
+      expect(info.status).toBe('succeeded');
+      expect(info.result?.steps.map((s) => `${s.stepId}#${s.attempt}`)).toEqual(
+        state.records.map((r) => `${r.stepId}#${r.attempt}`),
+      );
+      expect(info.result?.outputs).toMatchObject({ status: 'ACTIVE', echoedKey: '***' });
+      expect(finishedSim.requests.length).toBe(requestsBefore);
+    } finally {
+      await worker.close();
+      await queue.close();
+      await raw.close();
+      await client.quit();
+      await finishedSim.close();
     }
   });
 
