@@ -321,6 +321,34 @@ function literalOf(text: string): unknown {
   return parsed.value;
 }
 
+type JsonPathAnalysis =
+  | { kind: 'query' }
+  | {
+      kind: 'comparison';
+      cmp: Extract<ReturnType<typeof detectJsonPathComparison>, { kind: 'comparison' }>;
+      literals: unknown[][];
+      warning: CompatWarning;
+    };
+const jsonPathAnalyses = new Map<string, JsonPathAnalysis>();
+
+/** Whether a jsonpath condition is the compat comparison form, analysed once per (context, condition). */
+function analyseJsonPath(rendered: string, contextExpr: string): JsonPathAnalysis {
+  const key = `${contextExpr}\u0000${rendered}`;
+  let analysis = jsonPathAnalyses.get(key);
+  if (analysis === undefined) {
+    const cmp = detectJsonPathComparison(rendered);
+    if (cmp.kind === 'comparison') {
+      const literals = cmp.any.map((all) => all.map((t) => literalOf(t.literal)));
+      analysis = { kind: 'comparison', cmp, literals, warning: jsonPathCompatMessage(rendered, contextExpr, cmp, literals) };
+    } else {
+      analysis = { kind: 'query' };
+    }
+    if (jsonPathAnalyses.size >= 1024) jsonPathAnalyses.clear();
+    jsonPathAnalyses.set(key, analysis);
+  }
+  return analysis;
+}
+
 function evaluateOrThrow(
   c: CriterionInput,
   kind: Exclude<Kind, { kind: 'invalid' }>,
@@ -352,10 +380,9 @@ function evaluateOrThrow(
   }
   if (kind.kind === 'jsonpath') {
     const json = asJsonValue(context);
-    const cmp = detectJsonPathComparison(rendered);
-    if (cmp.kind === 'comparison') {
-      const literals = cmp.any.map((all) => all.map((t) => literalOf(t.literal)));
-      const w = jsonPathCompatMessage(rendered, c.context ?? '$response.body', cmp, literals);
+    const analysis = analyseJsonPath(rendered, c.context ?? '$response.body');
+    if (analysis.kind === 'comparison') {
+      const { cmp, literals, warning: w } = analysis;
       if (!compat) throw new Failure(w.message);
       warn(w);
       const failed: string[] = [];

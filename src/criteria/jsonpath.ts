@@ -24,6 +24,32 @@ export interface JsonPathOutcome {
   ranAsRfc9535?: boolean;
 }
 
+const SIMPLE_PATH = /^\$(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const simplePaths = new Map<string, string[] | null>();
+
+/**
+ * `$` or `$.a.b` (member-name shorthands only): the commonest query in real documents, and one whose
+ * result is the same in both dialects, so it is answered directly instead of by a query engine.
+ */
+function simpleMemberPath(path: string): string[] | undefined {
+  let names = simplePaths.get(path);
+  if (names === undefined) {
+    names = SIMPLE_PATH.test(path) ? path.split('.').slice(1) : null;
+    if (simplePaths.size < 1024) simplePaths.set(path, names);
+  }
+  return names ?? undefined;
+}
+
+/** RFC 9535 member selection: own properties of objects only; anything else selects nothing. */
+function selectMembers(names: readonly string[], context: unknown): unknown[] {
+  let node = context;
+  for (const name of names) {
+    if (node === null || typeof node !== 'object' || Array.isArray(node) || !Object.hasOwn(node, name)) return [];
+    node = (node as Record<string, unknown>)[name];
+  }
+  return node === undefined ? [] : [node];
+}
+
 /** Values that RFC 9535 can query: JSON data only (Uint8Array, functions and undefined are not JSON). */
 function asJson(value: unknown): unknown {
   return value === undefined ? null : value;
@@ -36,6 +62,8 @@ function asJson(value: unknown): unknown {
  * such a query is also valid RFC 9535 (e.g. `$[?(@.price < 10)]`), it runs as RFC 9535 instead.
  */
 export function runJsonPath(version: JsonPathVersion, path: string, context: unknown): JsonPathOutcome {
+  const simple = simpleMemberPath(path);
+  if (simple !== undefined) return { nodes: selectMembers(simple, context) };
   const json = asJson(context) as Parameters<typeof rfc9535Query>[0];
   if (version === 'rfc9535') return { nodes: rfc9535Query(json, path) };
   try {

@@ -64,17 +64,38 @@ export class Masker {
     return out;
   }
 
-  /** Deep copy with every secret occurrence in strings (values and keys) replaced. */
-  value(value: unknown, depth = 0): unknown {
+  /**
+   * The value with every secret occurrence in strings (values and keys) replaced. A value that holds no
+   * secret is returned as it is (no copy): records share response data with the run, read-only.
+   */
+  value(value: unknown): unknown {
+    if (this.pattern === undefined || !this.contains(value, 0)) return value;
+    return this.copy(value, 0);
+  }
+
+  private contains(value: unknown, depth: number): boolean {
+    const pattern = this.pattern!;
+    if (typeof value === 'string') {
+      pattern.lastIndex = 0;
+      return value.length >= MIN_FREE_TEXT_SECRET && pattern.test(value);
+    }
+    if (value === null || typeof value !== 'object' || depth > 256 || value instanceof Uint8Array) return false;
+    if (Array.isArray(value)) return value.some((v) => this.contains(v, depth + 1));
+    for (const [k, v] of Object.entries(value)) {
+      if (this.contains(k, depth + 1) || this.contains(v, depth + 1)) return true;
+    }
+    return false;
+  }
+
+  private copy(value: unknown, depth: number): unknown {
     if (typeof value === 'string') return this.text(value);
-    if (value === null || typeof value !== 'object' || depth > 64) return value;
+    if (value === null || typeof value !== 'object' || depth > 256) return value;
     if (value instanceof Uint8Array) return value;
-    if (Array.isArray(value)) return value.map((v) => this.value(v, depth + 1));
-    if (this.pattern === undefined && depth > 0) return value;
+    if (Array.isArray(value)) return value.map((v) => this.copy(v, depth + 1));
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       Object.defineProperty(out, this.text(k), {
-        value: this.value(v, depth + 1),
+        value: this.copy(v, depth + 1),
         enumerable: true,
         writable: true,
         configurable: true,

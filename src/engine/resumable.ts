@@ -46,11 +46,13 @@ export async function advanceRun(
 ): Promise<AdvanceResult> {
   if (state.result !== undefined || state.frames.length === 0) {
     // Already finished (e.g. a worker died after the last checkpoint): report it, run nothing.
-    const prepared = await prepareRun(
-      spec,
-      {},
-      { ...options, workflowId: state.rootWorkflowId, skipInputCheck: true },
-    );
+    // The root's inputs seed the masker (secret inputs must stay masked in the rebuilt result).
+    const inputs = state.workflows[state.rootWorkflowId]?.inputs ?? {};
+    const prepared = await prepareRun(spec, inputs, {
+      ...options,
+      workflowId: state.rootWorkflowId,
+      skipInputCheck: true,
+    });
     if (prepared.kind === 'result') return { status: 'done', result: prepared.result, state };
     const started = performance.now() - (Date.now() - state.startedAt);
     return { status: 'done', result: finishRun(state, prepared.ctx, started), state };

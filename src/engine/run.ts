@@ -37,7 +37,8 @@ export interface RunContext {
   maxRetryDelayMs: number;
   compat: boolean;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
-  emit: (event: RunEvent) => void;
+  /** Sends an event to `onEvent`; a function is called only when someone listens (masking costs). */
+  emit: (event: RunEvent | (() => RunEvent)) => void;
   /** Checks responses against their OpenAPI operation (the `contract` option). */
   contract?: (
     operation: ResolvedOperation,
@@ -169,7 +170,7 @@ export async function prepareRun(
     emit: (event) => {
       if (options.onEvent === undefined) return;
       try {
-        options.onEvent(event);
+        options.onEvent(typeof event === 'function' ? event() : event);
       } catch {
         // A progress listener must not be able to break the run.
       }
@@ -307,6 +308,22 @@ function frameWorkflow(
   return { workflow, loaded, index };
 }
 
+const sourceScopes = new WeakMap<LoadedDocument, Record<string, Record<string, unknown>>>();
+
+/** `$sourceDescriptions.<name>.*` of a document: built once per loaded document. */
+function sourceDescriptionsScope(loaded: LoadedDocument): Record<string, Record<string, unknown>> {
+  let scope = sourceScopes.get(loaded);
+  if (scope === undefined) {
+    scope = {};
+    for (const s of loaded.document.sourceDescriptions) {
+      const resolved = loaded.sources.get(s.name);
+      scope[s.name] = { name: s.name, url: resolved?.url ?? s.url, type: s.type ?? 'openapi' };
+    }
+    sourceScopes.set(loaded, scope);
+  }
+  return scope;
+}
+
 /** The expression scope shared by every step of a frame (request/response parts are added per attempt). */
 export function frameScope(ctx: RunContext, state: RunState, frame: Frame): ExpressionScope {
   const loaded = documentAt(ctx, frame.docPath) ?? ctx.root;
@@ -316,11 +333,7 @@ export function frameScope(ctx: RunContext, state: RunState, frame: Frame): Expr
     if (prefix === '' ? !key.includes('#') : key.startsWith(prefix))
       workflows[key.slice(prefix.length)] = value;
   }
-  const sourceDescriptions: Record<string, Record<string, unknown>> = {};
-  for (const s of loaded.document.sourceDescriptions) {
-    const resolved = loaded.sources.get(s.name);
-    sourceDescriptions[s.name] = { name: s.name, url: resolved?.url ?? s.url, type: s.type ?? 'openapi' };
-  }
+  const sourceDescriptions = sourceDescriptionsScope(loaded);
   const scope: ExpressionScope = {
     inputs: frame.inputs,
     outputs: {},
@@ -366,12 +379,12 @@ export async function drive(state: RunState, ctx: RunContext): Promise<{ suspend
       }
       const { workflow, index: wfIndex } = frameWorkflow(ctx, frame);
       if (frame.stepIndex === 0 && frame.attempt === 1 && Object.keys(frame.steps).length === 0) {
-        ctx.emit({
+        ctx.emit(() => ({
           type: 'workflow-start',
           workflowId: frame.workflowId,
           inputs: ctx.masker.value(frame.inputs) as Record<string, unknown>,
           depth: frame.depth,
-        });
+        }));
       }
       const step = workflow.steps[frame.stepIndex];
       if (step === undefined) {
@@ -559,15 +572,17 @@ function finishFrame(state: RunState, ctx: RunContext, frame: Frame): void {
   const ended = frame.ended!;
   const { outputs, warnings } = workflowOutputs(state, ctx, frame);
   state.workflows[workflowKey(frame.docPath, frame.workflowId)] = { inputs: frame.inputs, outputs };
-  const endEvent: RunEvent = {
-    type: 'workflow-end',
-    workflowId: frame.workflowId,
-    status: ended.status,
-    outputs: ctx.masker.value(outputs) as Record<string, unknown>,
-    depth: frame.depth,
-  };
-  if (ended.error !== undefined) endEvent.error = ended.error;
-  ctx.emit(endEvent);
+  ctx.emit(() => {
+    const endEvent: RunEvent = {
+      type: 'workflow-end',
+      workflowId: frame.workflowId,
+      status: ended.status,
+      outputs: ctx.masker.value(outputs) as Record<string, unknown>,
+      depth: frame.depth,
+    };
+    if (ended.error !== undefined) endEvent.error = ended.error;
+    return endEvent;
+  });
   state.frames.pop();
   const parent = state.frames[state.frames.length - 1];
 
