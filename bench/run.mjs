@@ -288,10 +288,12 @@ function expressions() {
     return n / (ms / 1000);
   };
   const exprs = ['$response.body#/items/0/id', '$steps.a.outputs.id', '$statusCode', '$inputs.name'];
-  const parse = rate((i) => parseExpression(`${exprs[i % 4]}${i % 7 === 0 ? '' : ''}`));
+  // Unique sources, so the parse cache never answers: this is the cost of a first parse.
+  let unique = 0;
+  const parse = rate(() => parseExpression(`$response.body#/items/${unique++}/id`));
   const evalCached = rate((i) => evaluateExpression(exprs[i % 4], scope));
   const cond = { condition: "$statusCode == 200 && $response.body#/status == 'ACTIVE'" };
-  const condParse = rate(() => parseCondition(cond.condition));
+  const condParse = rate(() => parseCondition(`$statusCode == ${unique++} && $response.body#/status == 'ACTIVE'`));
   const condEval = rate(() => evaluateCriterion(cond, scope));
   const jp = { context: '$response.body', condition: '$.items[?@.id == 1]', type: 'jsonpath' };
   const jsonpath = rate(() => evaluateCriterion(jp, scope));
@@ -302,9 +304,9 @@ function expressions() {
     conditionEvaluatePerSec: condEval,
     jsonpathPerSec: jsonpath,
   };
-  row('5. expression parse', `${fmt(parse / 1e6)} M/s`, '');
+  row('5. expression parse (uncached)', `${fmt(parse / 1e6)} M/s`, '');
   row('5. expression evaluate (cached parse)', `${fmt(evalCached / 1e6)} M/s`, '');
-  row('5. condition parse', `${fmt(condParse / 1e6)} M/s`, '');
+  row('5. condition parse (uncached)', `${fmt(condParse / 1e6)} M/s`, '');
   row('5. simple criterion evaluate', `${fmt(condEval / 1e6)} M/s`, '');
   row('5. jsonpath criterion evaluate', `${fmt(jsonpath / 1e3, 0)} k/s`, '');
 }

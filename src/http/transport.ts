@@ -263,6 +263,11 @@ async function readCapped(
     }
     chunks.push(bytes);
   }
+  if (chunks.length === 1) {
+    // A view, not a copy (undici hands out Buffers; callers get a plain Uint8Array).
+    const only = chunks[0]!;
+    return new Uint8Array(only.buffer, only.byteOffset, only.byteLength);
+  }
   const out = new Uint8Array(total);
   let offset = 0;
   for (const c of chunks) {
@@ -276,15 +281,21 @@ function charsetOf(contentType: string): string {
   return /;\s*charset="?([^";\s]+)"?/i.exec(contentType)?.[1] ?? 'utf-8';
 }
 
+const decoders = new Map<string, TextDecoder>();
+
 function decode(bytes: Uint8Array, charset: string, fatal = false): string {
-  let label = charset;
-  try {
-    new TextDecoder(label);
-  } catch {
-    // An unknown charset label: UTF-8 is the most likely truth.
-    label = 'utf-8';
+  const key = `${charset.toLowerCase()}|${fatal}`;
+  let decoder = decoders.get(key);
+  if (decoder === undefined) {
+    try {
+      decoder = new TextDecoder(charset, { fatal });
+    } catch {
+      // An unknown charset label: UTF-8 is the most likely truth.
+      decoder = new TextDecoder('utf-8', { fatal });
+    }
+    if (decoders.size < 32) decoders.set(key, decoder);
   }
-  return new TextDecoder(label, { fatal }).decode(bytes);
+  return decoder.decode(bytes);
 }
 
 /**

@@ -1,0 +1,12 @@
+const { runWorkflow, loadArazzo, composioSpec } = await import('/work/main/dist/index.js');
+const { startComposioSimulator } = await import('/work/main/dist/simulator/index.js');
+const { Agent } = await import('/work/main/node_modules/undici/index.js');
+const sim = await startComposioSimulator({ pollsUntilActive: 0, maxLoggedRequests: 10 });
+const dispatcher = new Agent({ connections: 16 });
+const loaded = await loadArazzo(composioSpec);
+const inputs = { apiKey: 'sim_test_key', toolkitSlug: 'gmail', authType: 'use_composio_managed_auth', userId: 'b' };
+for (let i = 0; i < 100; i++) await runWorkflow(loaded, inputs, { servers: { composioApi: sim.url }, dispatcher });
+const t = performance.now();
+for (let i = 0; i < 600; i++) await runWorkflow(loaded, inputs, { servers: { composioApi: sim.url }, dispatcher });
+console.log('per run ms', ((performance.now() - t) / 600).toFixed(3));
+await sim.close(); await dispatcher.close();
