@@ -252,6 +252,11 @@ async function readCapped(
       method,
     );
   }
+  if (Number.isFinite(declared)) {
+    // Declared within the cap: let undici collect it (cheaper than iterating the stream). A server that
+    // sends more than it declared is cut off by the HTTP parser, so the cap still holds.
+    return new Uint8Array(await res.body.arrayBuffer());
+  }
   const chunks: Uint8Array[] = [];
   let total = 0;
   for await (const chunk of res.body) {
