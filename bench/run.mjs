@@ -293,7 +293,9 @@ function expressions() {
   const parse = rate(() => parseExpression(`$response.body#/items/${unique++}/id`));
   const evalCached = rate((i) => evaluateExpression(exprs[i % 4], scope));
   const cond = { condition: "$statusCode == 200 && $response.body#/status == 'ACTIVE'" };
-  const condParse = rate(() => parseCondition(`$statusCode == ${unique++} && $response.body#/status == 'ACTIVE'`));
+  const condParse = rate(() =>
+    parseCondition(`$statusCode == ${unique++} && $response.body#/status == 'ACTIVE'`),
+  );
   const condEval = rate(() => evaluateCriterion(cond, scope));
   const jp = { context: '$response.body', condition: '$.items[?@.id == 1]', type: 'jsonpath' };
   const jsonpath = rate(() => evaluateCriterion(jp, scope));

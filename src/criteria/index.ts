@@ -339,7 +339,12 @@ function analyseJsonPath(rendered: string, contextExpr: string): JsonPathAnalysi
     const cmp = detectJsonPathComparison(rendered);
     if (cmp.kind === 'comparison') {
       const literals = cmp.any.map((all) => all.map((t) => literalOf(t.literal)));
-      analysis = { kind: 'comparison', cmp, literals, warning: jsonPathCompatMessage(rendered, contextExpr, cmp, literals) };
+      analysis = {
+        kind: 'comparison',
+        cmp,
+        literals,
+        warning: jsonPathCompatMessage(rendered, contextExpr, cmp, literals),
+      };
     } else {
       analysis = { kind: 'query' };
     }

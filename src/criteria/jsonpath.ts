@@ -44,7 +44,8 @@ function simpleMemberPath(path: string): string[] | undefined {
 function selectMembers(names: readonly string[], context: unknown): unknown[] {
   let node = context;
   for (const name of names) {
-    if (node === null || typeof node !== 'object' || Array.isArray(node) || !Object.hasOwn(node, name)) return [];
+    if (node === null || typeof node !== 'object' || Array.isArray(node) || !Object.hasOwn(node, name))
+      return [];
     node = (node as Record<string, unknown>)[name];
   }
   return node === undefined ? [] : [node];

@@ -79,7 +79,8 @@ export class Masker {
       pattern.lastIndex = 0;
       return value.length >= MIN_FREE_TEXT_SECRET && pattern.test(value);
     }
-    if (value === null || typeof value !== 'object' || depth > 256 || value instanceof Uint8Array) return false;
+    if (value === null || typeof value !== 'object' || depth > 256 || value instanceof Uint8Array)
+      return false;
     if (Array.isArray(value)) return value.some((v) => this.contains(v, depth + 1));
     for (const [k, v] of Object.entries(value)) {
       if (this.contains(k, depth + 1) || this.contains(v, depth + 1)) return true;
