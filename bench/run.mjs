@@ -18,7 +18,6 @@ const {
   parseCondition,
   evaluateCriterion,
 } = await import(dist('index.js'));
-const { startComposioSimulator } = await import(dist('simulator/index.js'));
 
 const quick = process.argv.includes('--quick');
 const rows = [];
@@ -40,8 +39,28 @@ const inputs = {
 };
 
 // 1. Per-step overhead: runWorkflow vs the same four requests with undici directly.
+/**
+ * The simulator runs in its own process, so the server's CPU is not charged to the runtime (or to the
+ * baseline): both send the same requests to the same loopback server.
+ */
+async function startSimulatorProcess() {
+  const code = `const { startComposioSimulator } = await import(${JSON.stringify(dist('simulator/index.js'))});
+const sim = await startComposioSimulator({ pollsUntilActive: 0, maxLoggedRequests: 10 });
+process.stdout.write(sim.url + '\\n');
+process.stdin.resume();
+process.stdin.on('end', () => sim.close().then(() => process.exit(0)));`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    child.stdout.once('data', (d) => resolve(String(d).trim()));
+    child.once('exit', (c) => reject(new Error(`simulator exited (${c})`)));
+  });
+  return { url, close: async () => child.stdin.end() };
+}
+
 async function perStep() {
-  const sim = await startComposioSimulator({ pollsUntilActive: 0, maxLoggedRequests: 10 });
+  const sim = await startSimulatorProcess();
   const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 16 });
   const loaded = await loadArazzo(composioSpec);
   const headers = { 'x-api-key': inputs.apiKey, 'content-type': 'application/json' };
