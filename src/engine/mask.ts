@@ -28,6 +28,7 @@ export class Masker {
   private readonly secrets = new Set<string>();
   private ordered: string[] = [];
   private pattern: RegExp | undefined;
+  private jsonSearchable = true;
 
   add(value: unknown): void {
     if (typeof value !== 'string' && typeof value !== 'number') return;
@@ -38,6 +39,8 @@ export class Masker {
       if (variant !== text && variant.length >= MIN_FREE_TEXT_SECRET) this.secrets.add(variant);
     }
     this.ordered = [...this.secrets].sort((a, b) => b.length - a.length);
+    // A secret JSON.stringify writes unchanged can be searched for in a value's JSON text at once.
+    this.jsonSearchable = this.ordered.every((secret) => JSON.stringify(secret) === `"${secret}"`);
     this.pattern = new RegExp(this.ordered.map(escapeRegExp).join('|'), 'g');
   }
 
@@ -74,6 +77,25 @@ export class Masker {
   }
 
   private contains(value: unknown, depth: number): boolean {
+    if (
+      depth === 0 &&
+      this.jsonSearchable &&
+      value !== null &&
+      typeof value === 'object' &&
+      !(value instanceof Uint8Array)
+    ) {
+      // One native serialization and one scan instead of a walk: the common case is a body with no secret.
+      let text: string | undefined;
+      try {
+        text = JSON.stringify(value);
+      } catch {
+        text = undefined; // cycles or BigInt: fall back to the walk
+      }
+      if (text !== undefined) {
+        this.pattern!.lastIndex = 0;
+        return this.pattern!.test(text);
+      }
+    }
     const pattern = this.pattern!;
     if (typeof value === 'string') {
       pattern.lastIndex = 0;
