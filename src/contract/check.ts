@@ -1,5 +1,6 @@
 /** Contract checks: is a response's status, content type and body what the operation declares? */
 import type { HttpResponse } from '../http/types.js';
+import { declaredResponse } from '../sources/responses.js';
 import type { MediaTypeObject, OpenApiSource, ResolvedOperation, ResponseObject } from '../sources/types.js';
 import { compileResponseSchema, type ErrorObject } from './schema.js';
 import type { ContractCheck, ContractCheckKind, ContractOptions, ContractSeverity } from './types.js';
@@ -16,20 +17,6 @@ function severityOf(options: ContractOptions, kind: ContractCheckKind): Contract
 
 function label(operation: ResolvedOperation): string {
   return operation.operationId ?? `${operation.method} ${operation.path}`;
-}
-
-/** The declared response for a status: exact code, then its `2XX` range, then `default`. */
-function declaredResponse(
-  operation: ResolvedOperation,
-  status: number,
-): { key: string; response: ResponseObject } | undefined {
-  const exact = operation.responses[String(status)];
-  if (exact !== undefined) return { key: String(status), response: exact };
-  const range = `${Math.floor(status / 100)}XX`;
-  for (const [key, response] of Object.entries(operation.responses))
-    if (key.toUpperCase() === range) return { key, response };
-  const fallback = operation.responses.default;
-  return fallback === undefined ? undefined : { key: 'default', response: fallback };
 }
 
 function mediaTypeOf(type: string): string {

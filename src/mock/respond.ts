@@ -1,22 +1,12 @@
 /** The mock's answer for one operation: status, media type and body chosen from the OpenAPI description. */
 import type { JsonValue } from '../document/model.js';
+import { declaredResponse } from '../sources/responses.js';
 import type { MediaTypeObject, ResolvedOperation, ResponseObject } from '../sources/types.js';
 import { deepMerge, isObject, sampleSchema, seedIdentifiers } from './sample.js';
 import type { MockAnswer, ScenarioResponse } from './types.js';
 
 /** The response object for a status: exact code, then its `2XX`-style range, then `default`. */
-export function findResponse(
-  operation: ResolvedOperation,
-  status: number,
-): { key: string; response: ResponseObject } | undefined {
-  const exact = operation.responses[String(status)];
-  if (exact !== undefined) return { key: String(status), response: exact };
-  const range = `${Math.floor(status / 100)}XX`;
-  for (const [key, response] of Object.entries(operation.responses))
-    if (key.toUpperCase() === range) return { key, response };
-  const fallback = operation.responses.default;
-  return fallback === undefined ? undefined : { key: 'default', response: fallback };
-}
+export const findResponse = declaredResponse;
 
 function declares(operation: ResolvedOperation, status: number): boolean {
   const found = findResponse(operation, status);

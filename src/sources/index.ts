@@ -8,5 +8,6 @@ export {
   defaultLoader,
 } from './loader.js';
 export { createOpenApiSource, detectOpenApiVersion, parseSourceText } from './openapi.js';
+export { declaredResponse } from './responses.js';
 export { didYouMean, resolveStepTarget } from './target.js';
 export type * from './types.js';
