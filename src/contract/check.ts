@@ -1,7 +1,7 @@
 /** Contract checks: is a response's status, content type and body what the operation declares? */
 import type { HttpResponse } from '../http/types.js';
 import { declaredResponse } from '../sources/responses.js';
-import type { MediaTypeObject, OpenApiSource, ResolvedOperation, ResponseObject } from '../sources/types.js';
+import type { MediaTypeObject, OpenApiSource, ResolvedOperation } from '../sources/types.js';
 import { compileResponseSchema, type ErrorObject } from './schema.js';
 import type { ContractCheck, ContractCheckKind, ContractOptions, ContractSeverity } from './types.js';
 

@@ -1,7 +1,7 @@
 /** The mock's answer for one operation: status, media type and body chosen from the OpenAPI description. */
 import type { JsonValue } from '../document/model.js';
 import { declaredResponse } from '../sources/responses.js';
-import type { MediaTypeObject, ResolvedOperation, ResponseObject } from '../sources/types.js';
+import type { MediaTypeObject, ResolvedOperation } from '../sources/types.js';
 import { deepMerge, isObject, sampleSchema, seedIdentifiers } from './sample.js';
 import type { MockAnswer, ScenarioResponse } from './types.js';
 
