@@ -363,16 +363,7 @@ async function renderReport(
     }
     return renderSuites(suites, elapsedMs);
   }
-  const htmlModule = '../reporters/html.js';
-  const html = (await import(htmlModule).catch(() => undefined)) as
-    | {
-        renderHtmlReport?: (
-          runs: Array<{ file: string; document: ArazzoDocument; result: RunResult }>,
-        ) => string;
-      }
-    | undefined;
-  if (html?.renderHtmlReport === undefined)
-    throw new UsageError('--reporter html is not available in this build', 'test');
+  const html = await import('../reporters/html.js');
   return html.renderHtmlReport(
     cases.flatMap((c) =>
       c.result !== undefined && c.document !== undefined
