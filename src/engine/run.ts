@@ -534,7 +534,7 @@ function startChildStep(
   }
   // Parameters of a workflowId step are the child's inputs (spec: Parameter Object `in` is omitted for them).
   const scope = frameScope(ctx, state, frame);
-  const childInputs = childInputsFromParameters(workflow, step, scope, ctx);
+  const childInputs = childInputsFromParameters(workflow, step, scope, ctx, frame.docPath);
   const checked = checkInputs(target.workflow.inputs, target.document, childInputs);
   if (!checked.ok) {
     failStep(`child workflow "${target.workflow.workflowId}": ${checked.problems.join('; ')}`);
@@ -550,8 +550,10 @@ function childInputsFromParameters(
   step: StepObject,
   scope: ExpressionScope,
   ctx: RunContext,
+  docPath: readonly string[],
 ): Record<string, unknown> {
-  const components = (documentAt(ctx, [])?.document ?? ctx.root.document).components;
+  // Reusable parameters resolve in the document that holds the calling workflow.
+  const components = (documentAt(ctx, docPath) ?? ctx.root).document.components;
   const inputs: Record<string, unknown> = {};
   for (const p of effectiveParameters(workflow.parameters, step.parameters, components)) {
     if (p.in !== undefined) continue;
