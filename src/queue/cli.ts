@@ -11,7 +11,7 @@ import {
   stringList,
   UsageError,
 } from '../cli/args.js';
-import { buildInputs, pickWorkflow, readInputsFile } from '../cli/commands/run.js';
+import { buildInputs, pickWorkflow, RUN_OPTIONS, readInputsFile } from '../cli/commands/run.js';
 import type { CommandContext } from '../cli/context.js';
 import { loadArazzo } from '../sources/index.js';
 import { createRunQueue } from './queue.js';
@@ -113,23 +113,31 @@ export async function workerCommand(argv: readonly string[], ctx: CommandContext
   return 0;
 }
 
+/** The `arazzo run` flags that make sense for a queued run (no reporters, no mock: a worker runs it). */
+const ENQUEUE_RUN_OPTIONS = (() => {
+  const { workflow, input, inputs, source, server, auth, strict, timeout } = RUN_OPTIONS;
+  return {
+    workflow,
+    input,
+    inputs,
+    source,
+    server,
+    auth,
+    strict,
+    timeout,
+    'max-steps': RUN_OPTIONS['max-steps'],
+    'request-timeout': RUN_OPTIONS['request-timeout'],
+    'max-retry-delay': RUN_OPTIONS['max-retry-delay'],
+  } as const;
+})();
+
 /** `arazzo enqueue <file>`: prints the run id. */
 export async function enqueueCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     argv,
     {
       ...COMMON,
-      workflow: { type: 'string', short: 'w' },
-      input: { type: 'string', short: 'i', multiple: true },
-      inputs: { type: 'string' },
-      source: { type: 'string', multiple: true },
-      server: { type: 'string', multiple: true },
-      auth: { type: 'string', multiple: true },
-      strict: { type: 'boolean' },
-      'max-steps': { type: 'string' },
-      timeout: { type: 'string' },
-      'request-timeout': { type: 'string' },
-      'max-retry-delay': { type: 'string' },
+      ...ENQUEUE_RUN_OPTIONS,
     },
     'enqueue',
   );

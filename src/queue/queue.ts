@@ -93,7 +93,7 @@ function sealerOpenResult(sealer: Sealer, runId: string, text: string): RunResul
  * @example
  * const queue = createRunQueue({ connection: 'redis://127.0.0.1:6379', secretKey: process.env.ARAZZO_QUEUE_KEY });
  * const runId = await queue.enqueue('./flow.arazzo.yaml', { petId: 1 });
- * for await (const e of queue.events(runId)) console.log(e.status);
+ * for await (const e of queue.events(runId)) if (e.status === 'succeeded' || e.status === 'failed') break;
  */
 export function createRunQueue(options: RunQueueOptions & { cwd?: string }): RunQueue {
   const sealer = createSealer(resolveSecretKey(options.secretKey));
