@@ -1,4 +1,5 @@
 /** The streams the CLI talks to, injected so tests run `main()` in-process. */
+import { MIN_SECRET_LENGTH, secretForms } from '../http/mask.js';
 
 export interface Writable {
   write(chunk: string): unknown;
@@ -21,21 +22,12 @@ export interface CliIO {
   cwd?: string;
 }
 
-/** Shortest secret that is masked: shorter values would mangle ordinary text. */
-export const MIN_SECRET_LENGTH = 4;
+export { MIN_SECRET_LENGTH } from '../http/mask.js';
 export const MASK = '***';
 
-/**
- * Every textual form a secret can take in our output: raw, JSON-escaped, XML-escaped, URL-encoded,
- * and base64 (a `user:pass` that ended up in a Basic Authorization header).
- */
+/** Every textual form a secret can take in our output (see secretForms in src/http/mask.ts). */
 export function secretVariants(secret: string): string[] {
-  const out = new Set<string>([secret]);
-  out.add(JSON.stringify(secret).slice(1, -1));
-  out.add(escapeXml(secret));
-  out.add(encodeURIComponent(secret));
-  out.add(Buffer.from(secret, 'utf8').toString('base64'));
-  return [...out].filter((s) => s.length >= MIN_SECRET_LENGTH);
+  return secretForms(secret);
 }
 
 /** Replace every occurrence of each secret (longest first, so a secret containing another is masked whole). */

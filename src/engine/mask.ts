@@ -2,6 +2,7 @@
  * Secret masking for everything a run reports (records, events, errors). Masking is applied when a
  * value leaves the engine, never to the data the run itself uses.
  */
+import { MIN_SECRET_LENGTH, secretForms } from '../http/mask.js';
 
 export const MASK = '***';
 
@@ -21,9 +22,6 @@ export function isSecretInputName(name: string): boolean {
   return SECRET_NAME.test(name);
 }
 
-/** Minimum length of a value masked wherever it appears in text; shorter values are masked only by field. */
-const MIN_FREE_TEXT_SECRET = 4;
-
 export class Masker {
   private readonly secrets = new Set<string>();
   private ordered: string[] = [];
@@ -33,11 +31,8 @@ export class Masker {
   add(value: unknown): void {
     if (typeof value !== 'string' && typeof value !== 'number') return;
     const text = String(value);
-    if (text.length < MIN_FREE_TEXT_SECRET || this.secrets.has(text)) return;
-    this.secrets.add(text);
-    for (const variant of [encodeURIComponent(text), Buffer.from(text).toString('base64')]) {
-      if (variant !== text && variant.length >= MIN_FREE_TEXT_SECRET) this.secrets.add(variant);
-    }
+    if (text.length < MIN_SECRET_LENGTH || this.secrets.has(text)) return;
+    for (const form of secretForms(text)) this.secrets.add(form);
     this.ordered = [...this.secrets].sort((a, b) => b.length - a.length);
     // A secret JSON.stringify writes unchanged can be searched for in a value's JSON text at once.
     this.jsonSearchable = this.ordered.every((secret) => JSON.stringify(secret) === `"${secret}"`);
@@ -53,7 +48,7 @@ export class Masker {
   }
 
   text(value: string): string {
-    if (this.pattern === undefined || value.length < MIN_FREE_TEXT_SECRET) return value;
+    if (this.pattern === undefined || value.length < MIN_SECRET_LENGTH) return value;
     this.pattern.lastIndex = 0;
     return value.replace(this.pattern, MASK);
   }
@@ -99,7 +94,7 @@ export class Masker {
     const pattern = this.pattern!;
     if (typeof value === 'string') {
       pattern.lastIndex = 0;
-      return value.length >= MIN_FREE_TEXT_SECRET && pattern.test(value);
+      return value.length >= MIN_SECRET_LENGTH && pattern.test(value);
     }
     if (value === null || typeof value !== 'object' || depth > 256 || value instanceof Uint8Array)
       return false;

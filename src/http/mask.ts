@@ -1,27 +1,47 @@
 /** Secret masking shared by request records, error messages and the engine's events. */
 
-/** Secrets shorter than this are not masked: masking "a" or "12" would garble every message. */
-export const MIN_SECRET_LENGTH = 3;
+/**
+ * Secrets shorter than this are not masked in free text: masking "a" or "12" would garble every message.
+ * (Credential headers are masked by name whatever their length.) The one rule for the whole package.
+ */
+export const MIN_SECRET_LENGTH = 4;
 
 const MASK = '***';
 
 /**
- * Replace every occurrence of each secret, and of its URL-encoded forms (`encodeURIComponent`, and
- * form encoding with `+` for spaces), with `***`. Longest secrets go first so a secret containing another
- * is masked whole. Secrets shorter than {@link MIN_SECRET_LENGTH} characters are ignored.
+ * Every textual form a secret can take in requests, records and reports: raw, URL-encoded
+ * (`encodeURIComponent`, form encoding with `+`, RFC 3986), JSON- and XML-escaped, and base64 (a
+ * `user:pass` inside a Basic Authorization header). Forms shorter than {@link MIN_SECRET_LENGTH} are dropped.
+ */
+export function secretForms(secret: string): string[] {
+  if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) return [];
+  const encoded = encodeURIComponent(secret);
+  const forms = new Set<string>([
+    secret,
+    encoded,
+    encoded.replace(/%20/g, '+'),
+    encodeRfc3986(secret),
+    JSON.stringify(secret).slice(1, -1),
+    secret
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;'),
+    Buffer.from(secret, 'utf8').toString('base64'),
+  ]);
+  return [...forms].filter((f) => f.length >= MIN_SECRET_LENGTH);
+}
+
+/**
+ * Replace every occurrence of each secret, in every form {@link secretForms} lists, with `***`. Longest
+ * forms go first so a secret containing another is masked whole.
  *
  * @example maskSecrets('GET /x?key=s3cret', ['s3cret']) // 'GET /x?key=***'
  */
 export function maskSecrets(text: string, secrets: readonly string[]): string {
   const forms = new Set<string>();
-  for (const secret of secrets) {
-    if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) continue;
-    forms.add(secret);
-    const encoded = encodeURIComponent(secret);
-    forms.add(encoded);
-    forms.add(encoded.replace(/%20/g, '+'));
-    forms.add(encodeRfc3986(secret));
-  }
+  for (const secret of secrets) for (const form of secretForms(secret)) forms.add(form);
   const ordered = [...forms].sort((a, b) => b.length - a.length);
   let out = text;
   for (const form of ordered) {

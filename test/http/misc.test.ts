@@ -32,7 +32,9 @@ describe('maskSecrets', () => {
     ],
     ['every occurrence', { text: 'pw pw-x pw', secrets: ['pw-x', 'pw'], want: 'pw *** pw' }],
     ['short secrets ignored', { text: 'id=ab', secrets: ['ab', ''], want: 'id=ab' }],
-    ['three characters masked', { text: 'id=abc', secrets: ['abc'], want: 'id=***' }],
+    ['three characters are too short', { text: 'id=abc', secrets: ['abc'], want: 'id=abc' }],
+    ['four characters masked', { text: 'id=abcd', secrets: ['abcd'], want: 'id=***' }],
+    ['JSON-escaped form', { text: '{"k":"a\\"b\\\\c"}', secrets: ['a"b\\c'], want: '{"k":"***"}' }],
   ])('%s', (_name, { text, secrets, want }) => {
     expect(maskSecrets(text, secrets)).toBe(want);
   });
