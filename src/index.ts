@@ -9,8 +9,15 @@
 export { checkCriterion, evaluateCriteria, evaluateCriterion, parseCondition } from './criteria/index.js';
 export type { Diagnostic, Severity } from './document/diagnostic.js';
 export type * from './document/model.js';
-export type { RunOptions, Transport, TransportContext } from './engine/index.js';
-export { MASK, runWorkflow } from './engine/index.js';
+export type {
+  AdvanceHooks,
+  AdvanceResult,
+  RunOptions,
+  RunState,
+  Transport,
+  TransportContext,
+} from './engine/index.js';
+export { advanceRun, MASK, runWorkflow, startRunState } from './engine/index.js';
 export type * from './engine/types.js';
 export * from './errors.js';
 export type { ExpressionScope, Unresolved } from './expression/index.js';

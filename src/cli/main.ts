@@ -67,10 +67,27 @@ function reportUncaught(error: unknown, ctx: CommandContext, command: string | u
     ctx.err.write(`arazzo: ${error.message} (see ${help})\n`);
     return 2;
   }
+  if ((command === 'worker' || command === 'enqueue' || command === 'status') && isConnectionFailure(error)) {
+    const why = error instanceof Error ? error.message : String(error);
+    ctx.err.write(`arazzo: cannot reach Redis (${why}); is redis-server running at the --redis URL?\n`);
+    return 2;
+  }
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
   const code = isArazzoError(error) ? error.code : 'INTERNAL';
   ctx.err.write(`arazzo: ${code === 'INTERNAL' ? 'internal error' : code}: ${message}\n`);
   if (debug && error instanceof Error && error.stack) ctx.err.write(`${error.stack}\n`);
   else if (!isArazzoError(error)) ctx.err.write('arazzo: set ARAZZO_DEBUG=1 for the stack trace\n');
   return code === 'DOCUMENT_INVALID' || code === 'DOCUMENT_UNREADABLE' || code === 'OPTIONS_INVALID' ? 2 : 1;
+}
+
+/** A Redis (or other TCP) connection that could not be made or was dropped before use. */
+function isConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  const message = error instanceof Error ? error.message : '';
+  return (
+    code === 'ECONNREFUSED' ||
+    code === 'ENOTFOUND' ||
+    code === 'ETIMEDOUT' ||
+    /Connection is closed|connect ECONNREFUSED|Reached the max retries/.test(message)
+  );
 }

@@ -10,12 +10,16 @@ Usage:
   arazzo test <files|dirs|globs...>  run every workflow of every file; one line each and a summary
   arazzo mock <file> [--port n]      serve an OpenAPI (or Arazzo) document's operations as a mock server
   arazzo demo [--fast]               run the bundled Composio workflow against the built-in simulator
+  arazzo worker --redis <url>        process queued runs (durable runs on BullMQ + Redis)
+  arazzo enqueue <file> --redis <url> queue a run and print its id
+  arazzo status <run-id> --redis <url> [--follow]   a queued run's status and result
 
 Options:
   -h, --help      help for arazzo or a command (arazzo run --help)
   -v, --version   print the version
 
-Exit codes: 0 succeeded, 1 workflow failed, 2 invalid document, unreadable file or usage error.
+Exit codes: 0 succeeded, 1 workflow failed, 2 invalid document, unreadable file or usage error,
+130 interrupted (Ctrl-C).
 Set ARAZZO_DEBUG=1 to see stack traces.
 `;
 
@@ -118,6 +122,10 @@ Options: every option of "arazzo run" (see arazzo run --help), and
   -w, --workflow <id>        run only workflows with this id
   -r, --reporter <name>      pretty (default), json, junit or html; written to --output or stdout
   -o, --output <file>        where the json/junit/html report goes
+      --sources-map <file>   JSON { "<path ending of an Arazzo file>": { "<source>": "<path>" } }: point
+                             the sources of many files at the right OpenAPI documents (paths resolve
+                             against the same root as the key)
+      --scenario-dir <dir>   with --mock: <dir>/<file name>.yaml scripts that file's runs
 
 Examples:
   arazzo test specs/ --mock

@@ -37,6 +37,8 @@ export interface RunContext {
   maxRetryDelayMs: number;
   compat: boolean;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** performance.now() by which the run must end (`timeoutMs`). */
+  deadline?: number;
   /** Sends an event to `onEvent`; a function is called only when someone listens (masking costs). */
   emit: (event: RunEvent | (() => RunEvent)) => void;
   /** Checks responses against their OpenAPI operation (the `contract` option). */
@@ -83,12 +85,45 @@ export type Prepared =
     };
 
 /** Load the document (unless given loaded), check options and inputs, and build the run context. */
+/** Reject unusable numeric options before anything runs (OptionsError, never a raw RangeError later). */
+function checkOptions(options: RunOptions): void {
+  const numeric: Array<[keyof RunOptions, number]> = [
+    ['timeoutMs', 1],
+    ['requestTimeoutMs', 1],
+    ['maxResponseBytes', 0],
+    ['maxSteps', 1],
+    ['maxRetryDelayMs', 0],
+    ['maxDocumentBytes', 1],
+  ];
+  for (const [name, min] of numeric) {
+    const value = options[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+      throw new OptionsError(`${name}: must be a number >= ${min}, got ${JSON.stringify(value)}`);
+    }
+  }
+  if (options.maxSteps !== undefined && !Number.isInteger(options.maxSteps)) {
+    throw new OptionsError(`maxSteps: must be a whole number, got ${options.maxSteps}`);
+  }
+  const contract = options.contract as unknown;
+  if (contract !== undefined && typeof contract !== 'boolean' && (typeof contract !== 'object' || contract === null)) {
+    throw new OptionsError(`contract: must be true, false or an options object, got ${JSON.stringify(contract)}`);
+  }
+  for (const name of ['servers', 'sources', 'auth', 'serverVariables'] as const) {
+    const value = options[name] as unknown;
+    if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+      throw new OptionsError(`${name}: must be an object keyed by name`);
+    }
+  }
+}
+
 export async function prepareRun(
   spec: string | URL | LoadedDocument,
   inputs: Record<string, unknown>,
   options: RunOptions & { skipInputCheck?: boolean },
   started: number = performance.now(),
 ): Promise<Prepared> {
+  checkOptions(options);
   const loaded = isLoadedDocument(spec)
     ? spec
     : await loadArazzo(spec, {
@@ -157,6 +192,7 @@ export async function prepareRun(
   if (options.signal !== undefined) signals.push(options.signal);
   if (options.timeoutMs !== undefined) signals.push(AbortSignal.timeout(options.timeoutMs));
   const signal = signals.length === 0 ? new AbortController().signal : AbortSignal.any(signals);
+  const deadline = options.timeoutMs !== undefined ? started + options.timeoutMs : undefined;
 
   const ctx: RunContext = {
     root: loaded,
@@ -166,6 +202,7 @@ export async function prepareRun(
     maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
     maxRetryDelayMs: options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS,
     compat: !(options.strict ?? false),
+    ...(deadline !== undefined ? { deadline } : {}),
     sleep: options.sleep ?? defaultSleep,
     emit: (event) => {
       if (options.onEvent === undefined) return;
@@ -429,7 +466,10 @@ export async function drive(state: RunState, ctx: RunContext): Promise<{ suspend
 }
 
 function checkSignal(ctx: RunContext): void {
-  if (!ctx.signal.aborted) return;
+  // The deadline is checked by clock too: a run whose steps never yield to the event loop (an in-memory
+  // transport) would otherwise never see the timeout signal fire.
+  const late = ctx.deadline !== undefined && performance.now() > ctx.deadline;
+  if (!ctx.signal.aborted && !late) return;
   if (ctx.options.signal?.aborted) throw new RunStop({ code: 'CANCELLED', message: 'the run was cancelled' });
   throw new RunStop({
     code: 'TIMEOUT',

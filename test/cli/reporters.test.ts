@@ -319,7 +319,7 @@ describe('pretty reporter', () => {
     const { out, r } = runPretty([]);
     r.finish(failedRun);
     expect(out.text).toContain(
-      '✗ wf failed at step poll: STEP_FAILED step "poll" failed (3 steps in 100 ms)',
+      '✗ wf failed at step poll: STEP_FAILED step "poll" failed (2 steps, 3 attempts in 100 ms)',
     );
   });
 

@@ -32,6 +32,7 @@ export async function mockCommand(argv: readonly string[], ctx: CommandContext):
   const file = positionals[0];
   if (file === undefined) throw new UsageError('missing <file>: an OpenAPI or Arazzo document', 'mock');
   const port = parseIntegerFlag(lastString(values.port), '--port', 0) ?? 4010;
+  if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`, 'mock');
   const host = lastString(values.host) ?? '127.0.0.1';
   const seed = parseIntegerFlag(lastString(values.seed), '--seed', 0);
   const path = resolve(ctx.cwd, file);
@@ -86,12 +87,21 @@ export async function mockCommand(argv: readonly string[], ctx: CommandContext):
     }
     target = built.source;
   }
-  const server = await mock.startMockServer(target, {
-    port,
-    host,
-    ...(scenario !== undefined ? { scenario } : {}),
-    ...(seed !== undefined ? { seed } : {}),
-  });
+  let server: Awaited<ReturnType<typeof mock.startMockServer>>;
+  try {
+    server = await mock.startMockServer(target, {
+      port,
+      host,
+      ...(scenario !== undefined ? { scenario } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+    });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${host} is already in use`, 'mock');
+    if (code === 'EADDRNOTAVAIL' || code === 'EACCES')
+      throw new UsageError(`cannot listen on ${host}:${port} (${code})`, 'mock');
+    throw error;
+  }
   ctx.out.write(`mock server for ${file} listening on ${server.url} (Ctrl-C to stop)\n`);
   await new Promise<void>((done) => {
     if (ctx.io.signal === undefined) return;

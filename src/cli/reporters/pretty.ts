@@ -276,7 +276,12 @@ export function createPrettyReporter(options: PrettyOptions): Reporter {
         }
       }
       line('');
-      const steps = plural(stepCount || result.steps.length, 'step');
+      const attempts = stepCount || result.steps.length;
+      const distinct = new Set(result.steps.map((r) => `${r.workflowId}/${r.stepId}`)).size;
+      const steps =
+        attempts === distinct
+          ? plural(distinct, 'step')
+          : `${plural(distinct, 'step')}, ${plural(attempts, 'attempt')}`;
       const took = `${steps} in ${formatDuration(result.durationMs)}`;
       if (result.status === 'succeeded') {
         line(`${c.green('✓')} ${c.bold(result.workflowId)} succeeded ${c.dim(`(${took})`)}`);
