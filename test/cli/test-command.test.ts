@@ -146,3 +146,26 @@ describe('arazzo run --contract', () => {
     expect(exit).toBe(code === 0 || status === 202 ? code : 1);
   });
 });
+
+describe('--output checks', () => {
+  it('refuses an unwritable --output before running anything', async () => {
+    const c = captureIO({ cwd: suite });
+    const code = await main(
+      [
+        'run',
+        'passing.arazzo.yaml',
+        '--mock',
+        '--input',
+        'name=a',
+        '-r',
+        'junit',
+        '-o',
+        '/nonexistent-dir/x.xml',
+      ],
+      c.io,
+    );
+    expect(code).toBe(2);
+    expect(c.stderr()).toMatch(/--output: cannot write \/nonexistent-dir\/x\.xml/);
+    expect(c.stdout()).not.toMatch(/addPet/);
+  });
+});

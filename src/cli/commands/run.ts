@@ -1,6 +1,7 @@
 /** `arazzo run`: load, type the inputs, run one workflow, report. */
-import { readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { constants } from 'node:fs';
+import { access, readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../../document/diagnostic.js';
 import type { ArazzoDocument, WorkflowObject } from '../../document/model.js';
 import type { RunOptions } from '../../engine/options.js';
@@ -148,6 +149,17 @@ export async function runOptionsFactory(
     if (args.contract !== undefined) o.contract = { severity: args.contract };
     return o;
   };
+}
+
+/** Fail before running (and sending requests) when the --output file cannot be written. */
+export async function checkWritable(output: string, ctx: CommandContext, command: string): Promise<void> {
+  const path = resolve(ctx.cwd, output);
+  try {
+    await access(dirname(path), constants.W_OK);
+  } catch (error) {
+    const why = (error as { code?: string }).code ?? String(error);
+    throw new UsageError(`--output: cannot write ${output} (${why})`, command);
+  }
 }
 
 /** Parse `arazzo run` arguments. Returns 'help' for --help. Throws UsageError. */
@@ -420,6 +432,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
   const makeOptions = await runOptionsFactory(args, ctx);
   const runOptions = makeOptions();
 
+  if (args.output !== undefined) await checkWritable(args.output, ctx, 'run');
   const setup = createReporters(ctx, args);
   const code = await executeRun(ctx, {
     file: args.file,

@@ -18,7 +18,14 @@ import {
 } from '../format.js';
 import { buildSuites, renderSuites, type Suite } from '../reporters/junit.js';
 import { TEST_USAGE } from '../usage.js';
-import { buildInputs, parseRunArgs, RUN_OPTIONS, readInputsFile, runOptionsFactory } from './run.js';
+import {
+  buildInputs,
+  checkWritable,
+  parseRunArgs,
+  RUN_OPTIONS,
+  readInputsFile,
+  runOptionsFactory,
+} from './run.js';
 
 const TEST_OPTIONS = {
   ...RUN_OPTIONS,
@@ -215,6 +222,7 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
   );
   if (args === 'help') return 0;
   for (const value of Object.values(args.auth)) ctx.masker.add(value);
+  if (args.output !== undefined) await checkWritable(args.output, ctx, 'test');
   const files = await expandPaths(positionals, ctx.cwd);
   const fileInputs = args.inputsFile !== undefined ? await readInputsFile(args.inputsFile, ctx) : {};
   const makeOptions = await runOptionsFactory(args, ctx);

@@ -196,6 +196,7 @@ export function createPrettyReporter(options: PrettyOptions): Reporter {
     // The event carries the attempt about to start; retry n is attempt n + 1.
     const which = `retry ${Math.max(1, e.attempt - 1)}${limit !== undefined ? `/${limit}` : ''}`;
     const text = (ms: number) => `${pad(2)}${c.yellow('waiting')} ${formatWait(ms)} before ${which}`;
+    if (e.delayMs <= 0) return; // no wait (mock mode, retryAfter 0): the action line already says retry
     if (!live || e.delayMs < 1000) {
       line(text(e.delayMs));
       return;
