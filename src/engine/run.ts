@@ -106,8 +106,14 @@ function checkOptions(options: RunOptions): void {
     throw new OptionsError(`maxSteps: must be a whole number, got ${options.maxSteps}`);
   }
   const contract = options.contract as unknown;
-  if (contract !== undefined && typeof contract !== 'boolean' && (typeof contract !== 'object' || contract === null)) {
-    throw new OptionsError(`contract: must be true, false or an options object, got ${JSON.stringify(contract)}`);
+  if (
+    contract !== undefined &&
+    typeof contract !== 'boolean' &&
+    (typeof contract !== 'object' || contract === null)
+  ) {
+    throw new OptionsError(
+      `contract: must be true, false or an options object, got ${JSON.stringify(contract)}`,
+    );
   }
   for (const name of ['servers', 'sources', 'auth', 'serverVariables'] as const) {
     const value = options[name] as unknown;

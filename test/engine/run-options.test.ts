@@ -27,10 +27,16 @@ describe('runWorkflow options', () => {
     ['a step budget of zero', { maxSteps: 0 }, /maxSteps: must be a number >= 1/],
     ['a fractional step budget', { maxSteps: 2.5 }, /maxSteps: must be a whole number/],
     ['a string budget', { maxSteps: 'x' }, /maxSteps: must be a number/],
-    ['a contract that is a string', { contract: 'yes' }, /contract: must be true, false or an options object/],
+    [
+      'a contract that is a string',
+      { contract: 'yes' },
+      /contract: must be true, false or an options object/,
+    ],
     ['servers as a string', { servers: 'http://x' }, /servers: must be an object/],
   ])('rejects %s with an OptionsError before running', async (_name, options, message) => {
-    const error = await runWorkflow(doc('retry-default-limit'), {}, options as never).catch((e: unknown) => e);
+    const error = await runWorkflow(doc('retry-default-limit'), {}, options as never).catch(
+      (e: unknown) => e,
+    );
     expect(isArazzoError(error)).toBe(true);
     expect((error as { code: string }).code).toBe('OPTIONS_INVALID');
     expect((error as Error).message).toMatch(message);
@@ -38,12 +44,23 @@ describe('runWorkflow options', () => {
 
   it('timeoutMs holds even when no step ever yields to the event loop (in-memory transport)', async () => {
     const started = performance.now();
-    const result = await runWorkflow(doc('step-budget'), {}, {
-      timeoutMs: 50,
-      maxSteps: 10_000_000,
-      servers: { items: 'http://127.0.0.1:1' },
-      transport: async (req) => ({ statusCode: 200, headers: {}, body: {}, size: 0, durationMs: 0, url: req.url }),
-    });
+    const result = await runWorkflow(
+      doc('step-budget'),
+      {},
+      {
+        timeoutMs: 50,
+        maxSteps: 10_000_000,
+        servers: { items: 'http://127.0.0.1:1' },
+        transport: async (req) => ({
+          statusCode: 200,
+          headers: {},
+          body: {},
+          size: 0,
+          durationMs: 0,
+          url: req.url,
+        }),
+      },
+    );
     expect(result.error?.code).toBe('TIMEOUT');
     expect(performance.now() - started).toBeLessThan(2000);
   });
