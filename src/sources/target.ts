@@ -46,7 +46,7 @@ function computeTarget(loaded: LoadedDocument, step: StepObject, pointer: string
     field: string,
     message: string,
   ): Diagnostic => {
-    const p = `${pointer}/${field}`;
+    const p = field === '' ? pointer : `${pointer}/${field}`;
     const pos = loaded.locate(p);
     return {
       code,
