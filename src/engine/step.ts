@@ -52,6 +52,9 @@ export function resolveStepValue(
     onUnresolved: (path, u) => {
       // The whole value unresolved is reported once, by the caller.
       if (path === '') return;
+      // An input the caller did not give is optional (required ones were checked before the run): leaving
+      // its field out is the documented behaviour, not something to warn about on every run.
+      if (u.reason.startsWith('$inputs.')) return;
       warnings?.push(`${label ?? 'value'}${path ? ` ${path}` : ''}: ${u.reason}; left out`);
     },
   });

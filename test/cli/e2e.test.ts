@@ -118,7 +118,7 @@ describe('built CLI against the simulator', () => {
     expect(r.stdout).not.toContain('waiting 0ms');
     expect(r.stdout).toMatch(/status\s+ACTIVE/);
     expect(r.stdout).toMatch(/✓ connect-account-via-auth-config succeeded/);
-    expect(r.stdout).toMatch(/^warning compat-step-retry-fields specs\/composio\/arazzo\/\S+\.yml:\d+:\d+ /m);
+    expect(r.stdout).toMatch(/^specs\/composio\/arazzo\/\S+\.yml:\d+:\d+ warning compat-step-retry-fields /m);
   });
 
   it('run: the account goes FAILED -> exit 1 naming the step', async () => {

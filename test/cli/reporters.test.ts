@@ -269,7 +269,7 @@ describe('pretty reporter', () => {
   it('prints warnings first, then steps, the failed criterion and one wait line off a TTY', () => {
     const { out } = runPretty(pollEvents);
     expect(out.text.split('\n')).toEqual([
-      'warning compat-step-retry-fields w/wf.yml:12:5 step "poll": retryAfter on a step',
+      'w/wf.yml:12:5 warning compat-step-retry-fields step "poll": retryAfter on a step',
       '',
       '▶ wf',
       '  ● poll getAccount',

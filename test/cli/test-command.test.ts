@@ -169,3 +169,36 @@ describe('--output checks', () => {
     expect(c.stdout()).not.toMatch(/addPet/);
   });
 });
+
+describe('--auth with a scheme no source declares', () => {
+  it('warns on stderr, naming the declared schemes, and still runs', async () => {
+    const c = captureIO();
+    const code = await main(
+      [
+        'run',
+        composio,
+        '--mock',
+        '--scenario',
+        scenario,
+        '--auth',
+        'NoSuchScheme=abcd1234',
+        '--input',
+        'apiKey=sk_mock_123456',
+        '--input',
+        'toolkitSlug=gmail',
+        '--input',
+        'authType=use_composio_managed_auth',
+        '--input',
+        'userId=u1',
+        '-r',
+        'json',
+      ],
+      c.io,
+    );
+    expect(code).toBe(0);
+    expect(c.stderr()).toMatch(
+      /warning: --auth NoSuchScheme: no source declares a security scheme of that name \(declared: ApiKeyAuth, CookieAuth, OrgApiKeyAuth\)/,
+    );
+    expect(c.stderr() + c.stdout()).not.toContain('abcd1234');
+  });
+});

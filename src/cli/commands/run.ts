@@ -162,6 +162,34 @@ export async function checkWritable(output: string, ctx: CommandContext, command
   }
 }
 
+/** Security scheme names the document's OpenAPI sources declare (3.x components, Swagger 2 definitions). */
+function declaredSchemes(loaded: LoadedDocument): Set<string> {
+  const names = new Set<string>();
+  for (const source of loaded.sources.values()) {
+    if (source.kind !== 'openapi') continue;
+    const raw = source.raw as {
+      components?: { securitySchemes?: Record<string, unknown> };
+      securityDefinitions?: Record<string, unknown>;
+    };
+    for (const name of Object.keys(raw?.components?.securitySchemes ?? {})) names.add(name);
+    for (const name of Object.keys(raw?.securityDefinitions ?? {})) names.add(name);
+  }
+  return names;
+}
+
+/** `--auth nope=x` would otherwise be ignored without a word (`--server nope=...` is an error). */
+function warnUnknownAuth(ctx: CommandContext, loaded: LoadedDocument, auth: RunOptions['auth']): void {
+  if (auth === undefined) return;
+  const known = declaredSchemes(loaded);
+  for (const name of Object.keys(auth)) {
+    if (known.has(name)) continue;
+    const list = [...known].join(', ') || '(none)';
+    ctx.err.write(
+      `arazzo: warning: --auth ${name}: no source declares a security scheme of that name (declared: ${list})\n`,
+    );
+  }
+}
+
 /** Parse `arazzo run` arguments. Returns 'help' for --help. Throws UsageError. */
 export function parseRunArgs(
   argv: readonly string[],
@@ -395,6 +423,7 @@ export async function executeRun(ctx: CommandContext, o: ExecuteRunOptions): Pro
   }
   let result: RunResult;
   try {
+    warnUnknownAuth(ctx, loaded, o.runOptions.auth);
     const auth = o.mock
       ? {
           ...(await import('../../mock/index.js')).dummyAuth(loaded.sources.values()),

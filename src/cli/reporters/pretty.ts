@@ -217,7 +217,8 @@ export function createPrettyReporter(options: PrettyOptions): Reporter {
       const warnings = i.diagnostics.filter((d) => d.severity !== 'error');
       for (const d of warnings) {
         const sev = d.severity === 'warning' ? c.yellow('warning') : c.dim(d.severity);
-        line(`${sev} ${d.code} ${diagnosticLocation(d, cwd)} ${d.message}`);
+        // Same field order as `arazzo validate`: file:line:col severity code message.
+        line(`${diagnosticLocation(d, cwd)} ${sev} ${d.code} ${d.message}`);
       }
       if (warnings.length > 0) line('');
       if (options.note) line(c.dim(options.note));
