@@ -419,6 +419,7 @@ export async function executeRun(ctx: CommandContext, o: ExecuteRunOptions): Pro
       workflowId: workflow.workflowId,
       document: loaded.document,
       diagnostics: loaded.diagnostics,
+      ...(o.mock ? { mock: true } : {}),
     });
   }
   let result: RunResult;

@@ -129,7 +129,8 @@ export function createPrettyReporter(options: PrettyOptions): Reporter {
   };
 
   const request = (r: RecordedRequest) => {
-    line(`${pad(2)}${c.bold(r.method)} ${r.url}`);
+    // In mock mode nothing is sent: say so next to the URL the request would have gone to.
+    line(`${pad(2)}${c.bold(r.method)} ${r.url}${info?.mock ? c.dim(' (mock: not sent)') : ''}`);
     if (verbose) {
       headers(r.headers, pad(3));
       body(r.body, pad(3));
@@ -181,7 +182,7 @@ export function createPrettyReporter(options: PrettyOptions): Reporter {
         line(`${pad(2)}→ goto ${a.target ?? '?'}${name}`);
         break;
       case 'retry':
-        line(`${pad(2)}→ retry${a.delayMs !== undefined ? ` in ${formatWait(a.delayMs)}` : ''}${name}`);
+        line(`${pad(2)}→ retry${a.delayMs ? ` in ${formatWait(a.delayMs)}` : ' now'}${name}`);
         break;
       case 'end':
         line(`${pad(2)}→ end${name}`);

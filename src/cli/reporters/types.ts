@@ -11,6 +11,8 @@ export interface RunInfo {
   document?: ArazzoDocument;
   /** Diagnostics from loading (compat warnings), shown before the run by the pretty reporter. */
   diagnostics: readonly Diagnostic[];
+  /** Mock mode: requests are answered from the OpenAPI description, not sent. */
+  mock?: boolean;
 }
 
 export interface Reporter {
