@@ -88,13 +88,39 @@ export interface DecideInput {
  * a retry action whose limit is used up is passed over so the next matching failure action applies
  * (spec: "The retryLimit MUST be exhausted prior to executing subsequent failure actions").
  */
+const stepActions = new WeakMap<
+  StepObject,
+  { success: SuccessActionObject[]; failure: FailureActionObject[] }
+>();
+
+/** A step's effective success and failure actions, resolved once per (frozen) step object. */
+function actionsOf(
+  step: StepObject,
+  workflow: WorkflowObject,
+  components: ComponentsObject | undefined,
+): { success: SuccessActionObject[]; failure: FailureActionObject[] } {
+  let actions = stepActions.get(step);
+  if (actions === undefined) {
+    actions = {
+      success: effectiveActions(
+        resolveActions<SuccessActionObject>(step.onSuccess, 'successActions', components),
+        resolveActions<SuccessActionObject>(workflow.successActions, 'successActions', components),
+      ),
+      failure: effectiveActions(
+        resolveActions<FailureActionObject>(step.onFailure, 'failureActions', components),
+        resolveActions<FailureActionObject>(workflow.failureActions, 'failureActions', components),
+      ),
+    };
+    if (Object.isFrozen(step)) stepActions.set(step, actions);
+  }
+  return actions;
+}
+
 export function decideTransition(input: DecideInput): Transition {
   const { step, workflow, components } = input;
+  const { success, failure } = actionsOf(step, workflow, components);
   if (input.outcome === 'succeeded') {
-    const actions = effectiveActions(
-      resolveActions<SuccessActionObject>(step.onSuccess, 'successActions', components),
-      resolveActions<SuccessActionObject>(workflow.successActions, 'successActions', components),
-    );
+    const actions = success;
     for (const action of actions) {
       if (!input.holds(action.criteria)) continue;
       if (action.type === 'end') return { type: 'end', name: action.name };
@@ -108,10 +134,7 @@ export function decideTransition(input: DecideInput): Transition {
     return { type: 'next' };
   }
 
-  const actions = effectiveActions(
-    resolveActions<FailureActionObject>(step.onFailure, 'failureActions', components),
-    resolveActions<FailureActionObject>(workflow.failureActions, 'failureActions', components),
-  );
+  const actions = failure;
   let exhausted: string | undefined;
   for (const action of actions) {
     if (!input.holds(action.criteria)) continue;

@@ -54,3 +54,22 @@ export function effectiveParameters(
   }
   return [...merged.values()];
 }
+
+const perStep = new WeakMap<object, EffectiveParameter[]>();
+
+/**
+ * The effective parameters of a step, computed once per (frozen) step object: the merge and the reusable
+ * references never change during a run, only the values evaluated from them do.
+ */
+export function stepParameters(
+  workflowParams: ReadonlyArray<ParameterObject | ReusableObject> | undefined,
+  step: { parameters?: ReadonlyArray<ParameterObject | ReusableObject> },
+  components: ComponentsObject | undefined,
+): EffectiveParameter[] {
+  let list = perStep.get(step);
+  if (list === undefined) {
+    list = effectiveParameters(workflowParams, step.parameters, components);
+    if (Object.isFrozen(step)) perStep.set(step, list);
+  }
+  return list;
+}

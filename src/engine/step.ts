@@ -16,7 +16,7 @@ import { resolveStepTarget } from '../sources/index.js';
 import type { LoadedDocument, ResolvedOperation } from '../sources/types.js';
 import { isSecretHeaderName } from './mask.js';
 import type { TransportContext } from './options.js';
-import { effectiveParameters } from './parameters.js';
+import { stepParameters } from './parameters.js';
 import type { RunContext } from './run.js';
 import type { Frame } from './state.js';
 import type { CriterionRecord, StepRecord } from './types.js';
@@ -106,6 +106,31 @@ function operationLabel(op: ResolvedOperation): string {
   return op.operationId ?? `${op.method} ${op.path}`;
 }
 
+const serverUrls = new WeakMap<ResolvedOperation, Map<string, string>>();
+
+/** The base URL of an operation, resolved once per operation, override and server variables. */
+function serverUrlFor(
+  op: ResolvedOperation,
+  override: string | undefined,
+  variables: Record<string, string> | undefined,
+): string {
+  let byKey = serverUrls.get(op);
+  if (byKey === undefined) {
+    byKey = new Map();
+    serverUrls.set(op, byKey);
+  }
+  const key = `${override ?? ''}\u0000${variables === undefined ? '' : JSON.stringify(variables)}`;
+  let url = byKey.get(key);
+  if (url === undefined) {
+    url = resolveServerUrl(op, {
+      ...(override !== undefined ? { override } : {}),
+      ...(variables !== undefined ? { variables } : {}),
+    });
+    if (byKey.size < 16) byKey.set(key, url);
+  }
+  return url;
+}
+
 /** Run one attempt of an operation step. Never throws for HTTP or request problems: they fail the step. */
 export async function runOperationAttempt(sc: StepContext): Promise<AttemptResult> {
   const { ctx, frame, step, workflow, pointer } = sc;
@@ -150,11 +175,7 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
   try {
     const parameters: Array<{ name: string; in: 'path' | 'query' | 'header' | 'cookie'; value: unknown }> =
       [];
-    for (const p of effectiveParameters(
-      workflow.parameters,
-      step.parameters,
-      sc.loaded.document.components,
-    )) {
+    for (const p of stepParameters(workflow.parameters, step, sc.loaded.document.components)) {
       if (p.in === undefined) continue;
       const value = resolveStepValue(p.value, sc.scope, warnings, `parameter "${p.name}"`);
       if (!value.resolved) {
@@ -187,11 +208,7 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
         if (rb.contentType !== undefined) body.contentType = rb.contentType;
       }
     }
-    const override = ctx.options.servers?.[op.sourceName];
-    const baseUrl = resolveServerUrl(op, {
-      ...(override !== undefined ? { override } : {}),
-      ...(ctx.options.serverVariables !== undefined ? { variables: ctx.options.serverVariables } : {}),
-    });
+    const baseUrl = serverUrlFor(op, ctx.options.servers?.[op.sourceName], ctx.options.serverVariables);
     request = buildRequest({
       operation: op,
       baseUrl,

@@ -7,8 +7,16 @@ import { checkHeaderValue, serializeQueryPairs, styleOptions } from './parameter
 import type { BodyEncoding } from './types.js';
 
 /** The media type without parameters, lower-cased: 'application/json; charset=utf-8' -> 'application/json'. */
+const essences = new Map<string, string>();
+
 export function mediaTypeEssence(contentType: string): string {
-  return (contentType.split(';')[0] ?? '').trim().toLowerCase();
+  let essence = essences.get(contentType);
+  if (essence === undefined) {
+    essence = (contentType.split(';')[0] ?? '').trim().toLowerCase();
+    // Content types repeat endlessly (one per operation and response): remember a bounded few.
+    if (essences.size < 256) essences.set(contentType, essence);
+  }
+  return essence;
 }
 
 export function isJsonMediaType(contentType: string): boolean {
