@@ -11,7 +11,7 @@ import {
   resolveServerUrl,
   sendRequest,
 } from '../http/index.js';
-import type { HttpResponse, PreparedRequest } from '../http/types.js';
+import type { HttpResponse, PreparedRequest, SendOptions } from '../http/types.js';
 import { resolveStepTarget } from '../sources/index.js';
 import type { LoadedDocument, ResolvedOperation } from '../sources/types.js';
 import { isSecretHeaderName } from './mask.js';
@@ -106,6 +106,26 @@ function operationLabel(op: ResolvedOperation): string {
   return op.operationId ?? `${op.method} ${op.path}`;
 }
 
+const sendOptions = new WeakMap<RunContext, SendOptions>();
+
+/** The transport options of a run, built once per run rather than once per step. */
+function sendOptionsOf(ctx: RunContext): SendOptions {
+  let options = sendOptions.get(ctx);
+  if (options === undefined) {
+    options = {
+      signal: ctx.signal,
+      ...(ctx.options.dispatcher !== undefined ? { dispatcher: ctx.options.dispatcher } : {}),
+      ...(ctx.options.requestTimeoutMs !== undefined ? { timeoutMs: ctx.options.requestTimeoutMs } : {}),
+      ...(ctx.options.maxResponseBytes !== undefined ? { maxBodyBytes: ctx.options.maxResponseBytes } : {}),
+      ...(ctx.options.allowCrossOriginRedirects !== undefined
+        ? { allowCrossOriginRedirects: ctx.options.allowCrossOriginRedirects }
+        : {}),
+    };
+    sendOptions.set(ctx, options);
+  }
+  return options;
+}
+
 const serverUrls = new WeakMap<ResolvedOperation, Map<string, string>>();
 
 /** The base URL of an operation, resolved once per operation, override and server variables. */
@@ -154,22 +174,22 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
   const target = resolveStepTarget(sc.loaded, step, pointer);
   if (!('kind' in target) || target.kind !== 'operation') {
     const message = 'message' in target ? target.message : `step "${step.stepId}" (${pointer}): no operation`;
-    ctx.emit({
+    ctx.emit(() => ({
       type: 'step-start',
       workflowId: frame.workflowId,
       stepId: step.stepId,
       attempt: frame.attempt,
-    });
+    }));
     return fail('OPERATION_NOT_FOUND', message);
   }
   const op = target.operation;
-  ctx.emit({
+  ctx.emit(() => ({
     type: 'step-start',
     workflowId: frame.workflowId,
     stepId: step.stepId,
     attempt: frame.attempt,
     operation: operationLabel(op),
-  });
+  }));
 
   let request: PreparedRequest;
   try {
@@ -230,13 +250,13 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
     ...(request.bodyValue !== undefined ? { body: ctx.masker.value(request.bodyValue) } : {}),
   };
   record.request = masked;
-  ctx.emit({
+  ctx.emit(() => ({
     type: 'request',
     workflowId: frame.workflowId,
     stepId: step.stepId,
     attempt: frame.attempt,
     request: masked,
-  });
+  }));
 
   const requestScope: ExpressionScope = {
     ...sc.scope,
@@ -266,15 +286,7 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
       if (expected !== undefined) tctx.expectedStatus = expected;
       response = await ctx.options.transport(request, tctx);
     } else {
-      response = await sendRequest(request, {
-        signal: ctx.signal,
-        ...(ctx.options.dispatcher !== undefined ? { dispatcher: ctx.options.dispatcher } : {}),
-        ...(ctx.options.requestTimeoutMs !== undefined ? { timeoutMs: ctx.options.requestTimeoutMs } : {}),
-        ...(ctx.options.maxResponseBytes !== undefined ? { maxBodyBytes: ctx.options.maxResponseBytes } : {}),
-        ...(ctx.options.allowCrossOriginRedirects !== undefined
-          ? { allowCrossOriginRedirects: ctx.options.allowCrossOriginRedirects }
-          : {}),
-      });
+      response = await sendRequest(request, sendOptionsOf(ctx));
     }
   } catch (error) {
     if (isTransportError(error)) return fail(error.reason, error.message, requestScope);
@@ -289,14 +301,14 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
     ...(response.body !== undefined ? { body: ctx.masker.value(response.body) } : {}),
   };
   record.response = maskedResponse;
-  ctx.emit({
+  ctx.emit(() => ({
     type: 'response',
     workflowId: frame.workflowId,
     stepId: step.stepId,
     attempt: frame.attempt,
     response: maskedResponse,
     durationMs: response.durationMs,
-  });
+  }));
 
   if (response.bodyParseError !== undefined) {
     warnings.push(
@@ -338,13 +350,13 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
     }
   }
   record.criteria = criteria;
-  ctx.emit({
+  ctx.emit(() => ({
     type: 'criteria',
     workflowId: frame.workflowId,
     stepId: step.stepId,
     attempt: frame.attempt,
     criteria,
-  });
+  }));
 
   // Decision (README "Semantics"): outputs are evaluated for every attempt that got a response, so failure
   // handlers can read them; a later attempt replaces them.
