@@ -202,3 +202,30 @@ describe('--auth with a scheme no source declares', () => {
     expect(c.stderr() + c.stdout()).not.toContain('abcd1234');
   });
 });
+
+describe('mock runs that poll', () => {
+  it('a poll loop the mock cannot finish ends with a hint to script it', async () => {
+    const c = captureIO();
+    const code = await main(
+      [
+        'run',
+        composio,
+        '--mock',
+        '--input',
+        'apiKey=sk_mock_123456',
+        '--input',
+        'toolkitSlug=gmail',
+        '--input',
+        'authType=use_composio_managed_auth',
+        '--input',
+        'userId=u1',
+        '-r',
+        'json',
+      ],
+      c.io,
+    );
+    expect(code).toBe(1);
+    expect(c.stderr()).toMatch(/hint: step "pollConnection" ran 21 times against the mock.*--scenario/);
+    expect(() => JSON.parse(c.stdout())).not.toThrow();
+  });
+});

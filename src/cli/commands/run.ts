@@ -444,7 +444,24 @@ export async function executeRun(ctx: CommandContext, o: ExecuteRunOptions): Pro
     return reportFailure(reporters, error);
   }
   each(reporters, (r) => r.finish(result));
+  if (o.mock) {
+    const hint = mockLoopHint(result);
+    if (hint !== undefined) ctx.err.write(`${hint}\n`);
+  }
   return result.status === 'succeeded' ? 0 : 1;
+}
+
+/**
+ * A failed mock run that retried or looped: the mock answers the same thing every time, so a poll for a
+ * status change can never end. Say how to script it instead of leaving a bare budget or retry failure.
+ */
+export function mockLoopHint(result: RunResult): string | undefined {
+  if (result.status === 'succeeded') return undefined;
+  const stepId = result.error?.stepId;
+  const repeats = result.steps.filter((s) => s.stepId === stepId).length;
+  if (stepId === undefined || (repeats < 2 && result.error?.code !== 'STEP_BUDGET_EXHAUSTED'))
+    return undefined;
+  return `hint: step "${stepId}" ran ${repeats} times against the mock, which answers the same every time; script the answers it waits for with --scenario (README "Scenarios")`;
 }
 
 export async function runCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {

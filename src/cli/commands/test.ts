@@ -21,6 +21,7 @@ import { TEST_USAGE } from '../usage.js';
 import {
   buildInputs,
   checkWritable,
+  mockLoopHint,
   parseRunArgs,
   RUN_OPTIONS,
   readInputsFile,
@@ -305,6 +306,8 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
         ctx.out.write(
           `${colors.red('✗')} ${shown} › ${workflow.workflowId} ${colors.dim(`${attempts}, ${formatDuration(result.durationMs)}`)}\n    ${why}\n`,
         );
+        const hint = args.mock ? mockLoopHint(result) : undefined;
+        if (hint !== undefined) ctx.out.write(`    ${colors.dim(hint)}\n`);
       }
       if (ctx.io.signal?.aborted) break;
     }
