@@ -37,6 +37,8 @@ export interface RunContext {
   maxRetryDelayMs: number;
   compat: boolean;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Whether `signal` can ever abort (a caller's signal or a timeout); if not, the transport gets none. */
+  cancellable: boolean;
   /** performance.now() by which the run must end (`timeoutMs`). */
   deadline?: number;
   /** Sends an event to `onEvent`; a function is called only when someone listens (masking costs). */
@@ -52,6 +54,8 @@ export interface RunContext {
   /** Retry waits of at least this many ms suspend the run instead of sleeping (durable runs re-queue it). */
   suspendRetryOverMs?: number;
 }
+
+const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 
 /** Thrown inside the loop when the whole run must stop (budget, timeout, cancel). Never escapes runWorkflow. */
 class RunStop {
@@ -197,7 +201,10 @@ export async function prepareRun(
   const signals: AbortSignal[] = [];
   if (options.signal !== undefined) signals.push(options.signal);
   if (options.timeoutMs !== undefined) signals.push(AbortSignal.timeout(options.timeoutMs));
-  const signal = signals.length === 0 ? new AbortController().signal : AbortSignal.any(signals);
+  // A run nobody can cancel shares one signal that never aborts: no AbortController per run, and the
+  // transport registers no abort listener per request.
+  const signal =
+    signals.length === 0 ? NEVER_ABORTED : signals.length === 1 ? signals[0]! : AbortSignal.any(signals);
   const deadline = options.timeoutMs !== undefined ? started + options.timeoutMs : undefined;
 
   const ctx: RunContext = {
@@ -205,6 +212,7 @@ export async function prepareRun(
     options,
     masker,
     signal,
+    cancellable: signal !== NEVER_ABORTED,
     maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
     maxRetryDelayMs: options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS,
     compat: !(options.strict ?? false),

@@ -113,7 +113,7 @@ function sendOptionsOf(ctx: RunContext): SendOptions {
   let options = sendOptions.get(ctx);
   if (options === undefined) {
     options = {
-      signal: ctx.signal,
+      ...(ctx.cancellable ? { signal: ctx.signal } : {}),
       ...(ctx.options.dispatcher !== undefined ? { dispatcher: ctx.options.dispatcher } : {}),
       ...(ctx.options.requestTimeoutMs !== undefined ? { timeoutMs: ctx.options.requestTimeoutMs } : {}),
       ...(ctx.options.maxResponseBytes !== undefined ? { maxBodyBytes: ctx.options.maxResponseBytes } : {}),
