@@ -3,8 +3,9 @@
  * and resume it later, in this process or another, without repeating completed steps.
  */
 import type { LoadedDocument } from '../sources/types.js';
+import { finishRun, prepareRun } from './context.js';
+import { drive, initialState } from './loop.js';
 import type { RunOptions } from './options.js';
-import { drive, finishRun, initialState, prepareRun } from './run.js';
 import type { RunState } from './state.js';
 import type { RunResult } from './types.js';
 

@@ -14,10 +14,10 @@ import {
 import type { HttpResponse, PreparedRequest, SendOptions } from '../http/types.js';
 import { resolveStepTarget } from '../sources/index.js';
 import type { LoadedDocument, ResolvedOperation } from '../sources/types.js';
+import type { RunContext } from './context.js';
 import { isSecretHeaderName } from './mask.js';
 import type { TransportContext } from './options.js';
 import { stepParameters } from './parameters.js';
-import type { RunContext } from './run.js';
 import type { Frame } from './state.js';
 import type { CriterionRecord, StepRecord } from './types.js';
 

@@ -1,0 +1,247 @@
+// Arazzo 1.0.1 "Workflow Object" inputs and the run's options: everything a run needs before its first step.
+import { setTimeout as delay } from 'node:timers/promises';
+import type { ContractCheck } from '../contract/types.js';
+import type { WorkflowObject } from '../document/model.js';
+import { OptionsError } from '../errors.js';
+import type { HttpResponse } from '../http/types.js';
+import { loadArazzo } from '../sources/index.js';
+import type { LoadedDocument, OpenApiSource, ResolvedOperation } from '../sources/types.js';
+import { checkInputs, secretInputNames } from './inputs.js';
+import { isSecretInputName, Masker } from './mask.js';
+import type { RunOptions } from './options.js';
+import type { RunState } from './state.js';
+import type { RunError, RunEvent, RunResult } from './types.js';
+
+const DEFAULT_MAX_STEPS = 1000;
+const DEFAULT_MAX_RETRY_DELAY_MS = 120_000;
+
+/** Everything the loop needs that is not run state: the document, options, and injected I/O. */
+export interface RunContext {
+  root: LoadedDocument;
+  options: RunOptions;
+  masker: Masker;
+  signal: AbortSignal;
+  maxSteps: number;
+  maxRetryDelayMs: number;
+  compat: boolean;
+  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Whether `signal` can ever abort (a caller's signal or a timeout); if not, the transport gets none. */
+  cancellable: boolean;
+  /** performance.now() by which the run must end (`timeoutMs`). */
+  deadline?: number;
+  /** Sends an event to `onEvent`; a function is called only when someone listens (masking costs). */
+  emit: (event: RunEvent | (() => RunEvent)) => void;
+  /** Checks responses against their OpenAPI operation (the `contract` option). */
+  contract?: (
+    operation: ResolvedOperation,
+    response: HttpResponse,
+    source?: OpenApiSource,
+  ) => ContractCheck[];
+  /** Called at every step boundary with the live state (durable runs persist it). */
+  checkpoint?: (state: RunState) => Promise<void>;
+  /** Retry waits of at least this many ms suspend the run instead of sleeping (durable runs re-queue it). */
+  suspendRetryOverMs?: number;
+}
+
+const NEVER_ABORTED: AbortSignal = new AbortController().signal;
+
+/** Thrown inside the loop when the whole run must stop (budget, timeout, cancel). Never escapes runWorkflow. */
+export class RunStop {
+  constructor(readonly error: RunError) {}
+}
+
+function isLoadedDocument(value: unknown): value is LoadedDocument {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'document' in value &&
+    'sources' in value &&
+    (value as { sources: unknown }).sources instanceof Map
+  );
+}
+
+async function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms <= 0) return;
+  await delay(ms, undefined, { signal });
+}
+
+/** A run that could not start (unknown workflow, invalid inputs) or everything a started run needs. */
+export type Prepared =
+  | { kind: 'result'; result: RunResult }
+  | {
+      kind: 'ready';
+      loaded: LoadedDocument;
+      ctx: RunContext;
+      workflow: WorkflowObject;
+      inputs: Record<string, unknown>;
+    };
+
+/** Reject unusable numeric options before anything runs (OptionsError, never a raw RangeError later). */
+function checkOptions(options: RunOptions): void {
+  const numeric: Array<[keyof RunOptions, number]> = [
+    ['timeoutMs', 1],
+    ['requestTimeoutMs', 1],
+    ['maxResponseBytes', 0],
+    ['maxSteps', 1],
+    ['maxRetryDelayMs', 0],
+    ['maxDocumentBytes', 1],
+  ];
+  for (const [name, min] of numeric) {
+    const value = options[name];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+      throw new OptionsError(`${name}: must be a number >= ${min}, got ${JSON.stringify(value)}`);
+    }
+  }
+  if (options.maxSteps !== undefined && !Number.isInteger(options.maxSteps)) {
+    throw new OptionsError(`maxSteps: must be a whole number, got ${options.maxSteps}`);
+  }
+  const contract = options.contract as unknown;
+  if (
+    contract !== undefined &&
+    typeof contract !== 'boolean' &&
+    (typeof contract !== 'object' || contract === null)
+  ) {
+    throw new OptionsError(
+      `contract: must be true, false or an options object, got ${JSON.stringify(contract)}`,
+    );
+  }
+  for (const name of ['servers', 'sources', 'auth', 'serverVariables'] as const) {
+    const value = options[name] as unknown;
+    if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+      throw new OptionsError(`${name}: must be an object keyed by name`);
+    }
+  }
+}
+
+/** Load the document (unless given loaded), check options and inputs, and build the run context. */
+export async function prepareRun(
+  spec: string | URL | LoadedDocument,
+  inputs: Record<string, unknown>,
+  options: RunOptions & { skipInputCheck?: boolean },
+  started: number = performance.now(),
+): Promise<Prepared> {
+  checkOptions(options);
+  const loaded = isLoadedDocument(spec)
+    ? spec
+    : await loadArazzo(spec, {
+        ...(options.sources !== undefined ? { sources: options.sources } : {}),
+        ...(options.loader !== undefined ? { loader: options.loader } : {}),
+        ...(options.signal !== undefined ? { signal: options.signal } : {}),
+        ...(options.allowRemote !== undefined ? { allowRemote: options.allowRemote } : {}),
+        ...(options.rootDir !== undefined ? { rootDir: options.rootDir } : {}),
+        ...(options.maxDocumentBytes !== undefined ? { maxDocumentBytes: options.maxDocumentBytes } : {}),
+        strict: options.strict ?? false,
+      });
+  for (const name of Object.keys(options.servers ?? {})) {
+    if (!loaded.sources.has(name) && !loaded.document.sourceDescriptions.some((s) => s.name === name)) {
+      const known = loaded.document.sourceDescriptions.map((s) => `"${s.name}"`).join(', ');
+      throw new OptionsError(
+        `servers: unknown source "${name}"; the document's sources are ${known || '(none)'}`,
+      );
+    }
+  }
+
+  const document = loaded.document;
+  const workflowId = options.workflowId ?? document.workflows[0]?.workflowId ?? '';
+  const workflow = document.workflows.find((w) => w.workflowId === workflowId);
+  const masker = new Masker();
+  for (const s of options.secrets ?? []) masker.add(s);
+  for (const value of Object.values(options.auth ?? {})) {
+    if (typeof value === 'string') masker.add(value);
+    else for (const v of Object.values(value)) masker.add(v);
+  }
+
+  const failed = (error: RunError): Prepared => ({
+    kind: 'result',
+    result: {
+      workflowId,
+      status: 'failed',
+      outputs: {},
+      steps: [],
+      error,
+      diagnostics: loaded.diagnostics,
+      durationMs: performance.now() - started,
+    },
+  });
+
+  if (workflow === undefined) {
+    const known = document.workflows.map((w) => `"${w.workflowId}"`).join(', ');
+    return failed({
+      code: 'WORKFLOW_NOT_FOUND',
+      message: `workflow "${workflowId}" is not in the document; it has ${known}`,
+    });
+  }
+
+  for (const name of secretInputNames(workflow.inputs, document, isSecretInputName)) masker.add(inputs[name]);
+
+  const checked = options.skipInputCheck
+    ? { ok: true, value: inputs, problems: [] }
+    : checkInputs(workflow.inputs, document, inputs);
+  if (!checked.ok) {
+    return failed({
+      code: 'INPUTS_INVALID',
+      workflowId,
+      message: masker.text(`workflow "${workflowId}": ${checked.problems.join('; ')}`),
+    });
+  }
+
+  const signals: AbortSignal[] = [];
+  if (options.signal !== undefined) signals.push(options.signal);
+  if (options.timeoutMs !== undefined) signals.push(AbortSignal.timeout(options.timeoutMs));
+  // A run nobody can cancel shares one signal that never aborts: no AbortController per run, and the
+  // transport registers no abort listener per request.
+  const signal =
+    signals.length === 0 ? NEVER_ABORTED : signals.length === 1 ? signals[0]! : AbortSignal.any(signals);
+  const deadline = options.timeoutMs !== undefined ? started + options.timeoutMs : undefined;
+
+  const ctx: RunContext = {
+    root: loaded,
+    options,
+    masker,
+    signal,
+    cancellable: signal !== NEVER_ABORTED,
+    maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
+    maxRetryDelayMs: options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS,
+    compat: !(options.strict ?? false),
+    ...(deadline !== undefined ? { deadline } : {}),
+    sleep: options.sleep ?? defaultSleep,
+    emit: (event) => {
+      if (options.onEvent === undefined) return;
+      try {
+        options.onEvent(typeof event === 'function' ? event() : event);
+      } catch {
+        // A progress listener must not be able to break the run.
+      }
+    },
+  };
+  if (options.contract !== undefined && options.contract !== false) {
+    const { createContractChecker } = await import('../contract/index.js');
+    ctx.contract = createContractChecker(options.contract === true ? {} : options.contract);
+  }
+  return { kind: 'ready', loaded, ctx, workflow, inputs: checked.value };
+}
+
+/** The RunResult of a state whose root workflow has finished (or was stopped). */
+export function finishRun(state: RunState, ctx: RunContext, started: number): RunResult {
+  const result = state.result ?? {
+    status: 'failed' as const,
+    outputs: {},
+    error: internal('the run ended without a result'),
+  };
+  const out: RunResult = {
+    workflowId: state.rootWorkflowId,
+    status: result.status,
+    outputs: ctx.masker.value(result.outputs) as Record<string, unknown>,
+    steps: state.records,
+    diagnostics: ctx.root.diagnostics,
+    durationMs: performance.now() - started,
+  };
+  if (result.error !== undefined)
+    out.error = { ...result.error, message: ctx.masker.text(result.error.message) };
+  return out;
+}
+
+export function internal(message: string): RunError {
+  return { code: 'INTERNAL', message };
+}
