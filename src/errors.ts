@@ -76,6 +76,33 @@ export class ExpressionSyntaxError extends ArazzoError {
   }
 }
 
+/**
+ * A syntax error with the message every parser uses: `<subject> "<source>": <what> at offset N; expected ...`.
+ * @example syntaxErrorAt('condition', '$x ==', 'unexpected end', 5, ['a literal'], 'CONDITION_SYNTAX')
+ */
+export function syntaxErrorAt(
+  subject: 'expression' | 'condition',
+  source: string,
+  what: string,
+  offset: number,
+  expected: readonly string[],
+  code: 'EXPRESSION_SYNTAX' | 'CONDITION_SYNTAX' = 'EXPRESSION_SYNTAX',
+): ExpressionSyntaxError {
+  const exp =
+    expected.length === 0
+      ? ''
+      : expected.length === 1
+        ? `; expected ${expected[0]}`
+        : `; expected one of ${expected.join(', ')}`;
+  return new ExpressionSyntaxError(
+    `${subject} "${source}": ${what} at offset ${offset}${exp}`,
+    source,
+    offset,
+    expected,
+    code,
+  );
+}
+
 /** The HTTP exchange failed below the HTTP level (refused, reset, timeout, too large, bad redirect). */
 export class TransportError extends ArazzoError {
   override name = 'TransportError';

@@ -1,5 +1,5 @@
 // Criterion Object: `simple` conditions (literals, operators, runtime expressions), parsed and walked.
-import { ExpressionSyntaxError } from '../errors.js';
+import { ExpressionSyntaxError, syntaxErrorAt } from '../errors.js';
 import type { ExpressionNode } from '../expression/ast.js';
 import { step } from '../expression/evaluate.js';
 import { evaluateExpression, isUnresolved, parseExpression } from '../expression/index.js';
@@ -43,19 +43,7 @@ class ConditionParser {
   ) {}
 
   fail(what: string, offset: number, expected: readonly string[]): never {
-    const exp =
-      expected.length === 0
-        ? ''
-        : expected.length === 1
-          ? `; expected ${expected[0]}`
-          : `; expected one of ${expected.join(', ')}`;
-    throw new ExpressionSyntaxError(
-      `condition "${this.src}": ${what} at offset ${offset}${exp}`,
-      this.src,
-      offset,
-      expected,
-      'CONDITION_SYNTAX',
-    );
+    throw syntaxErrorAt('condition', this.src, what, offset, expected, 'CONDITION_SYNTAX');
   }
 
   /** A non-spec form: a warning in compat mode, an error otherwise. */

@@ -1,5 +1,5 @@
 // Runtime Expressions: parser for the ABNF of Arazzo 1.0.1, disambiguated as in Arazzo 1.1.0.
-import { ExpressionSyntaxError } from '../errors.js';
+import { ExpressionSyntaxError, syntaxErrorAt } from '../errors.js';
 import type {
   CompatForm,
   ExpressionNode,
@@ -72,18 +72,7 @@ class Scanner {
   }
 
   fail(what: string, offset: number, expected: readonly string[]): never {
-    const exp =
-      expected.length === 0
-        ? ''
-        : expected.length === 1
-          ? `; expected ${expected[0]}`
-          : `; expected one of ${expected.join(', ')}`;
-    throw new ExpressionSyntaxError(
-      `expression "${this.text}": ${what} at offset ${offset}${exp}`,
-      this.text,
-      offset,
-      expected,
-    );
+    throw syntaxErrorAt('expression', this.text, what, offset, expected);
   }
 
   found(): string {
