@@ -1,7 +1,8 @@
 /** Public shapes of the durable run queue (issue #10). */
 
 import type { Redis, RedisOptions } from 'ioredis';
-import type { AuthValues, RunResult } from '../engine/types.js';
+import type { RunOptions } from '../engine/options.js';
+import type { RunResult } from '../engine/types.js';
 
 /** ioredis connection options (host, port, username, password, db, tls, sentinels, ...). */
 export type RedisConnectionOptions = RedisOptions;
@@ -17,29 +18,24 @@ export type RedisConnection = string | RedisConnectionOptions | Redis;
  * The run options that can travel through Redis (everything JSON; no functions, signals or dispatchers).
  * They mean what they mean for `runWorkflow`.
  */
-export interface QueuedRunOptions {
-  /** @example 'connect-account-via-auth-config' */
-  workflowId?: string;
-  /** Relative paths are made absolute against the enqueuer's cwd. @example { petStore: './petstore.yaml' } */
-  sources?: Record<string, string>;
-  /** @example { composioApi: 'http://127.0.0.1:4010' } */
-  servers?: Record<string, string>;
-  serverVariables?: Record<string, string>;
-  /** Credentials: stored encrypted, like inputs. @example { ApiKeyAuth: 'sk_live_...' } */
-  auth?: AuthValues;
-  /** Wall-clock limit counted from the run's start, across hops and delayed waits. */
+export type QueuedRunOptions = Pick<
+  RunOptions,
+  | 'workflowId'
+  | 'sources'
+  | 'servers'
+  | 'serverVariables'
+  | 'auth'
+  | 'requestTimeoutMs'
+  | 'maxResponseBytes'
+  | 'maxSteps'
+  | 'maxRetryDelayMs'
+  | 'strict'
+  | 'allowCrossOriginRedirects'
+  | 'secrets'
+> & {
+  /** Wall-clock limit counted from the run's start, across hops and delayed waits (unlike a local run). */
   timeoutMs?: number;
-  requestTimeoutMs?: number;
-  maxResponseBytes?: number;
-  /** @default 1000 */
-  maxSteps?: number;
-  /** @default 120000 */
-  maxRetryDelayMs?: number;
-  strict?: boolean;
-  allowCrossOriginRedirects?: boolean;
-  /** Extra strings to mask in results. */
-  secrets?: string[];
-}
+};
 
 /** Options shared by the queue (producer side) and the worker. */
 export interface QueueConnectionOptions {
