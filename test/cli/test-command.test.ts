@@ -16,6 +16,18 @@ const scenario = fileURLToPath(
   new URL('../../specs/composio/scenarios/active-after-two-polls.yaml', import.meta.url),
 );
 
+/** The Composio workflow's inputs as CLI flags (the key is a made-up secret the output must mask). */
+const composioInputs = [
+  '--input',
+  'apiKey=sk_mock_123456',
+  '--input',
+  'toolkitSlug=gmail',
+  '--input',
+  'authType=use_composio_managed_auth',
+  '--input',
+  'userId=u1',
+];
+
 let server: ScriptedServer | undefined;
 afterEach(async () => server?.close());
 
@@ -70,23 +82,7 @@ describe('arazzo run --mock', () => {
   it('a scenario drives the Composio poll loop through INITIATED to ACTIVE, offline', async () => {
     const c = captureIO();
     const code = await main(
-      [
-        'run',
-        composio,
-        '--mock',
-        '--scenario',
-        scenario,
-        '--input',
-        'apiKey=sk_mock_123456',
-        '--input',
-        'toolkitSlug=gmail',
-        '--input',
-        'authType=use_composio_managed_auth',
-        '--input',
-        'userId=u1',
-        '-r',
-        'json',
-      ],
+      ['run', composio, '--mock', '--scenario', scenario, ...composioInputs, '-r', 'json'],
       c.io,
     );
     const result = JSON.parse(c.stdout());
@@ -182,14 +178,7 @@ describe('--auth with a scheme no source declares', () => {
         scenario,
         '--auth',
         'NoSuchScheme=abcd1234',
-        '--input',
-        'apiKey=sk_mock_123456',
-        '--input',
-        'toolkitSlug=gmail',
-        '--input',
-        'authType=use_composio_managed_auth',
-        '--input',
-        'userId=u1',
+        ...composioInputs,
         '-r',
         'json',
       ],
@@ -206,24 +195,7 @@ describe('--auth with a scheme no source declares', () => {
 describe('mock runs that poll', () => {
   it('a poll loop the mock cannot finish ends with a hint to script it', async () => {
     const c = captureIO();
-    const code = await main(
-      [
-        'run',
-        composio,
-        '--mock',
-        '--input',
-        'apiKey=sk_mock_123456',
-        '--input',
-        'toolkitSlug=gmail',
-        '--input',
-        'authType=use_composio_managed_auth',
-        '--input',
-        'userId=u1',
-        '-r',
-        'json',
-      ],
-      c.io,
-    );
+    const code = await main(['run', composio, '--mock', ...composioInputs, '-r', 'json'], c.io);
     expect(code).toBe(1);
     expect(c.stderr()).toMatch(/hint: step "pollConnection" ran 21 times against the mock.*--scenario/);
     expect(() => JSON.parse(c.stdout())).not.toThrow();
