@@ -22,21 +22,58 @@ export function isSecretInputName(name: string): boolean {
   return SECRET_NAME.test(name);
 }
 
+/** The compiled search for one set of secret forms. */
+interface SecretSearch {
+  ordered: string[];
+  pattern: RegExp;
+  /** Every form is written unchanged by JSON.stringify, so a value's JSON text can be searched at once. */
+  jsonSearchable: boolean;
+}
+
+/**
+ * Searches by secret set, shared by every run: a service that runs the same workflow with the same key
+ * thousands of times compiles its pattern once. Patterns are only used synchronously (lastIndex is reset
+ * before each use), so sharing them is safe. Bounded; cleared when full.
+ */
+const searches = new Map<string, SecretSearch>();
+const MAX_SEARCHES = 64;
+
+function searchFor(forms: ReadonlySet<string>): SecretSearch {
+  const ordered = [...forms].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
+  const key = ordered.join('\u0000');
+  let search = searches.get(key);
+  if (search === undefined) {
+    search = {
+      ordered,
+      pattern: new RegExp(ordered.map(escapeRegExp).join('|'), 'g'),
+      jsonSearchable: ordered.every((secret) => JSON.stringify(secret) === `"${secret}"`),
+    };
+    if (searches.size >= MAX_SEARCHES) searches.clear();
+    searches.set(key, search);
+  }
+  return search;
+}
+
 export class Masker {
   private readonly secrets = new Set<string>();
-  private ordered: string[] = [];
-  private pattern: RegExp | undefined;
-  private jsonSearchable = true;
+  /** Compiled on first use after a change (a step may add several secrets before anything is masked). */
+  private search: SecretSearch | undefined;
+  private dirty = false;
 
   add(value: unknown): void {
     if (typeof value !== 'string' && typeof value !== 'number') return;
     const text = String(value);
     if (text.length < MIN_SECRET_LENGTH || this.secrets.has(text)) return;
     for (const form of secretForms(text)) this.secrets.add(form);
-    this.ordered = [...this.secrets].sort((a, b) => b.length - a.length);
-    // A secret JSON.stringify writes unchanged can be searched for in a value's JSON text at once.
-    this.jsonSearchable = this.ordered.every((secret) => JSON.stringify(secret) === `"${secret}"`);
-    this.pattern = new RegExp(this.ordered.map(escapeRegExp).join('|'), 'g');
+    this.dirty = true;
+  }
+
+  private compiled(): SecretSearch | undefined {
+    if (this.dirty) {
+      this.search = searchFor(this.secrets);
+      this.dirty = false;
+    }
+    return this.search;
   }
 
   get size(): number {
@@ -44,13 +81,15 @@ export class Masker {
   }
 
   list(): string[] {
-    return [...this.ordered];
+    return [...(this.compiled()?.ordered ?? [])];
   }
 
   text(value: string): string {
-    if (this.pattern === undefined || value.length < MIN_SECRET_LENGTH) return value;
-    this.pattern.lastIndex = 0;
-    return value.replace(this.pattern, MASK);
+    if (value.length < MIN_SECRET_LENGTH) return value;
+    const search = this.compiled();
+    if (search === undefined) return value;
+    search.pattern.lastIndex = 0;
+    return value.replace(search.pattern, MASK);
   }
 
   headers(headers: Record<string, string | string[]>): Record<string, string | string[]> {
@@ -66,15 +105,23 @@ export class Masker {
    * The value with every secret occurrence in strings (values and keys) replaced. A value that holds no
    * secret is returned as it is (no copy): records share response data with the run, read-only.
    */
-  value(value: unknown): unknown {
-    if (this.pattern === undefined || !this.contains(value, 0)) return value;
+  value(value: unknown, jsonText?: string): unknown {
+    const search = this.compiled();
+    if (search === undefined) return value;
+    if (jsonText !== undefined && search.jsonSearchable && !jsonText.includes('\\')) {
+      // The JSON text the value was parsed from (or serialized to), without a single escape: every key
+      // and string of the value appears in it verbatim, so a text without a secret means a value without.
+      search.pattern.lastIndex = 0;
+      if (!search.pattern.test(jsonText)) return value;
+    }
+    if (!this.contains(value, 0, search)) return value;
     return this.copy(value, 0);
   }
 
-  private contains(value: unknown, depth: number): boolean {
+  private contains(value: unknown, depth: number, search: SecretSearch): boolean {
     if (
       depth === 0 &&
-      this.jsonSearchable &&
+      search.jsonSearchable &&
       value !== null &&
       typeof value === 'object' &&
       !(value instanceof Uint8Array)
@@ -87,20 +134,20 @@ export class Masker {
         text = undefined; // cycles or BigInt: fall back to the walk
       }
       if (text !== undefined) {
-        this.pattern!.lastIndex = 0;
-        return this.pattern!.test(text);
+        search.pattern.lastIndex = 0;
+        return search.pattern.test(text);
       }
     }
-    const pattern = this.pattern!;
+    const pattern = search.pattern;
     if (typeof value === 'string') {
       pattern.lastIndex = 0;
       return value.length >= MIN_SECRET_LENGTH && pattern.test(value);
     }
     if (value === null || typeof value !== 'object' || depth > 256 || value instanceof Uint8Array)
       return false;
-    if (Array.isArray(value)) return value.some((v) => this.contains(v, depth + 1));
+    if (Array.isArray(value)) return value.some((v) => this.contains(v, depth + 1, search));
     for (const [k, v] of Object.entries(value)) {
-      if (this.contains(k, depth + 1) || this.contains(v, depth + 1)) return true;
+      if (this.contains(k, depth + 1, search) || this.contains(v, depth + 1, search)) return true;
     }
     return false;
   }

@@ -90,6 +90,11 @@ export function evaluateOutputs(
   return { outputs: result, warnings };
 }
 
+/** The request body's JSON text when the body was serialized as JSON (the masker scans it at once). */
+function jsonTextOf(request: PreparedRequest): string | undefined {
+  return request.bodyIsValueText === true && typeof request.body === 'string' ? request.body : undefined;
+}
+
 const STATUS_CRITERION = /\$statusCode\s*==\s*(\d{3})\b/;
 
 function expectedStatuses(step: StepObject): number[] | undefined {
@@ -247,7 +252,9 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
     method: request.method,
     url: ctx.masker.text(request.url),
     headers: ctx.masker.headers(request.headers) as Record<string, string>,
-    ...(request.bodyValue !== undefined ? { body: ctx.masker.value(request.bodyValue) } : {}),
+    ...(request.bodyValue !== undefined
+      ? { body: ctx.masker.value(request.bodyValue, jsonTextOf(request)) }
+      : {}),
   };
   record.request = masked;
   ctx.emit(() => ({
@@ -298,7 +305,7 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
   const maskedResponse = {
     statusCode: response.statusCode,
     headers: ctx.masker.headers(response.headers),
-    ...(response.body !== undefined ? { body: ctx.masker.value(response.body) } : {}),
+    ...(response.body !== undefined ? { body: ctx.masker.value(response.body, response.text) } : {}),
   };
   record.response = maskedResponse;
   ctx.emit(() => ({

@@ -6,6 +6,7 @@ import {
   encodeRequestBody,
   findMediaType,
   inferContentType,
+  isJsonMediaType,
   mediaTypeEssence,
   pickRequestContentType,
 } from './body.js';
@@ -170,6 +171,12 @@ export function buildRequest(input: BuildRequestInput): PreparedRequest {
     request.bodyValue = value;
     if (encoded.body instanceof Blob) request.bodyBlob = encoded.body;
     else request.body = encoded.body;
+    if (
+      typeof encoded.body === 'string' &&
+      (typeof value === 'string' || isJsonMediaType(encoded.contentType))
+    ) {
+      request.bodyIsValueText = true;
+    }
   }
   request.headers = headers.toRecord();
   return request;

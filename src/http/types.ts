@@ -11,6 +11,11 @@ export interface PreparedRequest {
   body?: string | Uint8Array;
   /** The body before encoding (for $request.body and records). */
   bodyValue?: unknown;
+  /**
+   * `body` is `bodyValue` itself (a string payload) or its JSON serialization: every string in the value
+   * appears in it, JSON-escaped. Lets the engine scan the text for secrets instead of walking the value.
+   */
+  bodyIsValueText?: boolean;
   contentType?: string;
   /** Values of path/query/header/cookie parameters as given, for $request.{path,query,header}. */
   pathParams: Record<string, unknown>;
@@ -87,6 +92,11 @@ export interface HttpResponse {
   bodyParseError?: string;
   /** URLs of the redirect hops followed, in order (absent when none). */
   redirects?: string[];
+  /**
+   * The JSON text `body` was parsed from, when it was JSON. The engine scans it for secrets instead of
+   * re-serializing the body; it is not kept in records.
+   */
+  text?: string;
 }
 
 export interface SendOptions {

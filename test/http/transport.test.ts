@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTransportError, type TransportError } from '../../src/errors.js';
 import type { PreparedRequest, SendOptions } from '../../src/http/index.js';
 import { closeSharedDispatcher, sendRequest } from '../../src/http/index.js';
+import { undiciLoadedPartially } from '../../src/http/transport.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
@@ -66,6 +67,18 @@ beforeAll(async () => {
     '/binary': (_req, res) =>
       res.writeHead(200, { 'content-type': 'image/png' }).end(Buffer.from([0x89, 0x50, 0x00, 0xff])),
     '/untyped': (_req, res) => res.end('plain'),
+    '/bom-json': (_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/json; charset=UTF-8' })
+        .end(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"bom":"é"}')])),
+    '/broken-utf8': (_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'text/plain' })
+        .end(Buffer.concat([Buffer.from('a'), Buffer.from([0xff, 0xfe]), Buffer.from('b')])),
+    '/latin1-json': (_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/json; charset=latin1' })
+        .end(Buffer.from([0x22, 0x63, 0x61, 0x66, 0xe9, 0x22])),
     '/empty': (_req, res) => res.writeHead(204).end(),
     '/bad-json': (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"a": tru'),
     '/never': () => {
@@ -150,6 +163,9 @@ describe('sendRequest: bodies', () => {
     ['binary as bytes', { path: '/binary', status: 200, body: new Uint8Array([0x89, 0x50, 0x00, 0xff]) }],
     ['no content type, UTF-8 text', { path: '/untyped', status: 200, body: 'plain' }],
     ['empty body', { path: '/empty', status: 204, body: undefined }],
+    ['JSON behind a UTF-8 byte-order mark', { path: '/bom-json', status: 200, body: { bom: 'é' } }],
+    ['invalid UTF-8 becomes U+FFFD', { path: '/broken-utf8', status: 200, body: 'a\ufffd\ufffdb' }],
+    ['JSON in latin-1', { path: '/latin1-json', status: 200, body: 'café' }],
     [
       'invalid JSON keeps the text',
       { path: '/bad-json', status: 200, body: '{"a": tru', parseError: /JSON/ },
@@ -162,6 +178,18 @@ describe('sendRequest: bodies', () => {
     expect(res.durationMs).toBeGreaterThanOrEqual(0);
     if (parseError === undefined) expect(res.bodyParseError).toBeUndefined();
     else expect(res.bodyParseError).toMatch(parseError);
+  });
+
+  it('keeps the JSON text a body was parsed from (for the secret scan), and only for JSON', async () => {
+    const json = await sendRequest(get('/json'), { dispatcher });
+    expect(json.text).toBe(JSON.stringify({ ok: true, n: [1, 2] }));
+    const text = await sendRequest(get('/text'), { dispatcher });
+    expect(text.text).toBeUndefined();
+  });
+
+  it("loads only undici's Agent and request modules, not its whole index", async () => {
+    await sendRequest(get('/json'), { dispatcher });
+    expect(undiciLoadedPartially()).toBe(true);
   });
 
   it('reports size, content type and headers', async () => {
@@ -226,6 +254,12 @@ describe('sendRequest: failures', () => {
     const err = await failure(get(path), { maxBodyBytes: 1000 });
     expect(err.reason).toBe('BODY_TOO_LARGE');
     expect(err.message).toMatch(/1000-byte cap/);
+  });
+
+  it('refuses a URL that is not HTTP', async () => {
+    const err = await failure(get('', { url: 'ftp://127.0.0.1/file' }));
+    expect(err.reason).toBe('OTHER');
+    expect(err.message).toMatch(/unsupported protocol ftp:/);
   });
 
   it('reports a refused connection', async () => {

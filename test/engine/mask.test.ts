@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { Masker } from '../../src/engine/mask.js';
+
+const SECRET = 'sk_live_12345';
+
+describe('Masker.value with the JSON text the value came from', () => {
+  it.each<[string, { value: unknown; text: string | undefined; want: unknown }]>([
+    [
+      'no secret in the text: the same object back',
+      { value: { a: 'x', b: ['y'] }, text: '{"a":"x","b":["y"]}', want: 'same' },
+    ],
+    [
+      'secret in a string value',
+      { value: { a: `key ${SECRET}` }, text: `{"a":"key ${SECRET}"}`, want: { a: 'key ***' } },
+    ],
+    ['secret as a key', { value: { [SECRET]: 1 }, text: `{"${SECRET}":1}`, want: { '***': 1 } }],
+    [
+      'secret hidden behind JSON escapes: the text is not trusted, the value is walked',
+      {
+        value: { a: SECRET },
+        text: `{"a":"${SECRET.replace('k', '\\u006b')}"}`,
+        want: { a: '***' },
+      },
+    ],
+    ['no text given: the value is walked', { value: { a: [SECRET] }, text: undefined, want: { a: ['***'] } }],
+    ['a string value', { value: `Bearer ${SECRET}`, text: `Bearer ${SECRET}`, want: 'Bearer ***' }],
+  ])('%s', (_name, { value, text, want }) => {
+    const m = new Masker();
+    m.add(SECRET);
+    const out = m.value(value, text);
+    if (want === 'same') expect(out).toBe(value);
+    else expect(out).toEqual(want);
+  });
+
+  it('masks nothing before a secret is added, and everything added later', () => {
+    const m = new Masker();
+    const body = { token: 'abcd-efgh' };
+    expect(m.value(body, JSON.stringify(body))).toBe(body);
+    m.add('abcd-efgh');
+    expect(m.value(body, JSON.stringify(body))).toEqual({ token: '***' });
+    expect(m.text('x abcd-efgh y')).toBe('x *** y');
+  });
+
+  it('two runs with the same secrets mask alike (the compiled search is shared)', () => {
+    const a = new Masker();
+    const b = new Masker();
+    a.add('first-secret');
+    a.add('second-secret');
+    b.add('second-secret');
+    b.add('first-secret');
+    expect(a.list()).toEqual(b.list());
+    expect(a.text('first-secret second-secret')).toBe('*** ***');
+    expect(b.text('second-secret/first-secret')).toBe('***/***');
+  });
+});
