@@ -2,9 +2,18 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ArazzoDocument, JsonObject } from '../document/model.js';
 import { loadAjv } from './ajv.js';
+import { ANNOTATION_FORMATS, compileSimple, type SimpleError } from './simple-schema.js';
 
 let ajv: InstanceType<ReturnType<typeof loadAjv>['Ajv2020']> | undefined;
-const compiled = new WeakMap<object, ValidateFunction>();
+
+/** A compiled inputs schema: the subset validator when the schema fits it, else ajv's. */
+type InputsValidator = (value: unknown) => { ok: boolean; errors: readonly (ErrorObject | SimpleError)[] };
+const compiled = new WeakMap<object, InputsValidator>();
+
+/** Test hook: whether this module instance has created its ajv instance (a trivial inputs schema must not). */
+export function ajvLoaded(): boolean {
+  return ajv !== undefined;
+}
 
 function getAjv(): InstanceType<ReturnType<typeof loadAjv>['Ajv2020']> {
   if (ajv === undefined) {
@@ -23,18 +32,7 @@ function getAjv(): InstanceType<ReturnType<typeof loadAjv>['Ajv2020']> {
     });
     addFormats(ajv);
     // Annotations used by real-world input schemas; they constrain nothing.
-    for (const format of [
-      'password',
-      'secret',
-      'binary',
-      'byte-string',
-      'int32',
-      'int64',
-      'float',
-      'double',
-    ]) {
-      ajv.addFormat(format, true);
-    }
+    for (const format of ANNOTATION_FORMATS) ajv.addFormat(format, true);
   }
   return ajv;
 }
@@ -64,7 +62,7 @@ export interface InputsCheck {
   problems: string[];
 }
 
-function describe(error: ErrorObject): string {
+function describe(error: ErrorObject | SimpleError): string {
   const at =
     error.instancePath === '' ? 'inputs' : `input "${error.instancePath.slice(1).replace(/\//g, '.')}"`;
   if (error.keyword === 'required') {
@@ -81,26 +79,65 @@ export function checkInputs(
   document: ArazzoDocument,
   inputs: Record<string, unknown>,
 ): InputsCheck {
-  const value = structuredClone(inputs);
+  // A copy because validation writes schema defaults into the value it checks.
+  const value = copyInputs(inputs) as Record<string, unknown>;
   if (schema === undefined) return { ok: true, value, problems: [] };
   const resolved = resolveInputsSchema(schema, document);
   let validate = compiled.get(resolved);
   if (validate === undefined) {
-    try {
-      validate = getAjv().compile(resolved);
-    } catch (error) {
-      return {
-        ok: false,
-        value,
-        problems: [
-          `inputs schema cannot be compiled: ${error instanceof Error ? error.message : String(error)}`,
-        ],
+    validate = compileSimple(resolved);
+    if (validate === undefined) {
+      let ajvValidate: ValidateFunction;
+      try {
+        ajvValidate = getAjv().compile(resolved);
+      } catch (error) {
+        return {
+          ok: false,
+          value,
+          problems: [
+            `inputs schema cannot be compiled: ${error instanceof Error ? error.message : String(error)}`,
+          ],
+        };
+      }
+      validate = (data) => {
+        const ok = ajvValidate(data) as boolean;
+        return { ok, errors: ok ? [] : (ajvValidate.errors ?? []) };
       };
     }
     compiled.set(resolved, validate);
   }
-  const ok = validate(value) as boolean;
-  return { ok, value, problems: ok ? [] : (validate.errors ?? []).map(describe) };
+  const { ok, errors } = validate(value);
+  return { ok, value, problems: ok ? [] : errors.map(describe) };
+}
+
+/**
+ * Copy of JSON-like inputs: plain objects and arrays are copied (cycles and shared parts kept as they were);
+ * anything else (Date, Uint8Array, Map, class instances, functions) is shared, as validation only reads it.
+ */
+function copyInputs(value: unknown, seen = new Map<object, unknown>()): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const done = seen.get(value);
+  if (done !== undefined) return done;
+  if (Array.isArray(value)) {
+    const out: unknown[] = new Array(value.length);
+    seen.set(value, out);
+    for (let i = 0; i < value.length; i++) if (i in value) out[i] = copyInputs(value[i], seen);
+    return out;
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out: Record<string, unknown> = {};
+  seen.set(value, out);
+  for (const key of Object.keys(value)) {
+    const copy = copyInputs((value as Record<string, unknown>)[key], seen);
+    // `out.__proto__ = x` would replace the prototype instead of adding the key.
+    if (key === '__proto__') {
+      Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });
+    } else {
+      out[key] = copy;
+    }
+  }
+  return out;
 }
 
 /** Input names whose values are secrets: `format: password`, `writeOnly`, `x-secret`, or a credential-like name. */
