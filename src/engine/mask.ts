@@ -14,8 +14,17 @@ const SECRET_HEADER =
 const SECRET_NAME =
   /(key$|api[-_]?key|token|secret|passw|pwd|passphrase|credential|cookie|session|bearer|^auth$|authorization)/i;
 
+const headerVerdicts = new Map<string, boolean>();
+
 export function isSecretHeaderName(name: string): boolean {
-  return SECRET_HEADER.test(name);
+  let verdict = headerVerdicts.get(name);
+  if (verdict === undefined) {
+    verdict = SECRET_HEADER.test(name);
+    // Header names repeat from step to step and run to run. Bounded; cleared when full.
+    if (headerVerdicts.size >= 1024) headerVerdicts.clear();
+    headerVerdicts.set(name, verdict);
+  }
+  return verdict;
 }
 
 export function isSecretInputName(name: string): boolean {

@@ -85,9 +85,44 @@ export function evaluateOutputs(
       warnings.push(`"${name}": ${value.reason}`);
       continue;
     }
-    Object.defineProperty(result, name, { value, enumerable: true, writable: true, configurable: true });
+    // An output named __proto__ must be an own property, not a prototype change.
+    if (name === '__proto__') {
+      Object.defineProperty(result, name, { value, enumerable: true, writable: true, configurable: true });
+    } else {
+      result[name] = value;
+    }
   }
   return { outputs: result, warnings };
+}
+
+/**
+ * The scope of an attempt: the frame's scope plus the request sent and, once it came, the response. Built
+ * field by field so every step's scope has one shape (spreading a scope was the costliest line of a step).
+ * Absent parts are undefined, which the evaluator treats as missing.
+ */
+function attemptScope(
+  base: ExpressionScope,
+  request: PreparedRequest,
+  response: HttpResponse | undefined,
+): ExpressionScope {
+  return {
+    inputs: base.inputs,
+    outputs: base.outputs,
+    steps: base.steps,
+    workflows: base.workflows,
+    sourceDescriptions: base.sourceDescriptions,
+    components: base.components,
+    url: request.url,
+    method: request.method,
+    request: {
+      headers: request.headers,
+      query: request.queryParams,
+      path: request.pathParams,
+      body: request.bodyValue,
+    },
+    statusCode: response?.statusCode,
+    response: response === undefined ? undefined : { headers: response.headers, body: response.body },
+  } as ExpressionScope;
 }
 
 /** The request body's JSON text when the body was serialized as JSON (the masker scans it at once). */
@@ -97,14 +132,19 @@ function jsonTextOf(request: PreparedRequest): string | undefined {
 
 const STATUS_CRITERION = /\$statusCode\s*==\s*(\d{3})\b/;
 
+const expectedByStep = new WeakMap<StepObject, number[] | undefined>();
+
 function expectedStatuses(step: StepObject): number[] | undefined {
+  if (expectedByStep.has(step)) return expectedByStep.get(step);
   const out: number[] = [];
   for (const c of step.successCriteria ?? []) {
     if (c.type !== undefined && c.type !== 'simple') continue;
     const m = STATUS_CRITERION.exec(c.condition);
     if (m?.[1] !== undefined) out.push(Number(m[1]));
   }
-  return out.length > 0 ? out : undefined;
+  const expected = out.length > 0 ? out : undefined;
+  expectedByStep.set(step, expected);
+  return expected;
 }
 
 function operationLabel(op: ResolvedOperation): string {
@@ -265,17 +305,7 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
     request: masked,
   }));
 
-  const requestScope: ExpressionScope = {
-    ...sc.scope,
-    url: request.url,
-    method: request.method,
-    request: {
-      headers: request.headers,
-      query: request.queryParams,
-      path: request.pathParams,
-      body: request.bodyValue,
-    },
-  };
+  const requestScope = attemptScope(sc.scope, request, undefined);
 
   let response: HttpResponse;
   try {
@@ -322,11 +352,7 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
       `response body is not valid ${response.contentType ?? 'JSON'} (${response.bodyParseError}); kept as text`,
     );
   }
-  const scope: ExpressionScope = {
-    ...requestScope,
-    statusCode: response.statusCode,
-    response: { headers: response.headers, body: response.body },
-  };
+  const scope = attemptScope(sc.scope, request, response);
 
   let passed: boolean;
   let criteria: CriterionRecord[] = [];
@@ -376,7 +402,10 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
   record.durationMs = performance.now() - started;
   if (warnings.length > 0) record.warnings = warnings.map((w) => ctx.masker.text(w));
   const retryHeader = response.headers['retry-after'];
-  const retryAfterMs = parseRetryAfter(Array.isArray(retryHeader) ? retryHeader[0] : retryHeader, Date.now());
+  const retryAfterMs =
+    retryHeader === undefined
+      ? undefined
+      : parseRetryAfter(Array.isArray(retryHeader) ? retryHeader[0] : retryHeader, Date.now());
   const result: AttemptResult = { outcome: record.outcome, record, scope };
   if (retryAfterMs !== undefined) result.retryAfterMs = retryAfterMs;
   return result;

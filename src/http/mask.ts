@@ -15,6 +15,19 @@ const MASK = '***';
  */
 export function secretForms(secret: string): string[] {
   if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) return [];
+  let forms = formsCache.get(secret);
+  if (forms === undefined) {
+    forms = computeForms(secret);
+    // Runs reuse the same few keys: computed once each. Bounded; cleared when full.
+    if (formsCache.size >= 256) formsCache.clear();
+    formsCache.set(secret, forms);
+  }
+  return [...forms];
+}
+
+const formsCache = new Map<string, readonly string[]>();
+
+function computeForms(secret: string): string[] {
   const encoded = encodeURIComponent(secret);
   const forms = new Set<string>([
     secret,

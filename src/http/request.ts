@@ -46,6 +46,19 @@ class Headers1 {
   }
 }
 
+const declaredByOperation = new WeakMap<ResolvedOperation, Map<string, OperationParameter>>();
+
+/** An operation's parameters by location and name, built once per operation. */
+function declaredParameters(op: ResolvedOperation): Map<string, OperationParameter> {
+  let declared = declaredByOperation.get(op);
+  if (declared === undefined) {
+    declared = new Map();
+    for (const p of op.parameters) declared.set(key(p.in, p.name), p);
+    declaredByOperation.set(op, declared);
+  }
+  return declared;
+}
+
 /**
  * Build the request for an operation from evaluated step values. Parameters are serialized by their OpenAPI
  * declaration (undeclared ones with the default style of their location); credentials are applied for the
@@ -57,8 +70,7 @@ class Headers1 {
  */
 export function buildRequest(input: BuildRequestInput): PreparedRequest {
   const op = input.operation;
-  const declared = new Map<string, OperationParameter>();
-  for (const p of op.parameters) declared.set(key(p.in, p.name), p);
+  const declared = declaredParameters(op);
 
   const pathValues = new Map<string, string>();
   const pathParams: Record<string, unknown> = {};
