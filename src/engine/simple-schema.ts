@@ -1,4 +1,4 @@
-// Arazzo 1.0.1 "Workflow Object" `inputs` (a JSON Schema 2020-12): an exact validator for the small subset real inputs schemas use.
+// Arazzo 1.0.1 "Workflow Object" `inputs`, JSON Schema 2020-12 subset: validated exactly as inputs.ts's ajv would, without loading ajv.
 //
 // Why: loading and compiling ajv costs ~40 ms of CLI start-up, and almost every inputs schema is a flat object of
 // strings, integers and booleans. compileSimple() accepts only the keywords listed below and reproduces what
