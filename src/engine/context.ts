@@ -29,6 +29,8 @@ export interface RunContext {
   cancellable: boolean;
   /** performance.now() by which the run must end (`timeoutMs`). */
   deadline?: number;
+  /** Whether anyone listens to events (`onEvent`): callers skip building events, and closures, if not. */
+  listening: boolean;
   /** Sends an event to `onEvent`; a function is called only when someone listens (masking costs). */
   emit: (event: RunEvent | (() => RunEvent)) => void;
   /** Checks responses against their OpenAPI operation (the `contract` option). */
@@ -206,6 +208,7 @@ export async function prepareRun(
     compat: !(options.strict ?? false),
     ...(deadline !== undefined ? { deadline } : {}),
     sleep: options.sleep ?? defaultSleep,
+    listening: options.onEvent !== undefined,
     emit: (event) => {
       if (options.onEvent === undefined) return;
       try {

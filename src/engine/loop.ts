@@ -168,12 +168,13 @@ export async function drive(state: RunState, ctx: RunContext): Promise<{ suspend
       }
       const { workflow, index: wfIndex } = frameWorkflow(ctx, frame);
       if (frame.stepIndex === 0 && frame.attempt === 1 && Object.keys(frame.steps).length === 0) {
-        ctx.emit(() => ({
-          type: 'workflow-start',
-          workflowId: frame.workflowId,
-          inputs: ctx.masker.value(frame.inputs) as Record<string, unknown>,
-          depth: frame.depth,
-        }));
+        if (ctx.listening)
+          ctx.emit(() => ({
+            type: 'workflow-start',
+            workflowId: frame.workflowId,
+            inputs: ctx.masker.value(frame.inputs) as Record<string, unknown>,
+            depth: frame.depth,
+          }));
       }
       const step = workflow.steps[frame.stepIndex];
       if (step === undefined) {

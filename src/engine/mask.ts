@@ -101,13 +101,37 @@ export class Masker {
     return value.replace(search.pattern, MASK);
   }
 
+  /**
+   * Headers with credential headers (by name) and secrets (in values) masked. Headers with nothing to
+   * mask are returned as they are (no copy), like values: records share them with the run, read-only.
+   */
   headers(headers: Record<string, string | string[]>): Record<string, string | string[]> {
-    const out: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(headers)) {
-      if (isSecretHeaderName(name)) out[name] = MASK;
-      else out[name] = Array.isArray(value) ? value.map((v) => this.text(v)) : this.text(value);
+    let out: Record<string, string | string[]> | undefined;
+    for (const name in headers) {
+      if (!Object.hasOwn(headers, name)) continue;
+      const value = headers[name]!;
+      const masked = isSecretHeaderName(name)
+        ? MASK
+        : Array.isArray(value)
+          ? this.textList(value)
+          : this.text(value);
+      if (out === undefined) {
+        if (masked === value) continue;
+        // The first change: copy what came before it, then go on copying.
+        out = {};
+        for (const before in headers) {
+          if (before === name) break;
+          if (Object.hasOwn(headers, before)) out[before] = headers[before]!;
+        }
+      }
+      out[name] = masked;
     }
-    return out;
+    return out ?? headers;
+  }
+
+  private textList(values: string[]): string[] {
+    const masked = values.map((v) => this.text(v));
+    return masked.every((v, i) => v === values[i]) ? values : masked;
   }
 
   /**

@@ -73,7 +73,9 @@ export function evaluateOutputs(
   const result: Record<string, unknown> = {};
   const warnings: string[] = [];
   if (outputs === undefined) return { outputs: result, warnings };
-  for (const [name, expression] of Object.entries(outputs)) {
+  for (const name in outputs) {
+    if (!Object.hasOwn(outputs, name)) continue;
+    const expression = outputs[name]!;
     let value: unknown;
     try {
       value = resolveValue(expression, scope, { omitUnresolved: true });
@@ -196,45 +198,92 @@ function serverUrlFor(
   return url;
 }
 
-/** Run one attempt of an operation step. Never throws for HTTP or request problems: they fail the step. */
-export async function runOperationAttempt(sc: StepContext): Promise<AttemptResult> {
-  const { ctx, frame, step, workflow, pointer } = sc;
-  const started = performance.now();
-  const warnings: string[] = [];
-  const record: StepRecord = {
-    workflowId: frame.workflowId,
-    stepId: step.stepId,
-    attempt: frame.attempt,
-    outcome: 'failed',
-    criteria: [],
-    durationMs: 0,
-  };
-  const fail = (code: string, message: string, scope: ExpressionScope = sc.scope): AttemptResult => {
-    record.error = { code, message: ctx.masker.text(message) };
-    record.durationMs = performance.now() - started;
-    if (warnings.length > 0) record.warnings = warnings.map((w) => ctx.masker.text(w));
-    return { outcome: 'failed', record, scope };
-  };
+/** One attempt in progress: what the failure and success paths both finish. */
+interface Attempt {
+  sc: StepContext;
+  started: number;
+  warnings: string[];
+  record: StepRecord;
+}
 
+/** The attempt's request, built and recorded, ready to send. */
+interface ReadyAttempt {
+  op: ResolvedOperation;
+  request: PreparedRequest;
+  requestScope: ExpressionScope;
+}
+
+function failAttempt(
+  a: Attempt,
+  code: string,
+  message: string,
+  scope: ExpressionScope = a.sc.scope,
+): AttemptResult {
+  const { record, warnings } = a;
+  const masker = a.sc.ctx.masker;
+  record.error = { code, message: masker.text(message) };
+  record.durationMs = performance.now() - a.started;
+  if (warnings.length > 0) record.warnings = warnings.map((w) => masker.text(w));
+  return { outcome: 'failed', record, scope };
+}
+
+/**
+ * Run one attempt of an operation step. Never throws for HTTP or request problems: they fail the step.
+ * The async part is only the send; building the request and judging the response are synchronous
+ * functions, so a suspended attempt holds little.
+ */
+export async function runOperationAttempt(sc: StepContext): Promise<AttemptResult> {
+  const { frame, step } = sc;
+  const a: Attempt = {
+    sc,
+    started: performance.now(),
+    warnings: [],
+    record: {
+      workflowId: frame.workflowId,
+      stepId: step.stepId,
+      attempt: frame.attempt,
+      outcome: 'failed',
+      criteria: [],
+      durationMs: 0,
+    },
+  };
+  const ready = prepareAttempt(a);
+  if ('outcome' in ready) return ready;
+  let response: HttpResponse;
+  try {
+    response = await sendAttempt(sc, ready);
+  } catch (error) {
+    return transportFailure(a, error, ready.requestScope);
+  }
+  return judgeAttempt(a, ready, response);
+}
+
+/** Resolve the operation and build the request (recorded masked), or fail the attempt. */
+function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
+  const { sc, warnings, record } = a;
+  const { ctx, frame, step, workflow, pointer } = sc;
+  const fail = (code: string, message: string): AttemptResult => failAttempt(a, code, message);
   const target = resolveStepTarget(sc.loaded, step, pointer);
   if (!('kind' in target) || target.kind !== 'operation') {
     const message = 'message' in target ? target.message : `step "${step.stepId}" (${pointer}): no operation`;
+    if (ctx.listening)
+      ctx.emit(() => ({
+        type: 'step-start',
+        workflowId: frame.workflowId,
+        stepId: step.stepId,
+        attempt: frame.attempt,
+      }));
+    return fail('OPERATION_NOT_FOUND', message);
+  }
+  const op = target.operation;
+  if (ctx.listening)
     ctx.emit(() => ({
       type: 'step-start',
       workflowId: frame.workflowId,
       stepId: step.stepId,
       attempt: frame.attempt,
+      operation: operationLabel(op),
     }));
-    return fail('OPERATION_NOT_FOUND', message);
-  }
-  const op = target.operation;
-  ctx.emit(() => ({
-    type: 'step-start',
-    workflowId: frame.workflowId,
-    stepId: step.stepId,
-    attempt: frame.attempt,
-    operation: operationLabel(op),
-  }));
 
   let request: PreparedRequest;
   try {
@@ -297,55 +346,64 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
       : {}),
   };
   record.request = masked;
-  ctx.emit(() => ({
-    type: 'request',
+  if (ctx.listening)
+    ctx.emit(() => ({
+      type: 'request',
+      workflowId: frame.workflowId,
+      stepId: step.stepId,
+      attempt: frame.attempt,
+      request: masked,
+    }));
+
+  return { op, request, requestScope: attemptScope(sc.scope, request, undefined) };
+}
+
+/** Send the request through the injected transport or undici. */
+function sendAttempt(sc: StepContext, ready: ReadyAttempt): Promise<HttpResponse> {
+  const { ctx, frame, step } = sc;
+  const { op, request } = ready;
+  if (ctx.options.transport === undefined) return sendRequest(request, sendOptionsOf(ctx));
+  const tctx: TransportContext = {
     workflowId: frame.workflowId,
     stepId: step.stepId,
     attempt: frame.attempt,
-    request: masked,
-  }));
+    operation: op,
+    signal: ctx.signal,
+  };
+  const source = sc.loaded.sources.get(op.sourceName);
+  if (source?.kind === 'openapi') tctx.source = source;
+  const expected = expectedStatuses(step);
+  if (expected !== undefined) tctx.expectedStatus = expected;
+  return ctx.options.transport(request, tctx);
+}
 
-  const requestScope = attemptScope(sc.scope, request, undefined);
+function transportFailure(a: Attempt, error: unknown, requestScope: ExpressionScope): AttemptResult {
+  if (isTransportError(error)) return failAttempt(a, error.reason, error.message, requestScope);
+  if (isArazzoError(error)) return failAttempt(a, error.code, error.message, requestScope);
+  if (a.sc.ctx.signal.aborted) return failAttempt(a, 'ABORTED', 'the request was aborted', requestScope);
+  return failAttempt(a, 'TRANSPORT', error instanceof Error ? error.message : String(error), requestScope);
+}
 
-  let response: HttpResponse;
-  try {
-    if (ctx.options.transport !== undefined) {
-      const tctx: TransportContext = {
-        workflowId: frame.workflowId,
-        stepId: step.stepId,
-        attempt: frame.attempt,
-        operation: op,
-        signal: ctx.signal,
-      };
-      const source = sc.loaded.sources.get(op.sourceName);
-      if (source?.kind === 'openapi') tctx.source = source;
-      const expected = expectedStatuses(step);
-      if (expected !== undefined) tctx.expectedStatus = expected;
-      response = await ctx.options.transport(request, tctx);
-    } else {
-      response = await sendRequest(request, sendOptionsOf(ctx));
-    }
-  } catch (error) {
-    if (isTransportError(error)) return fail(error.reason, error.message, requestScope);
-    if (isArazzoError(error)) return fail(error.code, error.message, requestScope);
-    if (ctx.signal.aborted) return fail('ABORTED', 'the request was aborted', requestScope);
-    return fail('TRANSPORT', error instanceof Error ? error.message : String(error), requestScope);
-  }
-
+/** Record the response, judge it by the success criteria (and contract), evaluate outputs. */
+function judgeAttempt(a: Attempt, ready: ReadyAttempt, response: HttpResponse): AttemptResult {
+  const { sc, warnings, record, started } = a;
+  const { ctx, frame, step } = sc;
+  const { op, request } = ready;
   const maskedResponse = {
     statusCode: response.statusCode,
     headers: ctx.masker.headers(response.headers),
     ...(response.body !== undefined ? { body: ctx.masker.value(response.body, response.text) } : {}),
   };
   record.response = maskedResponse;
-  ctx.emit(() => ({
-    type: 'response',
-    workflowId: frame.workflowId,
-    stepId: step.stepId,
-    attempt: frame.attempt,
-    response: maskedResponse,
-    durationMs: response.durationMs,
-  }));
+  if (ctx.listening)
+    ctx.emit(() => ({
+      type: 'response',
+      workflowId: frame.workflowId,
+      stepId: step.stepId,
+      attempt: frame.attempt,
+      response: maskedResponse,
+      durationMs: response.durationMs,
+    }));
 
   if (response.bodyParseError !== undefined) {
     warnings.push(
@@ -383,13 +441,14 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
     }
   }
   record.criteria = criteria;
-  ctx.emit(() => ({
-    type: 'criteria',
-    workflowId: frame.workflowId,
-    stepId: step.stepId,
-    attempt: frame.attempt,
-    criteria,
-  }));
+  if (ctx.listening)
+    ctx.emit(() => ({
+      type: 'criteria',
+      workflowId: frame.workflowId,
+      stepId: step.stepId,
+      attempt: frame.attempt,
+      criteria,
+    }));
 
   // Decision (README "Semantics"): outputs are evaluated for every attempt that got a response, so failure
   // handlers can read them; a later attempt replaces them.

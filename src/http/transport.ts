@@ -273,7 +273,10 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 
 function copyHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(raw)) if (value !== undefined) out[name] = value;
+  for (const name in raw) {
+    const value = raw[name];
+    if (value !== undefined && Object.hasOwn(raw, name)) out[name] = value;
+  }
   return out;
 }
 
