@@ -143,7 +143,7 @@ export async function drive(state: RunState, ctx: RunContext): Promise<{ suspend
       const frame = state.frames[state.frames.length - 1]!;
       if (frame.ended !== undefined) {
         finishFrame(state, ctx, frame);
-        if (state.frames.length > 0) await ctx.checkpoint?.(state);
+        if (state.frames.length > 0 && ctx.checkpoint !== undefined) await ctx.checkpoint(state);
         continue;
       }
       checkSignal(ctx);
@@ -152,7 +152,7 @@ export async function drive(state: RunState, ctx: RunContext): Promise<{ suspend
         delete frame.pendingDelayMs;
         if (ctx.suspendRetryOverMs !== undefined && ms >= ctx.suspendRetryOverMs) {
           // The caller waits (e.g. a delayed job) and resumes from this state; the wait counts as honoured.
-          await ctx.checkpoint?.(state);
+          if (ctx.checkpoint !== undefined) await ctx.checkpoint(state);
           return { suspendedForMs: ms };
         }
         try {
@@ -193,7 +193,7 @@ export async function drive(state: RunState, ctx: RunContext): Promise<{ suspend
       const pointer = `/workflows/${wfIndex}/steps/${frame.stepIndex}`;
       if (step.workflowId !== undefined) {
         startChildStep(state, ctx, frame, step, pointer);
-        await ctx.checkpoint?.(state);
+        if (ctx.checkpoint !== undefined) await ctx.checkpoint(state);
         continue;
       }
       const stepCtx: StepContext = {
@@ -208,13 +208,13 @@ export async function drive(state: RunState, ctx: RunContext): Promise<{ suspend
       const attempt = await runOperationAttempt(stepCtx);
       if (ctx.signal.aborted) checkSignal(ctx);
       afterAttempt(state, ctx, frame, workflow, step, attempt);
-      await ctx.checkpoint?.(state);
+      if (ctx.checkpoint !== undefined) await ctx.checkpoint(state);
     }
   } catch (error) {
     if (!(error instanceof RunStop)) throw error;
     stopRun(state, ctx, error.error);
   }
-  await ctx.checkpoint?.(state);
+  if (ctx.checkpoint !== undefined) await ctx.checkpoint(state);
   return {};
 }
 

@@ -164,9 +164,11 @@ export async function sendRequest(req: PreparedRequest, options: SendOptions = {
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   const started = performance.now();
-  const headers: Record<string, string> = { ...req.headers };
+  // The caller's headers are sent as they are; a redirect that must change them works on a copy.
+  let headers: Record<string, string> = req.headers;
+  let ownHeaders = false;
   const hops: string[] = [];
-  const visited = new Set<string>([`${method} ${url}`]);
+  let visited: Set<string> | undefined;
   try {
     let body: string | Uint8Array | undefined =
       req.body ?? (req.bodyBlob === undefined ? undefined : new Uint8Array(await req.bodyBlob.arrayBuffer()));
@@ -210,6 +212,11 @@ export async function sendRequest(req: PreparedRequest, options: SendOptions = {
           ((res.statusCode === 301 || res.statusCode === 302) && method === 'POST')
             ? 'GET'
             : method;
+        visited ??= new Set<string>([`${method} ${url}`]);
+        if (!ownHeaders) {
+          headers = { ...headers };
+          ownHeaders = true;
+        }
         if (nextMethod !== method) {
           body = undefined;
           for (const name of Object.keys(headers)) {
@@ -247,7 +254,7 @@ export async function sendRequest(req: PreparedRequest, options: SendOptions = {
       const parsed = parseBody(bytes, contentType);
       const response: HttpResponse = {
         statusCode: res.statusCode,
-        headers: copyHeaders(res.headers),
+        headers: responseHeaders(res.headers),
         body: parsed.body,
         size: bytes.byteLength,
         durationMs: performance.now() - started,
@@ -271,7 +278,21 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function copyHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+/**
+ * undici's response headers: a fresh plain object per response, used as it is unless it holds an
+ * undefined value (then a copy without them).
+ */
+function responseHeaders(
+  raw: Record<string, string | string[] | undefined>,
+): Record<string, string | string[]> {
+  let clean = true;
+  for (const name in raw) {
+    if (raw[name] === undefined) {
+      clean = false;
+      break;
+    }
+  }
+  if (clean) return raw as Record<string, string | string[]>;
   const out: Record<string, string | string[]> = {};
   for (const name in raw) {
     const value = raw[name];
