@@ -46,6 +46,36 @@ class Headers1 {
   }
 }
 
+/** A path template split once into literal text and `{name}` slots. */
+interface PathTemplate {
+  parts: Array<string | { name: string }>;
+  names: Set<string>;
+}
+
+const templates = new Map<string, PathTemplate>();
+
+function pathTemplate(path: string): PathTemplate {
+  let template = templates.get(path);
+  if (template === undefined) {
+    const parts: PathTemplate['parts'] = [];
+    const names = new Set<string>();
+    let last = 0;
+    for (const m of path.matchAll(/\{([^{}]+)\}/g)) {
+      if (m.index > last) parts.push(path.slice(last, m.index));
+      const name = m[1]!;
+      parts.push({ name });
+      names.add(name);
+      last = m.index + m[0].length;
+    }
+    if (last < path.length) parts.push(path.slice(last));
+    template = { parts, names };
+    // Bounded: documents have a few thousand paths at most; cleared when full.
+    if (templates.size >= 4096) templates.clear();
+    templates.set(path, template);
+  }
+  return template;
+}
+
 const declaredByOperation = new WeakMap<ResolvedOperation, Map<string, OperationParameter>>();
 
 /** An operation's parameters by location and name, built once per operation. */
@@ -82,13 +112,9 @@ export function buildRequest(input: BuildRequestInput): PreparedRequest {
 
   for (const param of input.parameters) {
     if (param.value === undefined) continue;
-    given.add(key(param.in, param.name));
-    const serialized = serializeParameter(
-      declared.get(key(param.in, param.name)),
-      param.in,
-      param.name,
-      param.value,
-    );
+    const k = key(param.in, param.name);
+    given.add(k);
+    const serialized = serializeParameter(declared.get(k), param.in, param.name, param.value);
     switch (serialized.kind) {
       case 'path':
         pathValues.set(param.name, serialized.value);
@@ -123,20 +149,24 @@ export function buildRequest(input: BuildRequestInput): PreparedRequest {
       );
     }
   }
-  const usedPath = new Set<string>();
-  const path = op.path.replace(/\{([^{}]+)\}/g, (_m, name: string) => {
-    const value = pathValues.get(name);
+  const template = pathTemplate(op.path);
+  let path = '';
+  for (const part of template.parts) {
+    if (typeof part === 'string') {
+      path += part;
+      continue;
+    }
+    const value = pathValues.get(part.name);
     if (value === undefined) {
       throw new RequestBuildError(
-        `${describe(op)}: path parameter "${name}" in "${op.path}" has no value`,
+        `${describe(op)}: path parameter "${part.name}" in "${op.path}" has no value`,
         op.pointer,
       );
     }
-    usedPath.add(name);
-    return value;
-  });
+    path += value;
+  }
   for (const name of pathValues.keys()) {
-    if (!usedPath.has(name)) {
+    if (!template.names.has(name)) {
       throw new RequestBuildError(
         `${describe(op)}: path parameter "${name}" does not appear in "${op.path}"`,
       );
