@@ -1,5 +1,6 @@
 // Arazzo 1.0.1 "Source Description Object" (type openapi): an operation index over OpenAPI 2.0/3.0/3.1.
-import jsYaml from 'js-yaml';
+import { createRequire } from 'node:module';
+import type jsYamlModule from 'js-yaml';
 import { type Diagnostic, parsePointer } from '../document/diagnostic.js';
 import type { JsonValue } from '../document/model.js';
 import { type DocumentSet, operationPointer, type RefProblem, RefResolver } from './refs.js';
@@ -51,7 +52,8 @@ export function parseSourceText(text: string): { value: unknown } | { error: str
   // duplicate keys tolerated (last wins).
   let value: unknown;
   try {
-    value = jsYaml.load(body, { schema: OPENAPI_YAML_SCHEMA, json: true });
+    const yaml = jsYaml();
+    value = yaml.module.load(body, { schema: yaml.schema, json: true });
   } catch (e) {
     if (jsonError !== undefined) return { error: `not valid JSON: ${jsonError}` };
     const message = e instanceof Error ? e.message : String(e);
@@ -65,10 +67,21 @@ export function parseSourceText(text: string): { value: unknown } | { error: str
   return { value };
 }
 
-// `types` exists at run time but is missing from @types/js-yaml.
-const OPENAPI_YAML_SCHEMA = jsYaml.CORE_SCHEMA.extend([
-  (jsYaml as unknown as { types: { merge: jsYaml.Type } }).types.merge,
-]);
+type JsYaml = typeof jsYamlModule;
+let loadedJsYaml: { module: JsYaml; schema: jsYamlModule.Schema } | undefined;
+
+/** js-yaml and its OpenAPI schema, loaded with the first YAML source (JSON-only runs never pay for it). */
+function jsYaml(): { module: JsYaml; schema: jsYamlModule.Schema } {
+  if (loadedJsYaml === undefined) {
+    const module = createRequire(import.meta.url)('js-yaml') as JsYaml;
+    // `types` exists at run time but is missing from @types/js-yaml.
+    const schema = module.CORE_SCHEMA.extend([
+      (module as unknown as { types: { merge: jsYamlModule.Type } }).types.merge,
+    ]);
+    loadedJsYaml = { module, schema };
+  }
+  return loadedJsYaml;
+}
 /** Node visits allowed when expanding aliases: at least this many, or the text length if larger. */
 const OPENAPI_MAX_NODES = 100_000;
 

@@ -45,7 +45,7 @@ export async function demoCommand(argv: readonly string[], ctx: CommandContext):
         : 'The connection stays INITIATED for one poll, so the workflow waits its real retryAfter of 3 s once (--fast skips it).',
       '',
     ].join('\n');
-    const setup = createReporters(ctx, {
+    const setup = await createReporters(ctx, {
       reporter,
       verbose: values.verbose === true,
       noColor: values['no-color'] === true,

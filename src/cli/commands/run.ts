@@ -25,7 +25,6 @@ import {
 import type { CommandContext } from '../context.js';
 import { loadEngine, loadSources } from '../deps.js';
 import { BufferWriter, readAll, type Writable } from '../io.js';
-import { createHtmlReporter } from '../reporters/html.js';
 import { createJsonReporter } from '../reporters/json.js';
 import { createJunitReporter } from '../reporters/junit.js';
 import { createPrettyReporter } from '../reporters/pretty.js';
@@ -316,11 +315,14 @@ export interface ReporterSetup {
   flush(): Promise<void>;
 }
 
-/** The chosen reporter (to stdout or --output) plus, with --output, pretty progress on stdout. */
-export function createReporters(
+/**
+ * The chosen reporter (to stdout or --output) plus, with --output, pretty progress on stdout. The HTML
+ * reporter (and the graph renderer it draws with) is loaded only when chosen.
+ */
+export async function createReporters(
   ctx: CommandContext,
   options: { reporter: ReporterName; output?: string; verbose: boolean; noColor: boolean; note?: string },
-): ReporterSetup {
+): Promise<ReporterSetup> {
   const fileBuffer = options.output !== undefined ? new BufferWriter() : undefined;
   const pretty = (out: Writable, toFile: boolean) =>
     createPrettyReporter({
@@ -339,7 +341,7 @@ export function createReporters(
       : options.reporter === 'junit'
         ? createJunitReporter(target, ctx.cwd)
         : options.reporter === 'html'
-          ? createHtmlReporter(target, ctx.cwd)
+          ? (await import('../reporters/html.js')).createHtmlReporter(target, ctx.cwd)
           : pretty(target, fileBuffer !== undefined);
   const reporters = [main];
   if (fileBuffer) reporters.push(pretty(ctx.out, false));
@@ -480,7 +482,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
   const runOptions = makeOptions();
 
   if (args.output !== undefined) await checkWritable(args.output, ctx, 'run');
-  const setup = createReporters(ctx, args);
+  const setup = await createReporters(ctx, args);
   const code = await executeRun(ctx, {
     file: args.file,
     ...(args.workflowId !== undefined ? { workflowId: args.workflowId } : {}),
