@@ -111,8 +111,11 @@ export function checkInputs(
 }
 
 /**
- * Copy of JSON-like inputs: plain objects and arrays are copied (cycles and shared parts kept as they were);
- * anything else (Date, Uint8Array, Map, class instances, functions) is shared, as validation only reads it.
+ * Copy of the inputs, so that schema defaults are never written into the caller's objects: plain objects
+ * and arrays are copied by hand (cycles and shared parts kept as they were, and fast); any other object
+ * (Date, Uint8Array, Map, a class instance) is copied with structuredClone, as before, which turns a class
+ * instance into a plain object of its own fields. A value structuredClone refuses (a function, a
+ * stream) is shared.
  */
 function copyInputs(value: unknown, seen = new Map<object, unknown>()): unknown {
   if (value === null || typeof value !== 'object') return value;
@@ -125,7 +128,16 @@ function copyInputs(value: unknown, seen = new Map<object, unknown>()): unknown 
     return out;
   }
   const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return value;
+  if (proto !== Object.prototype && proto !== null) {
+    let copy: unknown;
+    try {
+      copy = structuredClone(value);
+    } catch {
+      copy = value;
+    }
+    seen.set(value, copy);
+    return copy;
+  }
   const out: Record<string, unknown> = {};
   seen.set(value, out);
   for (const key of Object.keys(value)) {

@@ -46,6 +46,19 @@ interface SecretSearch {
  */
 const searches = new Map<string, SecretSearch>();
 const MAX_SEARCHES = 64;
+/** The cache holds secrets: it is emptied at most this long after an entry is added (then rebuilt). */
+const FORGET_AFTER_MS = 30_000;
+let forgetting: ReturnType<typeof setTimeout> | undefined;
+
+function forgetLater(): void {
+  if (forgetting !== undefined) return;
+  forgetting = setTimeout(() => {
+    forgetting = undefined;
+    searches.clear();
+  }, FORGET_AFTER_MS);
+  // Never keeps a process alive.
+  forgetting.unref?.();
+}
 
 function searchFor(forms: ReadonlySet<string>): SecretSearch {
   const ordered = [...forms].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
@@ -59,6 +72,7 @@ function searchFor(forms: ReadonlySet<string>): SecretSearch {
     };
     if (searches.size >= MAX_SEARCHES) searches.clear();
     searches.set(key, search);
+    forgetLater();
   }
   return search;
 }
@@ -102,36 +116,32 @@ export class Masker {
   }
 
   /**
-   * Headers with credential headers (by name) and secrets (in values) masked. Headers with nothing to
-   * mask are returned as they are (no copy), like values: records share them with the run, read-only.
+   * A copy of the headers with credential headers (by name) and secrets (in values) masked. Always a
+   * copy: a transport may still add headers to the request it sends (signing), and an event listener may
+   * edit what it is given; neither may reach the record or the run.
    */
   headers(headers: Record<string, string | string[]>): Record<string, string | string[]> {
-    let out: Record<string, string | string[]> | undefined;
+    const out: Record<string, string | string[]> = {};
     for (const name in headers) {
       if (!Object.hasOwn(headers, name)) continue;
       const value = headers[name]!;
       const masked = isSecretHeaderName(name)
         ? MASK
         : Array.isArray(value)
-          ? this.textList(value)
+          ? value.map((v) => this.text(v))
           : this.text(value);
-      if (out === undefined) {
-        if (masked === value) continue;
-        // The first change: copy what came before it, then go on copying.
-        out = {};
-        for (const before in headers) {
-          if (before === name) break;
-          if (Object.hasOwn(headers, before)) out[before] = headers[before]!;
-        }
+      if (name === '__proto__') {
+        Object.defineProperty(out, name, {
+          value: masked,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else {
+        out[name] = masked;
       }
-      out[name] = masked;
     }
-    return out ?? headers;
-  }
-
-  private textList(values: string[]): string[] {
-    const masked = values.map((v) => this.text(v));
-    return masked.every((v, i) => v === values[i]) ? values : masked;
+    return out;
   }
 
   /**

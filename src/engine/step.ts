@@ -392,7 +392,16 @@ function judgeAttempt(a: Attempt, ready: ReadyAttempt, response: HttpResponse): 
   const maskedResponse = {
     statusCode: response.statusCode,
     headers: ctx.masker.headers(response.headers),
-    ...(response.body !== undefined ? { body: ctx.masker.value(response.body, response.text) } : {}),
+    // The JSON text is trusted only from the built-in transport: an injected one may change the body and
+    // keep a stale text.
+    ...(response.body !== undefined
+      ? {
+          body: ctx.masker.value(
+            response.body,
+            ctx.options.transport === undefined ? response.text : undefined,
+          ),
+        }
+      : {}),
   };
   record.response = maskedResponse;
   if (ctx.listening)

@@ -21,11 +21,25 @@ export function secretForms(secret: string): string[] {
     // Runs reuse the same few keys: computed once each. Bounded; cleared when full.
     if (formsCache.size >= 256) formsCache.clear();
     formsCache.set(secret, forms);
+    forgetLater();
   }
   return [...forms];
 }
 
 const formsCache = new Map<string, readonly string[]>();
+/** The cache holds secrets: it is emptied at most this long after an entry is added (then rebuilt). */
+const FORGET_AFTER_MS = 30_000;
+let forgetting: ReturnType<typeof setTimeout> | undefined;
+
+function forgetLater(): void {
+  if (forgetting !== undefined) return;
+  forgetting = setTimeout(() => {
+    forgetting = undefined;
+    formsCache.clear();
+  }, FORGET_AFTER_MS);
+  // Never keeps a process alive.
+  forgetting.unref?.();
+}
 
 function computeForms(secret: string): string[] {
   const encoded = encodeURIComponent(secret);

@@ -78,30 +78,33 @@ export function sharedDispatcher(): Dispatcher {
  */
 class ExchangeSignal {
   aborted = false;
-  private listener: (() => void) | undefined;
-  on(_event: 'abort', listener: () => void): this {
-    this.listener = listener;
+  /** Usually one (undici's request handler); an interceptor in the dispatcher chain may add its own. */
+  private listeners: Array<() => void> = [];
+  on(event: string, listener: () => void): this {
+    if (event === 'abort') this.listeners.push(listener);
     return this;
   }
-  once(event: 'abort', listener: () => void): this {
+  once(event: string, listener: () => void): this {
     return this.on(event, listener);
   }
-  addListener(event: 'abort', listener: () => void): this {
+  addListener(event: string, listener: () => void): this {
     return this.on(event, listener);
   }
-  removeListener(_event: 'abort', _listener: () => void): this {
-    this.listener = undefined;
+  removeListener(event: string, listener: () => void): this {
+    if (event !== 'abort') return this;
+    const at = this.listeners.indexOf(listener);
+    if (at >= 0) this.listeners.splice(at, 1);
     return this;
   }
-  off(event: 'abort', listener: () => void): this {
+  off(event: string, listener: () => void): this {
     return this.removeListener(event, listener);
   }
   abort(): void {
     if (this.aborted) return;
     this.aborted = true;
-    const listener = this.listener;
-    this.listener = undefined;
-    listener?.();
+    const listeners = this.listeners;
+    this.listeners = [];
+    for (const listener of listeners) listener();
   }
 }
 

@@ -891,7 +891,7 @@ describe('checkInputs', () => {
     expect({ ok: result.ok, problems: result.problems }).toEqual(want);
   });
 
-  it('copies plain data, applies defaults to the copy and shares other objects', () => {
+  it('copies plain data by hand and other objects with structuredClone, and applies defaults to the copy', () => {
     const when = new Date(0);
     const bytes = new Uint8Array([1]);
     const inputs = JSON.parse('{"__proto__":{"x":1},"list":[{"a":1}]}') as Record<string, unknown>;
@@ -908,8 +908,11 @@ describe('checkInputs', () => {
     expect(Object.getOwnPropertyDescriptor(value, '__proto__')?.value).toEqual({ x: 1 });
     expect(value.list).toEqual([{ a: 1 }]);
     expect(value.list).not.toBe(inputs.list);
-    expect(value.when).toBe(when);
-    expect(value.bytes).toBe(bytes);
+    // Other objects are copied with structuredClone: equal, not shared (defaults never reach the caller's).
+    expect(value.when).toEqual(when);
+    expect(value.when).not.toBe(when);
+    expect(value.bytes).toEqual(bytes);
+    expect(value.bytes).not.toBe(bytes);
     expect(value.self).toBe(value);
   });
 });
