@@ -210,7 +210,6 @@ interface Attempt {
 interface ReadyAttempt {
   op: ResolvedOperation;
   request: PreparedRequest;
-  requestScope: ExpressionScope;
 }
 
 function failAttempt(
@@ -253,7 +252,7 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
   try {
     response = await sendAttempt(sc, ready);
   } catch (error) {
-    return transportFailure(a, error, ready.requestScope);
+    return transportFailure(a, error, attemptScope(sc.scope, ready.request, undefined));
   }
   return judgeAttempt(a, ready, response);
 }
@@ -355,7 +354,8 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
       request: masked,
     }));
 
-  return { op, request, requestScope: attemptScope(sc.scope, request, undefined) };
+  // The request-only scope ($url, $request...) is built if the send fails: nothing extra lives across it.
+  return { op, request };
 }
 
 /** Send the request through the injected transport or undici. */
