@@ -1,4 +1,4 @@
-// Review of the perf changes (db829d3..HEAD): the inputs copy that replaced structuredClone.
+// Regression tests from the review of the performance work: the inputs copy that replaced structuredClone.
 import { describe, expect, it } from 'vitest';
 import type { ArazzoDocument, JsonObject } from '../../src/document/model.js';
 import { checkInputs } from '../../src/engine/inputs.js';
@@ -11,7 +11,7 @@ const SCHEMA = {
   },
 } as unknown as JsonObject;
 
-describe('review: validation defaults never write into the caller inputs', () => {
+describe('validation defaults never write into the caller inputs', () => {
   it.each<[string, () => Record<string, unknown>]>([
     ['a plain object', () => ({ name: 'mine' })],
     ['a null-prototype object', () => Object.assign(Object.create(null) as object, { name: 'mine' })],

@@ -1,4 +1,4 @@
-// Review of the perf changes (db829d3..HEAD): masking and object sharing between records, events and the run.
+// Regression tests from the review of the performance work: masking and object sharing between records, events and the run.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { HttpResponse, PreparedRequest } from '../../src/http/index.js';
@@ -13,7 +13,7 @@ function ok(req: PreparedRequest, body: unknown, extra: Partial<HttpResponse> = 
   return { statusCode: 200, headers: {}, body, size: 0, durationMs: 0, url: req.url, ...extra };
 }
 
-describe('review: secrets in records with an injected transport', () => {
+describe('secrets in records with an injected transport', () => {
   it.each<[string, { text: string | undefined }]>([
     // A wrapping transport that spreads a sendRequest() response and then changes its body keeps a stale text.
     ['a stale text from the response it wrapped', { text: '{"echo":"nothing here"}' }],
@@ -38,7 +38,7 @@ describe('review: secrets in records with an injected transport', () => {
   });
 });
 
-describe('review: events are not the run data', () => {
+describe('events are not the run data', () => {
   it('an onEvent listener that edits the request event does not change the request sent', async () => {
     const sent: Array<Record<string, string>> = [];
     const result = await runWorkflow(DOC, INPUTS, {

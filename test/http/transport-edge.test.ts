@@ -1,4 +1,4 @@
-// Review of the perf changes (db829d3..HEAD) to src/http/transport.ts: timeouts, cancellation, undici bypass.
+// Regression tests from the review of the performance work to src/http/transport.ts: timeouts, cancellation, undici bypass.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, MockAgent } from 'undici';
@@ -102,7 +102,7 @@ function abortAfter(ms: number): AbortSignal {
   return controller.signal;
 }
 
-describe('review: overall timeout and cancellation', () => {
+describe('overall timeout and cancellation', () => {
   it.each<[string, { path: string; options: () => SendOptions; reason: string }]>([
     [
       'timeout across a chain of slow redirects',
@@ -135,7 +135,7 @@ describe('review: overall timeout and cancellation', () => {
   });
 });
 
-describe('review: the caller request is not changed', () => {
+describe('the caller request is not changed', () => {
   it("a method-changing redirect works on a copy of the caller's headers", async () => {
     const headers = { 'Content-Type': 'application/json', 'X-Trace': 't1' };
     const req = get('/redirect-303', { method: 'POST', headers, body: '{"a":1}' });
@@ -147,7 +147,7 @@ describe('review: the caller request is not changed', () => {
   });
 });
 
-describe('review: URL forms sent through the request module', () => {
+describe('URL forms sent through the request module', () => {
   it.each<[string, { url: string; want: string }]>([
     [
       'encoded query characters kept as written',

@@ -1,4 +1,4 @@
-// Review of d3046bd (ExchangeSignal): an interceptor that also listens to the request's signal.
+// Regression tests from the review of the performance work (ExchangeSignal): an interceptor that also listens to the request's signal.
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent, type Dispatcher } from 'undici';
@@ -45,7 +45,7 @@ const get = (path: string): PreparedRequest => ({
 
 // undici documents `signal` as an AbortSignal or an EventEmitter: an interceptor may add its own 'abort'
 // listener next to undici's RequestHandler. The exchange's timeout and the caller's signal must still abort.
-describe('review: ExchangeSignal with a second abort listener', () => {
+describe('ExchangeSignal with a second abort listener', () => {
   it.each<[string, { path: string; options: () => SendOptions; reason: string }]>([
     [
       'overall timeout on a trickling body',

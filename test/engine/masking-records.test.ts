@@ -1,4 +1,4 @@
-// Review of the perf changes (db829d3..HEAD): masking and object sharing between records, events and the run.
+// Regression tests from the review of the performance work: masking and object sharing between records, events and the run.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { HttpResponse, PreparedRequest } from '../../src/http/index.js';
@@ -12,7 +12,7 @@ function ok(req: PreparedRequest, body: unknown, extra: Partial<HttpResponse> = 
   return { statusCode: 200, headers: {}, body, size: 0, durationMs: 0, url: req.url, ...extra };
 }
 
-describe('review: request bodies in records (the JSON text shortcut)', () => {
+describe('request bodies in records (the JSON text shortcut)', () => {
   it.each<[string, string]>([
     ['an object payload serialized as JSON', 'post'],
     ['a string payload sent as it is', 'postText'],

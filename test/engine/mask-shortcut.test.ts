@@ -1,4 +1,4 @@
-// Review of the perf changes (db829d3..HEAD): the JSON-text shortcut of Masker.value, the shared compiled
+// Regression tests from the review of the performance work: the JSON-text shortcut of Masker.value, the shared compiled
 // patterns, and UTF-8 decoding with Buffer.
 import { describe, expect, it } from 'vitest';
 import { Masker } from '../../src/engine/mask.js';
@@ -6,7 +6,7 @@ import { parseBody } from '../../src/http/transport.js';
 
 const SECRET = 'pa55-w0rd-xyz';
 
-describe('review: Masker.value(value, jsonText) agrees with the full walk', () => {
+describe('Masker.value(value, jsonText) agrees with the full walk', () => {
   it.each<[string, string]>([
     ['duplicate keys, secret in the one JSON.parse drops', `{"a":"${SECRET}","a":"x"}`],
     ['duplicate keys, secret in the one JSON.parse keeps', `{"a":"x","a":"${SECRET}"}`],
@@ -62,7 +62,7 @@ describe('review: Masker.value(value, jsonText) agrees with the full walk', () =
   });
 });
 
-describe('review: compiled patterns shared between maskers', () => {
+describe('compiled patterns shared between maskers', () => {
   it('a search left mid-way by one masker (g flag lastIndex) does not hide a secret from another', () => {
     const a = new Masker();
     const b = new Masker();
@@ -77,7 +77,7 @@ describe('review: compiled patterns shared between maskers', () => {
   });
 });
 
-describe('review: UTF-8 bodies decoded with Buffer, as TextDecoder does', () => {
+describe('UTF-8 bodies decoded with Buffer, as TextDecoder does', () => {
   it.each<[string, number[]]>([
     ['lone continuation byte', [0x80]],
     ['overlong encoding', [0xc0, 0x80]],

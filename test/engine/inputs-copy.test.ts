@@ -1,4 +1,4 @@
-// Review of 2640346 (copyInputs instead of structuredClone): defaults written into a caller's class instance.
+// Regression tests from the review of the performance work (copyInputs instead of structuredClone): defaults written into a caller's class instance.
 import { expect, it } from 'vitest';
 import type { ArazzoDocument, JsonObject } from '../../src/document/model.js';
 import { checkInputs } from '../../src/engine/inputs.js';
@@ -13,7 +13,7 @@ class Settings {
   name = 'mine';
 }
 
-it('review: a default is not written into a class instance the caller passed as an input', () => {
+it('a default is not written into a class instance the caller passed as an input', () => {
   const settings = new Settings();
   const check = checkInputs(SCHEMA, DOC as unknown as ArazzoDocument, { settings });
   expect(check.ok).toBe(true);
