@@ -77,6 +77,9 @@ function searchFor(forms: ReadonlySet<string>): SecretSearch {
   return search;
 }
 
+/** Values with at most this many nodes are walked rather than serialized to be searched for secrets. */
+const SMALL_VALUE_NODES = 32;
+
 export class Masker {
   private readonly secrets = new Set<string>();
   /** Compiled on first use after a change (a step may add several secrets before anything is masked). */
@@ -169,7 +172,10 @@ export class Masker {
       typeof value === 'object' &&
       !(value instanceof Uint8Array)
     ) {
-      // One native serialization and one scan instead of a walk: the common case is a body with no secret.
+      // A small value (outputs, most request payloads) is walked; a big one (a response body) is
+      // serialized once and scanned once, cheaper than a walk when the common answer is "no secret".
+      const small = this.containsSmall(value, search, { left: SMALL_VALUE_NODES });
+      if (small !== undefined) return small;
       let text: string | undefined;
       try {
         text = JSON.stringify(value);
@@ -191,6 +197,32 @@ export class Masker {
     if (Array.isArray(value)) return value.some((v) => this.contains(v, depth + 1, search));
     for (const [k, v] of Object.entries(value)) {
       if (this.contains(k, depth + 1, search) || this.contains(v, depth + 1, search)) return true;
+    }
+    return false;
+  }
+
+  /** Whether a value holds a secret, or undefined once it proves to have more than `budget.left` nodes. */
+  private containsSmall(value: unknown, search: SecretSearch, budget: { left: number }): boolean | undefined {
+    if (--budget.left < 0) return undefined;
+    if (typeof value === 'string') {
+      if (value.length < MIN_SECRET_LENGTH) return false;
+      search.pattern.lastIndex = 0;
+      return search.pattern.test(value);
+    }
+    if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return false;
+    if (Array.isArray(value)) {
+      for (const item of value) {
+        const found = this.containsSmall(item, search, budget);
+        if (found !== false) return found;
+      }
+      return false;
+    }
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const inKey = this.containsSmall(key, search, budget);
+      if (inKey !== false) return inKey;
+      const inValue = this.containsSmall((value as Record<string, unknown>)[key], search, budget);
+      if (inValue !== false) return inValue;
     }
     return false;
   }

@@ -53,3 +53,29 @@ describe('Masker.value with the JSON text the value came from', () => {
     expect(b.text('second-secret/first-secret')).toBe('***/***');
   });
 });
+
+describe('Masker.value without a JSON text: small values walked, big ones serialized', () => {
+  const secret = 'walk-secret-9876';
+  const big = (at: 'key' | 'value') => {
+    const value: Record<string, unknown> = {};
+    for (let i = 0; i < 100; i++) value[`k${i}`] = `v${i}`;
+    if (at === 'key') value[secret] = 1;
+    else value.k99 = `x ${secret}`;
+    return value;
+  };
+  it.each<[string, { value: unknown; masked: boolean }]>([
+    ['small, secret in a value', { value: { a: 'x', b: `y ${secret}` }, masked: true }],
+    ['small, secret in a key after a clean value', { value: { a: 'x', [secret]: 'z' }, masked: true }],
+    ['small, secret in a nested array', { value: { a: [{ b: ['q', secret] }] }, masked: true }],
+    ['small, no secret', { value: { a: 'x', b: ['y', 1, null, true] }, masked: false }],
+    ['big (over the walk budget), secret in the last value', { value: big('value'), masked: true }],
+    ['big, secret as a key', { value: big('key'), masked: true }],
+  ])('%s', (_name, { value, masked }) => {
+    const m = new Masker();
+    m.add(secret);
+    const out = m.value(value);
+    expect(JSON.stringify(out).includes(secret)).toBe(false);
+    if (masked) expect(out).not.toBe(value);
+    else expect(out).toBe(value);
+  });
+});
