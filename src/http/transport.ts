@@ -9,6 +9,7 @@ import type { HttpResponse, PreparedRequest, SendOptions } from './types.js';
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 const DEFAULT_MAX_REDIRECTS = 5;
+const UNDICI_TIMEOUT_MARGIN_MS = 1000;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 /**
@@ -123,11 +124,15 @@ export function maskUrl(url: string, secrets: readonly string[]): string {
 class Exchange {
   timedOut = false;
   readonly signal = new ExchangeSignal();
+  /** performance.now() by which the whole exchange must be over. */
+  readonly deadline: number;
   constructor(
     readonly req: PreparedRequest,
     readonly options: SendOptions,
     readonly timeoutMs: number,
-  ) {}
+  ) {
+    this.deadline = performance.now() + timeoutMs;
+  }
 
   fail(reason: string, message: string, url: string, method: string, cause?: unknown): TransportError {
     const masked = maskUrl(url, this.req.secrets);
@@ -138,6 +143,91 @@ class Exchange {
       cause === undefined ? {} : { cause },
     );
   }
+}
+
+/**
+ * An absolute URL (a string as `buildRequest` writes it) already in the form WHATWG URL parsing would
+ * give: lower-case http(s) scheme and host name or dotted IPv4, no default or zero-padded port, a path
+ * and query of characters URL parsing leaves alone, no dot segments, no fragment, no user info.
+ * Differential test: test/http/url-target.test.ts.
+ */
+const PLAIN_HTTP_URL =
+  /^(https?):\/\/([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*)(?::([1-9][0-9]{0,4}))?(\/[A-Za-z0-9\-._~!$&()*+,;=:@%/]*)?(\?[A-Za-z0-9\-._~!$&()*+,;=:@%/?]*)?$/;
+const DOTTED_IPV4 =
+  /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
+
+/**
+ * The origin and path undici is given for a URL, without a WHATWG URL parse when the string is already
+ * plain (the usual case; a parse allocates an object and half a dozen strings per request). Anything
+ * else returns undefined and is parsed. Never changes what is sent.
+ */
+export function plainHttpTarget(url: string): { origin: string; path: string } | undefined {
+  const m = PLAIN_HTTP_URL.exec(url);
+  if (m === null) return undefined;
+  const [, scheme, host, port, path, query] = m as unknown as [
+    string,
+    string,
+    string,
+    string?,
+    string?,
+    string?,
+  ];
+  // A host whose last label is numeric is an IPv4 address to URL parsing (127.1, 0x7f.1, 010.0.0.1 are
+  // rewritten): only the canonical dotted form passes as it is.
+  const lastLabel = host.slice(host.lastIndexOf('.') + 1);
+  // Punycode labels are validated (and may be refused) by URL parsing.
+  if (host.includes('xn--')) return undefined;
+  if (/^(?:[0-9]+|0x[0-9a-f]*)$/.test(lastLabel) && !DOTTED_IPV4.test(host)) return undefined;
+  if (port !== undefined) {
+    const n = Number(port);
+    if (n > 65535 || (scheme === 'http' && n === 80) || (scheme === 'https' && n === 443)) return undefined;
+  }
+  // Dot segments (also percent-encoded ones) are resolved by URL parsing; leave those to it.
+  if (path !== undefined && /\/\.|%2e/i.test(path)) return undefined;
+  return {
+    origin: port === undefined ? `${scheme}://${host}` : `${scheme}://${host}:${port}`,
+    path: `${path ?? '/'}${query === undefined || query === '?' ? '' : query}`,
+  };
+}
+
+/**
+ * The overall deadlines of the exchanges in flight, watched by one timer armed at the earliest of them
+ * (a timer and a closure per request cost more than the rest of the transport's bookkeeping). The timer
+ * fires at that deadline, aborts every exchange past its own, and is armed again for the next one; a
+ * later deadline never re-arms it. Unref'd: an exchange in flight holds a socket or a connection attempt
+ * that keeps the process alive, so the timer itself never needs to.
+ */
+const inFlight = new Set<Exchange>();
+let watchTimer: ReturnType<typeof setTimeout> | undefined;
+let watchAt = Number.POSITIVE_INFINITY;
+
+function watchDeadline(ex: Exchange): void {
+  inFlight.add(ex);
+  if (ex.deadline < watchAt) armWatch(ex.deadline);
+}
+
+function armWatch(at: number): void {
+  if (watchTimer !== undefined) clearTimeout(watchTimer);
+  watchAt = at;
+  watchTimer = setTimeout(checkDeadlines, Math.max(0, Math.ceil(at - performance.now())));
+  watchTimer.unref?.();
+}
+
+function checkDeadlines(): void {
+  watchTimer = undefined;
+  watchAt = Number.POSITIVE_INFINITY;
+  const now = performance.now();
+  let next = Number.POSITIVE_INFINITY;
+  for (const ex of inFlight) {
+    if (ex.deadline <= now) {
+      inFlight.delete(ex);
+      ex.timedOut = true;
+      ex.signal.abort();
+    } else if (ex.deadline < next) {
+      next = ex.deadline;
+    }
+  }
+  if (next !== Number.POSITIVE_INFINITY) armWatch(next);
 }
 
 /**
@@ -159,10 +249,7 @@ export async function sendRequest(req: PreparedRequest, options: SendOptions = {
   let url = req.url;
   if (options.signal?.aborted) throw ex.fail('ABORTED', 'cancelled before sending', url, method);
 
-  const timer = setTimeout(() => {
-    ex.timedOut = true;
-    ex.signal.abort();
-  }, timeoutMs);
+  watchDeadline(ex);
   const onAbort = () => ex.signal.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -176,28 +263,35 @@ export async function sendRequest(req: PreparedRequest, options: SendOptions = {
     let body: string | Uint8Array | undefined =
       req.body ?? (req.bodyBlob === undefined ? undefined : new Uint8Array(await req.bodyBlob.arrayBuffer()));
     for (;;) {
-      let current: URL;
-      try {
-        current = new URL(url);
-      } catch (cause) {
-        throw ex.fail('OTHER', 'not a valid absolute URL', url, method, cause);
-      }
-      if (current.protocol !== 'http:' && current.protocol !== 'https:') {
-        throw ex.fail('OTHER', `unsupported protocol ${current.protocol}`, url, method);
+      let target = plainHttpTarget(url);
+      if (target === undefined) {
+        let parsed: URL;
+        try {
+          parsed = new URL(url);
+        } catch (cause) {
+          throw ex.fail('OTHER', 'not a valid absolute URL', url, method, cause);
+        }
+        if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+          throw ex.fail('OTHER', `unsupported protocol ${parsed.protocol}`, url, method);
+        }
+        target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
       }
       const res = await undici().request.call(dispatcher, {
-        origin: current.origin,
-        path: `${current.pathname}${current.search}`,
+        origin: target.origin,
+        path: target.path,
         method: method as Dispatcher.HttpMethod,
         headers,
         body: body ?? null,
         signal: ex.signal as unknown as AbortSignal,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
+        // The exchange's own deadline (above) is exact. undici's timers tick coarsely and can fire up
+        // to ~0.5 s early, so they are only a backstop, set a second past the deadline.
+        headersTimeout: timeoutMs + UNDICI_TIMEOUT_MARGIN_MS,
+        bodyTimeout: timeoutMs + UNDICI_TIMEOUT_MARGIN_MS,
       });
       const location = headerValue(res.headers.location);
       if (REDIRECT_STATUSES.has(res.statusCode) && location !== undefined && maxRedirects > 0) {
         await res.body.dump().catch(() => undefined);
+        const current = new URL(url);
         let next: URL;
         try {
           next = new URL(location, current);
@@ -272,7 +366,7 @@ export async function sendRequest(req: PreparedRequest, options: SendOptions = {
   } catch (err) {
     throw classify(err, ex, url, method);
   } finally {
-    clearTimeout(timer);
+    inFlight.delete(ex);
     options.signal?.removeEventListener('abort', onAbort);
   }
 }

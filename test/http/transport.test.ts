@@ -256,6 +256,36 @@ describe('sendRequest: failures', () => {
     expect(err.message).toMatch(/1000-byte cap/);
   });
 
+  it('keeps each exchange to its own deadline when they overlap (one shared deadline timer)', async () => {
+    const timed = async (path: string, timeoutMs: number) => {
+      const started = performance.now();
+      try {
+        const res = await sendRequest(get(path), { dispatcher, timeoutMs });
+        return { ok: true as const, status: res.statusCode, ms: performance.now() - started };
+      } catch (e) {
+        return {
+          ok: false as const,
+          reason: isTransportError(e) ? e.reason : String(e),
+          message: e instanceof Error ? e.message : String(e),
+          ms: performance.now() - started,
+        };
+      }
+    };
+    // A long deadline first, then a shorter one (the shared timer must be re-armed earlier), then one
+    // that completes before any deadline.
+    const long = timed('/never', 900);
+    const short = timed('/never', 250);
+    const quick = timed('/json', 5000);
+    const [l, s, q] = await Promise.all([long, short, quick]);
+    expect(q).toMatchObject({ ok: true, status: 200 });
+    expect(s).toMatchObject({ ok: false, reason: 'TIMEOUT' });
+    expect(s.ms).toBeGreaterThanOrEqual(240);
+    expect(s.ms).toBeLessThan(800);
+    expect(l).toMatchObject({ ok: false, reason: 'TIMEOUT' });
+    expect(l.ms).toBeGreaterThanOrEqual(890);
+    expect(l.ms).toBeLessThan(2000);
+  });
+
   it('refuses a URL that is not HTTP', async () => {
     const err = await failure(get('', { url: 'ftp://127.0.0.1/file' }));
     expect(err.reason).toBe('OTHER');
