@@ -194,8 +194,8 @@ export function plainHttpTarget(url: string): { origin: string; path: string } |
  * The overall deadlines of the exchanges in flight, watched by one timer armed at the earliest of them
  * (a timer and a closure per request cost more than the rest of the transport's bookkeeping). The timer
  * fires at that deadline, aborts every exchange past its own, and is armed again for the next one; a
- * later deadline never re-arms it. Unref'd: an exchange in flight holds a socket or a connection attempt
- * that keeps the process alive, so the timer itself never needs to.
+ * later deadline never re-arms it. It keeps the process alive exactly while an exchange is in flight (as
+ * a timer per request did, whatever the dispatcher holds), and not after.
  */
 const inFlight = new Set<Exchange>();
 let watchTimer: ReturnType<typeof setTimeout> | undefined;
@@ -204,13 +204,24 @@ let watchAt = Number.POSITIVE_INFINITY;
 function watchDeadline(ex: Exchange): void {
   inFlight.add(ex);
   if (ex.deadline < watchAt) armWatch(ex.deadline);
+  else if (inFlight.size === 1) watchTimer?.ref?.();
+}
+
+/** Exchanges in flight and whether the deadline timer holds the process open (for tests). */
+export function deadlineWatch(): { inFlight: number; holdsProcess: boolean } {
+  return { inFlight: inFlight.size, holdsProcess: watchTimer?.hasRef?.() ?? false };
+}
+
+function unwatchDeadline(ex: Exchange): void {
+  inFlight.delete(ex);
+  if (inFlight.size === 0) watchTimer?.unref?.();
 }
 
 function armWatch(at: number): void {
   if (watchTimer !== undefined) clearTimeout(watchTimer);
   watchAt = at;
   watchTimer = setTimeout(checkDeadlines, Math.max(0, Math.ceil(at - performance.now())));
-  watchTimer.unref?.();
+  if (inFlight.size === 0) watchTimer.unref?.();
 }
 
 function checkDeadlines(): void {
@@ -366,7 +377,7 @@ export async function sendRequest(req: PreparedRequest, options: SendOptions = {
   } catch (err) {
     throw classify(err, ex, url, method);
   } finally {
-    inFlight.delete(ex);
+    unwatchDeadline(ex);
     options.signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTransportError, type TransportError } from '../../src/errors.js';
 import type { PreparedRequest, SendOptions } from '../../src/http/index.js';
 import { sendRequest } from '../../src/http/index.js';
+import { deadlineWatch } from '../../src/http/transport.js';
 
 let server: Server;
 let origin: string;
@@ -88,4 +89,41 @@ describe('ExchangeSignal with a second abort listener', () => {
     },
     8000,
   );
+});
+
+describe('the shared deadline timer and the process lifetime', () => {
+  // A dispatcher that accepts the request and then holds nothing: only our deadline timer can keep the
+  // process alive until the timeout, and it must not keep it alive afterwards.
+  const hangs = {
+    dispatch(
+      _opts: unknown,
+      handler: { onConnect?: (abort: (e: Error) => void) => void; onError: (e: Error) => void },
+    ) {
+      handler.onConnect?.((err) => handler.onError(err));
+      return true;
+    },
+  } as unknown as Dispatcher;
+
+  it('holds the process open while an exchange is in flight, and not after', async () => {
+    const started = performance.now();
+    const pending = sendRequest(get('/never'), { dispatcher: hangs, timeoutMs: 200 }).catch((e: unknown) =>
+      isTransportError(e) ? e.reason : String(e),
+    );
+    await new Promise((r) => setImmediate(r));
+    expect(deadlineWatch()).toEqual({ inFlight: 1, holdsProcess: true });
+    expect(await pending).toBe('TIMEOUT');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+    expect(deadlineWatch()).toEqual({ inFlight: 0, holdsProcess: false });
+  });
+
+  it('a later, longer deadline does not re-arm the timer but still holds the process', async () => {
+    const first = sendRequest(get('/never'), { dispatcher: hangs, timeoutMs: 150 }).catch(() => 'done');
+    const second = sendRequest(get('/never'), { dispatcher: hangs, timeoutMs: 400 }).catch((e: unknown) =>
+      isTransportError(e) ? e.reason : String(e),
+    );
+    await first;
+    expect(deadlineWatch()).toEqual({ inFlight: 1, holdsProcess: true });
+    expect(await second).toBe('TIMEOUT');
+    expect(deadlineWatch()).toEqual({ inFlight: 0, holdsProcess: false });
+  });
 });
