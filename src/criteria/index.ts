@@ -96,10 +96,16 @@ function kindOf(type: CriterionInput['type']): Kind {
 }
 
 const CONDITION_LIMIT = 2048;
-const conditions = new Map<string, ParsedCondition | ExpressionSyntaxError>();
+/**
+ * Parsed conditions by source text, one map per mode. Keyed by the document's own string (its hash is
+ * computed once), not by a prefixed copy that would be hashed again on every lookup.
+ */
+const compatConditions = new Map<string, ParsedCondition | ExpressionSyntaxError>();
+const strictConditions = new Map<string, ParsedCondition | ExpressionSyntaxError>();
 
 function parseCached(src: string, compat: boolean): ParsedCondition {
-  const key = (compat ? 'c' : 's') + src;
+  const conditions = compat ? compatConditions : strictConditions;
+  const key = src;
   let hit = conditions.get(key);
   if (hit === undefined) {
     try {
@@ -329,12 +335,14 @@ type JsonPathAnalysis =
       literals: unknown[][];
       warning: CompatWarning;
     };
-const jsonPathAnalyses = new Map<string, JsonPathAnalysis>();
+/** Analyses by context expression, then condition text (two lookups of strings whose hashes are cached). */
+const jsonPathAnalyses = new Map<string, Map<string, JsonPathAnalysis>>();
+let jsonPathAnalysisCount = 0;
 
 /** Whether a jsonpath condition is the compat comparison form, analysed once per (context, condition). */
 function analyseJsonPath(rendered: string, contextExpr: string): JsonPathAnalysis {
-  const key = `${contextExpr}\u0000${rendered}`;
-  let analysis = jsonPathAnalyses.get(key);
+  let byCondition = jsonPathAnalyses.get(contextExpr);
+  let analysis = byCondition?.get(rendered);
   if (analysis === undefined) {
     const cmp = detectJsonPathComparison(rendered);
     if (cmp.kind === 'comparison') {
@@ -348,8 +356,17 @@ function analyseJsonPath(rendered: string, contextExpr: string): JsonPathAnalysi
     } else {
       analysis = { kind: 'query' };
     }
-    if (jsonPathAnalyses.size >= 1024) jsonPathAnalyses.clear();
-    jsonPathAnalyses.set(key, analysis);
+    if (jsonPathAnalysisCount >= 1024) {
+      jsonPathAnalyses.clear();
+      jsonPathAnalysisCount = 0;
+      byCondition = undefined;
+    }
+    if (byCondition === undefined) {
+      byCondition = new Map();
+      jsonPathAnalyses.set(contextExpr, byCondition);
+    }
+    byCondition.set(rendered, analysis);
+    jsonPathAnalysisCount++;
   }
   return analysis;
 }

@@ -173,7 +173,10 @@ function sendOptionsOf(ctx: RunContext): SendOptions {
   return options;
 }
 
-const serverUrls = new WeakMap<ResolvedOperation, Map<string, string>>();
+const serverUrls = new WeakMap<
+  ResolvedOperation,
+  { plain: Map<string, string>; withVariables: Map<string, string> }
+>();
 
 /** The base URL of an operation, resolved once per operation, override and server variables. */
 function serverUrlFor(
@@ -181,12 +184,16 @@ function serverUrlFor(
   override: string | undefined,
   variables: Record<string, string> | undefined,
 ): string {
-  let byKey = serverUrls.get(op);
-  if (byKey === undefined) {
-    byKey = new Map();
-    serverUrls.set(op, byKey);
+  let cached = serverUrls.get(op);
+  if (cached === undefined) {
+    cached = { plain: new Map(), withVariables: new Map() };
+    serverUrls.set(op, cached);
   }
-  const key = `${override ?? ''}\u0000${variables === undefined ? '' : JSON.stringify(variables)}`;
+  // Without server variables the override string itself is the key (its hash is computed once); with
+  // them, the variables' JSON is part of it.
+  const byKey = variables === undefined ? cached.plain : cached.withVariables;
+  const key =
+    variables === undefined ? (override ?? '') : `${override ?? ''}\u0000${JSON.stringify(variables)}`;
   let url = byKey.get(key);
   if (url === undefined) {
     url = resolveServerUrl(op, {

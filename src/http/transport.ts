@@ -567,8 +567,16 @@ async function readCapped(
   return out;
 }
 
+const charsets = new Map<string, string>();
+
+/** The charset parameter of a content type (default utf-8); remembered per content type string. */
 function charsetOf(contentType: string): string {
-  return /;\s*charset="?([^";\s]+)"?/i.exec(contentType)?.[1] ?? 'utf-8';
+  let charset = charsets.get(contentType);
+  if (charset === undefined) {
+    charset = /;\s*charset="?([^";\s]+)"?/i.exec(contentType)?.[1] ?? 'utf-8';
+    if (charsets.size < 256) charsets.set(contentType, charset);
+  }
+  return charset;
 }
 
 const decoders = new Map<string, TextDecoder>();
