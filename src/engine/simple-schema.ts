@@ -7,6 +7,8 @@
 // Anything else returns undefined and the caller compiles the schema with ajv. test/engine/simple-schema.test.ts
 // runs both on the same table and compares them.
 
+import { escapePointerToken } from '../document/diagnostic.js';
+
 /** Formats inputs.ts registers in ajv as always valid: they annotate (secrets, number widths) and constrain nothing. */
 export const ANNOTATION_FORMATS: readonly string[] = [
   'password',
@@ -414,10 +416,6 @@ function compileUniqueItems(schema: SchemaMap, sp: string): Check {
   };
 }
 
-function escapePointer(token: string): string {
-  return token.replace(/~/g, '~0').replace(/\//g, '~1');
-}
-
 function compileObject(schema: SchemaMap, sp: string): Check[] {
   const checks: Check[] = [];
   const properties = schema.properties;
@@ -487,7 +485,7 @@ function compileObject(schema: SchemaMap, sp: string): Check[] {
         checks.push((data, path, errors) => {
           const target = data as Record<string, unknown>;
           for (const key of Object.keys(target)) {
-            if (!known.has(key)) extraCheck(target[key], `${path}/${escapePointer(key)}`, errors);
+            if (!known.has(key)) extraCheck(target[key], `${path}/${escapePointerToken(key)}`, errors);
           }
         });
       }
@@ -499,11 +497,11 @@ function compileObject(schema: SchemaMap, sp: string): Check[] {
     for (const name of names) {
       const sub = properties[name];
       if (sub !== true && !isPlainObject(sub)) unsupported();
-      const check = compileSubschema(sub, `${sp}/properties/${encodeURIComponent(escapePointer(name))}`);
+      const check = compileSubschema(sub, `${sp}/properties/${encodeURIComponent(escapePointerToken(name))}`);
       if (check === undefined) continue;
       compiled.push({
         name,
-        pointer: `/${escapePointer(name)}`,
+        pointer: `/${escapePointerToken(name)}`,
         check,
         hasDefault: isPlainObject(sub) && sub.default !== undefined,
       });

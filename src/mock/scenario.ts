@@ -1,5 +1,6 @@
 /** Mock scenarios: scripted responses per operation or per step, validated, consumed in order. */
 import { parseDocument } from 'yaml';
+import { escapePointerToken } from '../document/diagnostic.js';
 import { ArazzoError } from '../errors.js';
 import type { ResolvedOperation } from '../sources/types.js';
 import type { Scenario, ScenarioResponse } from './types.js';
@@ -29,7 +30,6 @@ export function isScenarioError(value: unknown): value is ScenarioError {
 
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const esc = (t: string) => t.replace(/~/g, '~0').replace(/\//g, '~1');
 
 const ENTRY_KEYS = new Set(['status', 'headers', 'body', 'merge', 'contentType', 'delayMs', 'times']);
 const METHOD_PATH = /^(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE) \/\S*$/;
@@ -44,7 +44,7 @@ function checkEntry(raw: unknown, pointer: string, issues: ScenarioIssue[]): Sce
   for (const key of Object.keys(raw))
     if (!ENTRY_KEYS.has(key))
       issues.push({
-        pointer: `${pointer}/${esc(key)}`,
+        pointer: `${pointer}/${escapePointerToken(key)}`,
         message: `unknown field (expected one of ${[...ENTRY_KEYS].join(', ')})`,
       });
   const { status, headers, body, merge, contentType, delayMs, times } = raw;
@@ -63,7 +63,7 @@ function checkEntry(raw: unknown, pointer: string, issues: ScenarioIssue[]): Sce
           h[name] = String(value);
         else
           issues.push({
-            pointer: `${pointer}/headers/${esc(name)}`,
+            pointer: `${pointer}/headers/${escapePointerToken(name)}`,
             message: 'must be a string, number or boolean',
           });
       }
@@ -115,7 +115,7 @@ function checkSection(
     return out;
   }
   for (const [key, value] of Object.entries(raw)) {
-    const here = `${pointer}/${esc(key)}`;
+    const here = `${pointer}/${escapePointerToken(key)}`;
     if (key.trim() === '') {
       issues.push({ pointer: here, message: 'empty key' });
       continue;
@@ -176,7 +176,10 @@ export function loadScenario(input: string | object): Scenario {
   const issues: ScenarioIssue[] = [];
   for (const key of Object.keys(raw))
     if (key !== 'seed' && key !== 'operations' && key !== 'steps')
-      issues.push({ pointer: `/${esc(key)}`, message: 'unknown field (expected seed, operations, steps)' });
+      issues.push({
+        pointer: `/${escapePointerToken(key)}`,
+        message: 'unknown field (expected seed, operations, steps)',
+      });
   const scenario: Scenario = {
     operations: checkSection(raw.operations, 'operations', issues),
     steps: checkSection(raw.steps, 'steps', issues),

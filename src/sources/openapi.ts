@@ -1,7 +1,7 @@
 // Arazzo 1.0.1 "Source Description Object" (type openapi): an operation index over OpenAPI 2.0/3.0/3.1.
 import { createRequire } from 'node:module';
 import type jsYamlModule from 'js-yaml';
-import { type Diagnostic, parsePointer } from '../document/diagnostic.js';
+import { type Diagnostic, escapePointerToken, parsePointer } from '../document/diagnostic.js';
 import type { JsonValue } from '../document/model.js';
 import { type DocumentSet, operationPointer, type RefProblem, RefResolver } from './refs.js';
 import {
@@ -171,7 +171,7 @@ export function createOpenApiSource(init: OpenApiSourceInit): {
   for (const path of Object.keys(paths)) {
     let item = paths[path];
     let itemBase = init.url;
-    let itemPointer = `/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    let itemPointer = `/paths/${escapePointerToken(path)}`;
     if (isObject(item) && typeof item.$ref === 'string') {
       const followed = resolver.follow(item, init.url, itemPointer, indexProblems);
       item = followed.value;
