@@ -2,6 +2,7 @@
 import ajvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import ajv2020 from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
+import { setOwn } from '../own.js';
 import type { OpenApiSource } from '../sources/types.js';
 
 type AjvCtor = typeof ajvModule.default;
@@ -133,13 +134,7 @@ export function toJsonSchema(schema: unknown, dialect: Dialect, raw: unknown): u
       else if (SCHEMA_LIST_KEYS.has(k) && Array.isArray(v)) out[k] = v.map((s) => convert(s, depth + 1));
       else if (SCHEMA_MAP_KEYS.has(k) && isObject(v)) {
         const map: Obj = {};
-        for (const [name, s] of Object.entries(v))
-          Object.defineProperty(map, name, {
-            value: convert(s, depth + 1),
-            enumerable: true,
-            writable: true,
-            configurable: true,
-          });
+        for (const [name, s] of Object.entries(v)) setOwn(map, name, convert(s, depth + 1));
         out[k] = map;
       } else out[k] = v;
     }

@@ -1,4 +1,5 @@
 /** Diagnostics: what is wrong with a document, and exactly where. Data, never printed here. */
+import { escapePointerToken as escapeToken } from '../expression/parser.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -17,9 +18,9 @@ export interface Diagnostic {
   column: number;
 }
 
-/** Escape one reference token for a JSON Pointer (RFC 6901 section 3). */
+/** Escape one reference token for a JSON Pointer (RFC 6901 section 3); array indexes may be numbers. */
 export function escapePointerToken(token: string | number): string {
-  return String(token).replace(/~/g, '~0').replace(/\//g, '~1');
+  return escapeToken(String(token));
 }
 
 /** Append tokens to a JSON Pointer. */

@@ -1,4 +1,6 @@
 // Arazzo 1.0.1 "Versions" and "Arazzo Specification Object": decides whether a parsed document is usable.
+
+import { setOwn } from '../own.js';
 import { rewriteStepRetryFields, rewriteUnbracedExpressions, rewriteUnknownRootFields } from './compat.js';
 import { childPointer, type Diagnostic, hasErrors, type Severity } from './diagnostic.js';
 import type { ArazzoDocument } from './model.js';
@@ -240,12 +242,7 @@ function cloneJson(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
-    Object.defineProperty(out, key, {
-      value: cloneJson((value as Record<string, unknown>)[key]),
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    });
+    setOwn(out, key, cloneJson((value as Record<string, unknown>)[key]));
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // Arazzo 1.0.1 "Workflow Object" `inputs`: a JSON Schema 2020-12 the run's inputs must satisfy.
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { ArazzoDocument, JsonObject } from '../document/model.js';
+import { setOwn } from '../own.js';
 import { loadAjv } from './ajv.js';
 import { ANNOTATION_FORMATS, compileSimple, type SimpleError } from './simple-schema.js';
 
@@ -142,12 +143,7 @@ function copyInputs(value: unknown, seen = new Map<object, unknown>()): unknown 
   seen.set(value, out);
   for (const key of Object.keys(value)) {
     const copy = copyInputs((value as Record<string, unknown>)[key], seen);
-    // `out.__proto__ = x` would replace the prototype instead of adding the key.
-    if (key === '__proto__') {
-      Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });
-    } else {
-      out[key] = copy;
-    }
+    setOwn(out, key, copy);
   }
   return out;
 }

@@ -2,6 +2,7 @@
 import { evaluateCriteria } from '../criteria/index.js';
 import type { ArazzoDocument, CriterionObject, StepObject, WorkflowObject } from '../document/model.js';
 import type { ExpressionScope } from '../expression/types.js';
+import { setOwn } from '../own.js';
 import type { LoadedDocument } from '../sources/types.js';
 import { decideTransition, type Transition } from './actions.js';
 import { internal, type RunContext, RunStop } from './context.js';
@@ -351,13 +352,7 @@ function childInputsFromParameters(
   for (const p of effectiveParameters(workflow.parameters, step.parameters, components)) {
     if (p.in !== undefined) continue;
     const value = resolveStepValue(p.value, scope);
-    if (value.resolved)
-      Object.defineProperty(inputs, p.name, {
-        value: value.value,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+    if (value.resolved) setOwn(inputs, p.name, value.value);
   }
   return inputs;
 }

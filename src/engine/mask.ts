@@ -3,6 +3,7 @@
  * value leaves the engine, never to the data the run itself uses.
  */
 import { MIN_SECRET_LENGTH, secretForms } from '../http/mask.js';
+import { setOwn } from '../own.js';
 
 export const MASK = '***';
 
@@ -133,16 +134,7 @@ export class Masker {
         : Array.isArray(value)
           ? value.map((v) => this.text(v))
           : this.text(value);
-      if (name === '__proto__') {
-        Object.defineProperty(out, name, {
-          value: masked,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      } else {
-        out[name] = masked;
-      }
+      setOwn(out, name, masked);
     }
     return out;
   }
@@ -234,12 +226,7 @@ export class Masker {
     if (Array.isArray(value)) return value.map((v) => this.copy(v, depth + 1));
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      Object.defineProperty(out, this.text(k), {
-        value: this.copy(v, depth + 1),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      setOwn(out, this.text(k), this.copy(v, depth + 1));
     }
     return out;
   }

@@ -12,6 +12,7 @@ import {
   sendRequest,
 } from '../http/index.js';
 import type { HttpResponse, PreparedRequest, SendOptions } from '../http/types.js';
+import { setOwn } from '../own.js';
 import { resolveStepTarget } from '../sources/index.js';
 import type { LoadedDocument, ResolvedOperation } from '../sources/types.js';
 import type { RunContext } from './context.js';
@@ -87,12 +88,7 @@ export function evaluateOutputs(
       warnings.push(`"${name}": ${value.reason}`);
       continue;
     }
-    // An output named __proto__ must be an own property, not a prototype change.
-    if (name === '__proto__') {
-      Object.defineProperty(result, name, { value, enumerable: true, writable: true, configurable: true });
-    } else {
-      result[name] = value;
-    }
+    setOwn(result, name, value);
   }
   return { outputs: result, warnings };
 }

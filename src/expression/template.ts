@@ -1,8 +1,9 @@
 // Runtime Expressions: strings with embedded `{$...}` expressions, and deep evaluation of document values.
 import { ExpressionSyntaxError } from '../errors.js';
+import { setOwn } from '../own.js';
 import type { ExpressionNode, TemplateNode, TextPart } from './ast.js';
 import { evaluateNode, isUnresolved, unresolved } from './evaluate.js';
-import { parseExpressionAt, tryParseExpressionCached } from './parser.js';
+import { escapePointerToken, parseExpressionAt, tryParseExpressionCached } from './parser.js';
 import type { ExpressionScope, Unresolved } from './types.js';
 
 const isAlpha = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -133,17 +134,6 @@ export interface ResolveValueOptions {
   onUnresolved?(path: string, u: Unresolved): void;
 }
 
-function setMember(target: Record<string, unknown>, key: string, value: unknown): void {
-  // A member named "__proto__" in data must stay data, not become the prototype.
-  if (key === '__proto__')
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
-}
-
-function pointerToken(key: string): string {
-  return key.replaceAll('~', '~0').replaceAll('/', '~1');
-}
-
 function resolveAt(
   value: unknown,
   scope: ExpressionScope,
@@ -173,10 +163,10 @@ function resolveAt(
         scope,
         omit,
         report,
-        `${path}/${pointerToken(key)}`,
+        `${path}/${escapePointerToken(key)}`,
       );
       if (omit && isUnresolved(v)) continue;
-      setMember(out, key, v);
+      setOwn(out, key, v);
     }
     return out;
   }
@@ -230,7 +220,7 @@ export function listExpressions(value: unknown): Array<{ path: string; source: s
     }
     if (typeof v === 'object' && v !== null) {
       for (const key of Object.keys(v))
-        walk((v as Record<string, unknown>)[key], `${path}/${pointerToken(key)}`);
+        walk((v as Record<string, unknown>)[key], `${path}/${escapePointerToken(key)}`);
     }
   };
   walk(value, '');

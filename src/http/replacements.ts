@@ -1,5 +1,6 @@
 // Arazzo "Payload Replacement Object": JSON Pointer (RFC 6901) targets applied to a request payload.
 import { RequestBuildError } from '../errors.js';
+import { setOwn } from '../own.js';
 
 /** One replacement: `target` is a JSON Pointer into the payload, `value` the evaluated replacement. */
 export interface Replacement {
@@ -116,12 +117,7 @@ function replaceAt(root: unknown, target: string, value: unknown): unknown {
       container[index] = last ? value : set(container[index], i + 1);
     } else {
       const existing = Object.hasOwn(container, token) ? container[token] : undefined;
-      Object.defineProperty(container, token, {
-        value: last ? value : set(existing, i + 1),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      setOwn(container, token, last ? value : set(existing, i + 1));
     }
     return container;
   };

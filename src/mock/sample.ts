@@ -1,6 +1,7 @@
 /** Example bodies for OpenAPI schemas: openapi-sampler (loaded on first use), $ref clean-up, seeded ids. */
 import { createRequire } from 'node:module';
 import type { JsonValue } from '../document/model.js';
+import { setOwn } from '../own.js';
 
 interface Sampler {
   sample(
@@ -142,12 +143,7 @@ export function deepMerge(base: unknown, patch: unknown): unknown {
   const out: Obj = { ...base };
   for (const [k, v] of Object.entries(patch)) {
     // Own-property writes only: a scenario key "__proto__" must not reach the prototype.
-    Object.defineProperty(out, k, {
-      value: Object.hasOwn(base, k) ? deepMerge(base[k], v) : structuredCloneJson(v),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
+    setOwn(out, k, Object.hasOwn(base, k) ? deepMerge(base[k], v) : structuredCloneJson(v));
   }
   return out;
 }

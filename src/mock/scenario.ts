@@ -2,6 +2,7 @@
 import { parseDocument } from 'yaml';
 import { escapePointerToken } from '../document/diagnostic.js';
 import { ArazzoError } from '../errors.js';
+import { setOwn } from '../own.js';
 import type { ResolvedOperation } from '../sources/types.js';
 import type { Scenario, ScenarioResponse } from './types.js';
 
@@ -137,13 +138,7 @@ function checkSection(
       continue;
     }
     const entries = list.map((e, i) => checkEntry(e, Array.isArray(value) ? `${here}/${i}` : here, issues));
-    if (entries.every((e): e is ScenarioResponse => e !== undefined))
-      Object.defineProperty(out, key, {
-        value: entries,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+    if (entries.every((e): e is ScenarioResponse => e !== undefined)) setOwn(out, key, entries);
   }
   return out;
 }

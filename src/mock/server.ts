@@ -1,6 +1,7 @@
 /** `arazzo mock`: the mock answers on a loopback HTTP server, routed by method and path template. */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setOwn } from '../own.js';
 import type { LoadedDocument, OpenApiSource, ResolvedOperation } from '../sources/types.js';
 import { buildAnswer } from './respond.js';
 import { ScenarioCursor } from './scenario.js';
@@ -145,12 +146,7 @@ export async function startMockServer(
         } catch {
           // keep the raw text
         }
-        Object.defineProperty(pathParams, name, {
-          value,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
+        setOwn(pathParams, name, value);
       });
       const answer = buildAnswer(route.operation, {
         expectedStatus: preferredStatus(req),
