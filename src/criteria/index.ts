@@ -1,4 +1,6 @@
 // Criterion Object and Criterion Expression Type Object: static checks and evaluation of criteria.
+
+import { BoundedCache } from '../cache.js';
 import type { CriterionRecord } from '../engine/types.js';
 import { ExpressionSyntaxError } from '../errors.js';
 import type { ExpressionNode } from '../expression/ast.js';
@@ -100,8 +102,8 @@ const CONDITION_LIMIT = 2048;
  * Parsed conditions by source text, one map per mode. Keyed by the document's own string (its hash is
  * computed once), not by a prefixed copy that would be hashed again on every lookup.
  */
-const compatConditions = new Map<string, ParsedCondition | ExpressionSyntaxError>();
-const strictConditions = new Map<string, ParsedCondition | ExpressionSyntaxError>();
+const compatConditions = new BoundedCache<string, ParsedCondition | ExpressionSyntaxError>(CONDITION_LIMIT);
+const strictConditions = new BoundedCache<string, ParsedCondition | ExpressionSyntaxError>(CONDITION_LIMIT);
 
 function parseCached(src: string, compat: boolean): ParsedCondition {
   const conditions = compat ? compatConditions : strictConditions;
@@ -113,10 +115,6 @@ function parseCached(src: string, compat: boolean): ParsedCondition {
     } catch (err) {
       if (!(err instanceof ExpressionSyntaxError)) throw err;
       hit = err;
-    }
-    if (conditions.size >= CONDITION_LIMIT) {
-      const oldest = conditions.keys().next();
-      if (!oldest.done) conditions.delete(oldest.value);
     }
     conditions.set(key, hit);
   }
@@ -224,15 +222,11 @@ function asJsonValue(value: unknown): unknown {
   return value;
 }
 
-const regexes = new Map<string, RegExp | string>();
+const regexes = new BoundedCache<string, RegExp | string>(512);
 function regexFor(pattern: string): RegExp | string {
   let hit = regexes.get(pattern);
   if (hit === undefined) {
     hit = compileRegex(pattern);
-    if (regexes.size >= 512) {
-      const oldest = regexes.keys().next();
-      if (!oldest.done) regexes.delete(oldest.value);
-    }
     regexes.set(pattern, hit);
   }
   return hit;
@@ -336,13 +330,14 @@ type JsonPathAnalysis =
       warning: CompatWarning;
     };
 /** Analyses by context expression, then condition text (two lookups of strings whose hashes are cached). */
-const jsonPathAnalyses = new Map<string, Map<string, JsonPathAnalysis>>();
-let jsonPathAnalysisCount = 0;
+const jsonPathAnalyses = new BoundedCache<string, BoundedCache<string, JsonPathAnalysis>>(64);
 
 /** Whether a jsonpath condition is the compat comparison form, analysed once per (context, condition). */
 function analyseJsonPath(rendered: string, contextExpr: string): JsonPathAnalysis {
-  let byCondition = jsonPathAnalyses.get(contextExpr);
-  let analysis = byCondition?.get(rendered);
+  const byCondition =
+    jsonPathAnalyses.get(contextExpr) ??
+    jsonPathAnalyses.set(contextExpr, new BoundedCache<string, JsonPathAnalysis>(1024));
+  let analysis = byCondition.get(rendered);
   if (analysis === undefined) {
     const cmp = detectJsonPathComparison(rendered);
     if (cmp.kind === 'comparison') {
@@ -356,17 +351,7 @@ function analyseJsonPath(rendered: string, contextExpr: string): JsonPathAnalysi
     } else {
       analysis = { kind: 'query' };
     }
-    if (jsonPathAnalysisCount >= 1024) {
-      jsonPathAnalyses.clear();
-      jsonPathAnalysisCount = 0;
-      byCondition = undefined;
-    }
-    if (byCondition === undefined) {
-      byCondition = new Map();
-      jsonPathAnalyses.set(contextExpr, byCondition);
-    }
     byCondition.set(rendered, analysis);
-    jsonPathAnalysisCount++;
   }
   return analysis;
 }

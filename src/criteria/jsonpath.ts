@@ -1,5 +1,6 @@
 // Criterion Object: `jsonpath` conditions (RFC 9535 by default; draft-goessner-dispatch-jsonpath-00 on request).
 import { createRequire } from 'node:module';
+import { BoundedCache } from '../cache.js';
 
 type JsonPathPlus = typeof import('jsonpath-plus');
 type Rfc9535 = typeof import('jsonpath-rfc9535');
@@ -25,7 +26,7 @@ export interface JsonPathOutcome {
 }
 
 const SIMPLE_PATH = /^\$(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
-const simplePaths = new Map<string, string[] | null>();
+const simplePaths = new BoundedCache<string, string[] | null>(1024);
 
 /**
  * `$` or `$.a.b` (member-name shorthands only): the commonest query in real documents, and one whose
@@ -35,7 +36,7 @@ function simpleMemberPath(path: string): string[] | undefined {
   let names = simplePaths.get(path);
   if (names === undefined) {
     names = SIMPLE_PATH.test(path) ? path.split('.').slice(1) : null;
-    if (simplePaths.size < 1024) simplePaths.set(path, names);
+    simplePaths.set(path, names);
   }
   return names ?? undefined;
 }

@@ -2,6 +2,8 @@
  * Secret masking for everything a run reports (records, events, errors). Masking is applied when a
  * value leaves the engine, never to the data the run itself uses.
  */
+
+import { BoundedCache } from '../cache.js';
 import { MIN_SECRET_LENGTH, secretForms } from '../http/mask.js';
 import { setOwn } from '../own.js';
 
@@ -15,17 +17,11 @@ const SECRET_HEADER =
 const SECRET_NAME =
   /(key$|api[-_]?key|token|secret|passw|pwd|passphrase|credential|cookie|session|bearer|^auth$|authorization)/i;
 
-const headerVerdicts = new Map<string, boolean>();
+/** Header names repeat from step to step and run to run. */
+const headerVerdicts = new BoundedCache<string, boolean>(1024);
 
 export function isSecretHeaderName(name: string): boolean {
-  let verdict = headerVerdicts.get(name);
-  if (verdict === undefined) {
-    verdict = SECRET_HEADER.test(name);
-    // Header names repeat from step to step and run to run. Bounded; cleared when full.
-    if (headerVerdicts.size >= 1024) headerVerdicts.clear();
-    headerVerdicts.set(name, verdict);
-  }
-  return verdict;
+  return headerVerdicts.get(name) ?? headerVerdicts.set(name, SECRET_HEADER.test(name));
 }
 
 export function isSecretInputName(name: string): boolean {
@@ -43,39 +39,21 @@ interface SecretSearch {
 /**
  * Searches by secret set, shared by every run: a service that runs the same workflow with the same key
  * thousands of times compiles its pattern once. Patterns are only used synchronously (lastIndex is reset
- * before each use), so sharing them is safe. Bounded; cleared when full.
+ * before each use), so sharing them is safe. The cache holds secrets: it forgets them 30 s after use.
  */
-const searches = new Map<string, SecretSearch>();
-const MAX_SEARCHES = 64;
-/** The cache holds secrets: it is emptied at most this long after an entry is added (then rebuilt). */
-const FORGET_AFTER_MS = 30_000;
-let forgetting: ReturnType<typeof setTimeout> | undefined;
-
-function forgetLater(): void {
-  if (forgetting !== undefined) return;
-  forgetting = setTimeout(() => {
-    forgetting = undefined;
-    searches.clear();
-  }, FORGET_AFTER_MS);
-  // Never keeps a process alive.
-  forgetting.unref?.();
-}
+const searches = new BoundedCache<string, SecretSearch>(64, 30_000);
 
 function searchFor(forms: ReadonlySet<string>): SecretSearch {
   const ordered = [...forms].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
   const key = ordered.join('\u0000');
-  let search = searches.get(key);
-  if (search === undefined) {
-    search = {
+  return (
+    searches.get(key) ??
+    searches.set(key, {
       ordered,
       pattern: new RegExp(ordered.map(escapeRegExp).join('|'), 'g'),
       jsonSearchable: ordered.every((secret) => JSON.stringify(secret) === `"${secret}"`),
-    };
-    if (searches.size >= MAX_SEARCHES) searches.clear();
-    searches.set(key, search);
-    forgetLater();
-  }
-  return search;
+    })
+  );
 }
 
 /** Values with at most this many nodes are walked rather than serialized to be searched for secrets. */

@@ -1,4 +1,6 @@
 // Arazzo 1.0.1 "Step Object": one attempt of an operation step — build the request, send it, judge it.
+
+import { BoundedCache } from '../cache.js';
 import { evaluateCriteria } from '../criteria/index.js';
 import type { StepObject, WorkflowObject } from '../document/model.js';
 import { isArazzoError, isRequestBuildError, isTransportError } from '../errors.js';
@@ -171,7 +173,7 @@ function sendOptionsOf(ctx: RunContext): SendOptions {
 
 const serverUrls = new WeakMap<
   ResolvedOperation,
-  { plain: Map<string, string>; withVariables: Map<string, string> }
+  { plain: BoundedCache<string, string>; withVariables: BoundedCache<string, string> }
 >();
 
 /** The base URL of an operation, resolved once per operation, override and server variables. */
@@ -182,7 +184,7 @@ function serverUrlFor(
 ): string {
   let cached = serverUrls.get(op);
   if (cached === undefined) {
-    cached = { plain: new Map(), withVariables: new Map() };
+    cached = { plain: new BoundedCache(16), withVariables: new BoundedCache(16) };
     serverUrls.set(op, cached);
   }
   // Without server variables the override string itself is the key (its hash is computed once); with
@@ -196,7 +198,7 @@ function serverUrlFor(
       ...(override !== undefined ? { override } : {}),
       ...(variables !== undefined ? { variables } : {}),
     });
-    if (byKey.size < 16) byKey.set(key, url);
+    byKey.set(key, url);
   }
   return url;
 }

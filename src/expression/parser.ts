@@ -1,4 +1,6 @@
 // Runtime Expressions: parser for the ABNF of Arazzo 1.0.1, disambiguated as in Arazzo 1.1.0.
+
+import { BoundedCache } from '../cache.js';
 import { ExpressionSyntaxError, syntaxErrorAt } from '../errors.js';
 import type {
   CompatForm,
@@ -337,7 +339,8 @@ function specFormOf(node: ExpressionNode): string {
 }
 
 const CACHE_LIMIT = 4096;
-const cache = new Map<string, ExpressionNode | ExpressionSyntaxError>();
+/** Documents reuse a small set of expressions, so the oldest entries are the coldest. */
+const cache = new BoundedCache<string, ExpressionNode | ExpressionSyntaxError>(CACHE_LIMIT);
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -356,11 +359,6 @@ export function parseExpressionCached(src: string): ExpressionNode {
     } catch (err) {
       if (!(err instanceof ExpressionSyntaxError)) throw err;
       hit = err;
-    }
-    if (cache.size >= CACHE_LIMIT) {
-      // FIFO eviction: documents reuse a small set of expressions, so the oldest entries are the coldest.
-      const oldest = cache.keys().next();
-      if (!oldest.done) cache.delete(oldest.value);
     }
     cache.set(src, hit);
   }

@@ -1,4 +1,6 @@
 // Runtime Expressions: strings with embedded `{$...}` expressions, and deep evaluation of document values.
+
+import { BoundedCache } from '../cache.js';
 import { ExpressionSyntaxError } from '../errors.js';
 import { setOwn } from '../own.js';
 import type { ExpressionNode, TemplateNode, TextPart } from './ast.js';
@@ -56,7 +58,7 @@ function parseTemplateUncached(src: string): TemplateNode {
 }
 
 const TEMPLATE_LIMIT = 2048;
-const templates = new Map<string, TemplateNode | ExpressionSyntaxError>();
+const templates = new BoundedCache<string, TemplateNode | ExpressionSyntaxError>(TEMPLATE_LIMIT);
 
 /** Parse a string with embedded `{$...}` expressions (cached). Throws ExpressionSyntaxError. */
 export function parseTemplate(src: string): TemplateNode {
@@ -69,10 +71,6 @@ export function parseTemplate(src: string): TemplateNode {
     } catch (err) {
       if (!(err instanceof ExpressionSyntaxError)) throw err;
       hit = err;
-    }
-    if (templates.size >= TEMPLATE_LIMIT) {
-      const oldest = templates.keys().next();
-      if (!oldest.done) templates.delete(oldest.value);
     }
     templates.set(src, hit);
   }

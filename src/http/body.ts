@@ -1,5 +1,6 @@
 /** Request body encoding per OpenAPI Request Body / Media Type / Encoding Objects. */
 import { randomBytes } from 'node:crypto';
+import { BoundedCache } from '../cache.js';
 import { RequestBuildError } from '../errors.js';
 import type { MediaTypeObject } from '../sources/types.js';
 import { encodeRfc3986 } from './mask.js';
@@ -7,16 +8,14 @@ import { checkHeaderValue, serializeQueryPairs, styleOptions } from './parameter
 import type { BodyEncoding } from './types.js';
 
 /** The media type without parameters, lower-cased: 'application/json; charset=utf-8' -> 'application/json'. */
-const essences = new Map<string, string>();
+/** Content types repeat endlessly (one per operation and response). */
+const essences = new BoundedCache<string, string>(256);
 
 export function mediaTypeEssence(contentType: string): string {
-  let essence = essences.get(contentType);
-  if (essence === undefined) {
-    essence = (contentType.split(';')[0] ?? '').trim().toLowerCase();
-    // Content types repeat endlessly (one per operation and response): remember a bounded few.
-    if (essences.size < 256) essences.set(contentType, essence);
-  }
-  return essence;
+  return (
+    essences.get(contentType) ??
+    essences.set(contentType, (contentType.split(';')[0] ?? '').trim().toLowerCase())
+  );
 }
 
 export function isJsonMediaType(contentType: string): boolean {

@@ -1,4 +1,5 @@
 /** Secret masking shared by request records, error messages and the engine's events. */
+import { BoundedCache } from '../cache.js';
 
 /**
  * Secrets shorter than this are not masked in free text: masking "a" or "12" would garble every message.
@@ -15,31 +16,11 @@ const MASK = '***';
  */
 export function secretForms(secret: string): string[] {
   if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) return [];
-  let forms = formsCache.get(secret);
-  if (forms === undefined) {
-    forms = computeForms(secret);
-    // Runs reuse the same few keys: computed once each. Bounded; cleared when full.
-    if (formsCache.size >= 256) formsCache.clear();
-    formsCache.set(secret, forms);
-    forgetLater();
-  }
-  return [...forms];
+  return [...(formsCache.get(secret) ?? formsCache.set(secret, computeForms(secret)))];
 }
 
-const formsCache = new Map<string, readonly string[]>();
-/** The cache holds secrets: it is emptied at most this long after an entry is added (then rebuilt). */
-const FORGET_AFTER_MS = 30_000;
-let forgetting: ReturnType<typeof setTimeout> | undefined;
-
-function forgetLater(): void {
-  if (forgetting !== undefined) return;
-  forgetting = setTimeout(() => {
-    forgetting = undefined;
-    formsCache.clear();
-  }, FORGET_AFTER_MS);
-  // Never keeps a process alive.
-  forgetting.unref?.();
-}
+/** Runs reuse the same few keys: forms computed once each. Holds secrets: forgotten 30 s after use. */
+const formsCache = new BoundedCache<string, readonly string[]>(256, 30_000);
 
 function computeForms(secret: string): string[] {
   const encoded = encodeURIComponent(secret);

@@ -1,4 +1,6 @@
 /** Turns an evaluated step (parameters, payload, credentials) into a PreparedRequest per the OpenAPI operation. */
+
+import { BoundedCache } from '../cache.js';
 import { RequestBuildError } from '../errors.js';
 import type { OperationParameter, ResolvedOperation } from '../sources/types.js';
 import { applySecurity } from './auth.js';
@@ -52,7 +54,8 @@ interface PathTemplate {
   names: Set<string>;
 }
 
-const templates = new Map<string, PathTemplate>();
+/** Documents have a few thousand paths at most. */
+const templates = new BoundedCache<string, PathTemplate>(4096);
 
 function pathTemplate(path: string): PathTemplate {
   let template = templates.get(path);
@@ -68,10 +71,7 @@ function pathTemplate(path: string): PathTemplate {
       last = m.index + m[0].length;
     }
     if (last < path.length) parts.push(path.slice(last));
-    template = { parts, names };
-    // Bounded: documents have a few thousand paths at most; cleared when full.
-    if (templates.size >= 4096) templates.clear();
-    templates.set(path, template);
+    template = templates.set(path, { parts, names });
   }
   return template;
 }

@@ -1,6 +1,7 @@
 /** Sends a PreparedRequest with undici: timeouts, cancellation, body cap, manual redirects, response parsing. */
 import { createRequire } from 'node:module';
 import type { Agent, Dispatcher } from 'undici';
+import { BoundedCache } from '../cache.js';
 import { TransportError } from '../errors.js';
 import { isJsonMediaType, isXmlMediaType, mediaTypeEssence } from './body.js';
 import { maskSecrets } from './mask.js';
@@ -567,19 +568,17 @@ async function readCapped(
   return out;
 }
 
-const charsets = new Map<string, string>();
+const charsets = new BoundedCache<string, string>(256);
 
 /** The charset parameter of a content type (default utf-8); remembered per content type string. */
 function charsetOf(contentType: string): string {
-  let charset = charsets.get(contentType);
-  if (charset === undefined) {
-    charset = /;\s*charset="?([^";\s]+)"?/i.exec(contentType)?.[1] ?? 'utf-8';
-    if (charsets.size < 256) charsets.set(contentType, charset);
-  }
-  return charset;
+  return (
+    charsets.get(contentType) ??
+    charsets.set(contentType, /;\s*charset="?([^";\s]+)"?/i.exec(contentType)?.[1] ?? 'utf-8')
+  );
 }
 
-const decoders = new Map<string, TextDecoder>();
+const decoders = new BoundedCache<string, TextDecoder>(32);
 
 const UTF8_LABELS = new Set(['utf-8', 'utf8', 'unicode-1-1-utf-8']);
 
@@ -599,7 +598,7 @@ function decode(bytes: Uint8Array, charset: string, fatal = false): string {
       // An unknown charset label: UTF-8 is the most likely truth.
       decoder = new TextDecoder('utf-8', { fatal });
     }
-    if (decoders.size < 32) decoders.set(key, decoder);
+    decoders.set(key, decoder);
   }
   return decoder.decode(bytes);
 }
