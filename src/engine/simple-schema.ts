@@ -314,45 +314,52 @@ export function codePointLength(text: string): number {
   return count;
 }
 
-function compileString(schema: SchemaMap, sp: string): Check[] {
+/** maxLength/minLength or maxItems/minItems: a length against a limit, with ajv's message. */
+function lengthLimits(
+  schema: SchemaMap,
+  sp: string,
+  keywords: readonly [max: string, min: string],
+  measure: (data: unknown) => number,
+  unit: 'characters' | 'items',
+): Check[] {
   const checks: Check[] = [];
-  for (const keyword of ['maxLength', 'minLength'] as const) {
+  for (const keyword of keywords) {
     if (!has(schema, keyword)) continue;
     const limit = finiteNumber(schema[keyword]);
-    const isMax = keyword === 'maxLength';
+    const isMax = keyword === keywords[0];
     checks.push((data, path, errors) => {
-      const length = codePointLength(data as string);
+      const length = measure(data);
       if (isMax ? length <= limit : length >= limit) return;
       errors.push({
         instancePath: path,
         schemaPath: `${sp}/${keyword}`,
         keyword,
         params: { limit },
-        message: `must NOT have ${isMax ? 'more' : 'fewer'} than ${limit} characters`,
+        message: `must NOT have ${isMax ? 'more' : 'fewer'} than ${limit} ${unit}`,
       });
     });
   }
   return checks;
 }
 
+function compileString(schema: SchemaMap, sp: string): Check[] {
+  return lengthLimits(
+    schema,
+    sp,
+    ['maxLength', 'minLength'],
+    (data) => codePointLength(data as string),
+    'characters',
+  );
+}
+
 function compileArray(schema: SchemaMap, sp: string): Check[] {
-  const checks: Check[] = [];
-  for (const keyword of ['maxItems', 'minItems'] as const) {
-    if (!has(schema, keyword)) continue;
-    const limit = finiteNumber(schema[keyword]);
-    const isMax = keyword === 'maxItems';
-    checks.push((data, path, errors) => {
-      const length = (data as unknown[]).length;
-      if (isMax ? length <= limit : length >= limit) return;
-      errors.push({
-        instancePath: path,
-        schemaPath: `${sp}/${keyword}`,
-        keyword,
-        params: { limit },
-        message: `must NOT have ${isMax ? 'more' : 'fewer'} than ${limit} items`,
-      });
-    });
-  }
+  const checks = lengthLimits(
+    schema,
+    sp,
+    ['maxItems', 'minItems'],
+    (data) => (data as unknown[]).length,
+    'items',
+  );
   if (has(schema, 'items')) {
     const items = schema.items;
     if (items !== true && !isPlainObject(items)) unsupported();
