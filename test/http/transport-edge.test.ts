@@ -3,9 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Agent, MockAgent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isTransportError, type TransportError } from '../../src/errors.js';
+import type { TransportError } from '../../src/errors.js';
 import type { PreparedRequest, SendOptions } from '../../src/http/index.js';
 import { sendRequest } from '../../src/http/index.js';
+import { getRequest, sendFailure } from './helpers.js';
 
 let server: Server;
 let origin: string;
@@ -66,27 +67,9 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
-function get(path: string, extra: Partial<PreparedRequest> = {}): PreparedRequest {
-  return {
-    method: 'GET',
-    url: `${origin}${path}`,
-    headers: {},
-    pathParams: {},
-    queryParams: {},
-    secrets: [],
-    ...extra,
-  };
-}
-
-async function failure(req: PreparedRequest, options: SendOptions = {}): Promise<TransportError> {
-  try {
-    await sendRequest(req, { dispatcher, timeoutMs: 5000, ...options });
-  } catch (e) {
-    if (isTransportError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a TransportError');
-}
+const get = (path: string, extra: Partial<PreparedRequest> = {}) => getRequest(origin, path, extra);
+const failure = (req: PreparedRequest, options: SendOptions = {}): Promise<TransportError> =>
+  sendFailure(req, { dispatcher, timeoutMs: 5000, ...options });
 
 /** Runs `send` and returns how long it took with its error. */
 async function timed(send: () => Promise<TransportError>): Promise<{ err: TransportError; ms: number }> {

@@ -7,6 +7,7 @@ import { isTransportError, type TransportError } from '../../src/errors.js';
 import type { PreparedRequest, SendOptions } from '../../src/http/index.js';
 import { sendRequest } from '../../src/http/index.js';
 import { deadlineWatch } from '../../src/http/transport.js';
+import { getRequest } from './helpers.js';
 
 let server: Server;
 let origin: string;
@@ -35,14 +36,7 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
-const get = (path: string): PreparedRequest => ({
-  method: 'GET',
-  url: `${origin}${path}`,
-  headers: {},
-  pathParams: {},
-  queryParams: {},
-  secrets: [],
-});
+const get = (path: string): PreparedRequest => getRequest(origin, path);
 
 // undici documents `signal` as an AbortSignal or an EventEmitter: an interceptor may add its own 'abort'
 // listener next to undici's RequestHandler. The exchange's timeout and the caller's signal must still abort.

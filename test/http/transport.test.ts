@@ -6,6 +6,7 @@ import { isTransportError, type TransportError } from '../../src/errors.js';
 import type { PreparedRequest, SendOptions } from '../../src/http/index.js';
 import { closeSharedDispatcher, sendRequest } from '../../src/http/index.js';
 import { undiciLoadedPartially } from '../../src/http/transport.js';
+import { getRequest, sendFailure } from './helpers.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
 
@@ -131,27 +132,9 @@ afterAll(async () => {
   await Promise.all([new Promise((r) => main.server.close(r)), new Promise((r) => other.server.close(r))]);
 });
 
-function get(path: string, extra: Partial<PreparedRequest> = {}): PreparedRequest {
-  return {
-    method: 'GET',
-    url: `${main.origin}${path}`,
-    headers: {},
-    pathParams: {},
-    queryParams: {},
-    secrets: [],
-    ...extra,
-  };
-}
-
-async function failure(req: PreparedRequest, options: SendOptions = {}): Promise<TransportError> {
-  try {
-    await sendRequest(req, { dispatcher, timeoutMs: 2000, ...options });
-  } catch (e) {
-    if (isTransportError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a TransportError');
-}
+const get = (path: string, extra: Partial<PreparedRequest> = {}) => getRequest(main.origin, path, extra);
+const failure = (req: PreparedRequest, options: SendOptions = {}): Promise<TransportError> =>
+  sendFailure(req, { dispatcher, timeoutMs: 2000, ...options });
 
 describe('sendRequest: bodies', () => {
   it.each<[string, { path: string; status: number; body: unknown; parseError?: RegExp }]>([
