@@ -203,6 +203,11 @@ function serverUrlFor(
   return url;
 }
 
+/** Which attempt of which step: the fields every step event and the transport context begin with. */
+function attemptOf(sc: StepContext): { workflowId: string; stepId: string; attempt: number } {
+  return { workflowId: sc.frame.workflowId, stepId: sc.step.stepId, attempt: sc.frame.attempt };
+}
+
 /** One attempt in progress: what the failure and success paths both finish. */
 interface Attempt {
   sc: StepContext;
@@ -265,7 +270,7 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
 /** Resolve the operation and build the request (recorded masked), or fail the attempt. */
 function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
   const { sc, warnings, record } = a;
-  const { ctx, frame, step, workflow, pointer } = sc;
+  const { ctx, step, workflow, pointer } = sc;
   const fail = (code: string, message: string): AttemptResult => failAttempt(a, code, message);
   const target = resolveStepTarget(sc.loaded, step, pointer);
   if (!('kind' in target) || target.kind !== 'operation') {
@@ -273,9 +278,7 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
     if (ctx.listening)
       ctx.emit(() => ({
         type: 'step-start',
-        workflowId: frame.workflowId,
-        stepId: step.stepId,
-        attempt: frame.attempt,
+        ...attemptOf(sc),
       }));
     return fail('OPERATION_NOT_FOUND', message);
   }
@@ -283,9 +286,7 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
   if (ctx.listening)
     ctx.emit(() => ({
       type: 'step-start',
-      workflowId: frame.workflowId,
-      stepId: step.stepId,
-      attempt: frame.attempt,
+      ...attemptOf(sc),
       operation: operationLabel(op),
     }));
 
@@ -353,9 +354,7 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
   if (ctx.listening)
     ctx.emit(() => ({
       type: 'request',
-      workflowId: frame.workflowId,
-      stepId: step.stepId,
-      attempt: frame.attempt,
+      ...attemptOf(sc),
       request: masked,
     }));
 
@@ -365,13 +364,11 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
 
 /** Send the request through the injected transport or undici. */
 function sendAttempt(sc: StepContext, ready: ReadyAttempt): Promise<HttpResponse> {
-  const { ctx, frame, step } = sc;
+  const { ctx, step } = sc;
   const { op, request } = ready;
   if (ctx.options.transport === undefined) return sendRequest(request, sendOptionsOf(ctx));
   const tctx: TransportContext = {
-    workflowId: frame.workflowId,
-    stepId: step.stepId,
-    attempt: frame.attempt,
+    ...attemptOf(sc),
     operation: op,
     signal: ctx.signal,
   };
@@ -412,9 +409,7 @@ function judgeAttempt(a: Attempt, ready: ReadyAttempt, response: HttpResponse): 
   if (ctx.listening)
     ctx.emit(() => ({
       type: 'response',
-      workflowId: frame.workflowId,
-      stepId: step.stepId,
-      attempt: frame.attempt,
+      ...attemptOf(sc),
       response: maskedResponse,
       durationMs: response.durationMs,
     }));
@@ -458,9 +453,7 @@ function judgeAttempt(a: Attempt, ready: ReadyAttempt, response: HttpResponse): 
   if (ctx.listening)
     ctx.emit(() => ({
       type: 'criteria',
-      workflowId: frame.workflowId,
-      stepId: step.stepId,
-      attempt: frame.attempt,
+      ...attemptOf(sc),
       criteria,
     }));
 
