@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { ContractCheck } from '../contract/types.js';
 import type { WorkflowObject } from '../document/model.js';
 import { OptionsError } from '../errors.js';
-import type { HttpResponse } from '../http/types.js';
+import type { HttpResponse, SendOptions } from '../http/types.js';
 import { loadArazzo } from '../sources/index.js';
 import type { LoadedDocument, OpenApiSource, ResolvedOperation } from '../sources/types.js';
 import { checkInputs, secretInputNames } from './inputs.js';
@@ -25,8 +25,8 @@ export interface RunContext {
   maxRetryDelayMs: number;
   compat: boolean;
   sleep: (ms: number, signal: AbortSignal) => Promise<void>;
-  /** Whether `signal` can ever abort (a caller's signal or a timeout); if not, the transport gets none. */
-  cancellable: boolean;
+  /** Options for the built-in transport, derived once per run (`signal` only if the run can be cancelled). */
+  send: SendOptions;
   /** performance.now() by which the run must end (`timeoutMs`). */
   deadline?: number;
   /** Whether anyone listens to events (`onEvent`): callers skip building events, and closures, if not. */
@@ -202,7 +202,16 @@ export async function prepareRun(
     options,
     masker,
     signal,
-    cancellable: signal !== NEVER_ABORTED,
+    // A run nobody can cancel gives the transport no signal (no abort listener per request).
+    send: {
+      ...(signal !== NEVER_ABORTED ? { signal } : {}),
+      ...(options.dispatcher !== undefined ? { dispatcher: options.dispatcher } : {}),
+      ...(options.requestTimeoutMs !== undefined ? { timeoutMs: options.requestTimeoutMs } : {}),
+      ...(options.maxResponseBytes !== undefined ? { maxBodyBytes: options.maxResponseBytes } : {}),
+      ...(options.allowCrossOriginRedirects !== undefined
+        ? { allowCrossOriginRedirects: options.allowCrossOriginRedirects }
+        : {}),
+    },
     maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
     maxRetryDelayMs: options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS,
     compat: !(options.strict ?? false),

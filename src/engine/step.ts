@@ -13,7 +13,7 @@ import {
   resolveServerUrl,
   sendRequest,
 } from '../http/index.js';
-import type { HttpResponse, PreparedRequest, SendOptions } from '../http/types.js';
+import type { HttpResponse, PreparedRequest } from '../http/types.js';
 import { setOwn } from '../own.js';
 import { resolveStepTarget } from '../sources/index.js';
 import type { LoadedDocument, ResolvedOperation } from '../sources/types.js';
@@ -149,26 +149,6 @@ function expectedStatuses(step: StepObject): number[] | undefined {
 
 function operationLabel(op: ResolvedOperation): string {
   return op.operationId ?? `${op.method} ${op.path}`;
-}
-
-const sendOptions = new WeakMap<RunContext, SendOptions>();
-
-/** The transport options of a run, built once per run rather than once per step. */
-function sendOptionsOf(ctx: RunContext): SendOptions {
-  let options = sendOptions.get(ctx);
-  if (options === undefined) {
-    options = {
-      ...(ctx.cancellable ? { signal: ctx.signal } : {}),
-      ...(ctx.options.dispatcher !== undefined ? { dispatcher: ctx.options.dispatcher } : {}),
-      ...(ctx.options.requestTimeoutMs !== undefined ? { timeoutMs: ctx.options.requestTimeoutMs } : {}),
-      ...(ctx.options.maxResponseBytes !== undefined ? { maxBodyBytes: ctx.options.maxResponseBytes } : {}),
-      ...(ctx.options.allowCrossOriginRedirects !== undefined
-        ? { allowCrossOriginRedirects: ctx.options.allowCrossOriginRedirects }
-        : {}),
-    };
-    sendOptions.set(ctx, options);
-  }
-  return options;
 }
 
 const serverUrls = new WeakMap<
@@ -366,7 +346,7 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
 function sendAttempt(sc: StepContext, ready: ReadyAttempt): Promise<HttpResponse> {
   const { ctx, step } = sc;
   const { op, request } = ready;
-  if (ctx.options.transport === undefined) return sendRequest(request, sendOptionsOf(ctx));
+  if (ctx.options.transport === undefined) return sendRequest(request, ctx.send);
   const tctx: TransportContext = {
     ...attemptOf(sc),
     operation: op,
