@@ -183,7 +183,7 @@ function serverUrlFor(
   return url;
 }
 
-/** Which attempt of which step: the fields every step event and the transport context begin with. */
+/** Which attempt of which step: the fields every step event begins with. */
 function attemptOf(sc: StepContext): { workflowId: string; stepId: string; attempt: number } {
   return { workflowId: sc.frame.workflowId, stepId: sc.step.stepId, attempt: sc.frame.attempt };
 }
@@ -347,8 +347,11 @@ function sendAttempt(sc: StepContext, ready: ReadyAttempt): Promise<HttpResponse
   const { ctx, step } = sc;
   const { op, request } = ready;
   if (ctx.options.transport === undefined) return sendRequest(request, ctx.send);
+  // Built field by field (no spread): this runs for every step of a mock or injected-transport run.
   const tctx: TransportContext = {
-    ...attemptOf(sc),
+    workflowId: sc.frame.workflowId,
+    stepId: step.stepId,
+    attempt: sc.frame.attempt,
     operation: op,
     signal: ctx.signal,
   };
