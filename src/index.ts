@@ -29,6 +29,12 @@ export {
   renderTemplate,
 } from './expression/index.js';
 export type { HttpResponse, PreparedRequest, SendOptions } from './http/types.js';
-export type { DocumentLoader, LoadedDocument, LoadOptions, ResolvedOperation } from './sources/index.js';
+export type {
+  DocumentLoader,
+  LoadedDocument,
+  LoadOptions,
+  ResolvedOperation,
+  ValidateOptions,
+} from './sources/index.js';
 export { loadArazzo, validate } from './sources/index.js';
 export { composioSpec, specPath } from './specs.js';

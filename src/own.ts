@@ -13,3 +13,11 @@ export function setOwn(target: object, key: string, value: unknown): void {
     (target as Record<string, unknown>)[key] = value;
   }
 }
+
+/**
+ * A plain data object (not null, not an array): the one object guard for document data.
+ * @example isRecord({ a: 1 }) // true; isRecord([1]) // false
+ */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

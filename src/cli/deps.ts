@@ -7,7 +7,7 @@ import type { ArazzoDocument } from '../document/model.js';
 import type { RunOptions } from '../engine/options.js';
 import type { RunResult } from '../engine/types.js';
 import type { ComposioSimulator, ComposioSimulatorOptions } from '../simulator/types.js';
-import type { LoadedDocument, LoadOptions } from '../sources/types.js';
+import type { LoadedDocument, LoadOptions, ValidateOptions } from '../sources/types.js';
 
 export interface EngineModule {
   runWorkflow(
@@ -21,7 +21,7 @@ export interface SourcesModule {
   loadArazzo(source: string | URL | object, options?: LoadOptions): Promise<LoadedDocument>;
   validate(
     source: string | URL | object,
-    options?: LoadOptions,
+    options?: ValidateOptions,
   ): Promise<{ valid: boolean; diagnostics: Diagnostic[] }>;
 }
 

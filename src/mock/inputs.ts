@@ -249,7 +249,8 @@ export function dummyAuth(sources: Iterable<LoadedSource>, token = 'mock-token')
         walk(source.loaded.sources.values());
         continue;
       }
-      const raw = source.raw;
+      // Read defensively: the typed shape is what a valid document has, not what every source has.
+      const raw: unknown = source.raw;
       const schemes = new Map<string, SecurityScheme>();
       // OpenAPI 3: components.securitySchemes; Swagger 2: securityDefinitions (the index maps both
       // onto each operation, so ask the operations when the raw document shape is unfamiliar).

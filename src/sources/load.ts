@@ -18,7 +18,13 @@ import {
 import { createOpenApiSource, parseSourceText } from './openapi.js';
 import type { DocumentSet } from './refs.js';
 import { markSourceUnavailable, resolveStepTarget, setDisplayName } from './target.js';
-import type { LoadedDocument, LoadedSource, LoadOptions, ValidateResult } from './types.js';
+import type {
+  LoadedDocument,
+  LoadedSource,
+  LoadOptions,
+  ValidateOptions,
+  ValidateResult,
+} from './types.js';
 
 /** document/ diagnostics replaced by a more precise one of ours at the same pointer. */
 const SUPERSEDED_CODES = new Set(['compat-unqualified-operation-id']);
@@ -100,11 +106,18 @@ export async function loadArazzo(
  */
 export async function validate(
   source: string | URL | object,
-  options: LoadOptions = {},
+  options: ValidateOptions = {},
 ): Promise<ValidateResult> {
   try {
     const loaded = await loadArazzo(source, options);
-    return { valid: true, diagnostics: loaded.diagnostics };
+    if (options.checkOpenApi !== true) return { valid: true, diagnostics: loaded.diagnostics };
+    const { checkOpenApiSources } = await import('./openapi-schema.js');
+    const found = await checkOpenApiSources(loaded, {
+      ...(options.loader !== undefined ? { loader: options.loader } : {}),
+      strict: options.strict === true,
+    });
+    const diagnostics = [...loaded.diagnostics, ...found];
+    return { valid: !hasErrors(diagnostics), diagnostics };
   } catch (e) {
     if (e instanceof DocumentError || e instanceof UnreadableDocumentError) {
       const diagnostics =

@@ -1,6 +1,7 @@
 // Arazzo 1.0.1 "Source Description Object" (type openapi): an operation index over OpenAPI 2.0/3.0/3.1.
 import { createRequire } from 'node:module';
 import type jsYamlModule from 'js-yaml';
+import type { OpenAPI } from 'openapi-types';
 import { type Diagnostic, escapePointerToken, parsePointer } from '../document/diagnostic.js';
 import type { JsonValue } from '../document/model.js';
 import { type DocumentSet, operationPointer, type RefProblem, RefResolver } from './refs.js';
@@ -293,7 +294,8 @@ export function createOpenApiSource(init: OpenApiSourceInit): {
     name: init.name,
     url: init.url,
     version,
-    raw: init.raw,
+    // detectOpenApiVersion accepted it as OpenAPI 3.x or Swagger 2.0 above.
+    raw: init.raw as OpenAPI.Document,
     getOperationById(operationId) {
       const entry = byId.get(operationId);
       return entry === undefined ? undefined : resolve(entry);

@@ -2,6 +2,7 @@
  * Contract types for source descriptions and the operation index (spec: "Source Description Object").
  * OpenAPI 3.0, 3.1 and Swagger 2.0 are all presented in this one OpenAPI-3-like shape.
  */
+import type { OpenAPI } from 'openapi-types';
 import type { Diagnostic } from '../document/diagnostic.js';
 import type { ArazzoDocument, JsonValue } from '../document/model.js';
 
@@ -101,8 +102,11 @@ export interface OpenApiSource {
   allOperations(): ResolvedOperation[];
   /** Resolve a local JSON Schema $ref tree for validation/sampling (lazily, cycles kept as $ref). */
   resolveSchema(schema: JsonValue): JsonValue;
-  /** The raw parsed document (read-only). */
-  readonly raw: unknown;
+  /**
+   * The parsed document as it was read (read-only): OpenAPI 3.0 / 3.1 or Swagger 2.0, typed with
+   * openapi-types. Only the index above has checked its shape; treat members as possibly absent.
+   */
+  readonly raw: OpenAPI.Document;
 }
 
 export interface ArazzoSource {
@@ -192,6 +196,17 @@ export interface LoadOptions {
 }
 
 /** Result of `validate`: `valid` is false exactly when some diagnostic is an error. */
+/** Options of `validate()`: those of `loadArazzo()`, and the OpenAPI schema check. */
+export interface ValidateOptions extends LoadOptions {
+  /**
+   * Also check every OpenAPI source against the OpenAPI (or Swagger 2.0) JSON Schema, with
+   * @apidevtools/swagger-parser (loaded only then). Problems are `openapi-schema` warnings at the source
+   * file (errors when `strict`). Default false; `arazzo validate` turns it on.
+   * @example validate('shop.arazzo.yaml', { checkOpenApi: true })
+   */
+  checkOpenApi?: boolean;
+}
+
 export interface ValidateResult {
   valid: boolean;
   diagnostics: Diagnostic[];

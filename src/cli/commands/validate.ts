@@ -28,7 +28,7 @@ export async function validateCommand(argv: readonly string[], ctx: CommandConte
   const { validate } = await loadSources();
   let outcome: Awaited<ReturnType<typeof validate>>;
   try {
-    outcome = await validate(file, { strict: values.strict === true, cwd: ctx.cwd });
+    outcome = await validate(file, { strict: values.strict === true, cwd: ctx.cwd, checkOpenApi: true });
   } catch (error) {
     if (!isArazzoError(error)) throw error;
     const diagnostics = 'diagnostics' in error ? (error.diagnostics as typeof outcome.diagnostics) : [];

@@ -1,5 +1,5 @@
-/** A run worker process for benchQueue (settings from the environment; prints "ready", stops on SIGTERM). */
-import { createRunWorker } from './worker.js';
+// A run worker process for bench/queue.mjs (settings from the environment; says "ready", stops on SIGTERM).
+import { createRunWorker } from '../dist/queue/index.js';
 
 const env = process.env;
 const worker = createRunWorker({
