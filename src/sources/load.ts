@@ -18,13 +18,7 @@ import {
 import { createOpenApiSource, parseSourceText } from './openapi.js';
 import type { DocumentSet } from './refs.js';
 import { markSourceUnavailable, resolveStepTarget, setDisplayName } from './target.js';
-import type {
-  LoadedDocument,
-  LoadedSource,
-  LoadOptions,
-  ValidateOptions,
-  ValidateResult,
-} from './types.js';
+import type { LoadedDocument, LoadedSource, LoadOptions, ValidateOptions, ValidateResult } from './types.js';
 
 /** document/ diagnostics replaced by a more precise one of ours at the same pointer. */
 const SUPERSEDED_CODES = new Set(['compat-unqualified-operation-id']);
