@@ -19,9 +19,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   test: async () => (await import('./commands/test.js')).testCommand,
   mock: async () => (await import('./commands/mock.js')).mockCommand,
-  worker: async () => (await import('../queue/cli.js')).workerCommand,
-  enqueue: async () => (await import('../queue/cli.js')).enqueueCommand,
-  status: async () => (await import('../queue/cli.js')).statusCommand,
+  worker: async () => (await import('./commands/queue.js')).workerCommand,
+  enqueue: async () => (await import('./commands/queue.js')).enqueueCommand,
+  status: async () => (await import('./commands/queue.js')).statusCommand,
 };
 
 /**

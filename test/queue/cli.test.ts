@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueueCommand, statusCommand, workerCommand } from '../../src/cli/commands/queue.js';
 import { createContext } from '../../src/cli/context.js';
 import { BufferWriter } from '../../src/cli/io.js';
-import { enqueueCommand, statusCommand, workerCommand } from '../../src/queue/cli.js';
 import type { LocalRedis } from '../../src/queue/redis-server.js';
 import { startComposioSimulator } from '../../src/simulator/index.js';
 import { composioSpec } from '../../src/specs.js';

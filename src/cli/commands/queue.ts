@@ -2,6 +2,11 @@
  * `arazzo worker`, `arazzo enqueue`, `arazzo status`: the queue's command handlers, shaped like the CLI's
  * other commands `(argv, ctx) => exit code` so src/cli/main.ts can route to them.
  */
+
+import { createRunQueue } from '../../queue/queue.js';
+import type { QueuedRunInfo, QueuedRunOptions } from '../../queue/types.js';
+import { createRunWorker } from '../../queue/worker.js';
+import { loadArazzo } from '../../sources/index.js';
 import {
   collectPairs,
   lastString,
@@ -10,13 +15,9 @@ import {
   readEnvRef,
   stringList,
   UsageError,
-} from '../cli/args.js';
-import { buildInputs, pickWorkflow, RUN_OPTIONS, readInputsFile } from '../cli/commands/run.js';
-import type { CommandContext } from '../cli/context.js';
-import { loadArazzo } from '../sources/index.js';
-import { createRunQueue } from './queue.js';
-import type { QueuedRunInfo, QueuedRunOptions } from './types.js';
-import { createRunWorker } from './worker.js';
+} from '../args.js';
+import type { CommandContext } from '../context.js';
+import { buildInputs, pickWorkflow, RUN_OPTIONS, readInputsFile } from './run.js';
 
 export const WORKER_USAGE = `Usage: arazzo worker --redis <url> [options]
 
