@@ -297,14 +297,12 @@ function substituteLiterals(query: string, literals: ExpressionLiteral[], scope:
 /**
  * Compat: `$[?count(@.pets) > 0]` on an object (the spec's own example, "pass if response body contains
  * at least one pet"). RFC 9535 runs the filter over the root's members, so it selects nothing; other
- * tools test the root itself. The RFC 9535 query that does so, when it selects something here, or undefined.
+ * tools test the root itself. Whether the RFC 9535 query that does so selects something here.
  */
-function rootFilterMatch(version: JsonPathVersion, query: string, json: unknown): string | undefined {
-  if (version !== 'rfc9535' || typeof json !== 'object' || json === null || Array.isArray(json))
-    return undefined;
+function rootPassesFilter(version: JsonPathVersion, query: string, json: unknown): boolean {
+  if (version !== 'rfc9535' || typeof json !== 'object' || json === null || Array.isArray(json)) return false;
   const rewritten = rootFilterAsRfc9535(query);
-  if (rewritten === undefined) return undefined;
-  return runJsonPath('rfc9535', rewritten, json).nodes.length > 0 ? rewritten : undefined;
+  return rewritten !== undefined && runJsonPath('rfc9535', rewritten, json).nodes.length > 0;
 }
 
 function quoteLiteral(v: unknown): string {
@@ -519,7 +517,7 @@ function evaluateJsonPathQuery(
   }
   if (outcome.nodes.length > 0) return { passed: true };
   const reason = `${rendered} selects nothing`;
-  if (rootFilterMatch(version, query, json) === undefined) return { passed: false, reason };
+  if (!rootPassesFilter(version, query, json)) return { passed: false, reason };
   // The form shown is built from the document's text, so no evaluated value (a secret) appears in it.
   const form = rootFilterAsRfc9535(c.condition) ?? rootFilterAsRfc9535(rendered);
   if (!compat) {

@@ -273,17 +273,20 @@ class SemanticChecker {
   /** The property names a workflow's inputs schema declares, following `$ref`s into this document. */
   private declaredInputs(schema: unknown): DeclaredInputs | undefined {
     let node = schema;
-    for (let hops = 0; isObj(node) && typeof node.$ref === 'string' && hops < 16; hops++) {
-      const ref = node.$ref;
+    for (let hops = 0; typeof own(node, '$ref') === 'string' && hops < 16; hops++) {
+      const ref = own(node, '$ref') as string;
       if (!ref.startsWith('#')) return undefined;
       let target: unknown = this.doc;
       for (const t of parsePointer(decodeURIComponent(ref.slice(1))) ?? []) target = own(target, t);
       node = target;
     }
-    if (!isObj(node) || OPEN_KEYWORDS.some((k) => node[k] !== undefined)) return undefined;
-    const properties = node.properties;
+    if (!isObj(node) || OPEN_KEYWORDS.some((k) => own(node, k) !== undefined)) return undefined;
+    const properties = own(node, 'properties');
     if (properties !== undefined && !isObj(properties)) return undefined;
-    return { names: new Set(Object.keys(properties ?? {})), closed: node.additionalProperties === false };
+    return {
+      names: new Set(Object.keys(properties ?? {})),
+      closed: own(node, 'additionalProperties') === false,
+    };
   }
 
   private checkInputsRefs(schema: unknown, p: string): void {
