@@ -37,9 +37,14 @@ class ConditionParser {
   depth = 0;
   readonly warnings: CompatWarning[] = [];
 
+  /**
+   * @param src the condition as written (quoted in messages)
+   * @param text what is parsed: `src`, or `src` with compat outer braces blanked (offsets unchanged)
+   */
   constructor(
     readonly src: string,
     readonly compat: boolean,
+    readonly text: string = src,
   ) {}
 
   fail(what: string, offset: number, expected: readonly string[]): never {
@@ -61,16 +66,16 @@ class ConditionParser {
   }
 
   found(): string {
-    return this.pos >= this.src.length ? 'end of condition' : `character "${this.src[this.pos]}"`;
+    return this.pos >= this.text.length ? 'end of condition' : `character "${this.text[this.pos]}"`;
   }
 
   skip(): void {
-    while (this.pos < this.src.length && isSpace(this.src.charCodeAt(this.pos))) this.pos++;
+    while (this.pos < this.text.length && isSpace(this.text.charCodeAt(this.pos))) this.pos++;
   }
 
   eat(tok: string): boolean {
     this.skip();
-    if (this.src.startsWith(tok, this.pos)) {
+    if (this.text.startsWith(tok, this.pos)) {
       this.pos += tok.length;
       return true;
     }
@@ -79,10 +84,10 @@ class ConditionParser {
 
   parse(): ParsedCondition {
     this.skip();
-    if (this.pos >= this.src.length) this.fail('empty condition', 0, ['a runtime expression', 'a literal']);
+    if (this.pos >= this.text.length) this.fail('empty condition', 0, ['a runtime expression', 'a literal']);
     const ast = this.or();
     this.skip();
-    if (this.pos < this.src.length) {
+    if (this.pos < this.text.length) {
       this.fail(`unexpected ${this.found()}`, this.pos, [
         '&&',
         '||',
@@ -113,12 +118,12 @@ class ConditionParser {
 
   compareOperator(): ComparisonOperator | undefined {
     this.skip();
-    const two = this.src.slice(this.pos, this.pos + 2);
+    const two = this.text.slice(this.pos, this.pos + 2);
     if (two === '==' || two === '!=' || two === '<=' || two === '>=') {
       this.pos += 2;
       return two;
     }
-    const one = this.src[this.pos];
+    const one = this.text[this.pos];
     if (one === '<' || one === '>') {
       this.pos++;
       return one;
@@ -132,7 +137,7 @@ class ConditionParser {
     const at = this.pos;
     const operator = this.compareOperator();
     if (operator === undefined) return left;
-    if (this.src[this.pos] === '=')
+    if (this.text[this.pos] === '=')
       this.fail(`unknown operator "${operator}="`, at, ['==', '!=', '<=', '>=']);
     const right = this.unary();
     const node: ConditionNode = { type: 'compare', operator, left, right, start: left.start, end: right.end };
@@ -155,7 +160,7 @@ class ConditionParser {
   unary(): ConditionNode {
     this.skip();
     const start = this.pos;
-    if (this.src[this.pos] === '!' && this.src[this.pos + 1] !== '=') {
+    if (this.text[this.pos] === '!' && this.text[this.pos + 1] !== '=') {
       this.pos++;
       this.nest(start);
       const operand = this.unary();
@@ -168,14 +173,14 @@ class ConditionParser {
   postfix(): ConditionNode {
     let node = this.primary();
     for (;;) {
-      if (this.src[this.pos] === '.') {
-        const m = NAME.exec(this.src.slice(this.pos + 1));
+      if (this.text[this.pos] === '.') {
+        const m = NAME.exec(this.text.slice(this.pos + 1));
         if (!m) this.fail('expected a property name after "."', this.pos + 1, ['a property name']);
         this.pos += 1 + m[0].length;
         node = { type: 'member', object: node, property: m[0], start: node.start, end: this.pos };
         continue;
       }
-      if (this.src[this.pos] === '[') {
+      if (this.text[this.pos] === '[') {
         this.nest(this.pos);
         this.pos++;
         const index = this.or();
@@ -191,7 +196,7 @@ class ConditionParser {
   primary(): ConditionNode {
     this.skip();
     const start = this.pos;
-    const c = this.src[this.pos];
+    const c = this.text[this.pos];
     if (c === undefined)
       this.fail('unexpected end of condition', start, ['a runtime expression', 'a literal', '"("']);
     if (c === '(') {
@@ -205,10 +210,10 @@ class ConditionParser {
     if (c === '$') {
       let expression: ExpressionNode;
       try {
-        expression = parseExpressionAt(this.src, start, 'condition');
+        expression = parseExpressionAt(this.text, start, 'condition');
       } catch (err) {
         if (err instanceof ExpressionSyntaxError) {
-          const prefix = `expression "${this.src}": `;
+          const prefix = `expression "${this.text}": `;
           const msg = err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
           throw new ExpressionSyntaxError(
             `condition "${this.src}": ${msg}`,
@@ -224,12 +229,12 @@ class ConditionParser {
       return { type: 'ref', expression, start, end: this.pos };
     }
     if (c === "'" || c === '"') return this.string(c);
-    const num = NUMBER.exec(this.src.slice(this.pos));
+    const num = NUMBER.exec(this.text.slice(this.pos));
     if (num) {
       this.pos += num[0].length;
       return { type: 'literal', value: Number(num[0]), start, end: this.pos };
     }
-    const word = /^[A-Za-z_]+/.exec(this.src.slice(this.pos))?.[0];
+    const word = /^[A-Za-z_]+/.exec(this.text.slice(this.pos))?.[0];
     if (word === 'true' || word === 'false' || word === 'null') {
       this.pos += word.length;
       return { type: 'literal', value: word === 'null' ? null : word === 'true', start, end: this.pos };
@@ -250,10 +255,10 @@ class ConditionParser {
     this.pos++;
     let value = '';
     for (;;) {
-      if (this.pos >= this.src.length) this.fail('unterminated string', start, [quote]);
-      const ch = this.src[this.pos]!;
+      if (this.pos >= this.text.length) this.fail('unterminated string', start, [quote]);
+      const ch = this.text[this.pos]!;
       if (ch === quote) {
-        if (this.src[this.pos + 1] === quote) {
+        if (this.text[this.pos + 1] === quote) {
           value += quote;
           this.pos += 2;
           continue;
@@ -261,8 +266,8 @@ class ConditionParser {
         this.pos++;
         break;
       }
-      if (quote === '"' && ch === '\\' && this.pos + 1 < this.src.length) {
-        value += this.src[this.pos + 1];
+      if (quote === '"' && ch === '\\' && this.pos + 1 < this.text.length) {
+        value += this.text[this.pos + 1];
         this.pos += 2;
         continue;
       }
@@ -303,9 +308,24 @@ class ConditionParser {
   }
 }
 
+/** `{$statusCode == 401}` (the spec's own JSON example): the condition inside one pair of outer braces. */
+const BRACED = /^(\s*)\{([^{}]*)\}\s*$/;
+
 /** Parse a simple condition. Throws ExpressionSyntaxError (code CONDITION_SYNTAX). */
 export function parseConditionText(src: string, compat: boolean): ParsedCondition {
-  return new ConditionParser(src, compat).parse();
+  const braced = BRACED.exec(src);
+  if (braced === null) return new ConditionParser(src, compat).parse();
+  const open = braced[1]!.length;
+  const inner = braced[2]!;
+  // Blanking the braces keeps every offset pointing into the condition as written.
+  const text = `${src.slice(0, open)} ${inner} ${src.slice(open + inner.length + 2)}`;
+  const parser = new ConditionParser(src, compat, text);
+  parser.compatForm(
+    'compat-braced-condition',
+    `a condition is not wrapped in braces (only {$...} inside text is); the spec form is ${inner.trim()}`,
+    open,
+  );
+  return parser.parse();
 }
 
 /* ------------------------------------------------------------------------------------------------

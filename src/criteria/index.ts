@@ -25,9 +25,12 @@ import {
 } from './condition.js';
 import {
   detectJsonPathComparison,
+  type ExpressionLiteral,
+  findExpressionLiterals,
   type JsonPathComparison,
   type JsonPathVersion,
   jsonPathToPointer,
+  rootFilterAsRfc9535,
   runJsonPath,
 } from './jsonpath.js';
 import { compileRegex, MAX_REGEX_INPUT } from './regex.js';
@@ -198,6 +201,16 @@ function renderCondition(src: string, scope: ExpressionScope): string {
   return out;
 }
 
+/**
+ * Decision (README "Semantics"): a regex over the whole response body reads the body text as received
+ * (a pattern written against the wire text must match it), not a re-serialization of the parsed value.
+ */
+function regexText(c: CriterionInput, context: unknown, scope: ExpressionScope): string {
+  const raw = scope.response?.text;
+  if (typeof raw === 'string' && (c.context ?? '$response.body').trim() === '$response.body') return raw;
+  return asText(context);
+}
+
 function asText(value: unknown): string {
   return value instanceof Uint8Array ? new TextDecoder().decode(value) : embedText(value);
 }
@@ -230,6 +243,66 @@ function regexFor(pattern: string): RegExp | string {
     regexes.set(pattern, hit);
   }
   return hit;
+}
+
+function isRuntimeExpressionText(text: string): boolean {
+  try {
+    parseExpression(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const jsonPathExpressionLiterals = new BoundedCache<string, ExpressionLiteral[]>(1024);
+/** Quoted runtime expressions compared in a jsonpath query (compat), found once per query text. */
+function expressionLiteralsOf(query: string): ExpressionLiteral[] {
+  let hit = jsonPathExpressionLiterals.get(query);
+  if (hit === undefined) {
+    hit = findExpressionLiterals(query, isRuntimeExpressionText);
+    jsonPathExpressionLiterals.set(query, hit);
+  }
+  return hit;
+}
+
+function expressionLiteralWarning(query: string, l: ExpressionLiteral): CompatWarning {
+  return {
+    code: 'compat-expression-in-literal',
+    message: `jsonpath condition "${query}": runtime expression inside a quoted literal at offset ${l.start} is evaluated; the spec form embeds it: {${l.expression}} (inside the quotes when the value is a string)`,
+    offset: l.start,
+  };
+}
+
+/** A value as a JSONPath literal. Like simple conditions, an unresolved reference compares as null. */
+function jsonPathLiteral(value: unknown, expression: string): string {
+  if (value === undefined || isUnresolved(value)) return 'null';
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  throw new Failure(
+    `${expression} is ${show(value)}; a JSONPath filter compares only strings, numbers, booleans and null`,
+  );
+}
+
+/** The query with each quoted runtime expression replaced by its value as a literal. */
+function substituteLiterals(query: string, literals: ExpressionLiteral[], scope: ExpressionScope): string {
+  let out = '';
+  let at = 0;
+  for (const l of literals) {
+    out += query.slice(at, l.start) + jsonPathLiteral(evaluateExpression(l.expression, scope), l.expression);
+    at = l.end;
+  }
+  return out + query.slice(at);
+}
+
+/**
+ * Compat: `$[?count(@.pets) > 0]` on an object (the spec's own example, "pass if response body contains
+ * at least one pet"). RFC 9535 runs the filter over the root's members, so it selects nothing; other
+ * tools test the root itself. Whether the RFC 9535 query that does so selects something here.
+ */
+function rootPassesFilter(version: JsonPathVersion, query: string, json: unknown): boolean {
+  if (version !== 'rfc9535' || typeof json !== 'object' || json === null || Array.isArray(json)) return false;
+  const rewritten = rootFilterAsRfc9535(query);
+  return rewritten !== undefined && runJsonPath('rfc9535', rewritten, json).nodes.length > 0;
 }
 
 function quoteLiteral(v: unknown): string {
@@ -356,13 +429,20 @@ function analyseJsonPath(rendered: string, contextExpr: string): JsonPathAnalysi
   return analysis;
 }
 
+interface Verdict {
+  passed: boolean;
+  reason?: string;
+  /** Compat forms that only the data could reveal (the validator cannot have reported them). */
+  warnings?: string[];
+}
+
 function evaluateOrThrow(
   c: CriterionInput,
   kind: Exclude<Kind, { kind: 'invalid' }>,
   scope: ExpressionScope,
   compat: boolean,
   warn: (w: CompatWarning) => void,
-): { passed: boolean; reason?: string } {
+): Verdict {
   const condition = c.condition;
   if (kind.kind === 'simple') {
     const parsed = parseCached(condition, compat);
@@ -375,7 +455,7 @@ function evaluateOrThrow(
   if (kind.kind === 'regex') {
     const re = regexFor(rendered);
     if (typeof re === 'string') throw new Failure(re);
-    const text = asText(context);
+    const text = regexText(c, context, scope);
     if (text.length > MAX_REGEX_INPUT) {
       throw new Failure(
         `context is ${text.length} characters, longer than the regex limit of ${MAX_REGEX_INPUT}`,
@@ -402,22 +482,57 @@ function evaluateOrThrow(
       );
       return passed ? { passed } : { passed, reason: failed.join('; ') };
     }
-    const outcome = runJsonPath(kind.version, rendered, json);
-    if (outcome.ranAsRfc9535) {
-      warn({
-        code: 'compat-jsonpath-script-filter',
-        message: `jsonpath condition "${rendered}": script filters are not evaluated; the query was run as RFC 9535`,
-        offset: 0,
-      });
-    }
-    const passed = outcome.nodes.length > 0;
-    return passed ? { passed } : { passed, reason: `${rendered} selects nothing` };
+    return evaluateJsonPathQuery(c, kind.version, rendered, json, scope, compat, warn);
   }
   if (typeof context !== 'string' && !(context instanceof Uint8Array)) {
     throw new Failure(`xpath context must be XML text, got ${show(context)}`);
   }
   const passed = evaluateXPathCondition(rendered, asText(context));
   return passed ? { passed } : { passed, reason: `${rendered} is false or empty` };
+}
+
+function evaluateJsonPathQuery(
+  c: CriterionInput,
+  version: JsonPathVersion,
+  rendered: string,
+  json: unknown,
+  scope: ExpressionScope,
+  compat: boolean,
+  warn: (w: CompatWarning) => void,
+): Verdict {
+  const literals = expressionLiteralsOf(rendered);
+  for (const l of literals) {
+    const w = expressionLiteralWarning(rendered, l);
+    if (!compat) throw new Failure(w.message);
+    warn(w);
+  }
+  const query = literals.length === 0 ? rendered : substituteLiterals(rendered, literals, scope);
+  const outcome = runJsonPath(version, query, json);
+  if (outcome.ranAsRfc9535) {
+    warn({
+      code: 'compat-jsonpath-script-filter',
+      message: `jsonpath condition "${rendered}": script filters are not evaluated; the query was run as RFC 9535`,
+      offset: 0,
+    });
+  }
+  if (outcome.nodes.length > 0) return { passed: true };
+  const reason = `${rendered} selects nothing`;
+  if (!rootPassesFilter(version, query, json)) return { passed: false, reason };
+  // The form shown is built from the document's text, so no evaluated value (a secret) appears in it.
+  const form = rootFilterAsRfc9535(c.condition) ?? rootFilterAsRfc9535(rendered);
+  if (!compat) {
+    return {
+      passed: false,
+      reason: `${reason} (RFC 9535 runs a filter at the root over the root's members; to test the root object itself write "${form}")`,
+    };
+  }
+  const w: CompatWarning = {
+    code: 'compat-jsonpath-root-filter',
+    message: `jsonpath condition "${c.condition}": under RFC 9535 a filter at the root runs over the root's members and selects nothing here; it passes because the root object itself matches the filter (as other tools read it); the RFC 9535 form is "${form}"`,
+    offset: 0,
+  };
+  warn(w);
+  return { passed: true, warnings: [`${w.code}: ${w.message}`] };
 }
 
 /**
@@ -452,6 +567,7 @@ export function evaluateCriterion(
     const r = evaluateOrThrow(c, kind, scope, compat, warn);
     record.passed = r.passed;
     if (r.reason !== undefined) record.reason = r.reason;
+    if (r.warnings !== undefined) record.warnings = r.warnings;
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     record.reason = err instanceof Failure ? msg : `cannot evaluate: ${msg}`;
@@ -467,6 +583,53 @@ export function evaluateCriteria(
 ): { passed: boolean; records: CriterionRecord[] } {
   const records = (list ?? []).map((c) => evaluateCriterion(c, scope, options));
   return { passed: records.every((r) => r.passed), records };
+}
+
+function conditionExpressions(node: ConditionNode, out: ExpressionNode[]): ExpressionNode[] {
+  switch (node.type) {
+    case 'ref':
+      out.push(node.expression);
+      break;
+    case 'literal':
+      if (node.embedded !== undefined) out.push(node.embedded);
+      break;
+    case 'member':
+      conditionExpressions(node.object, out);
+      break;
+    case 'index':
+      conditionExpressions(node.object, out);
+      conditionExpressions(node.index, out);
+      break;
+    case 'not':
+      conditionExpressions(node.operand, out);
+      break;
+    default:
+      conditionExpressions(node.left, out);
+      conditionExpressions(node.right, out);
+  }
+  return out;
+}
+
+/**
+ * The runtime expressions a criterion's condition reads (for the validator's reference checks): those of
+ * a simple condition, `{$...}` embedded in other types, and quoted ones compared in a jsonpath filter.
+ * A condition that does not parse reads none (its syntax error is reported by `checkCriterion`).
+ */
+export function criterionExpressions(c: CriterionInput): ExpressionNode[] {
+  if (typeof c.condition !== 'string') return [];
+  const kind = kindOf(c.type);
+  try {
+    if (kind.kind === 'simple') return conditionExpressions(parseCached(c.condition, true).ast, []);
+    const out = hasEmbeddedExpression(c.condition)
+      ? parseTemplate(c.condition).parts.filter((p): p is ExpressionNode => p.type === 'expression')
+      : [];
+    if (kind.kind === 'jsonpath') {
+      for (const l of expressionLiteralsOf(c.condition)) out.push(parseExpression(l.expression));
+    }
+    return out;
+  } catch {
+    return [];
+  }
 }
 
 function templateIssue(src: string): CriterionIssue | undefined {
@@ -603,6 +766,9 @@ export function checkCriterion(c: CriterionInput, options: { compat: boolean }):
         ),
       );
       return issues;
+    }
+    for (const l of expressionLiteralsOf(condition)) {
+      issues.push(compatIssue(expressionLiteralWarning(condition, l), 'condition'));
     }
     try {
       if (runJsonPath(kind.version, condition, {}).ranAsRfc9535) {

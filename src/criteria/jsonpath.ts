@@ -201,3 +201,74 @@ export function jsonPathToPointer(path: string): string | undefined {
   }
   return tokens.map((t) => `/${t.replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 }
+
+/** A quoted literal of a query whose whole text is a runtime expression, beside a comparison operator. */
+export interface ExpressionLiteral {
+  /** Offsets of the literal, quotes included. */
+  start: number;
+  end: number;
+  /** The text inside the quotes, e.g. `$steps.create.outputs.id`. */
+  expression: string;
+}
+
+const COMPARISON_BEFORE = /(==|!=|<=|>=|<|>)\s*$/;
+const COMPARISON_AFTER = /^\s*(==|!=|<=|>=|<|>)/;
+
+/**
+ * Compat: `@.id == "$steps.create.outputs.id"` quotes a runtime expression where a filter compares.
+ * Only literals next to a comparison operator count (a quoted name selector `$['$x']` is a member name).
+ */
+export function findExpressionLiterals(
+  query: string,
+  isExpression: (text: string) => boolean,
+): ExpressionLiteral[] {
+  const out: ExpressionLiteral[] = [];
+  for (let i = 0; i < query.length; i++) {
+    const quote = query[i];
+    if (quote !== "'" && quote !== '"') continue;
+    let j = i + 1;
+    while (j < query.length && query[j] !== quote) j += query[j] === '\\' ? 2 : 1;
+    const text = query.slice(i + 1, j);
+    const end = Math.min(j + 1, query.length);
+    if (
+      text.startsWith('$') &&
+      !text.includes('\\') &&
+      (COMPARISON_BEFORE.test(query.slice(0, i)) || COMPARISON_AFTER.test(query.slice(end))) &&
+      isExpression(text)
+    ) {
+      out.push({ start: i, end, expression: text });
+    }
+    i = j;
+  }
+  return out;
+}
+
+/**
+ * `$[?<filter>]` as the whole query, rewritten so the filter tests the root itself: the filter's own
+ * `@` (not one of a nested filter, not inside a string) becomes `$`. Undefined for any other query.
+ * RFC 9535 runs a root filter over the root's members; `$[?count($.pets) > 0]` is the RFC 9535 query
+ * that selects (the root's members) exactly when the root passes the filter.
+ */
+export function rootFilterAsRfc9535(query: string): string | undefined {
+  const m = /^\$\s*\[\s*\?/.exec(query);
+  if (m === null) return undefined;
+  let depth = 1;
+  let quote: string | undefined;
+  let out = query.slice(0, m[0].length);
+  for (let i = m[0].length; i < query.length; i++) {
+    const c = query[i]!;
+    if (quote !== undefined) {
+      out += c;
+      if (c === '\\' && i + 1 < query.length) out += query[++i];
+      else if (c === quote) quote = undefined;
+      continue;
+    }
+    if (c === "'" || c === '"') quote = c;
+    else if (c === '[') depth++;
+    else if (c === ']' && --depth === 0) {
+      return query.slice(i + 1).trim() === '' ? `${out}${query.slice(i)}` : undefined;
+    }
+    out += c === '@' && depth === 1 ? '$' : c;
+  }
+  return undefined;
+}

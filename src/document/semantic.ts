@@ -1,11 +1,12 @@
 // Arazzo 1.0.1 "Schema" section: the rules the JSON Schema cannot express (uniqueness, references, targets).
 
 import type { CriterionInput } from '../criteria/index.js';
-import { checkCriterion } from '../criteria/index.js';
+import { checkCriterion, criterionExpressions } from '../criteria/index.js';
 import { isExpressionSyntaxError } from '../errors.js';
 import { type ExpressionNode, parseExpression, parseTemplate } from '../expression/index.js';
 import { childPointer, parsePointer } from './diagnostic.js';
 import { own } from './subject.js';
+import { didYouMean } from './suggest.js';
 
 /** Where semantic checks send what they find. `pointer` is into the (rewritten) document. */
 export interface Reporter {
@@ -42,8 +43,55 @@ interface WorkflowCtx {
   pointer: string;
   id: string | undefined;
   stepIds: Set<string>;
-  /** stepId -> declared output names (undefined: the step declares no outputs map). */
+  /** stepId -> the output names it can have (undefined: cannot be known, e.g. a step of another document). */
   stepOutputs: Map<string, Set<string> | undefined>;
+  /** The workflow's declared inputs (undefined: no schema, or one too complex to tell). */
+  inputs: DeclaredInputs | undefined;
+}
+
+interface DeclaredInputs {
+  names: Set<string>;
+  /** `additionalProperties: false`: an undeclared name can never be given. */
+  closed: boolean;
+}
+
+/** Schema keywords that can admit properties besides `properties`: with them, no name is provably unknown. */
+const OPEN_KEYWORDS = [
+  'allOf',
+  'anyOf',
+  'oneOf',
+  'if',
+  'then',
+  'else',
+  'not',
+  '$ref',
+  '$dynamicRef',
+  'patternProperties',
+  'dependentSchemas',
+  'unevaluatedProperties',
+];
+
+/**
+ * The names an expression's name segment may denote: output and input names may contain dots, so
+ * `$steps.s.outputs.user.name` names `user` or `user.name` (the rest is compat navigation).
+ */
+function dottedCandidates(node: ExpressionNode, index: number): string[] {
+  const first = node.names[index]?.value;
+  if (first === undefined) return [];
+  const out = [first];
+  if (index !== node.names.length - 1) return out;
+  let name = first;
+  for (const seg of node.path) {
+    if (seg.kind !== 'property') break;
+    name = `${name}.${seg.key}`;
+    out.push(name);
+  }
+  return out;
+}
+
+function quoted(names: Iterable<string>): string {
+  const list = [...names].map((n) => `"${n}"`);
+  return list.length === 0 ? 'none' : list.join(', ');
 }
 
 export function checkSemantics(doc: unknown, r: Reporter): void {
@@ -53,6 +101,8 @@ export function checkSemantics(doc: unknown, r: Reporter): void {
 class SemanticChecker {
   private readonly sources = new Map<string, string | undefined>();
   private readonly workflowIds = new Set<string>();
+  /** workflowId -> its output names (what a workflowId step without outputs of its own exposes). */
+  private readonly workflowOutputs = new Map<string, Set<string>>();
   private readonly components: Obj;
 
   constructor(
@@ -78,6 +128,8 @@ class SemanticChecker {
         );
       }
       this.workflowIds.add(id);
+      const outputs = own(wf, 'outputs');
+      this.workflowOutputs.set(id, new Set(isObj(outputs) ? Object.keys(outputs) : []));
       if (!ID_PATTERN.test(id)) {
         this.r.warn(
           'id-pattern',
@@ -157,6 +209,7 @@ class SemanticChecker {
       id: str(wf.workflowId),
       stepIds: new Set(),
       stepOutputs: new Map(),
+      inputs: this.declaredInputs(wf.inputs),
     };
     const steps = arr(wf.steps);
     steps.forEach((step, i) => {
@@ -172,8 +225,7 @@ class SemanticChecker {
       }
       ctx.stepIds.add(id);
       if (!ID_PATTERN.test(id)) this.r.warn('id-pattern', sp, `stepId "${id}" should match [A-Za-z0-9_\\-]+`);
-      const outputs = own(step, 'outputs');
-      ctx.stepOutputs.set(id, isObj(outputs) ? new Set(Object.keys(outputs)) : undefined);
+      ctx.stepOutputs.set(id, this.outputsOfStep(step));
     });
 
     arr(wf.dependsOn).forEach((dep, i) => {
@@ -183,7 +235,11 @@ class SemanticChecker {
       if (d.startsWith('$')) {
         this.checkSourceWorkflowRef(d, dp, 'unknown-depends-on');
       } else if (!this.workflowIds.has(d)) {
-        this.r.error('unknown-depends-on', dp, `dependsOn "${d}" is not a workflowId of this document`);
+        this.r.error(
+          'unknown-depends-on',
+          dp,
+          `dependsOn "${d}" is not a workflowId of this document${didYouMean(d, [...this.workflowIds])}`,
+        );
       } else if (d === ctx.id) {
         this.r.error('depends-on-cycle', dp, `workflow "${d}" depends on itself`);
       }
@@ -200,6 +256,37 @@ class SemanticChecker {
     steps.forEach((step, i) => {
       this.checkStep(step, childPointer(p, 'steps', i), ctx);
     });
+  }
+
+  /**
+   * Output names a step can have: its own `outputs`; a workflowId step without them exposes the child's
+   * (README "Semantics"), known only for a workflow of this document.
+   */
+  private outputsOfStep(step: unknown): Set<string> | undefined {
+    const outputs = own(step, 'outputs');
+    if (isObj(outputs)) return new Set(Object.keys(outputs));
+    const workflowId = str(own(step, 'workflowId'));
+    if (workflowId !== undefined) return this.workflowOutputs.get(workflowId);
+    return new Set();
+  }
+
+  /** The property names a workflow's inputs schema declares, following `$ref`s into this document. */
+  private declaredInputs(schema: unknown): DeclaredInputs | undefined {
+    let node = schema;
+    for (let hops = 0; typeof own(node, '$ref') === 'string' && hops < 16; hops++) {
+      const ref = own(node, '$ref') as string;
+      if (!ref.startsWith('#')) return undefined;
+      let target: unknown = this.doc;
+      for (const t of parsePointer(decodeURIComponent(ref.slice(1))) ?? []) target = own(target, t);
+      node = target;
+    }
+    if (!isObj(node) || OPEN_KEYWORDS.some((k) => own(node, k) !== undefined)) return undefined;
+    const properties = own(node, 'properties');
+    if (properties !== undefined && !isObj(properties)) return undefined;
+    return {
+      names: new Set(Object.keys(properties ?? {})),
+      closed: own(node, 'additionalProperties') === false,
+    };
   }
 
   private checkInputsRefs(schema: unknown, p: string): void {
@@ -373,7 +460,7 @@ class SemanticChecker {
         this.r.error(
           'unknown-step',
           via === '' ? childPointer(ip, 'stepId') : ip,
-          `stepId "${stepId}"${via} is not a step of workflow "${ctx.id ?? '?'}"`,
+          `stepId "${stepId}"${via} is not a step of workflow "${ctx.id ?? '?'}"${didYouMean(stepId, [...ctx.stepIds])}`,
         );
       }
     });
@@ -412,7 +499,11 @@ class SemanticChecker {
     if (id.startsWith('$')) {
       this.checkSourceWorkflowRef(id, p, 'unknown-workflow');
     } else if (!this.workflowIds.has(id)) {
-      this.r.error('unknown-workflow', p, `workflowId "${id}" is not a workflow of this document`);
+      this.r.error(
+        'unknown-workflow',
+        p,
+        `workflowId "${id}" is not a workflow of this document${didYouMean(id, [...this.workflowIds])}`,
+      );
     }
   }
 
@@ -448,7 +539,7 @@ class SemanticChecker {
       this.r.error(
         'unknown-source-description',
         p,
-        `"${src}" names source "${name}", which is not in sourceDescriptions`,
+        `"${src}" names source "${name}", which is not in sourceDescriptions${didYouMean(name, [...this.sources.keys()])}`,
       );
       return;
     }
@@ -487,7 +578,14 @@ class SemanticChecker {
     }
     const target = own(own(this.components, k), n);
     if (target === undefined) {
-      this.r.error('unknown-component', rp, `reference "${ref}": components.${k} has no "${n}"`);
+      this.r.error(
+        'unknown-component',
+        rp,
+        `reference "${ref}": components.${k} has no "${n}"${didYouMean(
+          n,
+          entries(own(this.components, k)).map(([key]) => key),
+        )}`,
+      );
       return undefined;
     }
     if (kind !== 'parameters' && own(item, 'value') !== undefined) {
@@ -536,6 +634,11 @@ class SemanticChecker {
         if (issue.severity === 'error') this.r.error(issue.code, fp, `${issue.message}${at}`);
         else if (this.r.strict) this.r.error(issue.code, fp, `${issue.message}${at}`);
         else this.r.warn(issue.code, fp, `${issue.message}${at}`);
+      }
+      if (ctx !== undefined) {
+        for (const node of criterionExpressions(c as unknown as CriterionInput)) {
+          this.checkReferences(node, childPointer(cp, 'condition'), ctx);
+        }
       }
       const context = str(c.context);
       if (context !== undefined && EXPRESSION_ROOT.test(context) && ctx !== undefined) {
@@ -645,38 +748,23 @@ class SemanticChecker {
     }
   }
 
-  /** `$steps.x`, `$sourceDescriptions.x`, `$components.k.n`, `$workflows.x` name things that exist. */
+  /** `$steps.x`, `$inputs.x`, `$sourceDescriptions.x`, `$components.k.n`, `$workflows.x` name things that exist. */
   private checkReferences(node: ExpressionNode, p: string, ctx: WorkflowCtx): void {
     const first = node.names[0]?.value;
     if (first === undefined) return;
     switch (node.root) {
-      case 'steps': {
-        if (!ctx.stepIds.has(first)) {
-          this.r.error(
-            'unknown-step-reference',
-            p,
-            `"${node.source}" refers to step "${first}", which is not a step of workflow "${ctx.id ?? '?'}"`,
-          );
-          return;
-        }
-        const outputs = ctx.stepOutputs.get(first);
-        const second = node.names[1]?.value;
-        const output = node.names[2]?.value;
-        if (second === 'outputs' && output !== undefined && outputs !== undefined && !outputs.has(output)) {
-          this.r.error(
-            'unknown-step-output',
-            p,
-            `"${node.source}" refers to output "${output}", which step "${first}" does not declare`,
-          );
-        }
+      case 'steps':
+        this.checkStepReference(node, first, p, ctx);
         return;
-      }
+      case 'inputs':
+        this.checkInputReference(node, first, p, ctx);
+        return;
       case 'sourceDescriptions':
         if (!this.sources.has(first)) {
           this.r.error(
             'unknown-source-description',
             p,
-            `"${node.source}" refers to source "${first}", which is not in sourceDescriptions`,
+            `"${node.source}" refers to source "${first}", which is not in sourceDescriptions${didYouMean(first, [...this.sources.keys()])}`,
           );
         }
         return;
@@ -686,7 +774,10 @@ class SemanticChecker {
           this.r.error(
             'unknown-component',
             p,
-            `"${node.source}" refers to components.${first}.${name}, which does not exist`,
+            `"${node.source}" refers to components.${first}.${name}, which does not exist${didYouMean(
+              name,
+              entries(own(this.components, first)).map(([k]) => k),
+            )}`,
           );
         }
         return;
@@ -696,12 +787,56 @@ class SemanticChecker {
           this.r.error(
             'unknown-workflow',
             p,
-            `"${node.source}" refers to workflow "${first}", which is not in this document`,
+            `"${node.source}" refers to workflow "${first}", which is not in this document${didYouMean(first, [...this.workflowIds])}`,
           );
         }
         return;
       default:
         return;
+    }
+  }
+
+  private checkStepReference(node: ExpressionNode, stepId: string, p: string, ctx: WorkflowCtx): void {
+    if (!ctx.stepIds.has(stepId)) {
+      this.r.error(
+        'unknown-step-reference',
+        p,
+        `"${node.source}" refers to step "${stepId}", which is not a step of workflow "${ctx.id ?? '?'}"${didYouMean(stepId, [...ctx.stepIds])}`,
+      );
+      return;
+    }
+    const outputs = ctx.stepOutputs.get(stepId);
+    if (node.names[1]?.value !== 'outputs' || outputs === undefined) return;
+    const candidates = dottedCandidates(node, 2);
+    const output = candidates[0];
+    if (output === undefined || candidates.some((c) => outputs.has(c))) return;
+    const declared = outputs.size === 0 ? 'it declares no outputs' : `its outputs: ${quoted(outputs)}`;
+    this.r.error(
+      'unknown-step-output',
+      p,
+      `"${node.source}" refers to output "${output}", which step "${stepId}" does not declare (${declared})${didYouMean(output, [...outputs])}`,
+    );
+  }
+
+  /** An input the schema cannot hold is an error; one it does not declare but resembles a declared one, a warning. */
+  private checkInputReference(node: ExpressionNode, name: string, p: string, ctx: WorkflowCtx): void {
+    const inputs = ctx.inputs;
+    const candidates = dottedCandidates(node, 0);
+    if (inputs === undefined || candidates.some((c) => inputs.names.has(c))) return;
+    const hint = didYouMean(name, [...inputs.names]);
+    const where = `the inputs of workflow "${ctx.id ?? '?'}"`;
+    if (inputs.closed) {
+      this.r.error(
+        'unknown-input',
+        p,
+        `"${node.source}" refers to input "${name}", which ${where} do not declare (additionalProperties is false); declared: ${quoted(inputs.names)}${hint}`,
+      );
+    } else if (hint !== '') {
+      this.r.warn(
+        'undeclared-input',
+        p,
+        `"${node.source}" refers to input "${name}", which ${where} do not declare${hint}`,
+      );
     }
   }
 

@@ -121,7 +121,10 @@ function attemptScope(
       body: request.bodyValue,
     },
     statusCode: response?.statusCode,
-    response: response === undefined ? undefined : { headers: response.headers, body: response.body },
+    response:
+      response === undefined
+        ? undefined
+        : { headers: response.headers, body: response.body, text: response.text },
   } as ExpressionScope;
 }
 
@@ -417,9 +420,14 @@ function judgeAttempt(a: Attempt, ready: ReadyAttempt, response: HttpResponse): 
   } else {
     const evaluated = evaluateCriteria(step.successCriteria, scope, { compat: ctx.compat });
     passed = evaluated.passed;
-    criteria = evaluated.records.map((c) =>
-      c.reason === undefined ? c : { ...c, reason: ctx.masker.text(c.reason) },
-    );
+    criteria = evaluated.records.map((c) => {
+      if (c.warnings === undefined)
+        return c.reason === undefined ? c : { ...c, reason: ctx.masker.text(c.reason) };
+      // Compat forms the response revealed are step warnings, shown by every reporter (masked below).
+      const { warnings: found, ...rest } = c;
+      warnings.push(...found.map((w) => `successCriteria: ${w}`));
+      return rest.reason === undefined ? rest : { ...rest, reason: ctx.masker.text(rest.reason) };
+    });
   }
   if (ctx.contract !== undefined) {
     const source = sc.loaded.sources.get(op.sourceName);

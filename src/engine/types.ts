@@ -16,6 +16,8 @@ export interface CriterionRecord {
   passed: boolean;
   /** Why it failed or could not be evaluated, e.g. 'left side $statusCode is 500, expected == 201'. */
   reason?: string;
+  /** Compat forms only the response revealed, e.g. a root JSONPath filter that matched the root itself. */
+  warnings?: string[];
 }
 
 export interface ActionRecord {

@@ -23,6 +23,8 @@ export interface ExpressionScope {
   response?: {
     headers?: HeaderMap;
     body?: unknown;
+    /** The body text as received, when the transport kept it (regex criteria over the whole body read it). */
+    text?: string | undefined;
   };
   /** $inputs: the current workflow's inputs (after defaults). */
   inputs?: Record<string, unknown>;

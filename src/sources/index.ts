@@ -1,5 +1,6 @@
 /** Public surface of sources/: loading Arazzo documents and their source descriptions, the operation index. */
 
+export { didYouMean } from '../document/suggest.js';
 export { loadArazzo, validate } from './load.js';
 export {
   createDefaultLoader,
@@ -9,5 +10,5 @@ export {
 } from './loader.js';
 export { createOpenApiSource, detectOpenApiVersion, parseSourceText } from './openapi.js';
 export { declaredResponse } from './responses.js';
-export { didYouMean, resolveStepTarget } from './target.js';
+export { resolveStepTarget } from './target.js';
 export type * from './types.js';
