@@ -151,6 +151,9 @@ function operationLabel(op: ResolvedOperation): string {
   return op.operationId ?? `${op.method} ${op.path}`;
 }
 
+/** Where an offline transport's requests to a source with no server host are addressed (RFC 2606 name). */
+const OFFLINE_ORIGIN = 'http://mock.invalid';
+
 const serverUrls = new WeakMap<
   ResolvedOperation,
   { plain: BoundedCache<string, string>; withVariables: BoundedCache<string, string> }
@@ -161,6 +164,7 @@ function serverUrlFor(
   op: ResolvedOperation,
   override: string | undefined,
   variables: Record<string, string> | undefined,
+  offline: boolean,
 ): string {
   let cached = serverUrls.get(op);
   if (cached === undefined) {
@@ -170,13 +174,14 @@ function serverUrlFor(
   // Without server variables the override string itself is the key (its hash is computed once); with
   // them, the variables' JSON is part of it.
   const byKey = variables === undefined ? cached.plain : cached.withVariables;
-  const key =
-    variables === undefined ? (override ?? '') : `${override ?? ''}\u0000${JSON.stringify(variables)}`;
+  const plainKey = offline ? `\u0001${override ?? ''}` : (override ?? '');
+  const key = variables === undefined ? plainKey : `${plainKey}\u0000${JSON.stringify(variables)}`;
   let url = byKey.get(key);
   if (url === undefined) {
     url = resolveServerUrl(op, {
       ...(override !== undefined ? { override } : {}),
       ...(variables !== undefined ? { variables } : {}),
+      ...(offline ? { hostless: OFFLINE_ORIGIN } : {}),
     });
     byKey.set(key, url);
   }
@@ -307,7 +312,12 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
         if (rb.contentType !== undefined) body.contentType = rb.contentType;
       }
     }
-    const baseUrl = serverUrlFor(op, ctx.options.servers?.[op.sourceName], ctx.options.serverVariables);
+    const baseUrl = serverUrlFor(
+      op,
+      ctx.options.servers?.[op.sourceName],
+      ctx.options.serverVariables,
+      ctx.options.transport?.offline === true,
+    );
     request = buildRequest({
       operation: op,
       baseUrl,
