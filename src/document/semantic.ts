@@ -4,7 +4,7 @@ import type { CriterionInput } from '../criteria/index.js';
 import { checkCriterion } from '../criteria/index.js';
 import { isExpressionSyntaxError } from '../errors.js';
 import { type ExpressionNode, parseExpression, parseTemplate } from '../expression/index.js';
-import { childPointer, parsePointer } from './diagnostic.js';
+import { childPointer, parseFragmentPointer } from './diagnostic.js';
 import { own } from './subject.js';
 
 /** Where semantic checks send what they find. `pointer` is into the (rewritten) document. */
@@ -213,7 +213,7 @@ class SemanticChecker {
       } else if (isObj(node)) {
         for (const [k, v] of entries(node)) {
           if (k === '$ref' && typeof v === 'string' && v.startsWith('#')) {
-            const tokens = parsePointer(decodeURIComponent(v.slice(1)));
+            const tokens = parseFragmentPointer(v);
             let target: unknown = this.doc;
             for (const t of tokens ?? []) target = own(target, Array.isArray(target) ? Number(t) : t);
             if (tokens === undefined || target === undefined) {
