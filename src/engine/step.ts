@@ -1,7 +1,7 @@
 // Arazzo 1.0.1 "Step Object": one attempt of an operation step — build the request, send it, judge it.
 
 import { BoundedCache } from '../cache.js';
-import { evaluateCriteria } from '../criteria/index.js';
+import { evaluateCriteria, replaceXPath } from '../criteria/index.js';
 import type { StepObject, WorkflowObject } from '../document/model.js';
 import { isArazzoError, isRequestBuildError, isTransportError } from '../errors.js';
 import { isUnresolved, resolveValue } from '../expression/index.js';
@@ -305,7 +305,7 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
           if (v.resolved) replacements.push({ target: r.target, value: v.value });
           else warnings.push(`replacement "${r.target}": ${v.reason}; skipped`);
         }
-        payload = applyReplacements(payload, replacements);
+        payload = applyReplacements(payload, replacements, { xpath: replaceXPath });
       }
       if (payload !== undefined) {
         body = { value: payload };
