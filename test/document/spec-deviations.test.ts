@@ -97,3 +97,38 @@ describe('parameters of a workflowId step', () => {
     );
   });
 });
+
+describe('a Reusable Object with extra properties', () => {
+  const text = doc(
+    `  - workflowId: w
+    steps:
+      - stepId: s
+        operationId: op
+        parameters:
+          - { reference: $components.parameters.page, value: 2, in: header, name: other }
+        onFailure:
+          - { reference: $components.failureActions.stop, x-note: kept out }
+`,
+    `components:
+  parameters:
+    page: { name: page, in: query, value: 1 }
+  failureActions:
+    stop: { name: stop, type: end }
+`,
+  );
+
+  it.each([false, true])(
+    'ignores them with a warning (strict: %s), the spec text winning over the schema',
+    (strict) => {
+      const { diagnostics, document } = validateArazzo(parseDocumentText(text, 'm.yaml'), { strict });
+      expect(diagnostics.map((d) => [d.severity, d.code, d.pointer, d.line])).toEqual([
+        ['warning', 'reusable-extra-property', '/workflows/0/steps/0/parameters/0/in', 11],
+        ['warning', 'reusable-extra-property', '/workflows/0/steps/0/onFailure/0/x-note', 13],
+      ]);
+      expect(diagnostics[0]?.message).toContain('"in", "name" are not fields of a Reusable Object');
+      const step = document?.workflows[0]?.steps[0];
+      expect(step?.parameters).toEqual([{ reference: '$components.parameters.page', value: 2 }]);
+      expect(step?.onFailure).toEqual([{ reference: '$components.failureActions.stop' }]);
+    },
+  );
+});
