@@ -1,10 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { runWorkflow } from '../../src/engine/index.js';
 import type { Transport } from '../../src/engine/options.js';
 import { resolveServerUrl } from '../../src/http/index.js';
 import { createMockTransport } from '../../src/mock/index.js';
 import { loadArazzo } from '../../src/sources/index.js';
+import { captureIO } from '../cli/helpers.js';
 import { makeOperation } from '../http/helpers.js';
 
 const workflow = fileURLToPath(new URL('../fixtures/mock/hostless/workflow.arazzo.yaml', import.meta.url));
@@ -21,6 +23,24 @@ describe('mock mode needs no server host', () => {
     ]);
     expect(result.outputs).toEqual({});
     expect(result.steps[0]?.outputs).toEqual({ name: 'Rex' });
+  });
+
+  it('arazzo run --mock runs it without --server; without --mock it asks for one', async () => {
+    const mocked = captureIO();
+    expect(await main(['run', workflow, '--mock', '-r', 'json'], mocked.io)).toBe(0);
+    const result = JSON.parse(mocked.stdout()) as {
+      status: string;
+      steps: Array<{ request?: { url: string } }>;
+    };
+    expect(result.status).toBe('succeeded');
+    expect(result.steps.map((s) => s.request?.url)).toEqual([
+      'http://mock.invalid/pets/1',
+      'http://mock.invalid/api/v3/pets/2',
+      'http://mock.invalid/pets/3',
+    ]);
+    const live = captureIO();
+    expect(await main(['run', workflow, '-r', 'json'], live.io)).toBe(1);
+    expect(live.stdout()).toContain('give a server with --server root=<url>');
   });
 
   it('a transport that may send still needs a host', async () => {
