@@ -132,3 +132,26 @@ describe('a Reusable Object with extra properties', () => {
     },
   );
 });
+
+describe('inputs schema references', () => {
+  it.each<[string, string[]]>([
+    ['#/components/inputs/a~1b', []],
+    // Percent-decoding comes first (RFC 6901 section 6), so %2F is a separator, not a "/" in the name.
+    ['#/components/inputs/a%2Fb', ['error unknown-component /workflows/0/inputs/properties/p/$ref']],
+    ['#/components/inputs/a~1%62', []],
+    ['#/components/inputs/%E0%A4%A', ['error unknown-component /workflows/0/inputs/properties/p/$ref']],
+    ['#/components/inputs/missing', ['error unknown-component /workflows/0/inputs/properties/p/$ref']],
+  ])('%s', (ref, want) => {
+    const text = doc(
+      `  - workflowId: w
+    inputs: { type: object, properties: { p: { $ref: '${ref}' } } }
+    steps: [{ stepId: s, operationId: op }]
+`,
+      `components:
+  inputs:
+    a/b: { type: string }
+`,
+    );
+    expect(findings(text).filter((f) => !f.includes('component-key'))).toEqual(want);
+  });
+});
