@@ -1,6 +1,7 @@
 /** Argument helpers: node:util parseArgs plus the CLI's own value syntax (name=value, env:NAME, typed inputs). */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { ArazzoDocument, JsonValue, WorkflowObject } from '../document/model.js';
+import { componentInputsSchema } from '../engine/inputs.js';
 import { isSecretInputName } from '../engine/mask.js';
 
 /** Bad command line: exit code 2, one line on stderr. */
@@ -183,10 +184,9 @@ function asObject(v: JsonValue | undefined): JsonObj | undefined {
 export function workflowInputsSchema(doc: ArazzoDocument, workflow: WorkflowObject): JsonObj | undefined {
   let schema = asObject(workflow.inputs);
   for (let hops = 0; schema && typeof schema.$ref === 'string' && hops < 8; hops++) {
-    const m = /^#\/components\/inputs\/(.+)$/.exec(schema.$ref);
-    if (!m) return schema;
-    const key = m[1]!.replace(/~1/g, '/').replace(/~0/g, '~');
-    schema = asObject(doc.components?.inputs?.[key]);
+    const target = componentInputsSchema(doc, schema.$ref);
+    if (target === undefined) return schema;
+    schema = target;
   }
   return schema;
 }

@@ -47,6 +47,7 @@ import { evaluateXPathCondition, XPATH_VERSIONS, xpathSyntaxError } from './xpat
 export { compareValues, looseEquals, truthy } from './condition.js';
 export { MAX_REGEX_INPUT, unsafePatternReason } from './regex.js';
 export type * from './types.js';
+export { replaceXPath } from './xpath.js';
 
 const JSONPATH_VERSIONS: readonly string[] = ['rfc9535', 'draft-goessner-dispatch-jsonpath-00'];
 

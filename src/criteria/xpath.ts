@@ -59,3 +59,52 @@ export function xpathSyntaxError(expression: string): string | undefined {
     return /XPST\d+/.test(msg) ? msg.split('\n')[0] : undefined;
   }
 }
+
+/**
+ * Arazzo 1.0.1 "Payload Replacement Object" with an XPath `target`: the XML payload with every node the
+ * expression selects set to `value` (an element's text content, an attribute's value, a text node's
+ * text). Returns the serialized document. Throws with a readable message on bad XML or XPath, a target
+ * that selects nothing or something other than those nodes, or an object value.
+ *
+ * @example replaceXPath('<a><b>1</b></a>', '/a/b', 2) // '<a><b>2</b></a>'
+ */
+export function replaceXPath(xml: string, expression: string, value: unknown): string {
+  if (xml.length > MAX_XML_INPUT) throw new Error(`XML payload is larger than ${MAX_XML_INPUT} characters`);
+  if (value !== null && typeof value === 'object') {
+    throw new Error(`XPath target "${expression}": the value must be text, a number or a boolean`);
+  }
+  const text = value === null || value === undefined ? '' : String(value);
+  const doc = parseXml(xml) as XmlDocument;
+  const { fx, xmldom } = load();
+  const nodes = fx.evaluateXPathToNodes(expression, doc, null, null, {
+    language: fx.evaluateXPath.XPATH_3_1_LANGUAGE,
+  }) as XmlNode[];
+  if (nodes.length === 0) throw new Error(`XPath target "${expression}" selects nothing in the payload`);
+  for (const node of nodes) {
+    if (node.nodeType === ELEMENT_NODE) node.textContent = text;
+    else if (node.nodeType === ATTRIBUTE_NODE) node.ownerElement?.setAttribute(node.nodeName, text);
+    else if (node.nodeType === TEXT_NODE || node.nodeType === CDATA_NODE) {
+      node.parentNode?.replaceChild(doc.createTextNode(text), node);
+    } else {
+      throw new Error(`XPath target "${expression}" selects a node that cannot take a value`);
+    }
+  }
+  return new xmldom.XMLSerializer().serializeToString(doc as never);
+}
+
+const ELEMENT_NODE = 1;
+const ATTRIBUTE_NODE = 2;
+const TEXT_NODE = 3;
+const CDATA_NODE = 4;
+
+/** The parts of xmldom's DOM that replaceXPath touches. */
+interface XmlNode {
+  nodeType: number;
+  nodeName: string;
+  textContent: string | null;
+  ownerElement?: { setAttribute(name: string, value: string): void } | null;
+  parentNode: { replaceChild(next: unknown, old: unknown): unknown } | null;
+}
+interface XmlDocument {
+  createTextNode(text: string): unknown;
+}

@@ -203,3 +203,47 @@ export function rewriteUnbracedExpressions(doc: unknown, report: CompatReport): 
     }
   }
 }
+
+/** Members a Reusable Object may have (spec: Reusable Object). */
+const REUSABLE_FIELDS = new Set(['reference', 'value']);
+
+/**
+ * Arazzo 1.0.1 "Reusable Object": it "cannot be extended with additional properties and any properties
+ * added MUST be ignored". The official schema refuses them instead; the spec text wins, so they are
+ * dropped from the (private) copy with a warning, whatever the strictness. Mutates `doc`.
+ */
+export function dropReusableExtras(doc: unknown, warn: CompatReport): void {
+  const lists: Array<[unknown, string]> = [];
+  const workflows = own(doc, 'workflows');
+  if (!Array.isArray(workflows)) return;
+  workflows.forEach((wf, wi) => {
+    const wp = childPointer('', 'workflows', wi);
+    for (const field of ['parameters', 'successActions', 'failureActions']) {
+      lists.push([own(wf, field), childPointer(wp, field)]);
+    }
+    const steps = own(wf, 'steps');
+    if (!Array.isArray(steps)) return;
+    steps.forEach((step, si) => {
+      const sp = childPointer(wp, 'steps', si);
+      for (const field of ['parameters', 'onSuccess', 'onFailure']) {
+        lists.push([own(step, field), childPointer(sp, field)]);
+      }
+    });
+  });
+  for (const [list, pointer] of lists) {
+    if (!Array.isArray(list)) continue;
+    list.forEach((item, i) => {
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) return;
+      if (!Object.hasOwn(item, 'reference')) return;
+      const extras = Object.keys(item).filter((k) => !REUSABLE_FIELDS.has(k));
+      if (extras.length === 0) return;
+      const names = extras.map((k) => `"${k}"`).join(', ');
+      warn(
+        'reusable-extra-property',
+        childPointer(pointer, i, extras[0]!),
+        `${names} ${extras.length > 1 ? 'are' : 'is'} not ${extras.length > 1 ? 'fields' : 'a field'} of a Reusable Object, which takes only reference and value; ignored (spec: "any properties added MUST be ignored")`,
+      );
+      for (const k of extras) delete (item as Record<string, unknown>)[k];
+    });
+  }
+}

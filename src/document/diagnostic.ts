@@ -40,6 +40,23 @@ export function parsePointer(pointer: string): string[] | undefined {
     .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
+/**
+ * The tokens of a same-document reference (`#/components/inputs/a%20b`): the fragment percent-decoded
+ * (RFC 6901 section 6), then split. Undefined when `ref` is not a fragment or is malformed.
+ *
+ * @example parseFragmentPointer('#/components/inputs/a~1b') // ['components', 'inputs', 'a/b']
+ */
+export function parseFragmentPointer(ref: string): string[] | undefined {
+  if (!ref.startsWith('#')) return undefined;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(ref.slice(1));
+  } catch {
+    return undefined;
+  }
+  return parsePointer(decoded);
+}
+
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }

@@ -3,8 +3,13 @@
 import type { CriterionInput } from '../criteria/index.js';
 import { checkCriterion, criterionExpressions } from '../criteria/index.js';
 import { isExpressionSyntaxError } from '../errors.js';
-import { type ExpressionNode, parseExpression, parseTemplate } from '../expression/index.js';
-import { childPointer, parsePointer } from './diagnostic.js';
+import {
+  type ExpressionNode,
+  escapePointerToken,
+  parseExpression,
+  parseTemplate,
+} from '../expression/index.js';
+import { childPointer, parseFragmentPointer } from './diagnostic.js';
 import { own } from './subject.js';
 import { didYouMean } from './suggest.js';
 
@@ -94,6 +99,23 @@ function quoted(names: Iterable<string>): string {
   return list.length === 0 ? 'none' : list.join(', ');
 }
 
+/**
+ * Input and output names may contain dots (`^[a-zA-Z0-9.\-_]+$`), so `$steps.s.outputs.user.name` may
+ * name the output "user.name": the longest name, made of the expression's name and its leading dotted
+ * segments, that `declared` holds (the runtime looks names up the same way, longest first).
+ */
+function declaredDottedName(node: ExpressionNode, declared: (name: string) => boolean): string | undefined {
+  let name = node.names[node.names.length - 1]?.value;
+  if (name === undefined) return undefined;
+  let found: string | undefined;
+  for (const seg of node.path) {
+    if (seg.kind !== 'property') break;
+    name = `${name}.${seg.key}`;
+    if (declared(name)) found = name;
+  }
+  return found;
+}
+
 export function checkSemantics(doc: unknown, r: Reporter): void {
   new SemanticChecker(doc, r).run();
 }
@@ -104,12 +126,26 @@ class SemanticChecker {
   /** workflowId -> its output names (what a workflowId step without outputs of its own exposes). */
   private readonly workflowOutputs = new Map<string, Set<string>>();
   private readonly components: Obj;
+  /** Input and output names with a dot anywhere in the document: `$inputs.a.b` may name the input "a.b". */
+  private readonly dottedNames = new Set<string>();
 
   constructor(
     private readonly doc: unknown,
     private readonly r: Reporter,
   ) {
     this.components = isObj(own(doc, 'components')) ? (own(doc, 'components') as Obj) : {};
+    const schemas = [...entries(own(this.components, 'inputs')).map(([, v]) => v)];
+    const outputMaps: unknown[] = [];
+    for (const wf of arr(own(doc, 'workflows'))) {
+      schemas.push(own(wf, 'inputs'));
+      outputMaps.push(own(wf, 'outputs'));
+      for (const step of arr(own(wf, 'steps'))) outputMaps.push(own(step, 'outputs'));
+    }
+    const names = [
+      ...schemas.flatMap((schema) => entries(own(schema, 'properties')).map(([k]) => k)),
+      ...outputMaps.flatMap((map) => entries(map).map(([k]) => k)),
+    ];
+    for (const name of names) if (name.includes('.')) this.dottedNames.add(name);
   }
 
   run(): void {
@@ -275,9 +311,10 @@ class SemanticChecker {
     let node = schema;
     for (let hops = 0; typeof own(node, '$ref') === 'string' && hops < 16; hops++) {
       const ref = own(node, '$ref') as string;
-      if (!ref.startsWith('#')) return undefined;
+      const tokens = parseFragmentPointer(ref);
+      if (tokens === undefined) return undefined;
       let target: unknown = this.doc;
-      for (const t of parsePointer(decodeURIComponent(ref.slice(1))) ?? []) target = own(target, t);
+      for (const t of tokens) target = own(target, t);
       node = target;
     }
     if (!isObj(node) || OPEN_KEYWORDS.some((k) => own(node, k) !== undefined)) return undefined;
@@ -300,7 +337,7 @@ class SemanticChecker {
       } else if (isObj(node)) {
         for (const [k, v] of entries(node)) {
           if (k === '$ref' && typeof v === 'string' && v.startsWith('#')) {
-            const tokens = parsePointer(decodeURIComponent(v.slice(1)));
+            const tokens = parseFragmentPointer(v);
             let target: unknown = this.doc;
             for (const t of tokens ?? []) target = own(target, Array.isArray(target) ? Number(t) : t);
             if (tokens === undefined || target === undefined) {
@@ -358,7 +395,13 @@ class SemanticChecker {
       this.checkOperationPath(operationPath, childPointer(p, 'operationPath'), ctx);
     this.checkWorkflowTarget(step.workflowId, childPointer(p, 'workflowId'));
 
-    this.checkParameters(step.parameters, childPointer(p, 'parameters'), ctx, isOperation);
+    this.checkParameters(
+      step.parameters,
+      childPointer(p, 'parameters'),
+      ctx,
+      isOperation,
+      step.workflowId !== undefined,
+    );
     const body = step.requestBody;
     if (isObj(body)) {
       this.checkValueExpressions(body.payload, childPointer(p, 'requestBody', 'payload'), ctx);
@@ -392,7 +435,13 @@ class SemanticChecker {
   }
 
   // ---- parameters ----
-  private checkParameters(list: unknown, p: string, ctx: WorkflowCtx, needsIn: boolean): void {
+  private checkParameters(
+    list: unknown,
+    p: string,
+    ctx: WorkflowCtx,
+    needsIn: boolean,
+    toWorkflow = false,
+  ): void {
     const seen = new Set<string>();
     arr(list).forEach((item, i) => {
       const ip = childPointer(p, i);
@@ -415,6 +464,15 @@ class SemanticChecker {
         );
       }
       if (name === undefined) return;
+      if (toWorkflow && loc !== undefined) {
+        // Spec (Parameter Object `in`): "When the step in context specifies a workflowId, then all
+        // parameters map to workflow inputs."
+        this.r.compat(
+          'compat-workflow-parameter-in',
+          param === item ? childPointer(ip, 'in') : ip,
+          `parameter "${name}" has in: ${loc}, but the step calls a workflow, whose parameters are its inputs; it is passed as input "${name}" (spec form: no "in")`,
+        );
+      }
       const key = `${loc ?? ''}\u0000${name}`;
       if (seen.has(key)) {
         this.r.error(
@@ -716,6 +774,21 @@ class SemanticChecker {
 
   private checkCompatForms(node: ExpressionNode, p: string): void {
     if (node.compat.length === 0) return;
+    let specForm = node.specForm;
+    const dotted =
+      node.compat.length === 1 && node.compat[0] === 'dotted-path'
+        ? declaredDottedName(node, (n) => this.dottedNames.has(n))
+        : undefined;
+    if (dotted !== undefined) {
+      // The dots up to a declared name belong to the name; only the rest is compat navigation.
+      const used = dotted.split('.').length - 1;
+      if (used === node.path.length) return;
+      const rest = node.path
+        .slice(used)
+        .map((seg) => (seg.kind === 'property' ? seg.key : String(seg.index)));
+      const head = node.source.slice(0, node.path[used - 1]!.end - node.start);
+      specForm = `${head}#/${[...rest, ...(node.pointer?.tokens ?? [])].map(escapePointerToken).join('/')}`;
+    }
     if (node.compat.includes('whole-outputs')) {
       const head = node.source.replace(/#.*$/, '');
       this.r.compat(
@@ -728,7 +801,7 @@ class SemanticChecker {
     this.r.compat(
       'compat-expression-path',
       p,
-      `"${node.source}" navigates with ${node.compat.join(' and ')}, which runtime expressions do not have; spec form: ${node.specForm ?? '(a JSON Pointer after #)'}`,
+      `"${node.source}" navigates with ${node.compat.join(' and ')}, which runtime expressions do not have; spec form: ${specForm ?? '(a JSON Pointer after #)'}`,
     );
   }
 

@@ -1,6 +1,7 @@
 // Arazzo 1.0.1 "Workflow Object" `inputs`: a JSON Schema 2020-12 the run's inputs must satisfy.
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import type { ArazzoDocument, JsonObject } from '../document/model.js';
+import { parseFragmentPointer } from '../document/diagnostic.js';
+import type { ArazzoDocument, JsonObject, JsonValue } from '../document/model.js';
 import { setOwn } from '../own.js';
 import { loadAjv } from './ajv.js';
 import { ANNOTATION_FORMATS, compileSimple, type SimpleError } from './simple-schema.js';
@@ -38,22 +39,107 @@ function getAjv(): InstanceType<ReturnType<typeof loadAjv>['Ajv2020']> {
   return ajv;
 }
 
-/** Inline `$ref: '#/components/inputs/x'` (the only references an inputs schema may use) and strip other `$ref`s' siblings. */
-export function resolveInputsSchema(schema: JsonObject, document: ArazzoDocument, depth = 0): JsonObject {
-  if (depth > 32) return {};
-  const ref = schema.$ref;
-  if (typeof ref === 'string' && ref.startsWith('#/components/inputs/')) {
-    const name = decodeURIComponent(ref.slice('#/components/inputs/'.length))
-      .replace(/~1/g, '/')
-      .replace(/~0/g, '~');
-    const table = document.components?.inputs;
-    const target = table !== undefined && Object.hasOwn(table, name) ? table[name] : undefined;
-    if (target !== undefined) {
-      const { $ref: _ignored, ...rest } = schema;
-      return { ...resolveInputsSchema(target, document, depth + 1), ...rest };
-    }
+/**
+ * The `components.inputs` entry a reference such as `#/components/inputs/pagination` names (percent- and
+ * `~` escapes decoded); undefined for any other reference or a name the document does not declare.
+ */
+export function componentInputsSchema(document: ArazzoDocument, ref: string): JsonObject | undefined {
+  const tokens = parseFragmentPointer(ref);
+  if (tokens?.length !== 3 || tokens[0] !== 'components' || tokens[1] !== 'inputs') return undefined;
+  const table = document.components?.inputs;
+  const name = tokens[2]!;
+  const target: unknown = table !== undefined && Object.hasOwn(table, name) ? table[name] : undefined;
+  return target !== null && typeof target === 'object' && !Array.isArray(target)
+    ? (target as JsonObject)
+    : undefined;
+}
+
+/** Keywords whose values are data, not schemas: a `$ref` key inside them is not a reference. */
+const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples', 'example']);
+/** Keywords whose values map names to schemas: the names are not keywords. */
+const NAME_MAPS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
+
+/** Prefix of the `$defs` entries that carry the document's components.inputs into a standalone schema. */
+const DEF_PREFIX = 'arazzo-components-inputs-';
+
+const resolvedByDocument = new WeakMap<ArazzoDocument, WeakMap<JsonObject, JsonObject>>();
+
+/**
+ * The inputs schema as a standalone JSON Schema: a top-level `$ref: '#/components/inputs/x'` is inlined
+ * (its siblings win), and one anywhere inside (`properties`, `items`, `allOf`...) points at a `$defs`
+ * copy of that component, since the schema is compiled without the Arazzo document around it. Recursive
+ * components stay recursive. Resolved once per schema object.
+ */
+export function resolveInputsSchema(schema: JsonObject, document: ArazzoDocument): JsonObject {
+  let cache = resolvedByDocument.get(document);
+  if (cache === undefined) {
+    cache = new WeakMap();
+    resolvedByDocument.set(document, cache);
   }
-  return schema;
+  let resolved = cache.get(schema);
+  if (resolved === undefined) {
+    resolved = standalone(schema, document);
+    cache.set(schema, resolved);
+  }
+  return resolved;
+}
+
+function standalone(schema: JsonObject, document: ArazzoDocument): JsonObject {
+  let root = schema;
+  for (let hops = 0; typeof root.$ref === 'string' && hops < 32; hops++) {
+    const target = componentInputsSchema(document, root.$ref);
+    if (target === undefined) break;
+    const { $ref: _inlined, ...rest } = root;
+    root = { ...target, ...rest };
+  }
+  const defNames = new Map<JsonObject, string>();
+  const pending: Array<[string, JsonObject]> = [];
+  const defRef = (ref: string): string | undefined => {
+    const target = componentInputsSchema(document, ref);
+    if (target === undefined) return undefined;
+    let name = defNames.get(target);
+    if (name === undefined) {
+      name = `${DEF_PREFIX}${defNames.size}`;
+      defNames.set(target, name);
+      pending.push([name, target]);
+    }
+    return `#/$defs/${name}`;
+  };
+  // Copy on write: only the objects on the way to a rewritten `$ref` are copied.
+  const rewrite = (node: JsonValue, names = false): JsonValue => {
+    if (node === null || typeof node !== 'object') return node;
+    if (Array.isArray(node)) {
+      let copy: JsonValue[] | undefined;
+      node.forEach((item, i) => {
+        const r = rewrite(item);
+        if (r === item) return;
+        copy ??= node.slice();
+        copy[i] = r;
+      });
+      return copy ?? node;
+    }
+    let copy: JsonObject | undefined;
+    for (const key of Object.keys(node)) {
+      const value = node[key]!;
+      let r: JsonValue = value;
+      if (names) r = rewrite(value);
+      else if (key === '$ref') r = typeof value === 'string' ? (defRef(value) ?? value) : value;
+      else if (!DATA_KEYWORDS.has(key)) r = rewrite(value, NAME_MAPS.has(key));
+      if (r === value) continue;
+      copy ??= { ...node };
+      setOwn(copy, key, r);
+    }
+    return copy ?? node;
+  };
+  const out = rewrite(root) as JsonObject;
+  if (pending.length === 0) return out;
+  const defs: JsonObject = {};
+  for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
+    setOwn(defs, next[0], rewrite(next[1]));
+  }
+  const own = out.$defs;
+  const merged = own !== null && typeof own === 'object' && !Array.isArray(own) ? { ...own, ...defs } : defs;
+  return { ...out, $defs: merged };
 }
 
 export interface InputsCheck {

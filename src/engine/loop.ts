@@ -114,6 +114,10 @@ function sourceDescriptionsScope(loaded: LoadedDocument): Record<string, Record<
   return scope;
 }
 
+function samePath(a: readonly string[], b: readonly string[]): boolean {
+  return a === b || (a.length === b.length && a.every((part, i) => part === b[i]));
+}
+
 /** The expression scope shared by every step of a frame (request/response parts are added per attempt). */
 export function frameScope(ctx: RunContext, state: RunState, frame: Frame): ExpressionScope {
   const loaded = documentAt(ctx, frame.docPath) ?? ctx.root;
@@ -122,6 +126,13 @@ export function frameScope(ctx: RunContext, state: RunState, frame: Frame): Expr
   for (const [key, value] of Object.entries(state.workflows)) {
     if (prefix === '' ? !key.includes('#') : key.startsWith(prefix))
       workflows[key.slice(prefix.length)] = value;
+  }
+  // A workflow's inputs are known from its start: `$workflows.<id>.inputs` reads the innermost running
+  // instance of <id> (the frame itself or one that called it); outputs stay those of the last finished run.
+  for (const running of state.frames) {
+    if (!samePath(running.docPath, frame.docPath)) continue;
+    const finished = Object.hasOwn(workflows, running.workflowId) ? workflows[running.workflowId] : undefined;
+    setOwn(workflows, running.workflowId, { inputs: running.inputs, outputs: finished?.outputs ?? {} });
   }
   const sourceDescriptions = sourceDescriptionsScope(loaded);
   const scope: ExpressionScope = {
@@ -326,7 +337,7 @@ function startChildStep(
     failStep(`step "${step.stepId}" (${pointer}): workflow "${ref}" is not in the document`);
     return;
   }
-  // Parameters of a workflowId step are the child's inputs (spec: Parameter Object `in` is omitted for them).
+  // Parameters of a workflowId step are the child's inputs (spec: Parameter Object `in`).
   const scope = frameScope(ctx, state, frame);
   const childInputs = childInputsFromParameters(workflow, step, scope, ctx, frame.docPath);
   const checked = checkInputs(target.workflow.inputs, target.document, childInputs);
@@ -350,7 +361,10 @@ function childInputsFromParameters(
   const components = (documentAt(ctx, docPath) ?? ctx.root).document.components;
   const inputs: Record<string, unknown> = {};
   for (const p of effectiveParameters(workflow.parameters, step.parameters, components)) {
-    if (p.in !== undefined) continue;
+    // "When the step in context specifies a workflowId, then all parameters map to workflow inputs": a
+    // step's own parameter is an input even with a stray `in` (validation warns). A workflow-level one
+    // with `in` is addressed to the workflow's operation steps.
+    if (p.in !== undefined && p.origin === 'workflow') continue;
     const value = resolveStepValue(p.value, scope);
     if (value.resolved) setOwn(inputs, p.name, value.value);
   }

@@ -19,7 +19,15 @@ export interface TransportContext {
 }
 
 /** Sends a prepared request. The default is undici through `dispatcher`. */
-export type Transport = (request: PreparedRequest, context: TransportContext) => Promise<HttpResponse>;
+export interface Transport {
+  (request: PreparedRequest, context: TransportContext): Promise<HttpResponse>;
+  /**
+   * The transport sends nothing (mock mode), so a source whose server has no host (`/`, relative in a
+   * file document, or none declared) still runs: its URLs are addressed to `http://mock.invalid`.
+   * Default: false. @example Object.assign(myTransport, { offline: true })
+   */
+  readonly offline?: boolean;
+}
 
 export interface RunOptions {
   /**

@@ -1,7 +1,7 @@
 // Arazzo 1.0.1 "Step Object": one attempt of an operation step — build the request, send it, judge it.
 
 import { BoundedCache } from '../cache.js';
-import { evaluateCriteria } from '../criteria/index.js';
+import { evaluateCriteria, replaceXPath } from '../criteria/index.js';
 import type { StepObject, WorkflowObject } from '../document/model.js';
 import { isArazzoError, isRequestBuildError, isTransportError } from '../errors.js';
 import { isUnresolved, resolveValue } from '../expression/index.js';
@@ -154,6 +154,9 @@ function operationLabel(op: ResolvedOperation): string {
   return op.operationId ?? `${op.method} ${op.path}`;
 }
 
+/** Where an offline transport's requests to a source with no server host are addressed (RFC 2606 name). */
+const OFFLINE_ORIGIN = 'http://mock.invalid';
+
 const serverUrls = new WeakMap<
   ResolvedOperation,
   { plain: BoundedCache<string, string>; withVariables: BoundedCache<string, string> }
@@ -164,6 +167,7 @@ function serverUrlFor(
   op: ResolvedOperation,
   override: string | undefined,
   variables: Record<string, string> | undefined,
+  offline: boolean,
 ): string {
   let cached = serverUrls.get(op);
   if (cached === undefined) {
@@ -173,13 +177,14 @@ function serverUrlFor(
   // Without server variables the override string itself is the key (its hash is computed once); with
   // them, the variables' JSON is part of it.
   const byKey = variables === undefined ? cached.plain : cached.withVariables;
-  const key =
-    variables === undefined ? (override ?? '') : `${override ?? ''}\u0000${JSON.stringify(variables)}`;
+  const plainKey = offline ? `\u0001${override ?? ''}` : (override ?? '');
+  const key = variables === undefined ? plainKey : `${plainKey}\u0000${JSON.stringify(variables)}`;
   let url = byKey.get(key);
   if (url === undefined) {
     url = resolveServerUrl(op, {
       ...(override !== undefined ? { override } : {}),
       ...(variables !== undefined ? { variables } : {}),
+      ...(offline ? { hostless: OFFLINE_ORIGIN } : {}),
     });
     byKey.set(key, url);
   }
@@ -303,14 +308,19 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
           if (v.resolved) replacements.push({ target: r.target, value: v.value });
           else warnings.push(`replacement "${r.target}": ${v.reason}; skipped`);
         }
-        payload = applyReplacements(payload, replacements);
+        payload = applyReplacements(payload, replacements, { xpath: replaceXPath });
       }
       if (payload !== undefined) {
         body = { value: payload };
         if (rb.contentType !== undefined) body.contentType = rb.contentType;
       }
     }
-    const baseUrl = serverUrlFor(op, ctx.options.servers?.[op.sourceName], ctx.options.serverVariables);
+    const baseUrl = serverUrlFor(
+      op,
+      ctx.options.servers?.[op.sourceName],
+      ctx.options.serverVariables,
+      ctx.options.transport?.offline === true,
+    );
     request = buildRequest({
       operation: op,
       baseUrl,

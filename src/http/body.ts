@@ -30,18 +30,27 @@ export function isXmlMediaType(contentType: string): boolean {
 
 /**
  * Choose a request content type from the operation's requestBody: application/json, then any JSON
- * (`+json`), then the first declared. Undefined when the operation declares no request body.
+ * (`+json`), then the first declared concrete type. A media range (`*\/*`, `application/*`) names no type
+ * to send, so the payload decides ({@link inferContentType}: JSON for objects), kept within a `text/*`
+ * range. Undefined when the operation declares no request body.
  */
 export function pickRequestContentType(
   content: Record<string, MediaTypeObject> | undefined,
+  value?: unknown,
 ): string | undefined {
   if (content === undefined) return undefined;
   const types = Object.keys(content);
-  return (
-    types.find((t) => mediaTypeEssence(t) === 'application/json') ??
-    types.find((t) => isJsonMediaType(t)) ??
-    types[0]
-  );
+  const concrete = types.filter((t) => !mediaTypeEssence(t).includes('*'));
+  const picked =
+    concrete.find((t) => mediaTypeEssence(t) === 'application/json') ??
+    concrete.find((t) => isJsonMediaType(t)) ??
+    concrete[0];
+  if (picked !== undefined || types.length === 0) return picked;
+  const inferred = inferContentType(value);
+  const [inferredType] = inferred.split('/');
+  const ranges = types.map(mediaTypeEssence);
+  if (ranges.some((r) => r === '*/*' || r === `${inferredType}/*`)) return inferred;
+  return ranges.includes('text/*') ? 'text/plain' : inferred;
 }
 
 /**

@@ -1,4 +1,4 @@
-// Arazzo "Payload Replacement Object": JSON Pointer (RFC 6901) targets applied to a request payload.
+// Arazzo 1.0.1 "Payload Replacement Object": JSON Pointer (RFC 6901) or XPath targets applied to a request payload.
 import { RequestBuildError } from '../errors.js';
 import { setOwn } from '../own.js';
 
@@ -10,24 +10,41 @@ export interface Replacement {
 
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
+/** Options of {@link applyReplacements}. */
+export interface ReplacementOptions {
+  /**
+   * Applies an XPath target to an XML payload (text in, text out); the engine passes the XPath engine
+   * of `criteria/`, loaded on first use. Default: none (an XML payload with targets is an error).
+   * @example { xpath: replaceXPath }
+   */
+  xpath?: (xml: string, target: string, value: unknown) => string;
+}
+
 /**
  * Apply replacements in order and return a new payload; the input is never mutated (objects and arrays on
  * each target's path are copied). Missing members are created (an object, or an array when the next token
  * is `-` or `0`); `-` appends to an array; the target "" replaces the whole payload. A string payload is
- * parsed as JSON first. Throws RequestBuildError for a malformed pointer, an XPath target, a path through
- * a primitive, an array index past the end, or a `__proto__`/`constructor`/`prototype` token.
+ * parsed as JSON first; a string payload that is XML (it starts with `<`) takes XPath targets instead
+ * (spec: "A JSON Pointer or XPath Expression"), through `options.xpath`. Throws RequestBuildError for a
+ * malformed pointer or XPath, a path through a primitive, an array index past the end, or a
+ * `__proto__`/`constructor`/`prototype` token.
  *
  * @example applyReplacements({ a: { b: 1 } }, [{ target: '/a/c', value: 2 }]) // { a: { b: 1, c: 2 } }
  */
-export function applyReplacements(payload: unknown, replacements: readonly Replacement[]): unknown {
+export function applyReplacements(
+  payload: unknown,
+  replacements: readonly Replacement[],
+  options: ReplacementOptions = {},
+): unknown {
   if (replacements.length === 0) return payload;
   let root = payload;
   if (typeof root === 'string') {
+    if (root.trimStart().startsWith('<')) return replaceInXml(root, replacements, options);
     try {
       root = JSON.parse(root) as unknown;
     } catch (cause) {
       throw new RequestBuildError(
-        'payload replacements: the payload is a string that is not JSON, so JSON Pointer targets cannot apply',
+        'payload replacements: the payload is a string that is neither JSON nor XML, so no target can apply',
         undefined,
         { cause },
       );
@@ -35,6 +52,29 @@ export function applyReplacements(payload: unknown, replacements: readonly Repla
   }
   for (const r of replacements) root = replaceAt(root, r.target, r.value);
   return root;
+}
+
+function replaceInXml(
+  xml: string,
+  replacements: readonly Replacement[],
+  options: ReplacementOptions,
+): string {
+  const xpath = options.xpath;
+  if (xpath === undefined) {
+    throw new RequestBuildError('payload replacements: the payload is XML, and no XPath engine was given');
+  }
+  let out = xml;
+  for (const r of replacements) {
+    try {
+      out = xpath(out, r.target, r.value);
+    } catch (cause) {
+      const why = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+      throw new RequestBuildError(`payload replacement target "${r.target}" (XPath): ${why}`, undefined, {
+        cause,
+      });
+    }
+  }
+  return out;
 }
 
 /** Split an RFC 6901 pointer into unescaped tokens. Accepts the URI fragment form '#/a/b' too. */
@@ -56,7 +96,7 @@ export function parsePointer(pointer: string): string[] {
   if (p === '') return [];
   if (!p.startsWith('/')) {
     throw new RequestBuildError(
-      `payload replacement target "${pointer}" is not a JSON Pointer (XPath targets for XML payloads are not supported)`,
+      `payload replacement target "${pointer}" is not a JSON Pointer (XPath targets apply to XML payloads)`,
     );
   }
   return p

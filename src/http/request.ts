@@ -193,7 +193,7 @@ export function buildRequest(input: BuildRequestInput): PreparedRequest {
     const contentType =
       input.body.contentType ??
       stepHeaderType ??
-      pickRequestContentType(op.requestBody?.content) ??
+      pickRequestContentType(op.requestBody?.content, value) ??
       inferContentType(value);
     const encoding = findMediaType(op.requestBody?.content, contentType)?.encoding;
     const encoded = encodeRequestBody(contentType, value, encoding);

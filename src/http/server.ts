@@ -11,6 +11,12 @@ export interface ServerUrlOptions {
   override?: string;
   /** Server variable values by name; unnamed variables take their defaults. Default: {}. */
   variables?: Record<string, string>;
+  /**
+   * Where a server with no host (relative in a file: document, or none declared) is resolved instead of
+   * failing; for transports that send nothing. Default: none (such a server is an error).
+   * @example 'http://mock.invalid'
+   */
+  hostless?: string;
 }
 
 /**
@@ -45,14 +51,18 @@ export function resolveServerUrl(op: ResolvedOperation, options: ServerUrlOption
   } catch {
     base = undefined;
   }
-  let resolved: URL;
+  let resolved: URL | undefined;
+  let cause: unknown;
   try {
     resolved = base === undefined ? new URL(substituted) : new URL(substituted, base);
-  } catch (cause) {
-    throw noHost(op, where, substituted, cause);
+  } catch (error) {
+    cause = error;
   }
-  if (resolved.protocol !== 'http:' && resolved.protocol !== 'https:') {
-    throw noHost(op, where, substituted);
+  if (resolved === undefined || (resolved.protocol !== 'http:' && resolved.protocol !== 'https:')) {
+    if (options.hostless === undefined) throw noHost(op, where, substituted, cause);
+    // A protocol-relative server keeps its host; anything else becomes a path on the stand-in origin.
+    const path = substituted.startsWith('//') ? substituted : substituted.replace(/^\/*/, '/');
+    resolved = new URL(path, options.hostless);
   }
   return stripTrailingSlash(resolved.href);
 }

@@ -12,6 +12,7 @@ const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 const DEFAULT_MAX_REDIRECTS = 5;
 const UNDICI_TIMEOUT_MARGIN_MS = 1000;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const NO_BODY = new Uint8Array(0);
 const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 /**
  * Header and query names that carry credentials whatever their value. A key passed as an explicit step
@@ -435,7 +436,12 @@ export async function sendRequest(req: PreparedRequest, options: SendOptions = {
         url = next.href;
         continue;
       }
-      const bytes = await readCapped(res, maxBodyBytes, ex, url, method);
+      // RFC 9112 §6.3: these answers end at their header section whatever Content-Length says (it
+      // describes the resource). undici's parser still compares it with the bytes read and fails the
+      // body, so the body is never read.
+      const bodiless = method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304;
+      if (bodiless) discard(res.body);
+      const bytes = bodiless ? NO_BODY : await readCapped(res, maxBodyBytes, ex, url, method);
       const contentType = headerValue(res.headers['content-type']);
       const parsed = parseBody(bytes, contentType);
       const response: HttpResponse = {

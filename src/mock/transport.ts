@@ -67,7 +67,7 @@ export function createMockTransport(options: MockTransportOptions = {}): Transpo
   const seed = options.seed ?? options.scenario?.seed ?? 1;
   const raws = rawBySource(options.sources);
   const counter = new CallCounter();
-  return async (request: PreparedRequest, context: TransportContext): Promise<HttpResponse> => {
+  const send = async (request: PreparedRequest, context: TransportContext): Promise<HttpResponse> => {
     const started = performance.now();
     const operation = context.operation;
     const scripted = cursor.next(operation, { workflowId: context.workflowId, stepId: context.stepId });
@@ -91,4 +91,6 @@ export function createMockTransport(options: MockTransportOptions = {}): Transpo
     if (answer.contentType !== undefined) response.contentType = answer.contentType;
     return response;
   };
+  // It sends nothing, so a source with no server host runs all the same.
+  return Object.assign(send, { offline: true });
 }

@@ -200,9 +200,12 @@ describe('pickRequestContentType', () => {
     ['then any +json', ['application/xml', 'application/vnd.a+json'], 'application/vnd.a+json'],
     ['then the first', ['application/xml', 'text/plain'], 'application/xml'],
     ['no request body', undefined, undefined],
+    ['a concrete type before a range', ['*/*', 'application/xml'], 'application/xml'],
+    ['only */*: an object payload is JSON', ['*/*'], 'application/json'],
+    ['only application/*: an object payload is JSON', ['application/*'], 'application/json'],
   ])('%s', (_name, types, want) => {
     const content = types === undefined ? undefined : Object.fromEntries(types.map((t) => [t, {}]));
-    expect(pickRequestContentType(content)).toBe(want);
+    expect(pickRequestContentType(content, { a: 1 })).toBe(want);
   });
 });
 

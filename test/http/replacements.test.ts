@@ -114,7 +114,11 @@ describe('applyReplacements', () => {
     ['through a primitive', { payload: { a: 1 }, target: '/a/b', message: /"\/a" is a number/ }],
     ['index past the end', { payload: [1], target: '/5', message: /index 5 is past the end/ }],
     ['non-numeric array token', { payload: [1], target: '/x', message: /"x" is not an array index/ }],
-    ['string payload that is not JSON (XML)', { payload: '<a/>', target: '/a', message: /not JSON/ }],
+    ['XML payload without an XPath engine', { payload: '<a/>', target: '/a', message: /no XPath engine/ }],
+    [
+      'string payload that is neither JSON nor XML',
+      { payload: 'a=1', target: '/a', message: /neither JSON nor XML/ },
+    ],
   ])('refuses %s', (_name, { payload, target, message }) => {
     let error: unknown;
     try {

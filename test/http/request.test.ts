@@ -172,6 +172,41 @@ describe('buildRequest: bodies', () => {
       { op: post(), body: { value: 'hi' }, wantType: 'text/plain', wantBody: 'hi' },
     ],
     [
+      'operation accepts */*: object -> JSON',
+      {
+        op: post({ '*/*': {} }),
+        body: { value: { a: 1 } },
+        wantType: 'application/json',
+        wantBody: '{"a":1}',
+      },
+    ],
+    [
+      'operation accepts application/*: array -> JSON',
+      {
+        op: post({ 'application/*': {} }),
+        body: { value: [1] },
+        wantType: 'application/json',
+        wantBody: '[1]',
+      },
+    ],
+    [
+      'operation accepts */*: string -> text/plain',
+      { op: post({ '*/*': {} }), body: { value: 'hi' }, wantType: 'text/plain', wantBody: 'hi' },
+    ],
+    [
+      'operation accepts text/*: object -> text/plain JSON text',
+      { op: post({ 'text/*': {} }), body: { value: { a: 1 } }, wantType: 'text/plain', wantBody: '{"a":1}' },
+    ],
+    [
+      'a concrete type wins over a range',
+      {
+        op: post({ '*/*': {}, 'application/xml': {} }),
+        body: { value: { a: 1 } },
+        wantType: 'application/xml',
+        wantBody: '<?xml version="1.0" encoding="UTF-8"?><a>1</a>',
+      },
+    ],
+    [
       'step Content-Type header is used and kept',
       {
         op: post({ 'application/json': {} }),

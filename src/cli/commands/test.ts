@@ -2,6 +2,7 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { ArazzoDocument, WorkflowObject } from '../../document/model.js';
+import { componentInputsSchema } from '../../engine/inputs.js';
 import type { RunResult } from '../../engine/types.js';
 import { isArazzoError } from '../../errors.js';
 import type { LoadedDocument } from '../../sources/types.js';
@@ -140,13 +141,7 @@ async function synthesize(
 ): Promise<Record<string, unknown>> {
   const { synthesizeInputs } = await import('../../mock/index.js');
   const generated = synthesizeInputs(workflow.inputs, {
-    resolveRef: (ref) => {
-      const prefix = '#/components/inputs/';
-      if (!ref.startsWith(prefix)) return undefined;
-      const table = document.components?.inputs;
-      const name = ref.slice(prefix.length);
-      return table !== undefined && Object.hasOwn(table, name) ? table[name] : undefined;
-    },
+    resolveRef: (ref) => componentInputsSchema(document, ref),
   });
   return { ...generated, ...given };
 }
