@@ -1,7 +1,6 @@
 /** Argument helpers: node:util parseArgs plus the CLI's own value syntax (name=value, env:NAME, typed inputs). */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { ArazzoDocument, JsonValue, WorkflowObject } from '../document/model.js';
-import { isSecretInputName } from '../engine/mask.js';
 
 /** Bad command line: exit code 2, one line on stderr. */
 export class UsageError extends Error {
@@ -208,11 +207,4 @@ export function inputProperties(doc: ArazzoDocument, workflow: WorkflowObject): 
     required: required.has(name),
     types: schemaTypes(s),
   }));
-}
-
-/** Whether an input looks like a credential: by name, or `format: password` / `writeOnly` / `x-secret` in its schema. */
-export function isSecretInput(name: string, schema: JsonObj | undefined): boolean {
-  if (schema?.format === 'password' || schema?.writeOnly === true || schema?.['x-secret'] === true)
-    return true;
-  return isSecretInputName(name);
 }

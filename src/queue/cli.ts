@@ -12,7 +12,7 @@ import {
   UsageError,
 } from '../cli/args.js';
 import { buildInputs, pickWorkflow, RUN_OPTIONS, readInputsFile } from '../cli/commands/run.js';
-import type { CommandContext } from '../cli/context.js';
+import { addCredential, type CommandContext } from '../cli/context.js';
 import { loadArazzo } from '../sources/index.js';
 import { createRunQueue } from './queue.js';
 import type { QueuedRunInfo, QueuedRunOptions } from './types.js';
@@ -161,7 +161,7 @@ export async function enqueueCommand(argv: readonly string[], ctx: CommandContex
   const auth: Record<string, string> = {};
   for (const [scheme, raw] of Object.entries(collectPairs(stringList(values.auth), '--auth'))) {
     auth[scheme] = readEnvRef(raw, env, `--auth ${scheme}`) ?? raw;
-    ctx.masker.add(auth[scheme]);
+    addCredential(ctx.masker, auth[scheme]);
   }
   const servers = collectPairs(stringList(values.server), '--server');
   for (const [name, url] of Object.entries(servers)) {
@@ -193,7 +193,7 @@ export async function enqueueCommand(argv: readonly string[], ctx: CommandContex
   if (timeoutMs !== undefined) options.timeoutMs = timeoutMs;
   if (requestTimeoutMs !== undefined) options.requestTimeoutMs = requestTimeoutMs;
   if (maxRetryDelayMs !== undefined) options.maxRetryDelayMs = maxRetryDelayMs;
-  if (ctx.masker.secrets.length > 0) options.secrets = [...ctx.masker.secrets];
+  if (ctx.masker.size > 0) options.secrets = ctx.masker.list();
 
   const queue = createRunQueue({ ...base, cwd: ctx.cwd });
   try {
