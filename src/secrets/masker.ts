@@ -5,7 +5,7 @@
 import { BoundedCache } from '../cache.js';
 import { setOwn } from '../own.js';
 import { MIN_EMBEDDED_SECRET_LENGTH, MIN_SECRET_LENGTH, secretForms } from './forms.js';
-import { isDeclaredSecretHeader, looksLikeCredential } from './names.js';
+import { looksLikeCredential } from './names.js';
 
 export const MASK = '***';
 
@@ -116,14 +116,14 @@ export class Masker {
     for (const name in headers) {
       if (!Object.hasOwn(headers, name)) continue;
       const value = headers[name]!;
-      const masked =
-        isDeclaredSecretHeader(name) || looksLikeCredential(name)
-          ? MASK
-          : search === undefined
-            ? value
-            : Array.isArray(value)
-              ? value.map((v) => maskString(v, search))
-              : maskString(value, search);
+      // The credential-like names include Authorization, Proxy-Authorization and Cookie.
+      const masked = looksLikeCredential(name)
+        ? MASK
+        : search === undefined
+          ? value
+          : Array.isArray(value)
+            ? value.map((v) => maskString(v, search))
+            : maskString(value, search);
       setOwn(out, name, masked);
     }
     return out;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Masker, maskSecrets } from '../../src/secrets/index.js';
+import {
+  isDeclaredSecretHeader,
+  looksLikeCredential,
+  Masker,
+  maskerFor,
+  maskSecrets,
+} from '../../src/secrets/index.js';
 
 const SECRET = 'sk_live_12345';
 
@@ -98,5 +104,79 @@ describe('maskSecrets', () => {
     ['JSON-escaped form', { text: '{"k":"a\\"b\\\\c"}', secrets: ['a"b\\c'], want: '{"k":"***"}' }],
   ])('%s', (_name, { text, secrets, want }) => {
     expect(maskSecrets(text, secrets)).toBe(want);
+  });
+});
+
+describe('the one list of names', () => {
+  it.each<[string, { credential: boolean; declared: boolean }]>([
+    ['Authorization', { credential: true, declared: true }],
+    ['proxy-authorization', { credential: true, declared: true }],
+    ['Cookie', { credential: true, declared: true }],
+    ['Set-Cookie', { credential: true, declared: false }],
+    ['X-API-Key', { credential: true, declared: false }],
+    ['X-Session-Token', { credential: true, declared: false }],
+    ['api_key', { credential: true, declared: false }],
+    ['sig', { credential: true, declared: false }],
+    ['author', { credential: false, declared: false }],
+    ['authority', { credential: false, declared: false }],
+    ['sortKey', { credential: false, declared: false }],
+    ['content-type', { credential: false, declared: false }],
+  ])('%s', (name, { credential, declared }) => {
+    expect(looksLikeCredential(name)).toBe(credential);
+    expect(isDeclaredSecretHeader(name)).toBe(declared);
+  });
+});
+
+describe('Masker.url: what a displayed URL hides', () => {
+  it.each<[string, { secrets: string[]; url: string; want: string }]>([
+    [
+      'credential-named query values, whatever the value',
+      { secrets: [], url: 'http://h/x?api_key=abc&page=2', want: 'http://h/x?api_key=***&page=2' },
+    ],
+    [
+      'a query value that is a secret, even a short one',
+      { secrets: ['rex'], url: 'http://h/x?name=rex&id=1', want: 'http://h/x?name=***&id=1' },
+    ],
+    [
+      'an encoded secret value',
+      { secrets: ['a b&c'], url: 'http://h/x?q=a%20b%26c', want: 'http://h/x?q=***' },
+    ],
+    [
+      'a path segment that is a secret',
+      { secrets: ['u-1234'], url: 'http://h/users/u-1234/x', want: 'http://h/users/***/x' },
+    ],
+    [
+      'a short secret inside a longer value is kept',
+      { secrets: ['name'], url: 'http://h/x?sort=name,asc', want: 'http://h/x?sort=name,asc' },
+    ],
+    [
+      'a long secret inside a longer value is masked',
+      { secrets: ['s3cr3t-long'], url: 'http://h/x?q=pre-s3cr3t-long', want: 'http://h/x?q=pre-***' },
+    ],
+    [
+      'the fragment is kept',
+      { secrets: [], url: 'http://h/x?token=t#top', want: 'http://h/x?token=***#top' },
+    ],
+  ])('%s', (_name, { secrets, url, want }) => {
+    expect(maskerFor(secrets).url(url)).toBe(want);
+  });
+});
+
+describe('Masker.value never touches keys or numbers, nor short secrets inside longer strings', () => {
+  it.each<[string, { secret: string; value: unknown; want: unknown }]>([
+    ['a key equal to the secret', { secret: 'status', value: { status: 'ok' }, want: { status: 'ok' } }],
+    [
+      'a number equal to the secret',
+      { secret: '1000', value: { id: 1000, s: '1000' }, want: { id: 1000, s: '***' } },
+    ],
+    [
+      'a short secret inside a string',
+      { secret: 'name', value: { sort: 'name asc' }, want: { sort: 'name asc' } },
+    ],
+    ['a short secret as a whole value', { secret: 'rex', value: { name: 'rex' }, want: { name: '***' } }],
+  ])('%s', (_name, { secret, value, want }) => {
+    const m = new Masker();
+    m.add(secret);
+    expect(m.value(value)).toEqual(want);
   });
 });
