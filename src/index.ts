@@ -17,7 +17,7 @@ export type {
   Transport,
   TransportContext,
 } from './engine/index.js';
-export { advanceRun, MASK, runWorkflow, startRunState } from './engine/index.js';
+export { advanceRun, runWorkflow, startRunState } from './engine/index.js';
 export type * from './engine/types.js';
 export * from './errors.js';
 export type { ExpressionScope, Unresolved } from './expression/index.js';
@@ -29,6 +29,7 @@ export {
   renderTemplate,
 } from './expression/index.js';
 export type { HttpResponse, PreparedRequest, SendOptions } from './http/types.js';
+export { MASK, Masker } from './secrets/index.js';
 export type {
   DocumentLoader,
   LoadedDocument,

@@ -2,7 +2,6 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { ArazzoDocument, JsonValue, WorkflowObject } from '../document/model.js';
 import { componentInputsSchema } from '../engine/inputs.js';
-import { isSecretInputName } from '../engine/mask.js';
 
 /** Bad command line: exit code 2, one line on stderr. */
 export class UsageError extends Error {
@@ -208,11 +207,4 @@ export function inputProperties(doc: ArazzoDocument, workflow: WorkflowObject): 
     required: required.has(name),
     types: schemaTypes(s),
   }));
-}
-
-/** Whether an input looks like a credential: by name, or `format: password` / `writeOnly` / `x-secret` in its schema. */
-export function isSecretInput(name: string, schema: JsonObj | undefined): boolean {
-  if (schema?.format === 'password' || schema?.writeOnly === true || schema?.['x-secret'] === true)
-    return true;
-  return isSecretInputName(name);
 }

@@ -4,10 +4,10 @@ import type { ContractCheck } from '../contract/types.js';
 import type { WorkflowObject } from '../document/model.js';
 import { OptionsError } from '../errors.js';
 import type { HttpResponse, SendOptions } from '../http/types.js';
+import { Masker } from '../secrets/index.js';
 import { loadArazzo } from '../sources/index.js';
 import type { LoadedDocument, OpenApiSource, ResolvedOperation } from '../sources/types.js';
 import { checkInputs, secretInputNames } from './inputs.js';
-import { isSecretInputName, Masker } from './mask.js';
 import type { RunOptions } from './options.js';
 import type { RunState } from './state.js';
 import type { RunError, RunEvent, RunResult } from './types.js';
@@ -147,7 +147,7 @@ export async function prepareRun(
   const document = loaded.document;
   const workflowId = options.workflowId ?? document.workflows[0]?.workflowId ?? '';
   const workflow = document.workflows.find((w) => w.workflowId === workflowId);
-  const masker = new Masker();
+  const masker = options.masker ?? new Masker();
   for (const s of options.secrets ?? []) masker.add(s);
   for (const value of Object.values(options.auth ?? {})) {
     if (typeof value === 'string') masker.add(value);
@@ -175,7 +175,8 @@ export async function prepareRun(
     });
   }
 
-  for (const name of secretInputNames(workflow.inputs, document, isSecretInputName)) masker.add(inputs[name]);
+  const secretInputs = secretInputNames(workflow.inputs, document);
+  for (const name of secretInputs) masker.add(inputs[name]);
 
   const checked = options.skipInputCheck
     ? { ok: true, value: inputs, problems: [] }
@@ -187,6 +188,9 @@ export async function prepareRun(
       message: masker.text(`workflow "${workflowId}": ${checked.problems.join('; ')}`),
     });
   }
+
+  // A secret input that took its schema default is as secret as one that was given.
+  for (const name of secretInputs) masker.add(checked.value[name]);
 
   const signals: AbortSignal[] = [];
   if (options.signal !== undefined) signals.push(options.signal);
@@ -244,7 +248,7 @@ export function finishRun(state: RunState, ctx: RunContext, started: number): Ru
   const out: RunResult = {
     workflowId: state.rootWorkflowId,
     status: result.status,
-    outputs: ctx.masker.value(result.outputs) as Record<string, unknown>,
+    outputs: result.outputs,
     steps: state.records,
     diagnostics: ctx.root.diagnostics,
     durationMs: performance.now() - started,

@@ -3,6 +3,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { parseFragmentPointer } from '../document/diagnostic.js';
 import type { ArazzoDocument, JsonObject, JsonValue } from '../document/model.js';
 import { setOwn } from '../own.js';
+import { isSecretSchema } from '../secrets/index.js';
 import { loadAjv } from './ajv.js';
 import { ANNOTATION_FORMATS, compileSimple, type SimpleError } from './simple-schema.js';
 
@@ -234,27 +235,15 @@ function copyInputs(value: unknown, seen = new Map<object, unknown>()): unknown 
   return out;
 }
 
-/** Input names whose values are secrets: `format: password`, `writeOnly`, `x-secret`, or a credential-like name. */
-export function secretInputNames(
-  schema: JsonObject | undefined,
-  document: ArazzoDocument,
-  isSecretName: (n: string) => boolean,
-): string[] {
+/** Input names whose schemas declare their values secret (isSecretSchema); names alone declare nothing. */
+export function secretInputNames(schema: JsonObject | undefined, document: ArazzoDocument): string[] {
   if (schema === undefined) return [];
   const resolved = resolveInputsSchema(schema, document);
   const props = resolved.properties;
   if (props === null || typeof props !== 'object' || Array.isArray(props)) return [];
   const out: string[] = [];
   for (const [name, raw] of Object.entries(props)) {
-    const prop = (raw ?? {}) as JsonObject;
-    if (
-      prop.format === 'password' ||
-      prop.writeOnly === true ||
-      prop['x-secret'] === true ||
-      isSecretName(name)
-    ) {
-      out.push(name);
-    }
+    if (isSecretSchema(raw)) out.push(name);
   }
   return out;
 }

@@ -457,7 +457,7 @@ function finishFrame(state: RunState, ctx: RunContext, frame: Frame): void {
       const stepOutputs =
         step.outputs === undefined ? { outputs, warnings: [] } : evaluateOutputs(step.outputs, scope);
       parent.steps[step.stepId] = { outputs: stepOutputs.outputs };
-      record.outputs = ctx.masker.value(stepOutputs.outputs) as Record<string, unknown>;
+      record.outputs = stepOutputs.outputs;
       if (stepOutputs.warnings.length > 0) record.warnings = stepOutputs.warnings;
       afterAttempt(state, ctx, parent, workflow, step, { outcome, record, scope });
       return;
@@ -654,5 +654,13 @@ function actionRecord(transition: Transition): ActionRecord {
 
 function pushRecord(state: RunState, ctx: RunContext, record: StepRecord): void {
   state.records.push(record);
-  ctx.emit({ type: 'step-end', record });
+  // The record's outputs are the run's data; the event is for display, so it shows them masked.
+  if (ctx.listening)
+    ctx.emit(() => ({
+      type: 'step-end',
+      record:
+        record.outputs === undefined
+          ? record
+          : { ...record, outputs: ctx.masker.value(record.outputs) as Record<string, unknown> },
+    }));
 }

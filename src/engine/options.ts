@@ -2,6 +2,7 @@
 import type { Dispatcher } from 'undici';
 import type { ContractOptions } from '../contract/types.js';
 import type { HttpResponse, PreparedRequest } from '../http/types.js';
+import type { Masker } from '../secrets/index.js';
 import type { DocumentLoader, OpenApiSource, ResolvedOperation } from '../sources/types.js';
 import type { AuthValues, RunEvent } from './types.js';
 
@@ -119,6 +120,16 @@ export interface RunOptions {
    * @example { contract: true } or { contract: { severity: { 'content-type': 'warning' } } }
    */
   contract?: boolean | ContractOptions;
-  /** Extra secret strings to mask in every report. Default: none. */
+  /**
+   * Extra secret strings to mask in records, events and error messages. Outputs are never masked: they
+   * are the workflow's data. Default: none.
+   */
   secrets?: string[];
+  /**
+   * The masker the run declares its secrets to (auth values, security-scheme values, `format: password`
+   * inputs with their defaults, Authorization/Cookie/Proxy-Authorization values), so a caller that
+   * reports the result can mask it with the same secrets. Default: a new one per run.
+   * @example const masker = new Masker(); const r = await runWorkflow(doc, inputs, { masker }); print(masker.value(r))
+   */
+  masker?: Masker;
 }

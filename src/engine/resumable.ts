@@ -47,7 +47,7 @@ export async function advanceRun(
 ): Promise<AdvanceResult> {
   if (state.result !== undefined || state.frames.length === 0) {
     // Already finished (e.g. a worker died after the last checkpoint): report it, run nothing.
-    // The root's inputs seed the masker (secret inputs must stay masked in the rebuilt result).
+    // The root's inputs seed the masker: the rebuilt result's error message is masked with them.
     const inputs = state.workflows[state.rootWorkflowId]?.inputs ?? {};
     const prepared = await prepareRun(spec, inputs, {
       ...options,

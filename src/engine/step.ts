@@ -15,10 +15,10 @@ import {
 } from '../http/index.js';
 import type { HttpResponse, PreparedRequest } from '../http/types.js';
 import { setOwn } from '../own.js';
+import { isDeclaredSecretHeader } from '../secrets/index.js';
 import { resolveStepTarget } from '../sources/index.js';
 import type { LoadedDocument, ResolvedOperation } from '../sources/types.js';
 import type { RunContext } from './context.js';
-import { isSecretHeaderName } from './mask.js';
 import type { TransportContext } from './options.js';
 import { stepParameters } from './parameters.js';
 import type { Frame } from './state.js';
@@ -289,7 +289,7 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
         warnings.push(`parameter "${p.name}" (${p.in}): ${value.reason}; not sent`);
         continue;
       }
-      if (p.in === 'header' && isSecretHeaderName(p.name)) ctx.masker.add(value.value);
+      if (p.in === 'header' && isDeclaredSecretHeader(p.name)) ctx.masker.add(value.value);
       parameters.push({ name: p.name, in: p.in, value: value.value });
     }
     let body: { contentType?: string; value: unknown } | undefined;
@@ -337,7 +337,7 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
 
   const masked = {
     method: request.method,
-    url: ctx.masker.text(request.url),
+    url: ctx.masker.url(request.url),
     headers: ctx.masker.headers(request.headers) as Record<string, string>,
     ...(request.bodyValue !== undefined
       ? { body: ctx.masker.value(request.bodyValue, jsonTextOf(request)) }
@@ -462,7 +462,7 @@ function judgeAttempt(a: Attempt, ready: ReadyAttempt, response: HttpResponse): 
   // handlers can read them; a later attempt replaces them.
   const outputs = evaluateOutputs(step.outputs, scope);
   frame.steps[step.stepId] = { outputs: outputs.outputs };
-  record.outputs = ctx.masker.value(outputs.outputs) as Record<string, unknown>;
+  record.outputs = outputs.outputs;
   warnings.push(...outputs.warnings.map((w) => `output ${w}`));
 
   record.outcome = passed ? 'succeeded' : 'failed';

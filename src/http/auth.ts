@@ -1,7 +1,7 @@
 /** OpenAPI Security Requirement / Security Scheme application to a request being built. */
 import { RequestBuildError } from '../errors.js';
+import { encodeRfc3986 } from '../secrets/index.js';
 import type { ResolvedOperation, SecurityScheme } from '../sources/types.js';
-import { encodeRfc3986 } from './mask.js';
 import type { AuthCredentials, ParameterLocation } from './types.js';
 
 type Credential = AuthCredentials[string];

@@ -2,8 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { BoundedCache } from '../cache.js';
 import { RequestBuildError } from '../errors.js';
+import { encodeRfc3986 } from '../secrets/index.js';
 import type { MediaTypeObject } from '../sources/types.js';
-import { encodeRfc3986 } from './mask.js';
 import { checkHeaderValue, serializeQueryPairs, styleOptions } from './parameters.js';
 import type { BodyEncoding } from './types.js';
 

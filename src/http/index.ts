@@ -13,7 +13,6 @@ export {
   pickRequestContentType,
   toXml,
 } from './body.js';
-export { encodeRfc3986, MIN_SECRET_LENGTH, maskSecrets, secretForms } from './mask.js';
 export { encodeAllowReserved, serializeParameter, styleOptions } from './parameters.js';
 export type { Replacement, ReplacementOptions } from './replacements.js';
 export { applyReplacements, parsePointer } from './replacements.js';

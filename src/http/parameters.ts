@@ -1,7 +1,7 @@
 /** OpenAPI Parameter Object serialization: style / explode / allowReserved / content ("Style Values"). */
 import { RequestBuildError } from '../errors.js';
+import { encodeRfc3986 } from '../secrets/index.js';
 import type { OperationParameter } from '../sources/types.js';
-import { encodeRfc3986 } from './mask.js';
 import type { ParameterLocation, SerializedParameter } from './types.js';
 
 const STYLES_BY_LOCATION: Record<ParameterLocation, readonly string[]> = {

@@ -2,6 +2,7 @@
 
 import { BoundedCache } from '../cache.js';
 import { RequestBuildError } from '../errors.js';
+import { encodeRfc3986 } from '../secrets/index.js';
 import type { OperationParameter, ResolvedOperation } from '../sources/types.js';
 import { applySecurity } from './auth.js';
 import {
@@ -12,7 +13,6 @@ import {
   mediaTypeEssence,
   pickRequestContentType,
 } from './body.js';
-import { encodeRfc3986 } from './mask.js';
 import { checkHeaderName, checkHeaderValue, serializeParameter } from './parameters.js';
 import { joinUrl } from './server.js';
 import type { BuildRequestInput, ParameterLocation, PreparedRequest } from './types.js';

@@ -3,8 +3,8 @@ import { createRequire } from 'node:module';
 import type { Agent, Dispatcher } from 'undici';
 import { BoundedCache } from '../cache.js';
 import { TransportError } from '../errors.js';
+import { isDeclaredSecretHeader, looksLikeCredential, maskerFor, maskSecrets } from '../secrets/index.js';
 import { isJsonMediaType, isXmlMediaType, mediaTypeEssence } from './body.js';
-import { maskSecrets } from './mask.js';
 import type { HttpResponse, PreparedRequest, SendOptions } from './types.js';
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -13,13 +13,6 @@ const DEFAULT_MAX_REDIRECTS = 5;
 const UNDICI_TIMEOUT_MARGIN_MS = 1000;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const NO_BODY = new Uint8Array(0);
-const CREDENTIAL_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
-/**
- * Header and query names that carry credentials whatever their value. A key passed as an explicit step
- * parameter (not through `auth`) is not in `req.secrets`, so the name is all a cross-origin hop can go by.
- */
-const CREDENTIAL_NAME =
-  /(api[-_]?key|apikey|token|secret|passw|session|auth|credential|signature|^key$|^sig$)/i;
 
 let sharedAgent: Agent | undefined;
 
@@ -120,7 +113,8 @@ export async function closeSharedDispatcher(): Promise<void> {
 
 /** A URL with every secret (and its encoded forms) replaced by `***`: the only form put in messages. */
 export function maskUrl(url: string, secrets: readonly string[]): string {
-  return maskSecrets(url, secrets);
+  const masker = maskerFor(secrets);
+  return masker.text(masker.url(url));
 }
 
 class Exchange {
@@ -503,15 +497,11 @@ function containsSecret(text: string, secrets: readonly string[]): boolean {
  */
 function stripCredentials(headers: Record<string, string>, next: URL, secrets: readonly string[]): void {
   for (const [name, value] of Object.entries(headers)) {
-    if (
-      CREDENTIAL_HEADERS.has(name.toLowerCase()) ||
-      CREDENTIAL_NAME.test(name) ||
-      containsSecret(value, secrets)
-    )
+    if (isDeclaredSecretHeader(name) || looksLikeCredential(name) || containsSecret(value, secrets))
       delete headers[name];
   }
   const kept = [...next.searchParams].filter(
-    ([k, v]) => !CREDENTIAL_NAME.test(k) && !containsSecret(v, secrets) && !containsSecret(k, secrets),
+    ([k, v]) => !looksLikeCredential(k) && !containsSecret(v, secrets) && !containsSecret(k, secrets),
   );
   if (kept.length !== [...next.searchParams].length) {
     next.search = new URLSearchParams(kept).toString();

@@ -8,7 +8,7 @@ import { OptionsError } from '../errors.js';
 
 /** Environment variable read when no `secretKey` option is given. */
 export const QUEUE_KEY_ENV = 'ARAZZO_QUEUE_KEY';
-const MIN_SECRET_LENGTH = 32;
+const MIN_QUEUE_KEY_LENGTH = 32;
 const VERSION = 'v1';
 
 export interface Sealer {
@@ -26,12 +26,12 @@ export function resolveSecretKey(
   const key = secretKey ?? env[QUEUE_KEY_ENV];
   if (key === undefined || key.length === 0) {
     throw new OptionsError(
-      `secretKey: no key to encrypt queued runs; pass secretKey or set ${QUEUE_KEY_ENV} (at least ${MIN_SECRET_LENGTH} random characters, e.g. \`openssl rand -hex 32\`)`,
+      `secretKey: no key to encrypt queued runs; pass secretKey or set ${QUEUE_KEY_ENV} (at least ${MIN_QUEUE_KEY_LENGTH} random characters, e.g. \`openssl rand -hex 32\`)`,
     );
   }
-  if (key.length < MIN_SECRET_LENGTH) {
+  if (key.length < MIN_QUEUE_KEY_LENGTH) {
     throw new OptionsError(
-      `secretKey: must be at least ${MIN_SECRET_LENGTH} characters or bytes, got ${key.length}`,
+      `secretKey: must be at least ${MIN_QUEUE_KEY_LENGTH} characters or bytes, got ${key.length}`,
     );
   }
   return key;

@@ -4,12 +4,13 @@
  */
 import type { Job, Worker } from 'bullmq';
 import type { Dispatcher } from 'undici';
-import { isSecretInputName, Masker } from '../engine/mask.js';
+import { secretInputNames } from '../engine/inputs.js';
 import type { RunOptions } from '../engine/options.js';
 import { advanceRun, startRunState } from '../engine/resumable.js';
 import type { RunState } from '../engine/state.js';
 import type { RunResult } from '../engine/types.js';
 import { isArazzoError } from '../errors.js';
+import { Masker } from '../secrets/index.js';
 import { loadArazzo } from '../sources/index.js';
 import type { LoadedDocument } from '../sources/types.js';
 import { type BullMQ, DEFAULT_PREFIX, DEFAULT_QUEUE_NAME, loadQueueDeps, sealContext } from './bullmq.js';
@@ -87,7 +88,6 @@ function masker(config: RunConfig): Masker {
     if (typeof v === 'string') m.add(v);
     else for (const x of Object.values(v)) m.add(x);
   }
-  for (const [name, value] of Object.entries(config.inputs)) if (isSecretInputName(name)) m.add(value);
   return m;
 }
 
@@ -151,9 +151,13 @@ export function createRunWorker(options: RunWorkerOptions): RunWorker {
     }
     const runOptions: RunOptions = { ...config.options };
     // The engine masks the secret inputs it finds in the run's root frame; a finished state has none left.
-    const secretInputs = Object.entries(config.inputs)
-      .filter(([name, value]) => isSecretInputName(name) && ['string', 'number'].includes(typeof value))
-      .map(([, value]) => String(value));
+    const document = loaded.document;
+    const rootId = config.options.workflowId ?? document.workflows[0]?.workflowId;
+    const root = document.workflows.find((w) => w.workflowId === rootId);
+    const secretInputs = secretInputNames(root?.inputs, document)
+      .map((name) => config.inputs[name])
+      .filter((value) => typeof value === 'string' || typeof value === 'number')
+      .map(String);
     if (secretInputs.length > 0) runOptions.secrets = [...(config.options.secrets ?? []), ...secretInputs];
     if (options.dispatcher !== undefined) runOptions.dispatcher = options.dispatcher;
 

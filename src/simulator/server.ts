@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { looksLikeCredential } from '../secrets/index.js';
 import {
   type AccountRecord,
   AUTH_SCHEMES,
@@ -28,7 +29,6 @@ const MAX_BODY_BYTES = 1024 * 1024;
 const AUTH_CONFIGS_PATH = '/api/v3/auth_configs';
 const ACCOUNTS_PATH = '/api/v3/connected_accounts';
 const OUTCOMES: readonly ConnectionOutcome[] = ['ACTIVE', 'FAILED', 'EXPIRED'];
-const MASKED_HEADERS = new Set(['x-api-key', 'authorization', 'cookie']);
 
 interface Behaviour {
   apiKey: string;
@@ -91,6 +91,7 @@ function toPending(fault: SimulatorFault): PendingFault {
   };
 }
 
+/** The log keeps a long key's first four characters, so a test can tell which key was sent. */
 function maskSecret(value: string): string {
   return value.length > 8 ? `${value.slice(0, 4)}****` : '****';
 }
@@ -346,7 +347,7 @@ export async function startComposioSimulator(
     for (const [name, value] of Object.entries(req.headers)) {
       if (value === undefined) continue;
       const text = Array.isArray(value) ? value.join(', ') : value;
-      headers[name] = MASKED_HEADERS.has(name) ? maskSecret(text) : text;
+      headers[name] = looksLikeCredential(name) ? maskSecret(text) : text;
     }
     const entry: SimulatorRequestLog = {
       method: req.method ?? 'GET',

@@ -106,7 +106,7 @@ export interface SimulatorRequestLog {
   path: string;
   /** The operation the request routed to, when it matched one. */
   operation?: SimulatorOperation;
-  /** Lower-cased request headers; `x-api-key`, `authorization` and `cookie` values are masked. */
+  /** Lower-cased request headers; the values of those whose name looks like a credential are masked. */
   headers: Record<string, string>;
   /** Parsed JSON body, the raw text when it is not JSON, or undefined when empty. */
   body?: unknown;

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   collectPairs,
   inputProperties,
-  isSecretInput,
   parseIntegerFlag,
   readEnvRef,
   splitPair,
@@ -11,6 +10,7 @@ import {
 } from '../../src/cli/args.js';
 import { buildInputs, parseRunArgs } from '../../src/cli/commands/run.js';
 import type { ArazzoDocument, JsonValue } from '../../src/document/model.js';
+import { isSecretSchema } from '../../src/secrets/index.js';
 
 describe('typeInputValue', () => {
   it.each<[string, { raw: string; schema: JsonValue | undefined; want: unknown }]>([
@@ -184,17 +184,15 @@ describe('input schema helpers', () => {
     ]);
   });
 
-  it.each<[string, { name: string; schema?: Record<string, JsonValue>; want: boolean }]>([
-    ['apiKey', { name: 'apiKey', want: true }],
-    ['token', { name: 'accessToken', want: true }],
-    ['password', { name: 'password', want: true }],
-    ['userId', { name: 'userId', want: false }],
-    ['toolkitSlug', { name: 'toolkitSlug', want: false }],
-    ['authType', { name: 'authType', want: false }],
-    ['format password', { name: 'pin', schema: { format: 'password' }, want: true }],
-    ['writeOnly', { name: 'pin', schema: { writeOnly: true }, want: true }],
-  ])('isSecretInput %s', (_name, { name, schema, want }) => {
-    expect(isSecretInput(name, schema)).toBe(want);
+  // A name declares nothing (issue 15: `--input apiKey=status` turned the key "status" into ***).
+  it.each<[string, { schema?: Record<string, JsonValue>; want: boolean }]>([
+    ['no schema (a name like apiKey alone)', { want: false }],
+    ['a plain string', { schema: { type: 'string' }, want: false }],
+    ['format password', { schema: { format: 'password' }, want: true }],
+    ['writeOnly', { schema: { writeOnly: true }, want: true }],
+    ['x-secret', { schema: { 'x-secret': true }, want: true }],
+  ])('isSecretSchema %s', (_name, { schema, want }) => {
+    expect(isSecretSchema(schema)).toBe(want);
   });
 });
 
@@ -208,7 +206,12 @@ describe('buildInputs', () => {
         workflowId: 'w',
         inputs: {
           type: 'object',
-          properties: { apiKey: { type: 'string' }, count: { type: 'integer' }, userId: { type: 'string' } },
+          properties: {
+            apiKey: { type: 'string', format: 'password' },
+            sortKey: { type: 'string' },
+            count: { type: 'integer' },
+            userId: { type: 'string' },
+          },
         },
         steps: [],
       },
@@ -237,13 +240,17 @@ describe('buildInputs', () => {
       },
     ],
     [
-      'secret-named inputs from either place are registered',
+      'declared secret inputs from either place are registered',
       {
         file: { apiKey: 'k_from_file' },
         flags: {},
         want: { apiKey: 'k_from_file' },
         secrets: ['k_from_file'],
       },
+    ],
+    [
+      'a credential-like name without a declaration is no secret',
+      { file: {}, flags: { sortKey: 'name' }, want: { sortKey: 'name' }, secrets: [] },
     ],
     [
       'env-sourced values are secrets whatever their name',

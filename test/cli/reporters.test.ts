@@ -1,12 +1,14 @@
 import { DOMParser } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
 import { colorEnabled, createColors } from '../../src/cli/color.js';
-import { BufferWriter, SecretMasker } from '../../src/cli/io.js';
+import { addCredential, maskedWriter } from '../../src/cli/context.js';
+import { BufferWriter } from '../../src/cli/io.js';
 import { createJsonReporter } from '../../src/cli/reporters/json.js';
 import { buildSuites, renderJunit, xmlText } from '../../src/cli/reporters/junit.js';
 import { createPrettyReporter, findRetryLimit } from '../../src/cli/reporters/pretty.js';
 import type { ArazzoDocument } from '../../src/document/model.js';
 import type { RunEvent } from '../../src/engine/types.js';
+import { Masker } from '../../src/secrets/index.js';
 import { result, step } from './helpers.js';
 
 function parseXml(text: string) {
@@ -340,7 +342,7 @@ describe('findRetryLimit', () => {
   });
 });
 
-describe('secret masking writer', () => {
+describe('secret masking writer (stderr)', () => {
   it.each<[string, { secrets: string[]; text: string; want: string }]>([
     ['raw', { secrets: ['sk_live_123'], text: 'key sk_live_123!', want: 'key ***!' }],
     ['JSON-escaped', { secrets: ['a"b\\cdef'], text: '{"k":"a\\"b\\\\cdef"}', want: '{"k":"***"}' }],
@@ -356,10 +358,10 @@ describe('secret masking writer', () => {
     ],
     ['short values are not masked', { secrets: ['abc'], text: 'abc', want: 'abc' }],
   ])('%s', (_name, { secrets, text, want }) => {
-    const m = new SecretMasker();
-    for (const s of secrets) m.add(s);
+    const m = new Masker();
+    for (const s of secrets) addCredential(m, s);
     const out = new BufferWriter();
-    m.wrap(out).write(text);
+    maskedWriter(m, out).write(text);
     expect(out.text).toBe(want);
   });
 });

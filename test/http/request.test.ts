@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isRequestBuildError } from '../../src/errors.js';
 import type { AuthCredentials, BuildRequestInput, ParameterInput } from '../../src/http/index.js';
-import { buildRequest, maskSecrets } from '../../src/http/index.js';
+import { buildRequest } from '../../src/http/index.js';
+import { maskSecrets } from '../../src/secrets/index.js';
 import type { ResolvedOperation } from '../../src/sources/types.js';
 import { makeOperation } from './helpers.js';
 

@@ -2,7 +2,7 @@
  * Secrets never leak (issue #7): an API key sent in a header, a query parameter and a cookie, via `auth`
  * and via explicit parameters, must not appear (raw, URL-encoded or base64) in any reporter's output, in
  * error messages (transport errors with the key in the URL, a 401 echoing it, criteria failures quoting
- * it, invalid inputs), in RunResult or in the event stream. Credentials never cross origins on redirect.
+ * it, invalid inputs), in RunResult's records or in the event stream (outputs are data, returned as sent). Credentials never cross origins on redirect.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,9 +10,9 @@ import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import type { RunEvent, RunOptions } from '../../src/engine/index.js';
+import type { RunEvent, RunOptions, RunResult } from '../../src/engine/index.js';
 import { runWorkflow } from '../../src/engine/index.js';
-import { encodeRfc3986 } from '../../src/http/mask.js';
+import { encodeRfc3986 } from '../../src/secrets/index.js';
 import { captureIO } from '../cli/helpers.js';
 
 const SPEC = join(import.meta.dirname, 'fixtures', 'secrets.arazzo.yaml');
@@ -30,6 +30,11 @@ function forms(secret: string): string[] {
     // The distinctive middle survives any partial escaping (only for long secrets: short slices are words).
     ...(secret.length >= 20 ? [secret.slice(5, -5)] : []),
   ];
+}
+
+/** A RunResult without its outputs: what a run shows (records, errors), as opposed to the data it returns. */
+function shownOf(result: RunResult): unknown {
+  return { ...result, outputs: {}, steps: result.steps.map((s) => ({ ...s, outputs: {} })) };
 }
 
 function expectAbsent(text: string, secret = SECRET): void {
@@ -178,7 +183,10 @@ describe('library: RunResult and the event stream', () => {
     expect(result.status).toBe(c.want.status);
     const code = result.steps[0]?.error?.code ?? result.error?.code;
     if (c.want.code !== undefined) expect(code).toBe(c.want.code);
-    const text = JSON.stringify({ result, events });
+    // Outputs are the workflow's data, returned as the API sent them (issue 15); everything shown is masked.
+    const text = JSON.stringify({ result: shownOf(result), events });
+    if (c.mode === 'echo' && !c.closed && result.outputs.echo !== undefined)
+      expect(result.outputs.echo).toBe(c.secret ?? SECRET);
     if (c.want.message !== undefined) expect(text).toMatch(c.want.message);
     if (c.mode === 'echo' && !c.closed && c.want.code === undefined) {
       // The key really went out in all three places (so masking, not absence, is what is tested).
@@ -293,7 +301,7 @@ describe('credentials never cross origins on redirect', () => {
       expectAbsent(JSON.stringify(hop));
       // The step reached the other origin's answer.
       expect(result.steps[0]?.response?.statusCode).toBe(200);
-      expectAbsent(JSON.stringify({ result, events }));
+      expectAbsent(JSON.stringify({ result: shownOf(result), events }));
     },
   );
 

@@ -16,7 +16,7 @@ import {
   stringList,
   UsageError,
 } from '../args.js';
-import type { CommandContext } from '../context.js';
+import { addCredential, type CommandContext } from '../context.js';
 import { buildInputs, pickWorkflow, RUN_OPTIONS, readInputsFile } from './run.js';
 
 export const WORKER_USAGE = `Usage: arazzo worker --redis <url> [options]
@@ -162,7 +162,7 @@ export async function enqueueCommand(argv: readonly string[], ctx: CommandContex
   const auth: Record<string, string> = {};
   for (const [scheme, raw] of Object.entries(collectPairs(stringList(values.auth), '--auth'))) {
     auth[scheme] = readEnvRef(raw, env, `--auth ${scheme}`) ?? raw;
-    ctx.masker.add(auth[scheme]);
+    addCredential(ctx.masker, auth[scheme]);
   }
   const servers = collectPairs(stringList(values.server), '--server');
   for (const [name, url] of Object.entries(servers)) {
@@ -194,7 +194,7 @@ export async function enqueueCommand(argv: readonly string[], ctx: CommandContex
   if (timeoutMs !== undefined) options.timeoutMs = timeoutMs;
   if (requestTimeoutMs !== undefined) options.requestTimeoutMs = requestTimeoutMs;
   if (maxRetryDelayMs !== undefined) options.maxRetryDelayMs = maxRetryDelayMs;
-  if (ctx.masker.secrets.length > 0) options.secrets = [...ctx.masker.secrets];
+  if (ctx.masker.size > 0) options.secrets = ctx.masker.list();
 
   const queue = createRunQueue({ ...base, cwd: ctx.cwd });
   try {

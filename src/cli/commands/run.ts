@@ -7,11 +7,11 @@ import type { ArazzoDocument, WorkflowObject } from '../../document/model.js';
 import type { RunOptions } from '../../engine/options.js';
 import type { AuthValues, RunResult } from '../../engine/types.js';
 import { isArazzoError, isDocumentError, isUnreadableDocumentError } from '../../errors.js';
+import { isSecretSchema } from '../../secrets/index.js';
 import type { LoadedDocument } from '../../sources/types.js';
 import {
   collectPairs,
   inputProperties,
-  isSecretInput,
   lastString,
   oneOf,
   type Parsed,
@@ -22,11 +22,12 @@ import {
   typeInputValue,
   UsageError,
 } from '../args.js';
-import type { CommandContext } from '../context.js';
+import { addCredential, type CommandContext } from '../context.js';
 import { loadEngine, loadSources } from '../deps.js';
 import { BufferWriter, readAll, type Writable } from '../io.js';
 import { createJsonReporter } from '../reporters/json.js';
 import { createJunitReporter } from '../reporters/junit.js';
+import { maskReporter } from '../reporters/masked.js';
 import { createPrettyReporter } from '../reporters/pretty.js';
 import { REPORTERS, type Reporter, type ReporterName } from '../reporters/types.js';
 import { RUN_USAGE } from '../usage.js';
@@ -290,7 +291,7 @@ export function buildInputs(
     inputs[name] = typeInputValue(raw, props.get(name)?.schema);
   }
   for (const [name, value] of Object.entries(inputs)) {
-    const secret = envInputs.has(name) || isSecretInput(name, props.get(name)?.schema);
+    const secret = envInputs.has(name) || isSecretSchema(props.get(name)?.schema);
     if (secret && (typeof value === 'string' || typeof value === 'number')) addSecret(String(value));
   }
   return inputs;
@@ -343,15 +344,15 @@ export async function createReporters(
         : options.reporter === 'html'
           ? (await import('../reporters/html.js')).createHtmlReporter(target, ctx.cwd)
           : pretty(target, fileBuffer !== undefined);
-  const reporters = [main];
-  if (fileBuffer) reporters.push(pretty(ctx.out, false));
+  const reporters = [maskReporter(main, ctx.masker)];
+  if (fileBuffer) reporters.push(maskReporter(pretty(ctx.out, false), ctx.masker));
   return {
     reporters,
     async flush() {
       if (fileBuffer && options.output !== undefined) {
         const path = resolve(ctx.cwd, options.output);
         try {
-          await writeFile(path, ctx.masker.mask(fileBuffer.text), 'utf8');
+          await writeFile(path, fileBuffer.text, 'utf8');
         } catch (error) {
           const why = (error as { code?: string }).code ?? String(error);
           throw new UsageError(`--output: cannot write ${options.output} (${why})`, 'run');
@@ -438,7 +439,7 @@ export async function executeRun(ctx: CommandContext, o: ExecuteRunOptions): Pro
       ...(auth !== undefined ? { auth } : {}),
       workflowId: workflow.workflowId,
       strict: o.strict,
-      secrets: [...ctx.masker.secrets],
+      masker: ctx.masker,
       onEvent: (event) => each(reporters, (r) => r.onEvent(event)),
       ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
     });
@@ -472,9 +473,9 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     ctx.out.write(RUN_USAGE);
     return 0;
   }
-  for (const value of Object.values(args.auth)) ctx.masker.add(value);
+  for (const value of Object.values(args.auth)) addCredential(ctx.masker, value);
   for (const [name, value] of Object.entries(args.inputs)) {
-    if (args.envInputs.has(name) || isSecretInput(name, undefined)) ctx.masker.add(value);
+    if (args.envInputs.has(name)) ctx.masker.add(value);
   }
   const fileInputs = args.inputsFile !== undefined ? await readInputsFile(args.inputsFile, ctx) : {};
 

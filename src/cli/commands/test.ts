@@ -7,7 +7,7 @@ import type { RunResult } from '../../engine/types.js';
 import { isArazzoError } from '../../errors.js';
 import type { LoadedDocument } from '../../sources/types.js';
 import { lastString, oneOf, type Parsed, parseCommandArgs, UsageError } from '../args.js';
-import type { CommandContext } from '../context.js';
+import { addCredential, type CommandContext } from '../context.js';
 import { loadEngine, loadSources } from '../deps.js';
 import {
   displayPath,
@@ -217,7 +217,7 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
     ctx.io.env,
   );
   if (args === 'help') return 0;
-  for (const value of Object.values(args.auth)) ctx.masker.add(value);
+  for (const value of Object.values(args.auth)) addCredential(ctx.masker, value);
   if (args.output !== undefined) await checkWritable(args.output, ctx, 'test');
   const files = await expandPaths(positionals, ctx.cwd);
   const fileInputs = args.inputsFile !== undefined ? await readInputsFile(args.inputsFile, ctx) : {};
@@ -279,7 +279,7 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
         ...(auth !== undefined ? { auth } : {}),
         workflowId: workflow.workflowId,
         strict: args.strict,
-        secrets: [...ctx.masker.secrets],
+        masker: ctx.masker,
         ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
       });
       const passed = result.status === 'succeeded';
@@ -314,11 +314,12 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
   const elapsed = performance.now() - started;
 
   if (reporter !== 'pretty') {
-    const text = await renderReport(reporter, cases, elapsed);
+    // Masked as a structure before it is serialized (README "Security").
+    const text = await renderReport(reporter, ctx.masker.value(cases) as TestCaseResult[], elapsed);
     if (args.output !== undefined) {
       const path = resolve(ctx.cwd, args.output);
       try {
-        await writeFile(path, ctx.masker.mask(text), 'utf8');
+        await writeFile(path, text, 'utf8');
       } catch (error) {
         throw new UsageError(
           `--output: cannot write ${args.output} (${(error as { code?: string }).code ?? String(error)})`,

@@ -1,21 +1,26 @@
-/** Secret masking shared by request records, error messages and the engine's events. */
+/** The textual forms a secret takes once it is sent or serialized. */
 import { BoundedCache } from '../cache.js';
 
 /**
- * Secrets shorter than this are not masked in free text: masking "a" or "12" would garble every message.
- * (Credential headers are masked by name whatever their length.) The one rule for the whole package.
+ * Free text (messages, warnings) masks a secret form of at least this many characters wherever it
+ * occurs: masking "a" or "12" inside a sentence would garble every message.
  */
 export const MIN_SECRET_LENGTH = 4;
 
-const MASK = '***';
+/**
+ * A string value in a record or report is masked when it IS a secret form, whatever its length; a form
+ * inside a longer string only from this length on, so a short common word ("name", "status", "1000")
+ * declared secret never rewrites the values that merely contain it.
+ */
+export const MIN_EMBEDDED_SECRET_LENGTH = 8;
 
 /**
  * Every textual form a secret can take in requests, records and reports: raw, URL-encoded
  * (`encodeURIComponent`, form encoding with `+`, RFC 3986), JSON- and XML-escaped, and base64 (a
- * `user:pass` inside a Basic Authorization header). Forms shorter than {@link MIN_SECRET_LENGTH} are dropped.
+ * `user:pass` inside a Basic Authorization header). The empty string is no secret.
  */
 export function secretForms(secret: string): string[] {
-  if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) return [];
+  if (typeof secret !== 'string' || secret.length === 0) return [];
   return [...(formsCache.get(secret) ?? formsCache.set(secret, computeForms(secret)))];
 }
 
@@ -38,24 +43,7 @@ function computeForms(secret: string): string[] {
       .replace(/'/g, '&apos;'),
     Buffer.from(secret, 'utf8').toString('base64'),
   ]);
-  return [...forms].filter((f) => f.length >= MIN_SECRET_LENGTH);
-}
-
-/**
- * Replace every occurrence of each secret, in every form {@link secretForms} lists, with `***`. Longest
- * forms go first so a secret containing another is masked whole.
- *
- * @example maskSecrets('GET /x?key=s3cret', ['s3cret']) // 'GET /x?key=***'
- */
-export function maskSecrets(text: string, secrets: readonly string[]): string {
-  const forms = new Set<string>();
-  for (const secret of secrets) for (const form of secretForms(secret)) forms.add(form);
-  const ordered = [...forms].sort((a, b) => b.length - a.length);
-  let out = text;
-  for (const form of ordered) {
-    if (out.includes(form)) out = out.split(form).join(MASK);
-  }
-  return out;
+  return [...forms].filter((f) => f.length > 0);
 }
 
 /** encodeURIComponent plus the sub-delims it leaves alone (`!'()*`). */

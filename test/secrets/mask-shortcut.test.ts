@@ -1,10 +1,17 @@
 // Regression tests from the review of the performance work: the JSON-text shortcut of Masker.value, the shared compiled
 // patterns, and UTF-8 decoding with Buffer.
 import { describe, expect, it } from 'vitest';
-import { Masker } from '../../src/engine/mask.js';
 import { parseBody } from '../../src/http/transport.js';
+import { Masker } from '../../src/secrets/index.js';
 
 const SECRET = 'pa55-w0rd-xyz';
+
+/** The string values of a value (keys are never masked, so they are left out). */
+function stringsOf(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.values(value).flatMap(stringsOf);
+}
 
 describe('Masker.value(value, jsonText) agrees with the full walk', () => {
   it.each<[string, string]>([
@@ -29,7 +36,7 @@ describe('Masker.value(value, jsonText) agrees with the full walk', () => {
     const viaText = fast.value(value, text);
     const viaWalk = walk.value(value);
     expect(viaText).toEqual(viaWalk);
-    expect(JSON.stringify(viaText)).not.toContain(SECRET);
+    expect(JSON.stringify(stringsOf(viaText))).not.toContain(SECRET);
     if (JSON.stringify(viaWalk) === JSON.stringify(value)) expect(viaText).toBe(value);
   });
 
@@ -57,7 +64,7 @@ describe('Masker.value(value, jsonText) agrees with the full walk', () => {
     for (let i = 0; i < 3000; i++) {
       const text = gen(0);
       const value: unknown = JSON.parse(text);
-      expect(JSON.stringify(masker.value(value, text))).not.toContain(SECRET);
+      expect(JSON.stringify(stringsOf(masker.value(value, text)))).not.toContain(SECRET);
     }
   });
 });
