@@ -176,6 +176,15 @@ export async function mcpCommand(argv: readonly string[], ctx: CommandContext): 
   });
   if (typeof loaded === 'number') return loaded;
 
+  const known = new Set(loaded.flatMap((l) => l.document.sourceDescriptions.map((d) => d.name)));
+  for (const name of Object.keys(servers)) {
+    if (!known.has(name)) {
+      throw new UsageError(
+        `--server ${name}: no document has a source of that name (sources: ${[...known].join(', ')})`,
+        'mcp',
+      );
+    }
+  }
   const seed = parseIntegerFlag(lastString(values.seed), '--seed', 0);
   const maxSteps = parseIntegerFlag(lastString(values['max-steps']), '--max-steps', 1);
   const timeoutMs = parseIntegerFlag(lastString(values.timeout), '--timeout', 1);
@@ -205,7 +214,12 @@ export async function mcpCommand(argv: readonly string[], ctx: CommandContext): 
     env,
     secrets: envSecrets,
     serverInfo: { name: 'arazzo-runtime', version: await packageVersion() },
-    runOptions: (): RunOptions => ({ ...makeOptions(), strict, onEvent: (event) => logEnd(ctx, event) }),
+    runOptions: ({ document }): RunOptions => ({
+      ...makeOptions(),
+      servers: serversOf(servers, document),
+      strict,
+      onEvent: (event) => logEnd(ctx, event),
+    }),
   };
   const mcp = await createMcpServer(loaded, options);
   for (const [name, missing] of mcp.unconfigured) {
@@ -248,6 +262,14 @@ export async function mcpCommand(argv: readonly string[], ctx: CommandContext): 
   await Promise.race([closed, untilAborted(signal)]);
   await server.close();
   return 0;
+}
+
+/** `--server` names every document's sources at once; each run gets those of its own document. */
+function serversOf(servers: Record<string, string>, loaded: LoadedDocument): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const d of loaded.document.sourceDescriptions)
+    if (Object.hasOwn(servers, d.name)) out[d.name] = servers[d.name]!;
+  return out;
 }
 
 async function mockCredentials(loaded: readonly LoadedDocument[]): Promise<AuthValues> {
