@@ -1,4 +1,5 @@
 /** One tool call: server inputs filled in, the workflow run, the RunResult turned into a tool result. */
+import { resolveInputsSchema } from '../engine/inputs.js';
 import type { RunOptions } from '../engine/options.js';
 import { runWorkflow } from '../engine/run.js';
 import type { AuthValues, RunEvent, RunResult, StepRecord } from '../engine/types.js';
@@ -51,11 +52,11 @@ export function serverValues(tool: PreparedTool, options: McpServerOptions): Ser
     const value = given ?? fromAuth ?? env[`${ENV_PREFIX}${name}`];
     if (value !== undefined) values[name] = value;
   }
-  const required = tool.loaded.document.workflows.find((w) => w.workflowId === tool.info.workflowId)?.inputs;
+  const workflow = tool.loaded.document.workflows.find((w) => w.workflowId === tool.info.workflowId);
+  const schema =
+    workflow?.inputs === undefined ? {} : resolveInputsSchema(workflow.inputs, tool.loaded.document);
   const requiredNames = new Set(
-    Array.isArray(required?.required)
-      ? required.required.filter((n): n is string => typeof n === 'string')
-      : [],
+    Array.isArray(schema.required) ? schema.required.filter((n): n is string => typeof n === 'string') : [],
   );
   const missing = tool.info.serverInputs.filter((n) => requiredNames.has(n) && !(n in values));
   return { values, missing };

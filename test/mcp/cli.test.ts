@@ -177,9 +177,7 @@ describe('arazzo mcp over stdio', () => {
     expect(out.properties.name).toEqual({ type: ['string', 'null'], description: 'Display name' });
     expect(out.properties.tags).toEqual({ type: ['array', 'null'], items: { type: 'string' } });
     expect(out.properties.status).toEqual({ type: ['integer', 'null'] });
-    expect((out.properties.user?.properties as Record<string, unknown>).nickname).toEqual({
-      type: ['string', 'null'],
-    });
+    expect(out.properties.user?.properties).toMatchObject({ nickname: { type: ['string', 'null'] } });
 
     const composio = tools.find((t) => t.name === 'connect-account-via-auth-config')!;
     expect(Object.keys(composio.inputSchema.properties ?? {})).toEqual([
