@@ -154,3 +154,19 @@ describe('createMcpServer', () => {
     expect((error as { diagnostics: unknown[] }).diagnostics.length).toBeGreaterThan(0);
   });
 });
+
+describe('layering: the MCP SDK stays out of everything but mcp', () => {
+  it('only src/mcp/ and the mcp command import the SDK or src/mcp/', async () => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const files = (await readdir('src', { recursive: true })).filter((f) => f.endsWith('.ts'));
+    const importers = [];
+    for (const file of files) {
+      const text = await readFile(`src/${file}`, 'utf8');
+      const imports = [...text.matchAll(/(?:from|import\()\s*'([^']+)'/g)].map((m) => m[1]!);
+      if (imports.some((i) => i.startsWith('@modelcontextprotocol/') || /(^|\/)mcp\//.test(i)))
+        importers.push(file);
+    }
+    expect(importers.filter((f) => !f.startsWith('mcp/')).sort()).toEqual(['cli/commands/mcp.ts']);
+    expect(importers.length).toBeGreaterThan(3);
+  });
+});
