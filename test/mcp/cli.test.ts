@@ -3,6 +3,8 @@
  * Streamable HTTP, against a scripted loopback API and the Composio simulator.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -309,7 +311,11 @@ describe('arazzo mcp over stdio', () => {
 
 describe('arazzo mcp over Streamable HTTP', () => {
   it('lists, calls with progress, cancels, and never sends the API key', async () => {
-    const s = await startHttp(baseArgs(), env);
+    // The API key comes from an --env-file this time.
+    const dir = mkdtempSync(join(tmpdir(), 'arazzo-mcp-'));
+    const envFile = join(dir, 'server.env');
+    writeFileSync(envFile, `# for arazzo mcp\nTEST_API_KEY=${API_KEY}\n`);
+    const s = await startHttp([...baseArgs(), '--env-file', envFile], { ARAZZO_INPUT_tenant: TENANT });
     const { tools } = await s.client.listTools();
     expect(tools).toHaveLength(5);
     const progress: string[] = [];
