@@ -10,6 +10,12 @@ export interface McpHttpOptions {
   port?: number;
   /** Default: '127.0.0.1'. Anything else exposes the tools (and the server's credentials) to the network. */
   host?: string;
+  /**
+   * A session with no request in flight for this long is closed (clients rarely end their sessions).
+   * Default: 600000 (10 minutes).
+   * @example { idleSessionMs: 60_000 }
+   */
+  idleSessionMs?: number;
 }
 
 export interface McpHttpServer {
@@ -37,26 +43,64 @@ export async function serveMcpHttp(
     '@modelcontextprotocol/sdk/server/streamableHttp.js'
   );
   const sessions = new Map<string, StreamableHTTPServerTransport>();
+  /** Requests in flight and the time the last one ended, per session. */
+  const activity = new Map<string, { inFlight: number; lastSeen: number }>();
   const allowedHosts: string[] = [];
+  const idleMs = options.idleSessionMs ?? 600_000;
+
+  /** A POST is a call in flight until answered; a GET (the client's listening stream) only counts as seen. */
+  function track(id: string, req: IncomingMessage, res: ServerResponse): void {
+    const a = activity.get(id) ?? { inFlight: 0, lastSeen: Date.now() };
+    activity.set(id, a);
+    a.lastSeen = Date.now();
+    if (req.method !== 'POST') return;
+    a.inFlight += 1;
+    res.once('close', () => {
+      a.inFlight -= 1;
+      a.lastSeen = Date.now();
+    });
+  }
+
+  const sweep = setInterval(
+    () => {
+      const now = Date.now();
+      for (const [id, a] of activity) {
+        if (a.inFlight > 0 || now - a.lastSeen < idleMs) continue;
+        activity.delete(id);
+        sessions
+          .get(id)
+          ?.close()
+          .catch(() => {});
+      }
+    },
+    Math.max(1000, Math.min(idleMs, 60_000)),
+  );
+  sweep.unref();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (new URL(req.url ?? '/', 'http://localhost').pathname !== PATH)
       return reject(res, 404, `not found; the MCP endpoint is ${PATH}`);
     const sessionId = req.headers['mcp-session-id'];
     const known = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
-    if (known !== undefined) return known.handleRequest(req, res);
+    if (known !== undefined) {
+      track(sessionId as string, req, res);
+      return known.handleRequest(req, res);
+    }
     if (sessionId !== undefined) return reject(res, 404, 'unknown session');
     const transport: StreamableHTTPServerTransport = new HttpTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
         sessions.set(id, transport);
+        track(id, req, res);
       },
       // A web page must not reach a loopback server through a DNS name it controls.
       enableDnsRebindingProtection: true,
       allowedHosts,
     });
     transport.onclose = () => {
-      if (transport.sessionId !== undefined) sessions.delete(transport.sessionId);
+      if (transport.sessionId === undefined) return;
+      sessions.delete(transport.sessionId);
+      activity.delete(transport.sessionId);
     };
     await mcp.connect(transport);
     await transport.handleRequest(req, res);
@@ -82,6 +126,7 @@ export async function serveMcpHttp(
   return {
     url: `http://${shown}:${port}${PATH}`,
     async close() {
+      clearInterval(sweep);
       await Promise.all([...sessions.values()].map((t) => t.close().catch(() => {})));
       sessions.clear();
       server.closeAllConnections();
