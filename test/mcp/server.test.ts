@@ -139,6 +139,33 @@ describe('createMcpServer', () => {
     await c.close();
   });
 
+  it('an input templated into Authorization feeds the http scheme: hidden, filled from --auth, masked', async () => {
+    const token = 'tok_SECRET_bearer_55';
+    const me = await startScriptedServer([{ route: 'GET /me', body: { login: `ada (${token})` } }]);
+    try {
+      const mcp = await createMcpServer(['test/mcp/fixtures/bearer/me.arazzo.yaml'], {
+        env: {},
+        auth: { bearerAuth: token },
+        runOptions: { servers: { api: me.url } },
+      });
+      expect(mcp.tools[0]?.serverInputs).toEqual(['handle']);
+      expect(mcp.tools[0]?.inputSchema).toEqual({
+        type: 'object',
+        properties: { verbose: { type: 'boolean' } },
+      });
+      const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+      await mcp.connect(serverSide);
+      const c = new Client({ name: 'bearer', version: '1' });
+      await c.connect(clientSide);
+      const result = (await c.callTool({ name: 'whoami', arguments: {} })) as CallToolResult;
+      expect(result.structuredContent).toEqual({ login: 'ada (***)' });
+      expect(me.received[0]?.headers.authorization).toBe(`Bearer ${token}`);
+      await c.close();
+    } finally {
+      await me.close();
+    }
+  });
+
   it('an unknown tool is an isError result', async () => {
     const { c } = await client({ auth: { ApiKeyAuth: KEY } });
     const result = (await c.callTool({ name: 'nope', arguments: {} })) as CallToolResult;
