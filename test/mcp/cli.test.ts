@@ -388,6 +388,6 @@ describe('arazzo mcp start-up and mock mode', () => {
     expect(
       progress.filter((m) => m.startsWith('waiting 0 ms before retrying step "pollConnection"')),
     ).toHaveLength(2);
-    expect(s.stderr()).toContain('on stdio (mock)');
+    expect(await s.waitForStderr(/on stdio \(mock\)/)).toBe('on stdio (mock)');
   }, 60_000);
 });

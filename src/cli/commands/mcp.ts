@@ -8,6 +8,7 @@ import { parseEnv } from 'node:util';
 import type { JsonObject } from '../../document/model.js';
 import type { RunOptions } from '../../engine/options.js';
 import type { AuthValues, RunEvent } from '../../engine/types.js';
+import type { ArazzoMcpServer } from '../../mcp/server.js';
 import type { McpServerOptions } from '../../mcp/types.js';
 import type { LoadedDocument } from '../../sources/types.js';
 import {
@@ -125,124 +126,180 @@ function logEnd(ctx: CommandContext, event: RunEvent): void {
   );
 }
 
-export async function mcpCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
-  const { values, positionals }: Parsed = parseCommandArgs(argv, MCP_OPTIONS, 'mcp');
-  if (values.help === true) {
-    ctx.out.write(MCP_USAGE);
-    return 0;
-  }
+/** Everything `arazzo mcp` understood from its arguments (env: references read), before any document is. */
+interface McpArgs {
+  patterns: string[];
+  http: boolean;
+  port?: number;
+  host?: string;
+  rawInputs: Record<string, string>;
+  /** --input values that are secrets (from env:, or named like a credential), and --auth values. */
+  secrets: string[];
+  auth: AuthValues;
+  servers: Record<string, string>;
+  sources: Record<string, string>;
+  serverInputs: string[];
+  strict: boolean;
+  run: Parameters<typeof runOptionsFactory>[0];
+}
+
+function parseMcpArgs(
+  values: Parsed['values'],
+  positionals: string[],
+  env: Record<string, string | undefined>,
+): McpArgs {
   if (positionals.length === 0)
     throw new UsageError('missing <files|folders...>: the Arazzo documents to serve', 'mcp');
   const http = values.http === true;
   const port = parseIntegerFlag(lastString(values.port), '--port', 0);
   if (port !== undefined && port > 65535)
     throw new UsageError(`--port must be at most 65535, got ${port}`, 'mcp');
-  if (!http && (port !== undefined || values.host !== undefined))
+  const host = lastString(values.host);
+  if (!http && (port !== undefined || host !== undefined))
     throw new UsageError('--port and --host need --http', 'mcp');
   const mock = values.mock === true;
   const scenario = lastString(values.scenario);
   if (scenario !== undefined && !mock) throw new UsageError('--scenario needs --mock', 'mcp');
 
-  const env = await environment(lastString(values['env-file']), ctx);
   const rawInputs: Record<string, string> = {};
-  const envSecrets: string[] = [];
+  const secrets: string[] = [];
   for (const [name, raw] of Object.entries(collectPairs(stringList(values.input), '--input'))) {
     const fromEnv = readEnvRef(raw, env, `--input ${name}`);
     rawInputs[name] = fromEnv ?? raw;
-    if (fromEnv !== undefined || isSecretInput(name, undefined)) envSecrets.push(rawInputs[name]);
+    if (fromEnv !== undefined || isSecretInput(name, undefined)) secrets.push(rawInputs[name]);
   }
   const auth: AuthValues = {};
   for (const [scheme, raw] of Object.entries(collectPairs(stringList(values.auth), '--auth'))) {
-    auth[scheme] = readEnvRef(raw, env, `--auth ${scheme}`) ?? raw;
+    const value = readEnvRef(raw, env, `--auth ${scheme}`) ?? raw;
+    auth[scheme] = value;
+    secrets.push(value);
   }
-  for (const secret of [...envSecrets, ...Object.values(auth).map(String)]) ctx.masker.add(secret);
   const servers = collectPairs(stringList(values.server), '--server');
   for (const [name, url] of Object.entries(servers)) {
     if (!URL.canParse(url)) throw new UsageError(`--server ${name}: "${url}" is not an absolute URL`, 'mcp');
   }
+  const run: McpArgs['run'] = { servers, auth: {}, mock };
+  const set = <K extends keyof McpArgs['run']>(key: K, value: McpArgs['run'][K] | undefined): void => {
+    if (value !== undefined) run[key] = value;
+  };
+  set('scenario', scenario);
+  set('seed', parseIntegerFlag(lastString(values.seed), '--seed', 0));
+  set('maxSteps', parseIntegerFlag(lastString(values['max-steps']), '--max-steps', 1));
+  set('timeoutMs', parseIntegerFlag(lastString(values.timeout), '--timeout', 1));
+  set('requestTimeoutMs', parseIntegerFlag(lastString(values['request-timeout']), '--request-timeout', 1));
+  set('maxRetryDelayMs', parseIntegerFlag(lastString(values['max-retry-delay']), '--max-retry-delay', 0));
+  return {
+    patterns: positionals,
+    http,
+    ...(port !== undefined ? { port } : {}),
+    ...(host !== undefined ? { host } : {}),
+    rawInputs,
+    secrets,
+    auth,
+    servers,
+    sources: collectPairs(stringList(values.source), '--source'),
+    serverInputs: stringList(values['server-input']),
+    strict: values.strict === true,
+    run,
+  };
+}
 
+async function documentFiles(patterns: readonly string[], cwd: string): Promise<string[]> {
   let files: string[];
   try {
-    files = await expandPaths(positionals, ctx.cwd);
+    files = await expandPaths(patterns, cwd);
   } catch (error) {
     if (error instanceof UsageError) throw new UsageError(error.message, 'mcp');
     throw error;
   }
-  if (files.length === 0) throw new UsageError(`no Arazzo document in ${positionals.join(', ')}`, 'mcp');
-  const strict = values.strict === true;
-  const loaded = await loadAll(files, ctx, {
-    sources: collectPairs(stringList(values.source), '--source'),
-    strict,
-  });
-  if (typeof loaded === 'number') return loaded;
+  if (files.length === 0) throw new UsageError(`no Arazzo document in ${patterns.join(', ')}`, 'mcp');
+  return files;
+}
 
+function checkServers(servers: Record<string, string>, loaded: readonly LoadedDocument[]): void {
   const known = new Set(loaded.flatMap((l) => l.document.sourceDescriptions.map((d) => d.name)));
   for (const name of Object.keys(servers)) {
-    if (!known.has(name)) {
-      throw new UsageError(
-        `--server ${name}: no document has a source of that name (sources: ${[...known].join(', ')})`,
-        'mcp',
-      );
-    }
+    if (known.has(name)) continue;
+    const list = [...known].join(', ');
+    throw new UsageError(`--server ${name}: no document has a source of that name (sources: ${list})`, 'mcp');
   }
-  const seed = parseIntegerFlag(lastString(values.seed), '--seed', 0);
-  const maxSteps = parseIntegerFlag(lastString(values['max-steps']), '--max-steps', 1);
-  const timeoutMs = parseIntegerFlag(lastString(values.timeout), '--timeout', 1);
-  const requestTimeoutMs = parseIntegerFlag(lastString(values['request-timeout']), '--request-timeout', 1);
-  const maxRetryDelayMs = parseIntegerFlag(lastString(values['max-retry-delay']), '--max-retry-delay', 0);
-  const makeOptions = await runOptionsFactory(
-    {
-      servers,
-      auth: {},
-      mock,
-      ...(scenario !== undefined ? { scenario } : {}),
-      ...(seed !== undefined ? { seed } : {}),
-      ...(maxSteps !== undefined ? { maxSteps } : {}),
-      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-      ...(requestTimeoutMs !== undefined ? { requestTimeoutMs } : {}),
-      ...(maxRetryDelayMs !== undefined ? { maxRetryDelayMs } : {}),
-    },
-    ctx,
-  );
+}
+
+async function serverOptions(
+  args: McpArgs,
+  loaded: readonly LoadedDocument[],
+  env: Record<string, string | undefined>,
+  ctx: CommandContext,
+): Promise<McpServerOptions> {
+  const makeOptions = await runOptionsFactory(args.run, ctx);
   // Mock mode: every security scheme without an --auth value gets a dummy credential (as in `arazzo run --mock`).
-  const mockAuth: AuthValues = mock ? await mockCredentials(loaded) : {};
-  const { createMcpServer, serveMcpHttp } = await import('../../mcp/index.js');
-  const options: McpServerOptions = {
-    inputs: typedInputs(rawInputs, loaded),
-    serverInputs: stringList(values['server-input']),
-    auth: { ...mockAuth, ...auth },
+  const mockAuth: AuthValues = args.run.mock ? await mockCredentials(loaded) : {};
+  return {
+    inputs: typedInputs(args.rawInputs, loaded),
+    serverInputs: args.serverInputs,
+    auth: { ...mockAuth, ...args.auth },
     env,
-    secrets: envSecrets,
+    secrets: args.secrets,
     serverInfo: { name: 'arazzo-runtime', version: await packageVersion() },
     runOptions: ({ document }): RunOptions => ({
       ...makeOptions(),
-      servers: serversOf(servers, document),
-      strict,
+      servers: serversOf(args.servers, document),
+      strict: args.strict,
       onEvent: (event) => logEnd(ctx, event),
     }),
   };
-  const mcp = await createMcpServer(loaded, options);
+}
+
+export async function mcpCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
+  const { values, positionals }: Parsed = parseCommandArgs(argv, MCP_OPTIONS, 'mcp');
+  if (values.help === true) {
+    ctx.out.write(MCP_USAGE);
+    return 0;
+  }
+  const env = await environment(lastString(values['env-file']), ctx);
+  const args = parseMcpArgs(values, positionals, env);
+  for (const secret of args.secrets) ctx.masker.add(secret);
+  const files = await documentFiles(args.patterns, ctx.cwd);
+  const loaded = await loadAll(files, ctx, { sources: args.sources, strict: args.strict });
+  if (typeof loaded === 'number') return loaded;
+  checkServers(args.servers, loaded);
+
+  const { createMcpServer } = await import('../../mcp/index.js');
+  const mcp = await createMcpServer(loaded, await serverOptions(args, loaded, env, ctx));
   for (const [name, missing] of mcp.unconfigured) {
     ctx.err.write(
       `arazzo mcp: warning: tool ${name}: no value for server input ${missing.join(', ')} (give --input <name>=env:VAR or set ARAZZO_INPUT_<name>); its calls will fail\n`,
     );
   }
-  const names = mcp.tools.map((t) => t.name).join(', ');
-  const signal = ctx.io.signal;
+  const what = `${mcp.tools.length} tool(s) (${mcp.tools.map((t) => t.name).join(', ')})`;
+  const mode = args.run.mock ? ' (mock)' : '';
+  const ready = (where: string): void => void ctx.err.write(`arazzo mcp: ${what} ${where}${mode}\n`);
+  return args.http ? serveHttp(mcp, args, ctx, ready) : serveStdio(mcp, ctx, ready);
+}
 
-  if (http) {
-    const served = await serveMcpHttp(mcp, {
-      ...(port !== undefined ? { port } : {}),
-      ...(typeof values.host === 'string' ? { host: values.host } : {}),
-    });
-    ctx.err.write(
-      `arazzo mcp: ${mcp.tools.length} tool(s) (${names}) at ${served.url}${mock ? ' (mock)' : ''}\n`,
-    );
-    await untilAborted(signal);
-    await served.close();
-    return 0;
-  }
+async function serveHttp(
+  mcp: ArazzoMcpServer,
+  args: McpArgs,
+  ctx: CommandContext,
+  ready: (where: string) => void,
+): Promise<number> {
+  const { serveMcpHttp } = await import('../../mcp/index.js');
+  const served = await serveMcpHttp(mcp, {
+    ...(args.port !== undefined ? { port: args.port } : {}),
+    ...(args.host !== undefined ? { host: args.host } : {}),
+  });
+  ready(`at ${served.url}`);
+  await untilAborted(ctx.io.signal);
+  await served.close();
+  return 0;
+}
 
+/** stdio: the protocol owns stdout; the server stops when the client closes stdin (or on Ctrl-C). */
+async function serveStdio(
+  mcp: ArazzoMcpServer,
+  ctx: CommandContext,
+  ready: (where: string) => void,
+): Promise<number> {
   const stdin = ctx.io.stdin as CliReadable & Partial<NodeJS.ReadableStream>;
   const stdout = ctx.io.stdout as CliWritable & Partial<NodeJS.WritableStream>;
   if (typeof stdin.on !== 'function' || typeof stdout.on !== 'function') {
@@ -258,8 +315,8 @@ export async function mcpCommand(argv: readonly string[], ctx: CommandContext): 
     stdin.on?.('close', () => done());
   });
   const server = await mcp.connect(transport);
-  ctx.err.write(`arazzo mcp: ${mcp.tools.length} tool(s) (${names}) on stdio${mock ? ' (mock)' : ''}\n`);
-  await Promise.race([closed, untilAborted(signal)]);
+  ready('on stdio');
+  await Promise.race([closed, untilAborted(ctx.io.signal)]);
   await server.close();
   return 0;
 }
