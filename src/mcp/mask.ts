@@ -4,9 +4,14 @@
  */
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { isSecretInputName, Masker } from '../engine/mask.js';
+import { isSecretHeaderName, isSecretInputName, Masker } from '../engine/mask.js';
 import type { AuthValues } from '../engine/types.js';
 import type { PreparedTool } from './tools.js';
+
+/** Whether a header carries a credential by its name alone (`Authorization`, `X-API-Key`, `Cookie`...). */
+export function isCredentialHeader(name: string): boolean {
+  return isSecretHeaderName(name);
+}
 
 /** Server input values that are credentials: every one except plain settings with a harmless name. */
 export function secretValues(

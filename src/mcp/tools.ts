@@ -11,9 +11,9 @@ import type {
   WorkflowObject,
 } from '../document/model.js';
 import { resolveInputsSchema } from '../engine/inputs.js';
-import { isSecretHeaderName } from '../engine/mask.js';
 import { resolveStepTarget } from '../sources/index.js';
 import type { LoadedDocument } from '../sources/types.js';
+import { isCredentialHeader } from './mask.js';
 import { workflowOutputSchema } from './output-schema.js';
 import type { McpServerOptions, McpToolInfo, ToolSchema } from './types.js';
 
@@ -129,7 +129,7 @@ export function credentialInputs(loaded: LoadedDocument, workflow: WorkflowObjec
             : s.type === 'http' && p.in === 'header' && p.name.toLowerCase() === 'authorization',
         )
         .map(([name]) => name);
-      if (fed.length === 0 && !(p.in === 'header' && isSecretHeaderName(p.name))) continue;
+      if (fed.length === 0 && !(p.in === 'header' && isCredentialHeader(p.name))) continue;
       for (const name of names) found.set(name, [...new Set([...(found.get(name) ?? []), ...fed])]);
     }
   });
