@@ -289,6 +289,11 @@ async function serveHttp(
     ...(args.host !== undefined ? { host: args.host } : {}),
   });
   ready(`at ${served.url}`);
+  if (args.host !== undefined && !/^(127\.\d+\.\d+\.\d+|::1|localhost)$/.test(args.host)) {
+    ctx.err.write(
+      `arazzo mcp: warning: --host ${args.host} is not loopback: anyone who reaches it can call the tools with the server's credentials\n`,
+    );
+  }
   await untilAborted(ctx.io.signal);
   await served.close();
   return 0;
