@@ -465,8 +465,71 @@ async function queue() {
   }
 }
 
+// 7. MCP: one tool call (SDK client -> in-memory transport -> arazzo-runtime/mcp) vs a direct runWorkflow.
+async function mcpCall(simUrl) {
+  const deps = await Promise.all([
+    import(dist('mcp/index.js')),
+    import('@modelcontextprotocol/sdk/client/index.js'),
+    import('@modelcontextprotocol/sdk/inMemory.js'),
+  ]).catch(() => undefined);
+  if (deps === undefined) {
+    row('7. MCP tool call', 'skipped (npm install @modelcontextprotocol/sdk zod)', '');
+    return;
+  }
+  const [{ createMcpServer }, { Client }, { InMemoryTransport }] = deps;
+  const dispatcher = new Agent({ keepAliveTimeout: 10_000, connections: 16 });
+  const runOptions = { servers: { composioApi: simUrl }, dispatcher };
+  const loaded = await loadArazzo(composioSpec);
+  const mcp = await createMcpServer([loaded], { inputs: { apiKey: inputs.apiKey }, env: {}, runOptions });
+  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+  await mcp.connect(serverSide);
+  const client = new Client({ name: 'bench', version: '1' });
+  await client.connect(clientSide);
+  await client.listTools();
+  const { apiKey: _secret, ...args } = inputs;
+  const viaTool = async () => {
+    const r = await client.callTool({ name: 'connect-account-via-auth-config', arguments: args });
+    if (r.isError) throw new Error(`bench tool call failed: ${JSON.stringify(r.content)}`);
+  };
+  const direct = async () => {
+    const r = await runWorkflow(loaded, inputs, runOptions);
+    if (r.status !== 'succeeded') throw new Error(`bench run failed: ${JSON.stringify(r.error)}`);
+  };
+  const n = quick ? 200 : 1000;
+  for (let i = 0; i < n / 2; i++) {
+    await direct();
+    await viaTool();
+  }
+  const td = [];
+  const tt = [];
+  for (let i = 0; i < n; i++) {
+    let t = performance.now();
+    await direct();
+    td.push(performance.now() - t);
+    t = performance.now();
+    await viaTool();
+    tt.push(performance.now() - t);
+  }
+  await client.close();
+  await dispatcher.close();
+  const md = median(td);
+  const mt = median(tt);
+  results.mcp = { runs: n, directMs: md, toolCallMs: mt, ratio: mt / md };
+  row('7. MCP: direct runWorkflow (Composio, 4 requests)', `${fmt(md, 3)} ms`, '');
+  row('7. MCP: the same as one tool call', `${fmt(mt, 3)} ms (${fmt(mt / md)}x)`, '');
+}
+
+if (process.argv.includes('--mcp-only')) {
+  const only = await startSimulatorProcess();
+  await mcpCall(only.url);
+  await only.close();
+  for (const r of rows) console.log(`${r.name}  ${r.value}`);
+  process.exit(0);
+}
+
 const sim = await perStep();
 await coldStart(sim.url);
+if (!process.argv.includes('--no-mcp')) await mcpCall(sim.url);
 await sim.close();
 loading();
 expressions();

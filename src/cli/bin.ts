@@ -7,8 +7,8 @@ import v8 from 'node:v8';
 // (Liftoff) at load, then optimized code (TurboFan) on a background thread, about 200 ms of CPU on a small
 // machine, and a process cannot exit until that compilation finishes. A command that sends a handful of
 // requests gains nothing from it, so it keeps the baseline code. The long-running commands (a queue
-// worker, a mock server) keep the optimizing tier. Set before anything compiles WebAssembly.
-const longRunning = new Set(['worker', 'mock']);
+// worker, a mock or MCP server) keep the optimizing tier. Set before anything compiles WebAssembly.
+const longRunning = new Set(['worker', 'mock', 'mcp']);
 if (!longRunning.has(process.argv[2] ?? '')) v8.setFlagsFromString('--liftoff-only');
 
 // Node 22.1+ caches the compiled code of the CLI and its dependencies between runs (a third of start-up

@@ -19,6 +19,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   test: async () => (await import('./commands/test.js')).testCommand,
   mock: async () => (await import('./commands/mock.js')).mockCommand,
+  mcp: async () => (await import('./commands/mcp.js')).mcpCommand,
   worker: async () => (await import('./commands/queue.js')).workerCommand,
   enqueue: async () => (await import('./commands/queue.js')).enqueueCommand,
   status: async () => (await import('./commands/queue.js')).statusCommand,

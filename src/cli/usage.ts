@@ -9,6 +9,7 @@ Usage:
   arazzo graph <file> [options]      a workflow's steps as a Mermaid or Graphviz graph
   arazzo test <files|dirs|globs...>  run every workflow of every file; one line each and a summary
   arazzo mock <file> [--port n]      serve an OpenAPI (or Arazzo) document's operations as a mock server
+  arazzo mcp <files|dirs...>         serve every workflow as an MCP tool for AI agents (stdio or --http)
   arazzo demo [--fast]               run the bundled Composio workflow against the built-in simulator
   arazzo worker --redis <url>        process queued runs (durable runs on BullMQ + Redis)
   arazzo enqueue <file> --redis <url> queue a run and print its id
@@ -146,4 +147,38 @@ Options:
   -h, --help             this help
 
 Stops on Ctrl-C.
+`;
+
+export const MCP_USAGE = `Usage: arazzo mcp <files|folders...> [options]
+
+Serves every workflow of the given Arazzo documents as a Model Context Protocol tool: on stdio (the
+default, for desktop and IDE clients) or on Streamable HTTP at http://127.0.0.1:<port>/mcp (--http).
+Inputs that carry credentials (format: password, writeOnly, x-secret, inputs sent as a security scheme's
+header/query/cookie, names given with --server-input or --input) are filled by the server and left out of
+the tool schemas; no result, progress message or error contains them.
+
+Options:
+  -i, --input <name=value>   a server-side input value for every tool (repeatable); env:NAME reads the
+                             environment variable NAME. Unset server inputs read ARAZZO_INPUT_<name>
+      --server-input <name>  an input the server fills rather than the model (repeatable)
+      --auth <scheme=value>  credential for an OpenAPI security scheme (repeatable); also fills inputs
+                             that feed that scheme
+      --env-file <file>      KEY=value lines for env:NAME and ARAZZO_INPUT_<name> (the environment wins)
+      --source <name=url>    replace a source description's URL (repeatable)
+      --server <name=url>    replace the server URL of a source's operations (repeatable)
+      --strict               refuse documents that need compat rewrites
+      --max-steps <n>        step budget per call (default 1000)
+      --timeout <ms>         limit for each call's run
+      --request-timeout <ms> limit per HTTP request (default 30000)
+      --max-retry-delay <ms> cap on any retry wait (default 120000; 0 with --mock)
+      --mock                 answer every operation from its OpenAPI description (no network)
+      --scenario <file>      with --mock: scripted responses per operation or step
+      --seed <n>             with --mock: seed for generated bodies and ids
+      --http                 Streamable HTTP instead of stdio
+      --port <n>             with --http: port (default 0, a free one; the URL is printed on stderr)
+      --host <addr>          with --http: interface (default 127.0.0.1)
+  -h, --help                 this help
+
+A document that does not load stops the server at start-up (exit 2). Stops when stdin closes or on Ctrl-C.
+Needs the optional packages @modelcontextprotocol/sdk and zod.
 `;

@@ -7,6 +7,7 @@ import type { HttpResponse, SendOptions } from '../http/types.js';
 import { Masker } from '../secrets/index.js';
 import { loadArazzo } from '../sources/index.js';
 import type { LoadedDocument, OpenApiSource, ResolvedOperation } from '../sources/types.js';
+import { credentialInputs } from './credential-inputs.js';
 import { checkInputs, secretInputNames } from './inputs.js';
 import type { RunOptions } from './options.js';
 import type { RunState } from './state.js';
@@ -175,7 +176,10 @@ export async function prepareRun(
     });
   }
 
+  // Declared secret by the schema, or sent through a security scheme of the operations it feeds.
   const secretInputs = secretInputNames(workflow.inputs, document);
+  for (const [name, schemes] of credentialInputs(loaded, workflow))
+    if (schemes.length > 0) secretInputs.push(name);
   for (const name of secretInputs) masker.add(inputs[name]);
 
   const checked = options.skipInputCheck
