@@ -4,7 +4,8 @@ import type { CriterionInput } from '../criteria/index.js';
 import { checkCriterion } from '../criteria/index.js';
 import { isExpressionSyntaxError } from '../errors.js';
 import { type ExpressionNode, parseExpression, parseTemplate } from '../expression/index.js';
-import { childPointer, parsePointer } from './diagnostic.js';
+import { childPointer } from './diagnostic.js';
+import { resolveInputsRef } from './inputs-ref.js';
 import type { SpecVersion } from './model.js';
 import { own } from './subject.js';
 import {
@@ -258,16 +259,13 @@ class SemanticChecker {
       } else if (isObj(node)) {
         for (const [k, v] of entries(node)) {
           if (k === '$ref' && typeof v === 'string' && v.startsWith('#')) {
-            const tokens = parsePointer(decodeURIComponent(v.slice(1)));
-            let target: unknown = this.doc;
-            for (const t of tokens ?? []) target = own(target, Array.isArray(target) ? Number(t) : t);
-            if (tokens === undefined || target === undefined) {
+            if (resolveInputsRef(v, this.doc) === undefined) {
               this.r.error(
                 'unknown-component',
                 childPointer(pointer, '$ref'),
                 `$ref "${v}" does not resolve to anything in this document`,
               );
-            } else if (!v.startsWith('#/components/inputs/')) {
+            } else if (v.startsWith('#/') && !v.startsWith('#/components/inputs/')) {
               this.r.warn(
                 'inputs-ref',
                 childPointer(pointer, '$ref'),
