@@ -80,7 +80,8 @@ export const UPGRADE_USAGE = `Usage: arazzo upgrade <file> [options]
 
 Rewrites an Arazzo 1.0.x document as 1.1.0: the arazzo field, and compat forms into spec forms
 (unknown root fields become x- extensions, runtime expressions embedded without braces get them,
-step retryAfter/retryLimit move into an onFailure retry action). Comments, key order and layout
+dotted navigation in expressions becomes a JSON Pointer, step retryAfter/retryLimit move into an
+onFailure retry action). Comments, key order and layout
 are kept. Prints the upgraded document to stdout and each change to stderr.
 
 Options:

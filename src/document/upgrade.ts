@@ -11,8 +11,10 @@ import {
   parseDocument,
   Scalar,
 } from 'yaml';
+import { type ExpressionNode, parseExpression, parseTemplate } from '../expression/index.js';
 import { rewriteStepRetryFields, rewriteUnbracedExpressions, rewriteUnknownRootFields } from './compat.js';
 import { parsePointer } from './diagnostic.js';
+import { checkSemantics } from './semantic.js';
 import { own } from './subject.js';
 
 /** One change `upgradeArazzoText` made, located in the original text. */
@@ -43,8 +45,9 @@ const TARGET_VERSION = '1.1.0';
 
 /**
  * Rewrite a 1.0.x Arazzo document (YAML or JSON text) as 1.1.0: the `arazzo` field, unknown root fields
- * renamed to `x-` extensions, runtime expressions embedded without braces braced, and step
- * `retryAfter`/`retryLimit` moved into an `onFailure` retry action. Everything else is kept byte for byte.
+ * renamed to `x-` extensions, runtime expressions embedded without braces braced, dotted navigation in
+ * expressions written as JSON Pointers, and step `retryAfter`/`retryLimit` moved into an `onFailure` retry
+ * action. Everything else is kept byte for byte.
  */
 export function upgradeArazzoText(text: string): UpgradeResult {
   const lineCounter = new LineCounter();
@@ -95,6 +98,9 @@ export function upgradeArazzoText(text: string): UpgradeResult {
   rewriteUnknownRootFields(copy, report);
   rewriteUnbracedExpressions(copy, report);
   rewriteStepRetryFields(copy, report);
+  // Expression navigation compat forms are found by the semantic checks; they have a spec form to write.
+  const ignore = (): void => {};
+  checkSemantics(copy, { strict: false, error: ignore, warn: ignore, compat: report }, '1.0');
   const retrySteps = new Set<string>();
   for (const r of reports) {
     if (r.code === 'compat-unknown-root-field') {
@@ -113,6 +119,13 @@ export function upgradeArazzoText(text: string): UpgradeResult {
       if (!isScalar(node) || node.range == null || typeof spec !== 'string') continue;
       edits.push({ start: node.range[0], end: node.range[1], text: scalarText(spec, node, json) });
       change(r.code, r.pointer, node.range[0], `${JSON.stringify(node.value)} -> ${JSON.stringify(spec)}`);
+    } else if (r.code === 'compat-expression-path') {
+      const node = nodeAt(doc.contents, r.pointer);
+      if (!isScalar(node) || node.range == null || typeof node.value !== 'string') continue;
+      const spec = specFormOf(node.value);
+      if (spec === undefined || spec === node.value) continue;
+      edits.push({ start: node.range[0], end: node.range[1], text: scalarText(spec, node, json) });
+      change(r.code, r.pointer, node.range[0], `${JSON.stringify(node.value)} -> ${JSON.stringify(spec)}`);
     } else if (r.code === 'compat-step-retry-fields' && !json) {
       const stepPointer = r.pointer.replace(/\/retry(After|Limit)$/, '');
       if (retrySteps.has(stepPointer)) continue;
@@ -128,6 +141,23 @@ export function upgradeArazzoText(text: string): UpgradeResult {
   for (const e of edits) out = out.slice(0, e.start) + e.text + out.slice(e.end);
   changes.sort((a, b) => a.line - b.line || a.column - b.column);
   return { text: out, changes };
+}
+
+/** `text` with each expression that navigates by a compat form written in its spec form. */
+function specFormOf(text: string): string | undefined {
+  const spec = (n: ExpressionNode): string =>
+    n.compat.length > 0 && n.specForm !== undefined ? n.specForm : n.source;
+  try {
+    if (text.startsWith('$')) return spec(parseExpression(text));
+    // Spans cover the expression inside its braces: splice from the end so earlier offsets stay valid.
+    let out = text;
+    for (const part of [...parseTemplate(text).parts].reverse()) {
+      if (part.type === 'expression') out = out.slice(0, part.start) + spec(part) + out.slice(part.end);
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A scalar's new source text in the quoting style it had (plain only where plain stays a string). */

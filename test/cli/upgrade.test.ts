@@ -59,6 +59,15 @@ describe('upgradeArazzoText: 1.0.x -> 1.1.0 as edits of the original text', () =
       },
     ],
     [
+      'dotted navigation in an expression is written in its spec form (JSON Pointer)',
+      {
+        given:
+          'arazzo: 1.0.1\nworkflows:\n  - workflowId: w\n    steps:\n      - stepId: s\n        requestBody:\n          payload:\n            id: $inputs.product.id # keep\n            text: "n={$inputs.product.name}!"\n',
+        want: 'arazzo: 1.1.0\nworkflows:\n  - workflowId: w\n    steps:\n      - stepId: s\n        requestBody:\n          payload:\n            id: $inputs.product#/id # keep\n            text: "n={$inputs.product#/name}!"\n',
+        codes: ['version', 'compat-expression-path', 'compat-expression-path'],
+      },
+    ],
+    [
       'JSON stays JSON',
       {
         given: '{\n  "arazzo": "1.0.1",\n  "info": {"title": "t", "version": "1"}\n}\n',
