@@ -354,6 +354,20 @@ async function loadSource(
   };
 
   if (sd.type === 'arazzo') return loadArazzoSource(sd, url, session, fail, given, tried, hint);
+  if (sd.type === 'asyncapi') {
+    // 1.1 AsyncAPI sources are read by the AsyncAPI support (issue 18); until then the document still
+    // validates, and a step that targets this source fails when it runs, saying why.
+    const reason = 'AsyncAPI sources are not loaded by this version';
+    markSourceUnavailable(parent, sd.name, reason);
+    return {
+      diagnostics: [
+        {
+          ...diag('asyncapi-source-not-loaded', `${given}: ${reason}; its steps cannot run`),
+          severity: 'warning',
+        },
+      ],
+    };
+  }
 
   const load = await loadOpenApi(url, session);
   if (load.failure !== undefined) {

@@ -90,3 +90,15 @@ describe('$self and the base URI (spec 1.1 "Relative References in Arazzo Descri
     expect(loaded.specVersion).toBe('1.1');
   });
 });
+
+describe('1.1 documents with an AsyncAPI source', () => {
+  it('load with a warning that the AsyncAPI source is not read; its steps are not reported as missing', async () => {
+    const doc = `${arazzo(undefined, '  - name: api\n    url: ./api.json\n  - name: events\n    url: ./events.yaml\n    type: asyncapi\n')}      - stepId: send\n        operationId: $sourceDescriptions.events.placeOrder\n        action: send\n`;
+    const { loader, asked } = memory({ 'mem:/a.yaml': doc, 'mem:/api.json': api('https://api.example') });
+    const loaded = await loadArazzo(new URL('mem:/a.yaml'), { loader });
+    expect(loaded.diagnostics.map((d) => `${d.severity} ${d.code} ${d.pointer}`)).toEqual([
+      'warning asyncapi-source-not-loaded /sourceDescriptions/1/url',
+    ]);
+    expect(asked).toEqual(['mem:/a.yaml', 'mem:/api.json']);
+  });
+});
