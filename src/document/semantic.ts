@@ -9,9 +9,20 @@ import {
   parseExpression,
   parseTemplate,
 } from '../expression/index.js';
-import { childPointer, parseFragmentPointer } from './diagnostic.js';
+import { childPointer } from './diagnostic.js';
+import { resolveInputsRef } from './inputs-ref.js';
+import type { SpecVersion } from './model.js';
 import { own } from './subject.js';
 import { didYouMean } from './suggest.js';
+import {
+  checkActionParameters,
+  checkSelector,
+  checkStep11,
+  checkStepDependencies,
+  type DocumentFacts,
+  type StepReference,
+  selectorShape,
+} from './v11.js';
 
 /** Where semantic checks send what they find. `pointer` is into the (rewritten) document. */
 export interface Reporter {
@@ -29,6 +40,9 @@ const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
 const EXPRESSION_ROOT =
   /^\$(url|method|statusCode|request|response|inputs|outputs|steps|workflows|sourceDescriptions|components)(?![A-Za-z0-9_])/;
 const COMPONENT_KINDS = ['inputs', 'parameters', 'successActions', 'failureActions'] as const;
+const STEP_TARGETS = ['operationId', 'operationPath', 'workflowId'] as const;
+/** 1.1 adds `channelPath` (AsyncAPI steps). */
+const STEP_TARGETS_11 = ['operationId', 'operationPath', 'channelPath', 'workflowId'] as const;
 
 function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -50,6 +64,12 @@ interface WorkflowCtx {
   stepIds: Set<string>;
   /** stepId -> the output names it can have (undefined: cannot be known, e.g. a step of another document). */
   stepOutputs: Map<string, Set<string> | undefined>;
+  /** stepId -> position in `steps` (the first one when an id repeats). */
+  index: Map<string, number>;
+  /** Position of the step being checked; undefined outside steps (workflow outputs, actions). */
+  current: number | undefined;
+  /** `$steps.<id>` references made by steps, for the 1.1 dependency checks. */
+  refs: StepReference[];
   /** The workflow's declared inputs (undefined: no schema, or one too complex to tell). */
   inputs: DeclaredInputs | undefined;
 }
@@ -116,8 +136,8 @@ function declaredDottedName(node: ExpressionNode, declared: (name: string) => bo
   return found;
 }
 
-export function checkSemantics(doc: unknown, r: Reporter): void {
-  new SemanticChecker(doc, r).run();
+export function checkSemantics(doc: unknown, r: Reporter, version: SpecVersion = '1.0'): void {
+  new SemanticChecker(doc, r, version).run();
 }
 
 class SemanticChecker {
@@ -132,6 +152,7 @@ class SemanticChecker {
   constructor(
     private readonly doc: unknown,
     private readonly r: Reporter,
+    private readonly version: SpecVersion,
   ) {
     this.components = isObj(own(doc, 'components')) ? (own(doc, 'components') as Obj) : {};
     const schemas = [...entries(own(this.components, 'inputs')).map(([, v]) => v)];
@@ -179,6 +200,20 @@ class SemanticChecker {
     });
     this.checkDependsOnCycles(workflows);
     this.checkComponentsContents();
+  }
+
+  /** Document-wide facts for the 1.1 cross-workflow dependsOn forms. */
+  private documentFacts(): DocumentFacts {
+    const stepsOf = new Map<string, Set<string>>();
+    for (const wf of arr(own(this.doc, 'workflows'))) {
+      const id = str(own(wf, 'workflowId'));
+      if (id === undefined || stepsOf.has(id)) continue;
+      const ids = arr(own(wf, 'steps'))
+        .map((st) => str(own(st, 'stepId')))
+        .filter((x) => x !== undefined);
+      stepsOf.set(id, new Set(ids));
+    }
+    return { stepsOf, sources: this.sources };
   }
 
   // ---- source descriptions ----
@@ -233,6 +268,7 @@ class SemanticChecker {
         this.checkActionShape(action, p);
         this.checkWorkflowTarget(own(action, 'workflowId'), childPointer(p, 'workflowId'));
         this.checkCriteria(own(action, 'criteria'), childPointer(p, 'criteria'), undefined);
+        if (this.version === '1.1') checkActionParameters(action, p, this.r, this.doc);
       }
     }
   }
@@ -246,6 +282,9 @@ class SemanticChecker {
       stepIds: new Set(),
       stepOutputs: new Map(),
       inputs: this.declaredInputs(wf.inputs),
+      index: new Map(),
+      current: undefined,
+      refs: [],
     };
     const steps = arr(wf.steps);
     steps.forEach((step, i) => {
@@ -260,6 +299,7 @@ class SemanticChecker {
         );
       }
       ctx.stepIds.add(id);
+      if (!ctx.index.has(id)) ctx.index.set(id, i);
       if (!ID_PATTERN.test(id)) this.r.warn('id-pattern', sp, `stepId "${id}" should match [A-Za-z0-9_\\-]+`);
       ctx.stepOutputs.set(id, this.outputsOfStep(step));
     });
@@ -290,8 +330,14 @@ class SemanticChecker {
     this.checkActions(wf.failureActions, childPointer(p, 'failureActions'), 'failureActions', ctx);
     this.checkOutputs(wf.outputs, childPointer(p, 'outputs'), ctx);
     steps.forEach((step, i) => {
+      ctx.current = i;
       this.checkStep(step, childPointer(p, 'steps', i), ctx);
     });
+    ctx.current = undefined;
+    if (this.version === '1.1') {
+      const actions = [...arr(wf.successActions), ...arr(wf.failureActions)];
+      checkStepDependencies(steps, actions, ctx, this.documentFacts(), this.r);
+    }
   }
 
   /**
@@ -310,11 +356,8 @@ class SemanticChecker {
   private declaredInputs(schema: unknown): DeclaredInputs | undefined {
     let node = schema;
     for (let hops = 0; typeof own(node, '$ref') === 'string' && hops < 16; hops++) {
-      const ref = own(node, '$ref') as string;
-      const tokens = parseFragmentPointer(ref);
-      if (tokens === undefined) return undefined;
-      let target: unknown = this.doc;
-      for (const t of tokens) target = own(target, t);
+      const target = resolveInputsRef(own(node, '$ref') as string, this.doc);
+      if (target === undefined) return undefined;
       node = target;
     }
     if (!isObj(node) || OPEN_KEYWORDS.some((k) => own(node, k) !== undefined)) return undefined;
@@ -337,16 +380,13 @@ class SemanticChecker {
       } else if (isObj(node)) {
         for (const [k, v] of entries(node)) {
           if (k === '$ref' && typeof v === 'string' && v.startsWith('#')) {
-            const tokens = parseFragmentPointer(v);
-            let target: unknown = this.doc;
-            for (const t of tokens ?? []) target = own(target, Array.isArray(target) ? Number(t) : t);
-            if (tokens === undefined || target === undefined) {
+            if (resolveInputsRef(v, this.doc) === undefined) {
               this.r.error(
                 'unknown-component',
                 childPointer(pointer, '$ref'),
                 `$ref "${v}" does not resolve to anything in this document`,
               );
-            } else if (!v.startsWith('#/components/inputs/')) {
+            } else if (v.startsWith('#/') && !v.startsWith('#/components/inputs/')) {
               this.r.warn(
                 'inputs-ref',
                 childPointer(pointer, '$ref'),
@@ -364,19 +404,20 @@ class SemanticChecker {
   // ---- steps ----
   private checkStep(step: unknown, p: string, ctx: WorkflowCtx): void {
     if (!isObj(step)) return;
-    const targets = (['operationId', 'operationPath', 'workflowId'] as const).filter(
-      (f) => step[f] !== undefined,
-    );
+    const fields = this.version === '1.1' ? STEP_TARGETS_11 : STEP_TARGETS;
+    const targets = fields.filter((f) => step[f] !== undefined);
     if (targets.length !== 1) {
+      const allowed = `exactly one of ${fields.slice(0, -1).join(', ')} or ${fields.at(-1)}`;
       this.r.error(
         'step-target',
         targets.length === 0 ? p : childPointer(p, targets[1]!),
         targets.length === 0
-          ? 'must have exactly one of operationId, operationPath or workflowId; it has none'
-          : `must have exactly one of operationId, operationPath or workflowId; it has ${targets.join(' and ')}`,
+          ? `must have ${allowed}; it has none`
+          : `must have ${allowed}; it has ${targets.join(' and ')}`,
       );
     }
-    const isOperation = step.operationId !== undefined || step.operationPath !== undefined;
+    const isOperation =
+      step.operationId !== undefined || step.operationPath !== undefined || step.channelPath !== undefined;
     const operationId = str(step.operationId);
     if (operationId?.startsWith('$')) {
       this.checkSourceRef(operationId, childPointer(p, 'operationId'), 'openapi');
@@ -417,6 +458,7 @@ class SemanticChecker {
     this.checkActions(step.onSuccess, childPointer(p, 'onSuccess'), 'successActions', ctx);
     this.checkActions(step.onFailure, childPointer(p, 'onFailure'), 'failureActions', ctx);
     this.checkOutputs(step.outputs, childPointer(p, 'outputs'), ctx);
+    if (this.version === '1.1') checkStep11(step, p, this.r, this.doc);
   }
 
   private checkOperationPath(path: string, p: string, ctx: WorkflowCtx): void {
@@ -506,6 +548,10 @@ class SemanticChecker {
         this.checkActionShape(item, ip);
         this.checkWorkflowTarget(own(item, 'workflowId'), childPointer(ip, 'workflowId'));
         this.checkCriteria(own(item, 'criteria'), childPointer(ip, 'criteria'), ctx);
+        if (this.version === '1.1') {
+          checkActionParameters(item, ip, this.r, this.doc);
+          this.checkParameters(own(item, 'parameters'), childPointer(ip, 'parameters'), ctx, false);
+        }
       }
       const name = str(own(action, 'name'));
       if (name !== undefined) {
@@ -602,7 +648,9 @@ class SemanticChecker {
       return;
     }
     const type = this.sources.get(name) ?? 'openapi';
-    if (type !== want) {
+    // 1.1: an operationId may name an AsyncAPI operation.
+    const fits = type === want || (want === 'openapi' && type === 'asyncapi' && this.version === '1.1');
+    if (!fits) {
       this.r.error(
         'source-type',
         p,
@@ -674,6 +722,14 @@ class SemanticChecker {
     arr(list).forEach((c, i) => {
       const cp = childPointer(p, i);
       if (!isObj(c) || typeof c.condition !== 'string') return; // schema reports the shape
+      if (isObj(c.type) && c.type.type === 'jsonpointer') {
+        this.r.error(
+          'criterion-type',
+          childPointer(cp, 'type', 'type'),
+          'a condition cannot be a JSON Pointer; jsonpointer is a selector type only (use jsonpath, xpath, regex or simple)',
+        );
+        return;
+      }
       let issues: ReturnType<typeof checkCriterion>;
       try {
         issues = checkCriterion(c as unknown as CriterionInput, { compat: !this.r.strict });
@@ -712,6 +768,13 @@ class SemanticChecker {
     const stack: Array<{ v: unknown; p: string }> = [{ v: value, p }];
     while (stack.length > 0) {
       const { v, p: vp } = stack.pop()!;
+      const shape = this.version === '1.1' ? selectorShape(v) : undefined;
+      if (shape !== undefined) checkSelector(v as Obj, vp, this.r);
+      if (shape === 'complete') {
+        const context = str((v as Obj).context);
+        if (context?.startsWith('$')) this.parseValueString(context, childPointer(vp, 'context'), ctx, true);
+        continue;
+      }
       if (typeof v === 'string') this.parseValueString(v, vp, ctx);
       else if (Array.isArray(v)) {
         v.forEach((x, i) => {
@@ -826,9 +889,14 @@ class SemanticChecker {
     const first = node.names[0]?.value;
     if (first === undefined) return;
     switch (node.root) {
-      case 'steps':
+      case 'steps': {
+        const to = ctx.index.get(first);
+        if (ctx.stepIds.has(first) && ctx.current !== undefined && to !== undefined) {
+          ctx.refs.push({ from: ctx.current, to, pointer: p, source: node.source });
+        }
         this.checkStepReference(node, first, p, ctx);
         return;
+      }
       case 'inputs':
         this.checkInputReference(node, first, p, ctx);
         return;

@@ -1,20 +1,14 @@
 // Arazzo 1.0.1 "Parameter Object" with OpenAPI "Security Scheme Object": the inputs a workflow sends as
 // credentials. Their values are declared secrets from the start of a run (issue: a value sent through a
 // security scheme is a secret), and the MCP server keeps them out of a model's reach.
-import type {
-  ArazzoDocument,
-  JsonValue,
-  ParameterObject,
-  ReusableObject,
-  WorkflowObject,
-} from '../document/model.js';
+import type { ArazzoDocument, ParameterObject, ReusableObject, WorkflowObject } from '../document/model.js';
 import { looksLikeCredential } from '../secrets/index.js';
 import { resolveStepTarget } from '../sources/index.js';
 import type { LoadedDocument } from '../sources/types.js';
 
 const INPUT_REF = /\$inputs\.([A-Za-z0-9_.-]+)/g;
 
-function inputsIn(value: JsonValue | undefined): string[] {
+function inputsIn(value: unknown): string[] {
   if (typeof value === 'string') return [...value.matchAll(INPUT_REF)].map((m) => m[1]!);
   if (value === null || typeof value !== 'object') return [];
   return (Array.isArray(value) ? value : Object.values(value)).flatMap(inputsIn);
@@ -43,7 +37,10 @@ const cache = new WeakMap<LoadedDocument, WeakMap<WorkflowObject, Map<string, st
  */
 export function credentialInputs(loaded: LoadedDocument, workflow: WorkflowObject): Map<string, string[]> {
   let perWorkflow = cache.get(loaded);
-  if (perWorkflow === undefined) cache.set(loaded, (perWorkflow = new WeakMap()));
+  if (perWorkflow === undefined) {
+    perWorkflow = new WeakMap();
+    cache.set(loaded, perWorkflow);
+  }
   const known = perWorkflow.get(workflow);
   if (known !== undefined) return known;
   const found = new Map<string, string[]>();

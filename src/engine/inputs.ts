@@ -1,6 +1,6 @@
 // Arazzo 1.0.1 "Workflow Object" `inputs`: a JSON Schema 2020-12 the run's inputs must satisfy.
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { parseFragmentPointer } from '../document/diagnostic.js';
+import { resolveInputsRef } from '../document/inputs-ref.js';
 import type { ArazzoDocument, JsonObject, JsonValue } from '../document/model.js';
 import { setOwn } from '../own.js';
 import { isSecretSchema } from '../secrets/index.js';
@@ -41,19 +41,25 @@ function getAjv(): InstanceType<ReturnType<typeof loadAjv>['Ajv2020']> {
 }
 
 /**
- * The `components.inputs` entry a reference such as `#/components/inputs/pagination` names (percent- and
- * `~` escapes decoded); undefined for any other reference or a name the document does not declare.
+ * The schema a local reference of an inputs schema names (`#/components/inputs/pagination`, any other
+ * JSON Pointer into the document, or a plain-name `#anchor`: resolveInputsRef), without its `$anchor`,
+ * since the copy is placed under `$defs` beside the schema that may declare the same anchor. Undefined
+ * for a remote reference or one that names nothing.
  */
 export function componentInputsSchema(document: ArazzoDocument, ref: string): JsonObject | undefined {
-  const tokens = parseFragmentPointer(ref);
-  if (tokens?.length !== 3 || tokens[0] !== 'components' || tokens[1] !== 'inputs') return undefined;
-  const table = document.components?.inputs;
-  const name = tokens[2]!;
-  const target: unknown = table !== undefined && Object.hasOwn(table, name) ? table[name] : undefined;
-  return target !== null && typeof target === 'object' && !Array.isArray(target)
-    ? (target as JsonObject)
-    : undefined;
+  const target = resolveInputsRef(ref, document);
+  if (target === undefined || target.$anchor === undefined) return target;
+  // One copy per target: callers tell schemas apart by identity (recursive references end that way).
+  let copy = withoutAnchor.get(target);
+  if (copy === undefined) {
+    const { $anchor: _anchor, ...rest } = target;
+    copy = rest;
+    withoutAnchor.set(target, copy);
+  }
+  return copy;
 }
+
+const withoutAnchor = new WeakMap<JsonObject, JsonObject>();
 
 /** Keywords whose values are data, not schemas: a `$ref` key inside them is not a reference. */
 const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples', 'example']);

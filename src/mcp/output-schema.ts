@@ -113,7 +113,8 @@ function stepOutputShape(
 ): unknown {
   const step = workflow.steps.find((s) => s.stepId === stepId);
   const expression = step?.outputs?.[output];
-  if (step === undefined || expression === undefined) return undefined;
+  // A Selector Object (1.1) selects from a value whose shape is not described here: untyped.
+  if (step === undefined || typeof expression !== 'string') return undefined;
   const body = RESPONSE_BODY.exec(expression.trim());
   if (body) {
     const tokens = [...(parsePointer(body[1] ?? '') ?? []), ...(parsePointer(pointer ?? '') ?? [])];
@@ -160,7 +161,7 @@ function outputShape(loaded: LoadedDocument, workflow: WorkflowObject, expressio
 export function workflowOutputSchema(loaded: LoadedDocument, workflow: WorkflowObject): ToolSchema {
   const properties: JsonObject = {};
   for (const [name, expression] of Object.entries(workflow.outputs ?? {})) {
-    properties[name] = outputShape(loaded, workflow, expression);
+    properties[name] = typeof expression === 'string' ? outputShape(loaded, workflow, expression) : {};
   }
   return { type: 'object', properties };
 }

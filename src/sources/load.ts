@@ -4,8 +4,8 @@ import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Diagnostic, hasErrors } from '../document/diagnostic.js';
-import { type ParsedText, parseDocumentText, validateArazzo } from '../document/index.js';
-import type { ArazzoDocument, SourceDescriptionObject } from '../document/model.js';
+import { type ParsedText, parseDocumentText, prepareValidation, validateArazzo } from '../document/index.js';
+import { type ArazzoDocument, type SourceDescriptionObject, specVersionOf } from '../document/model.js';
 import { DocumentError, OptionsError, UnreadableDocumentError } from '../errors.js';
 import {
   directoryUrl,
@@ -48,6 +48,8 @@ interface Session {
   arazzo: Map<string, Promise<Loaded>>;
   /** Arazzo documents by URL from the moment they validate, before their sources load: cycles end here. */
   shells: Map<string, LoadedDocument>;
+  /** Arazzo documents by their resolved `$self` (1.1 "Identity-Based Referencing"), from the same moment. */
+  identities: Map<string, LoadedDocument>;
   /** OpenAPI sources by URL (two source descriptions may share a file). */
   openapi: Map<string, Promise<OpenApiLoad>>;
 }
@@ -83,6 +85,7 @@ export async function loadArazzo(
     texts: new Map(),
     arazzo: new Map(),
     shells: new Map(),
+    identities: new Map(),
     openapi: new Map(),
   };
   const top = await readTopLevel(source, session);
@@ -242,7 +245,8 @@ async function loadParsed(
   session: Session,
   overrides: Record<string, string> | undefined,
 ): Promise<Loaded> {
-  const { url, base, display } = where;
+  const { url, display } = where;
+  await prepareValidation(parsed.value);
   const validation = validateArazzo(parsed, { strict: session.strict });
   const diagnostics: Diagnostic[] = [...validation.diagnostics];
   const document = validation.document;
@@ -255,16 +259,20 @@ async function loadParsed(
         `sources option: no sourceDescription named ${unknown.map((n) => `"${n}"`).join(', ')} in ${display} (declared: ${[...names].join(', ') || 'none'})`,
       );
   }
+  const base = baseUri(document, where.base);
   const loaded: LoadedDocument = {
     document: deepFreeze(document),
     url,
+    baseUri: base,
     diagnostics: [],
     sources: new Map(),
     locate: (pointer) => parsed.locate(pointer),
     strict: session.strict,
+    specVersion: specVersionOf(document),
   };
   setDisplayName(loaded, display);
   session.shells.set(url, loaded);
+  if (document.$self !== undefined) session.identities.set(base, loaded);
 
   const descriptions = document.sourceDescriptions ?? [];
   const results = await Promise.all(
@@ -353,6 +361,20 @@ async function loadSource(
   };
 
   if (sd.type === 'arazzo') return loadArazzoSource(sd, url, session, fail, given, tried, hint);
+  if (sd.type === 'asyncapi') {
+    // 1.1 AsyncAPI sources are read by the AsyncAPI support (issue 18); until then the document still
+    // validates, and a step that targets this source fails when it runs, saying why.
+    const reason = 'AsyncAPI sources are not loaded by this version';
+    markSourceUnavailable(parent, sd.name, reason);
+    return {
+      diagnostics: [
+        {
+          ...diag('asyncapi-source-not-loaded', `${given}: ${reason}; its steps cannot run`),
+          severity: 'warning',
+        },
+      ],
+    };
+  }
 
   const load = await loadOpenApi(url, session);
   if (load.failure !== undefined) {
@@ -396,8 +418,9 @@ async function loadArazzoSource(
   hint: () => Promise<string>,
 ): Promise<{ source?: LoadedSource; diagnostics: Diagnostic[] }> {
   // A document whose loading has begun (an ancestor: a cycle; or a sibling: shared) is used as is;
-  // its sources are complete by the time the outermost loadArazzo returns.
-  const shell = session.shells.get(url.href);
+  // its sources are complete by the time the outermost loadArazzo returns. Identity (`$self`) comes
+  // before location (spec 1.1 "Identity-Based Referencing").
+  const shell = session.identities.get(url.href) ?? session.shells.get(url.href);
   if (shell !== undefined)
     return { source: { kind: 'arazzo', name: sd.name, url: url.href, loaded: shell }, diagnostics: [] };
   let pending = session.arazzo.get(url.href);
@@ -451,6 +474,20 @@ async function loadArazzoSource(
     source: { kind: 'arazzo', name: sd.name, url: url.href, loaded: result.loaded },
     diagnostics: first ? result.diagnostics : [],
   };
+}
+
+/**
+ * The base URI relative references in a document resolve against (spec 1.1 "Establishing the Base URI"):
+ * its `$self` resolved against the retrieval URI, else the retrieval URI. API endpoints never use it
+ * (they come from the OpenAPI Server Object, resolved against the OpenAPI document's own location).
+ */
+export function baseUri(document: Pick<ArazzoDocument, '$self'>, retrieval: string): string {
+  if (document.$self === undefined) return retrieval;
+  try {
+    return new URL(document.$self, retrieval).href;
+  } catch {
+    return retrieval; // the schema reports a $self that is not a URI-reference
+  }
 }
 
 async function loadOpenApi(url: URL, session: Session): Promise<OpenApiLoad> {

@@ -4,7 +4,7 @@
  */
 import type { OpenAPI } from 'openapi-types';
 import type { Diagnostic } from '../document/diagnostic.js';
-import type { ArazzoDocument, JsonValue } from '../document/model.js';
+import type { ArazzoDocument, JsonValue, SpecVersion } from '../document/model.js';
 
 /** Reads a document. Injected so tests and sandboxes control I/O. */
 export type DocumentLoader = (
@@ -124,12 +124,22 @@ export interface LoadedDocument {
   document: ArazzoDocument;
   /** URL (file: or http:) the document was read from; a synthetic 'inline:' URL for strings/objects. */
   url: string;
+  /**
+   * Base URI of the document's relative references (source `url`s): its `$self` (1.1) resolved against
+   * the retrieval URI, else the retrieval URI (for inline documents, the `cwd` directory).
+   */
+  baseUri: string;
   diagnostics: Diagnostic[];
   sources: Map<string, LoadedSource>;
   /** Line/column for a JSON Pointer into this document (1-based; 0 when unknown). */
   locate(pointer: string): { line: number; column: number };
   /** Options the document was loaded with (strict, compat). */
   strict: boolean;
+  /**
+   * The rules the document is read by: its `arazzo` field's major.minor ('1.0' or '1.1'); the patch is
+   * ignored (spec "Versions"). Equal to `specVersionOf(document)`.
+   */
+  specVersion: SpecVersion;
 }
 
 /** `warnings`: non-fatal notes about how the target was found (e.g. `compat-bare-operation-id`). */

@@ -10,10 +10,10 @@ describe('validateArazzo: the Composio seed', () => {
     const { document, diagnostics } = validateArazzo(composio(), { strict: false });
     expect(document).toBeDefined();
     expect(diagnostics.map((d) => `${d.severity} ${d.code} ${d.line}:${d.column}`)).toEqual([
-      'warning compat-jsonpath-comparison 99:9',
-      'warning compat-jsonpath-comparison 106:9',
-      'warning compat-double-quoted-string 122:7',
-      'warning compat-step-retry-fields 123:5',
+      'warning compat-jsonpath-comparison 98:9',
+      'warning compat-jsonpath-comparison 105:9',
+      'warning compat-double-quoted-string 121:7',
+      'warning compat-step-retry-fields 122:5',
     ]);
     expect(diagnostics[3]!.message).toBe(
       'step "pollConnection" (#/workflows/0/steps/2/retryAfter): retryAfter and retryLimit are not Step Object fields; read as the spec form onFailure: [{ name: retry, type: retry, retryAfter: 3, retryLimit: 20 }]',
@@ -97,22 +97,6 @@ describe('validateArazzo: messages and positions', () => {
       (d) => d.code,
     );
     expect(codes).toEqual(['duplicate-step-id', 'unknown-workflow', 'output-key']);
-  });
-
-  it('explains unsupported 1.1 documents', () => {
-    const { diagnostics } = validateArazzo(parseDocumentText(base('').replace('1.0.1', '1.1.0'), 'm.yaml'), {
-      strict: false,
-    });
-    expect(diagnostics).toEqual([
-      expect.objectContaining({
-        code: 'unsupported-version',
-        pointer: '/arazzo',
-        line: 1,
-        column: 1,
-        message:
-          'document (#/arazzo): arazzo version "1.1.0" is not supported; this runtime supports 1.0.x; Arazzo 1.1 documents are not supported yet',
-      }),
-    ]);
   });
 
   it('validates plain objects (no positions) via parsedFromValue', () => {

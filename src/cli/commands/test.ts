@@ -1,8 +1,8 @@
 /** `arazzo test`: run every workflow of every file; one line each, a summary, and CI reports. */
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
+import { resolveInputsRef } from '../../document/inputs-ref.js';
 import type { ArazzoDocument, WorkflowObject } from '../../document/model.js';
-import { componentInputsSchema } from '../../engine/inputs.js';
 import type { RunResult } from '../../engine/types.js';
 import { isArazzoError } from '../../errors.js';
 import type { LoadedDocument } from '../../sources/types.js';
@@ -141,7 +141,7 @@ async function synthesize(
 ): Promise<Record<string, unknown>> {
   const { synthesizeInputs } = await import('../../mock/index.js');
   const generated = synthesizeInputs(workflow.inputs, {
-    resolveRef: (ref) => componentInputsSchema(document, ref),
+    resolveRef: (ref) => resolveInputsRef(ref, document),
   });
   return { ...generated, ...given };
 }
