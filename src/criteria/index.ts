@@ -43,6 +43,14 @@ import { evaluateXPathCondition, XPATH_VERSIONS, xpathSyntaxError } from './xpat
 
 export { compareValues, looseEquals, truthy } from './condition.js';
 export { MAX_REGEX_INPUT, unsafePatternReason } from './regex.js';
+export {
+  evaluateSelector,
+  isSelectorObject,
+  type SelectorInput,
+  type SelectorKind,
+  selectorKind,
+  selectorObjects,
+} from './selector.js';
 export type * from './types.js';
 
 const JSONPATH_VERSIONS: readonly string[] = ['rfc9535', 'draft-goessner-dispatch-jsonpath-00'];
@@ -67,7 +75,9 @@ function kindOf(type: CriterionInput['type']): Kind {
     };
   }
   if (typeof type === 'object' && type !== null) {
+    // 1.1.0 "Expression Type Object": without a version the type's default version applies.
     if (type.type === 'jsonpath') {
+      if (type.version === undefined) return { kind: 'jsonpath', version: 'rfc9535' };
       if (JSONPATH_VERSIONS.includes(type.version))
         return { kind: 'jsonpath', version: type.version as JsonPathVersion };
       return {
@@ -77,6 +87,7 @@ function kindOf(type: CriterionInput['type']): Kind {
       };
     }
     if (type.type === 'xpath') {
+      if (type.version === undefined) return { kind: 'xpath', version: 'xpath-31' };
       if (XPATH_VERSIONS.includes(type.version)) return { kind: 'xpath', version: type.version };
       return {
         kind: 'invalid',
@@ -416,7 +427,7 @@ function evaluateOrThrow(
   if (typeof context !== 'string' && !(context instanceof Uint8Array)) {
     throw new Failure(`xpath context must be XML text, got ${show(context)}`);
   }
-  const passed = evaluateXPathCondition(rendered, asText(context));
+  const passed = evaluateXPathCondition(rendered, asText(context), kind.version);
   return passed ? { passed } : { passed, reason: `${rendered} is false or empty` };
 }
 
@@ -627,7 +638,7 @@ export function checkCriterion(c: CriterionInput, options: { compat: boolean }):
     }
     return issues;
   }
-  const xerr = xpathSyntaxError(condition);
+  const xerr = xpathSyntaxError(condition, kind.version);
   if (xerr !== undefined) {
     issues.push({
       severity: 'error',

@@ -9,7 +9,7 @@ import type { ExpressionNode, Span } from '../expression/ast.js';
 export interface CriterionInput {
   context?: string;
   condition: string;
-  type?: string | { type: string; version: string };
+  type?: string | { type: string; version?: string };
 }
 
 export type ComparisonOperator = '<' | '<=' | '>' | '>=' | '==' | '!=';
