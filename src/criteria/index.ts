@@ -42,6 +42,7 @@ import type {
 import { evaluateXPathCondition, XPATH_VERSIONS, xpathSyntaxError } from './xpath.js';
 
 export { compareValues, looseEquals, truthy } from './condition.js';
+export { type JsonPathVersion, jsonPathPointers } from './jsonpath.js';
 export { MAX_REGEX_INPUT, unsafePatternReason } from './regex.js';
 export {
   evaluateSelector,
@@ -453,10 +454,12 @@ export function evaluateCriterion(
   if (c.context !== undefined) record.context = c.context;
   if (kind.kind === 'invalid') {
     record.reason = kind.reason;
+    options.onError?.(`criterion "${record.condition}": ${kind.reason}`);
     return record;
   }
   if (typeof c.condition !== 'string') {
     record.reason = 'condition must be a string';
+    options.onError?.(`criterion "${record.condition}": ${record.reason}`);
     return record;
   }
   try {
@@ -466,6 +469,7 @@ export function evaluateCriterion(
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     record.reason = err instanceof Failure ? msg : `cannot evaluate: ${msg}`;
+    options.onError?.(`criterion "${record.condition}": ${record.reason}`);
   }
   return record;
 }

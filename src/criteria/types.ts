@@ -52,4 +52,10 @@ export interface CriterionOptions {
   compat?: boolean;
   /** Called for each compat form met while evaluating. Default: none. */
   onWarning?: (warning: CompatWarning) => void;
+  /**
+   * Called when a criterion cannot be evaluated (bad syntax, an unusable context, a runtime error); the
+   * criterion fails either way. 1.1.0 asks for such errors to be reported. Default: none.
+   * @example { onError: (message) => log.push(message) }
+   */
+  onError?: (message: string) => void;
 }

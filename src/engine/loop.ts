@@ -18,6 +18,7 @@ import {
   type StepContext,
 } from './step.js';
 import type { ActionRecord, RunError, RunEvent, StepRecord } from './types.js';
+import { isV11, objectEvaluator, selfUri, sourceEntries } from './v11.js';
 
 export function initialState(workflow: WorkflowObject, inputs: Record<string, unknown>): RunState {
   return {
@@ -85,6 +86,11 @@ function resolveWorkflowRef(
   return { docPath: path, workflow, document: loaded.document };
 }
 
+/** The document a frame's workflow lives in (the root when its path no longer resolves). */
+function frameDocument(ctx: RunContext, frame: Frame): ArazzoDocument {
+  return (documentAt(ctx, frame.docPath) ?? ctx.root).document;
+}
+
 function frameWorkflow(
   ctx: RunContext,
   frame: Frame,
@@ -100,14 +106,26 @@ function frameWorkflow(
 
 const sourceScopes = new WeakMap<LoadedDocument, Record<string, Record<string, unknown>>>();
 
-/** `$sourceDescriptions.<name>.*` of a document: built once per loaded document. */
+/**
+ * `$sourceDescriptions.<name>.*` of a document: built once per loaded document. In 1.1 documents the
+ * source's operationIds / workflowIds come first and the Source Description Object's fields fill the rest.
+ */
 function sourceDescriptionsScope(loaded: LoadedDocument): Record<string, Record<string, unknown>> {
   let scope = sourceScopes.get(loaded);
   if (scope === undefined) {
     scope = {};
+    const v11 = isV11(loaded.document);
     for (const s of loaded.document.sourceDescriptions) {
       const resolved = loaded.sources.get(s.name);
-      scope[s.name] = { name: s.name, url: resolved?.url ?? s.url, type: s.type ?? 'openapi' };
+      const fields: Record<string, unknown> = {
+        name: s.name,
+        url: resolved?.url ?? s.url,
+        type: s.type ?? 'openapi',
+      };
+      // Operation and workflow ids win over the object's own fields.
+      if (v11)
+        for (const [id, entry] of Object.entries(sourceEntries(loaded, s.name))) setOwn(fields, id, entry);
+      scope[s.name] = fields;
     }
     sourceScopes.set(loaded, scope);
   }
@@ -134,6 +152,7 @@ export function frameScope(ctx: RunContext, state: RunState, frame: Frame): Expr
   if (loaded.document.components !== undefined) {
     scope.components = loaded.document.components as unknown as Record<string, Record<string, unknown>>;
   }
+  if (isV11(loaded.document)) scope.self = selfUri(loaded);
   return scope;
 }
 
@@ -255,8 +274,9 @@ function workflowOutputs(
   ctx: RunContext,
   frame: Frame,
 ): { outputs: Record<string, unknown>; warnings: string[] } {
-  const { workflow } = frameWorkflow(ctx, frame);
-  return evaluateOutputs(workflow.outputs, frameScope(ctx, state, frame));
+  const { workflow, loaded } = frameWorkflow(ctx, frame);
+  const scope = frameScope(ctx, state, frame);
+  return evaluateOutputs(workflow.outputs, scope, objectEvaluator(loaded.document, scope));
 }
 
 function startDependency(state: RunState, ctx: RunContext, frame: Frame, ref: string): void {
@@ -441,7 +461,9 @@ function finishFrame(state: RunState, ctx: RunContext, frame: Frame): void {
       // Decision (README "Semantics"): a workflow step's outputs read the child's outputs as $outputs;
       // with no outputs declared, the child's outputs are the step's outputs.
       const stepOutputs =
-        step.outputs === undefined ? { outputs, warnings: [] } : evaluateOutputs(step.outputs, scope);
+        step.outputs === undefined
+          ? { outputs, warnings: [] }
+          : evaluateOutputs(step.outputs, scope, objectEvaluator(frameDocument(ctx, parent), scope));
       parent.steps[step.stepId] = { outputs: stepOutputs.outputs };
       record.outputs = ctx.masker.value(stepOutputs.outputs) as Record<string, unknown>;
       if (stepOutputs.warnings.length > 0) record.warnings = stepOutputs.warnings;

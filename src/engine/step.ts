@@ -3,8 +3,8 @@
 import { BoundedCache } from '../cache.js';
 import { evaluateCriteria } from '../criteria/index.js';
 import type { StepObject, WorkflowObject } from '../document/model.js';
-import { isArazzoError, isRequestBuildError, isTransportError } from '../errors.js';
-import { isUnresolved, resolveValue } from '../expression/index.js';
+import { isArazzoError, isRequestBuildError, isTransportError, TransportError } from '../errors.js';
+import { isUnresolved, type ResolveValueOptions, resolveValue } from '../expression/index.js';
 import type { ExpressionScope } from '../expression/types.js';
 import {
   applyReplacements,
@@ -23,6 +23,7 @@ import type { TransportContext } from './options.js';
 import { stepParameters } from './parameters.js';
 import type { Frame } from './state.js';
 import type { CriterionRecord, StepRecord } from './types.js';
+import { isV11, jsonPathTargets, objectEvaluator, stepTimeoutMs, targetType } from './v11.js';
 
 export interface StepContext {
   ctx: RunContext;
@@ -49,9 +50,11 @@ export function resolveStepValue(
   scope: ExpressionScope,
   warnings?: string[],
   label?: string,
+  objects?: ResolveValueOptions['evaluateObject'],
 ): { resolved: true; value: unknown } | { resolved: false; reason: string } {
   const out = resolveValue(value, scope, {
     omitUnresolved: true,
+    ...(objects !== undefined ? { evaluateObject: objects } : {}),
     onUnresolved: (path, u) => {
       // The whole value unresolved is reported once, by the caller.
       if (path === '') return;
@@ -70,8 +73,9 @@ export function resolveStepValue(
  * failing the step (README "Semantics": real-world responses often lack optional members).
  */
 export function evaluateOutputs(
-  outputs: Readonly<Record<string, string>> | undefined,
+  outputs: Readonly<Record<string, unknown>> | undefined,
   scope: ExpressionScope,
+  objects?: ResolveValueOptions['evaluateObject'],
 ): { outputs: Record<string, unknown>; warnings: string[] } {
   const result: Record<string, unknown> = {};
   const warnings: string[] = [];
@@ -81,7 +85,11 @@ export function evaluateOutputs(
     const expression = outputs[name]!;
     let value: unknown;
     try {
-      value = resolveValue(expression, scope, { omitUnresolved: true });
+      value = resolveValue(
+        expression,
+        scope,
+        objects === undefined ? { omitUnresolved: true } : { omitUnresolved: true, evaluateObject: objects },
+      );
     } catch (error) {
       warnings.push(`"${name}": ${error instanceof Error ? error.message : String(error)}`);
       continue;
@@ -112,6 +120,7 @@ function attemptScope(
     workflows: base.workflows,
     sourceDescriptions: base.sourceDescriptions,
     components: base.components,
+    self: base.self,
     url: request.url,
     method: request.method,
     request: {
@@ -272,11 +281,12 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
 
   let request: PreparedRequest;
   try {
+    const objects = objectEvaluator(sc.loaded.document, sc.scope);
     const parameters: Array<{ name: string; in: 'path' | 'query' | 'header' | 'cookie'; value: unknown }> =
       [];
     for (const p of stepParameters(workflow.parameters, step, sc.loaded.document.components)) {
       if (p.in === undefined) continue;
-      const value = resolveStepValue(p.value, sc.scope, warnings, `parameter "${p.name}"`);
+      const value = resolveStepValue(p.value, sc.scope, warnings, `parameter "${p.name}"`, objects);
       if (!value.resolved) {
         warnings.push(`parameter "${p.name}" (${p.in}): ${value.reason}; not sent`);
         continue;
@@ -289,16 +299,24 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
       const rb = step.requestBody;
       let payload: unknown;
       if (rb.payload !== undefined) {
-        const v = resolveStepValue(rb.payload, sc.scope, warnings, 'requestBody.payload');
+        const v = resolveStepValue(rb.payload, sc.scope, warnings, 'requestBody.payload', objects);
         payload = v.resolved ? v.value : undefined;
         if (!v.resolved) warnings.push(`requestBody.payload: ${v.reason}; no body sent`);
       }
       if (rb.replacements !== undefined && rb.replacements.length > 0) {
         const replacements: Array<{ target: string; value: unknown }> = [];
         for (const r of rb.replacements) {
-          const v = resolveStepValue(r.value, sc.scope, warnings, `replacement "${r.target}"`);
-          if (v.resolved) replacements.push({ target: r.target, value: v.value });
-          else warnings.push(`replacement "${r.target}": ${v.reason}; skipped`);
+          const v = resolveStepValue(r.value, sc.scope, warnings, `replacement "${r.target}"`, objects);
+          if (!v.resolved) {
+            warnings.push(`replacement "${r.target}": ${v.reason}; skipped`);
+            continue;
+          }
+          if (objects === undefined) {
+            replacements.push({ target: r.target, value: v.value });
+            continue;
+          }
+          for (const target of replacementTargets(r, rb.contentType, payload, warnings))
+            replacements.push({ target, value: v.value });
         }
         payload = applyReplacements(payload, replacements);
       }
@@ -342,18 +360,74 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
   return { op, request };
 }
 
-/** Send the request through the injected transport or undici. */
+/**
+ * 1.1.0 "Payload Replacement Object": the JSON Pointer targets a replacement writes. A JSONPath target
+ * writes every node it selects (none: skipped with a warning); JSON Pointer and XPath targets pass as they are
+ * (XPath ones are applied to XML payloads by the http layer).
+ */
+function replacementTargets(
+  r: { target: string; targetSelectorType?: string | { type: string; version?: string } },
+  contentType: string | undefined,
+  payload: unknown,
+  warnings: string[],
+): string[] {
+  const type = targetType(r.targetSelectorType, contentType);
+  if (type.kind !== 'jsonpath') return [r.target];
+  let pointers: string[];
+  try {
+    pointers = jsonPathTargets(type.version, r.target, payload);
+  } catch (error) {
+    warnings.push(
+      `replacement "${r.target}": ${error instanceof Error ? error.message : String(error)}; skipped`,
+    );
+    return [];
+  }
+  if (pointers.length === 0)
+    warnings.push(`replacement "${r.target}": the JSONPath selects nothing; skipped`);
+  return pointers;
+}
+
+/** Send the request through the injected transport or undici, bounded by the step's 1.1.0 `timeout`. */
 function sendAttempt(sc: StepContext, ready: ReadyAttempt): Promise<HttpResponse> {
+  const timeout = stepTimeoutMs(sc.loaded.document, sc.step);
+  if (timeout === undefined) return sendOnce(sc, ready, sc.ctx.signal, sc.ctx.send);
+  // The request is aborted at the step's deadline (through the signal), and the attempt fails at that
+  // deadline even if an injected transport ignores its signal.
+  const timer = AbortSignal.timeout(timeout);
+  const signal = AbortSignal.any([sc.ctx.signal, timer]);
+  const expiredError = (): TransportError =>
+    new TransportError(
+      'STEP_TIMEOUT',
+      `step "${sc.step.stepId}": no response within its timeout of ${timeout} ms`,
+      { method: ready.request.method, url: ready.request.url },
+    );
+  const sent = sendOnce(sc, ready, signal, { ...sc.ctx.send, signal }).catch((error: unknown) => {
+    throw timer.aborted ? expiredError() : error;
+  });
+  const expired = new Promise<never>((_, reject) => {
+    if (timer.aborted) reject(expiredError());
+    else timer.addEventListener('abort', () => reject(expiredError()), { once: true });
+  });
+  expired.catch(() => {});
+  return Promise.race([sent, expired]);
+}
+
+function sendOnce(
+  sc: StepContext,
+  ready: ReadyAttempt,
+  signal: AbortSignal,
+  send: RunContext['send'],
+): Promise<HttpResponse> {
   const { ctx, step } = sc;
   const { op, request } = ready;
-  if (ctx.options.transport === undefined) return sendRequest(request, ctx.send);
+  if (ctx.options.transport === undefined) return sendRequest(request, send);
   // Built field by field (no spread): this runs for every step of a mock or injected-transport run.
   const tctx: TransportContext = {
     workflowId: sc.frame.workflowId,
     stepId: step.stepId,
     attempt: sc.frame.attempt,
     operation: op,
-    signal: ctx.signal,
+    signal,
   };
   const source = sc.loaded.sources.get(op.sourceName);
   if (source?.kind === 'openapi') tctx.source = source;
@@ -367,6 +441,15 @@ function transportFailure(a: Attempt, error: unknown, requestScope: ExpressionSc
   if (isArazzoError(error)) return failAttempt(a, error.code, error.message, requestScope);
   if (a.sc.ctx.signal.aborted) return failAttempt(a, 'ABORTED', 'the request was aborted', requestScope);
   return failAttempt(a, 'TRANSPORT', error instanceof Error ? error.message : String(error), requestScope);
+}
+
+/** 1.1.0 "Evaluation Errors": a criterion that could not be evaluated is a warning (record and event). */
+function reportCriterionError(a: Attempt, message: string): void {
+  const { ctx } = a.sc;
+  const masked = ctx.masker.text(message);
+  a.warnings.push(masked);
+  if (ctx.listening)
+    ctx.emit(() => ({ type: 'warning', ...attemptOf(a.sc), code: 'CRITERION_ERROR', message: masked }));
 }
 
 /** Record the response, judge it by the success criteria (and contract), evaluate outputs. */
@@ -415,8 +498,16 @@ function judgeAttempt(a: Attempt, ready: ReadyAttempt, response: HttpResponse): 
         message: `status ${response.statusCode} is not 2xx and the step has no successCriteria`,
       };
   } else {
-    const evaluated = evaluateCriteria(step.successCriteria, scope, { compat: ctx.compat });
+    const errors: string[] = [];
+    const evaluated = evaluateCriteria(
+      step.successCriteria,
+      scope,
+      isV11(sc.loaded.document)
+        ? { compat: ctx.compat, onError: (m) => errors.push(m) }
+        : { compat: ctx.compat },
+    );
     passed = evaluated.passed;
+    for (const message of errors) reportCriterionError(a, message);
     criteria = evaluated.records.map((c) =>
       c.reason === undefined ? c : { ...c, reason: ctx.masker.text(c.reason) },
     );
@@ -442,7 +533,7 @@ function judgeAttempt(a: Attempt, ready: ReadyAttempt, response: HttpResponse): 
 
   // Decision (README "Semantics"): outputs are evaluated for every attempt that got a response, so failure
   // handlers can read them; a later attempt replaces them.
-  const outputs = evaluateOutputs(step.outputs, scope);
+  const outputs = evaluateOutputs(step.outputs, scope, objectEvaluator(sc.loaded.document, scope));
   frame.steps[step.stepId] = { outputs: outputs.outputs };
   record.outputs = ctx.masker.value(outputs.outputs) as Record<string, unknown>;
   warnings.push(...outputs.warnings.map((w) => `output ${w}`));
