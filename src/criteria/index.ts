@@ -44,14 +44,7 @@ import { evaluateXPathCondition, XPATH_VERSIONS, xpathSyntaxError } from './xpat
 export { compareValues, looseEquals, truthy } from './condition.js';
 export { type JsonPathVersion, jsonPathPointers } from './jsonpath.js';
 export { MAX_REGEX_INPUT, unsafePatternReason } from './regex.js';
-export {
-  evaluateSelector,
-  isSelectorObject,
-  type SelectorInput,
-  type SelectorKind,
-  selectorKind,
-  selectorObjects,
-} from './selector.js';
+export { evaluateSelector, type SelectorInput, type SelectorKind, selectorKind } from './selector.js';
 export type * from './types.js';
 
 const JSONPATH_VERSIONS: readonly string[] = ['rfc9535', 'draft-goessner-dispatch-jsonpath-00'];

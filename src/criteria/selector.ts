@@ -4,7 +4,7 @@ import type { ExpressionScope } from '../expression/types.js';
 import { type JsonPathVersion, jsonPathToPointer, runJsonPath } from './jsonpath.js';
 import { selectXPath, XPATH_VERSIONS } from './xpath.js';
 
-/** A Selector Object as written in a document. */
+/** A Selector Object as written in a document (criteria/ does not import document/, hence its own shape). */
 export interface SelectorInput {
   context: string;
   selector: string;
@@ -18,7 +18,6 @@ export type SelectorKind =
   | { kind: 'invalid'; reason: string };
 
 const JSONPATH_VERSIONS: readonly string[] = ['rfc9535', 'draft-goessner-dispatch-jsonpath-00'];
-const FIELDS = new Set(['context', 'selector', 'type']);
 
 /**
  * The selector type and version; the type's default version when none is given (a bare string, or an
@@ -51,32 +50,6 @@ export function selectorKind(type: SelectorInput['type']): SelectorKind {
     kind: 'invalid',
     reason: `unknown selector type "${String(name)}"; expected jsonpath, xpath or jsonpointer`,
   };
-}
-
-/**
- * True for an object that is a Selector Object: `context` a runtime expression (`$...`), `selector` a
- * string, `type` a string or an object with a string `type`, and no other members than `x-` extensions.
- * Anything else is an object literal (README "Semantics").
- */
-export function isSelectorObject(value: unknown): value is SelectorInput {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const v = value as Record<string, unknown>;
-  let fields = 0;
-  for (const key of Object.keys(v)) {
-    if (FIELDS.has(key)) fields++;
-    else if (!key.startsWith('x-')) return false;
-  }
-  if (fields !== 3) return false;
-  const type = v.type;
-  return (
-    typeof v.context === 'string' &&
-    v.context.startsWith('$') &&
-    typeof v.selector === 'string' &&
-    (typeof type === 'string' ||
-      (typeof type === 'object' &&
-        type !== null &&
-        typeof (type as Record<string, unknown>).type === 'string'))
-  );
 }
 
 /** JSON text stored as a string (an unparsed body or output) is parsed so selectors see structure. */
@@ -131,11 +104,4 @@ export function evaluateSelector(sel: SelectorInput, scope: ExpressionScope): un
   } catch (err) {
     return unresolved(`${label}: ${(err as Error).message}`);
   }
-}
-
-/** `ResolveValueOptions.evaluateObject` for 1.1.0 documents: Selector Objects are evaluated, others kept. */
-export function selectorObjects(
-  scope: ExpressionScope,
-): (value: Readonly<Record<string, unknown>>) => unknown {
-  return (value) => (isSelectorObject(value) ? evaluateSelector(value, scope) : undefined);
 }

@@ -1,13 +1,13 @@
 // Arazzo 1.1.0: what the engine does for 1.1 documents only (the document's `arazzo` major.minor selects it).
-import { type JsonPathVersion, jsonPathPointers, selectorObjects } from '../criteria/index.js';
-import type { ArazzoDocument } from '../document/model.js';
+import { evaluateSelector, type JsonPathVersion, jsonPathPointers } from '../criteria/index.js';
+import { type ArazzoDocument, isSelectorObject, type StepObject, specVersionOf } from '../document/model.js';
 import type { ExpressionScope, ResolveValueOptions } from '../expression/index.js';
 import { setOwn } from '../own.js';
 import type { LoadedDocument } from '../sources/types.js';
 
 /** True for a document read by the 1.1 rules (`arazzo: 1.1.x`); the patch number is ignored. */
 export function isV11(doc: ArazzoDocument): boolean {
-  return /^1\.1\./.test(doc.arazzo);
+  return specVersionOf(doc) === '1.1';
 }
 
 /** The Selector Object evaluator for document values of a 1.1 document; undefined (objects are literals) for 1.0. */
@@ -15,7 +15,8 @@ export function objectEvaluator(
   doc: ArazzoDocument,
   scope: ExpressionScope,
 ): ResolveValueOptions['evaluateObject'] {
-  return isV11(doc) ? selectorObjects(scope) : undefined;
+  if (!isV11(doc)) return undefined;
+  return (value) => (isSelectorObject(value) ? evaluateSelector(value, scope) : undefined);
 }
 
 const selfUris = new WeakMap<LoadedDocument, string>();
@@ -27,7 +28,7 @@ const selfUris = new WeakMap<LoadedDocument, string>();
 export function selfUri(loaded: LoadedDocument): string {
   let uri = selfUris.get(loaded);
   if (uri === undefined) {
-    const own = (loaded.document as { $self?: unknown }).$self;
+    const own = loaded.document.$self;
     uri = loaded.url;
     if (typeof own === 'string') {
       try {
@@ -107,8 +108,8 @@ export function jsonPathTargets(version: JsonPathVersion, target: string, payloa
 }
 
 /** Step `timeout` in ms of a 1.1 document's step; undefined for 1.0 documents and steps without one. */
-export function stepTimeoutMs(doc: ArazzoDocument, step: object): number | undefined {
+export function stepTimeoutMs(doc: ArazzoDocument, step: StepObject): number | undefined {
   if (!isV11(doc)) return undefined;
-  const t = (step as { timeout?: unknown }).timeout;
+  const t = step.timeout;
   return typeof t === 'number' && Number.isFinite(t) && t >= 0 ? t : undefined;
 }

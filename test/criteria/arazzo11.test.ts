@@ -1,13 +1,8 @@
 // Arazzo 1.1.0 additions of criteria/: Selector Objects, Expression Type versions, XPath 1.0 vs 3.1.
 import { describe, expect, it } from 'vitest';
 import type { CriterionInput, SelectorInput } from '../../src/criteria/index.js';
-import {
-  checkCriterion,
-  evaluateCriterion,
-  evaluateSelector,
-  isSelectorObject,
-  selectorObjects,
-} from '../../src/criteria/index.js';
+import { checkCriterion, evaluateCriterion, evaluateSelector } from '../../src/criteria/index.js';
+import { isSelectorObject } from '../../src/document/model.js';
 import type { ExpressionScope } from '../../src/expression/index.js';
 import { isUnresolved, resolveValue } from '../../src/expression/index.js';
 
@@ -183,7 +178,6 @@ describe('isSelectorObject', () => {
     [{ context: '$response.body', selector: '$.a', type: { type: 'xpath' } }, true],
     [{ context: '$response.body', selector: '$.a', type: 'jsonpath', 'x-note': 1 }, true],
     [{ context: '$response.body', selector: '$.a', type: 'jsonpath', other: 1 }, false],
-    [{ context: 'plain text', selector: '$.a', type: 'jsonpath' }, false],
     [{ context: '$response.body', selector: '$.a' }, false],
     [[1, 2], false],
   ])('%j -> %s', (value, want) => {
@@ -199,16 +193,21 @@ describe('Selector Objects inside document values (evaluateObject hook)', () => 
         selector: '/Invoice/Header/InvoiceNumber',
         type: 'xpath',
       },
-      literal: { context: 'not an expression', selector: 'x', type: 'y' },
+      literal: { context: '$response.body', selector: 'x', type: 'jsonpath', note: 'other member' },
       n: '$inputs.n',
       missing: { context: '$response.body', selector: '/nope', type: 'jsonpointer' },
     };
     const reported: string[] = [];
     const got = resolveValue(payload, scope, {
-      evaluateObject: selectorObjects(scope),
+      evaluateObject: (v) => (isSelectorObject(v) ? evaluateSelector(v, scope) : undefined),
       onUnresolved: (path) => reported.push(path),
     });
-    expect(got).toEqual({ invoiceId: 'INV-7', literal: payload.literal, n: 1 });
+    // The object with another member is a literal: its members are evaluated like any value.
+    expect(got).toEqual({
+      invoiceId: 'INV-7',
+      literal: { ...payload.literal, context: scope.response?.body },
+      n: 1,
+    });
     expect(reported).toEqual(['/missing']);
   });
   it('without the hook a Selector-shaped object is a literal (1.0 documents)', () => {
