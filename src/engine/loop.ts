@@ -18,7 +18,7 @@ import {
   type StepContext,
 } from './step.js';
 import type { ActionRecord, RunError, RunEvent, StepRecord } from './types.js';
-import { isV11, objectEvaluator, selfUri, sourceEntries } from './v11.js';
+import { isV11, nextInPlan, objectEvaluator, selfUri, sourceEntries, stepPlan } from './v11.js';
 
 export function initialState(workflow: WorkflowObject, inputs: Record<string, unknown>): RunState {
   return {
@@ -186,8 +186,22 @@ export async function drive(state: RunState, ctx: RunContext): Promise<{ suspend
         startDependency(state, ctx, frame, frame.pendingDeps.shift()!);
         continue;
       }
-      const { workflow, index: wfIndex } = frameWorkflow(ctx, frame);
-      if (frame.stepIndex === 0 && frame.attempt === 1 && Object.keys(frame.steps).length === 0) {
+      const { workflow, index: wfIndex, loaded: frameLoaded } = frameWorkflow(ctx, frame);
+      // 1.1 step dependencies: the first step of the plan's order, after the workflows it depends on.
+      const plan = stepPlan(frameLoaded.document, workflow);
+      if (plan !== undefined && frame.planned === undefined) {
+        frame.planned = true;
+        frame.stepIndex = plan.order[0] ?? 0;
+        const pending = plan.workflows.filter(
+          (w) => state.workflows[workflowKey(frame.docPath, w)] === undefined,
+        );
+        if (pending.length > 0) {
+          frame.pendingDeps.push(...pending);
+          continue;
+        }
+      }
+      const first = plan === undefined ? 0 : (plan.order[0] ?? 0);
+      if (frame.stepIndex === first && frame.attempt === 1 && Object.keys(frame.steps).length === 0) {
         if (ctx.listening)
           ctx.emit(() => ({
             type: 'workflow-start',
@@ -533,7 +547,10 @@ function afterAttempt(
 
   switch (transition.type) {
     case 'next':
-      enterStep(frame, frame.stepIndex + 1);
+      enterStep(
+        frame,
+        nextInPlan(stepPlan(loaded.document, workflow), frame.stepIndex, workflow.steps.length),
+      );
       return;
     case 'goto-step': {
       const index = workflow.steps.findIndex((s) => s.stepId === transition.stepId);
