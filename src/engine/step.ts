@@ -3,8 +3,14 @@
 import { BoundedCache } from '../cache.js';
 import { evaluateCriteria } from '../criteria/index.js';
 import type { OutputValue, StepObject, WorkflowObject } from '../document/model.js';
-import { isArazzoError, isRequestBuildError, isTransportError, TransportError } from '../errors.js';
-import { isUnresolved, type ResolveValueOptions, resolveValue } from '../expression/index.js';
+import {
+  isArazzoError,
+  isRequestBuildError,
+  isTransportError,
+  RequestBuildError,
+  TransportError,
+} from '../errors.js';
+import { embedText, isUnresolved, type ResolveValueOptions, resolveValue } from '../expression/index.js';
 import type { ExpressionScope } from '../expression/types.js';
 import {
   applyReplacements,
@@ -282,15 +288,21 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
   let request: PreparedRequest;
   try {
     const objects = objectEvaluator(sc.loaded.document, sc.scope);
+    let querystring: { name: string; value: unknown } | undefined;
     const parameters: Array<{ name: string; in: 'path' | 'query' | 'header' | 'cookie'; value: unknown }> =
       [];
     for (const p of stepParameters(workflow.parameters, step, sc.loaded.document.components)) {
       if (p.in === undefined) continue;
-      if (p.in === 'querystring' || p.in === 'channel') {
-        warnings.push(`parameter "${p.name}" (${p.in}): this location is not sent on HTTP steps yet`);
+      if (p.in === 'channel' || (p.in === 'querystring' && objects === undefined)) {
+        warnings.push(`parameter "${p.name}" (${p.in}): this location is not sent on HTTP steps`);
         continue;
       }
       const value = resolveStepValue(p.value, sc.scope, warnings, `parameter "${p.name}"`, objects);
+      if (p.in === 'querystring') {
+        if (value.resolved) querystring = { name: p.name, value: value.value };
+        else warnings.push(`parameter "${p.name}" (querystring): ${value.reason}; not sent`);
+        continue;
+      }
       if (!value.resolved) {
         warnings.push(`parameter "${p.name}" (${p.in}): ${value.reason}; not sent`);
         continue;
@@ -337,6 +349,7 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
       ...(body !== undefined ? { body } : {}),
       ...(ctx.options.auth !== undefined ? { auth: ctx.options.auth } : {}),
     });
+    if (querystring !== undefined) withQueryString(request, querystring.name, querystring.value);
   } catch (error) {
     if (isRequestBuildError(error) || isArazzoError(error))
       return fail('REQUEST_BUILD', `step "${step.stepId}": ${error.message}`);
@@ -389,6 +402,30 @@ function replacementTargets(
   if (pointers.length === 0)
     warnings.push(`replacement "${r.target}": the JSONPath selects nothing; skipped`);
   return pointers;
+}
+
+/**
+ * 1.1.0 `in: querystring`: the parameter's value is the whole query string. A string is sent as written
+ * (characters a query may not hold are percent-encoded, so JSON text travels as it is); an object is
+ * serialized as application/x-www-form-urlencoded. It never combines with query parameters.
+ */
+function withQueryString(request: PreparedRequest, name: string, value: unknown): void {
+  if (Object.keys(request.queryParams).length > 0) {
+    throw new RequestBuildError(
+      `parameter "${name}" (querystring) cannot be combined with query parameters (${Object.keys(request.queryParams).join(', ')})`,
+    );
+  }
+  let text: string;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const form = new URLSearchParams();
+    for (const [k, v] of Object.entries(value)) form.append(k, embedText(v));
+    text = form.toString();
+  } else text = encodeURI(embedText(value)).replaceAll('#', '%23');
+  const hash = request.url.indexOf('#');
+  const base = hash < 0 ? request.url : request.url.slice(0, hash);
+  const q = base.indexOf('?');
+  request.url = `${q < 0 ? base : base.slice(0, q)}${text === '' ? '' : `?${text}`}`;
+  request.queryParams[name] = value;
 }
 
 /** Send the request through the injected transport or undici, bounded by the step's 1.1.0 `timeout`. */
