@@ -1,13 +1,21 @@
 // Arazzo 1.0.1 "Workflow Object" and "Step Object": the step loop over run state, frames and transitions.
 import { evaluateCriteria } from '../criteria/index.js';
-import type { ArazzoDocument, CriterionObject, StepObject, WorkflowObject } from '../document/model.js';
+import type {
+  ArazzoDocument,
+  CriterionObject,
+  ParameterObject,
+  ReusableObject,
+  StepObject,
+  WorkflowObject,
+} from '../document/model.js';
+import type { ResolveValueOptions } from '../expression/index.js';
 import type { ExpressionScope } from '../expression/types.js';
 import { setOwn } from '../own.js';
 import type { LoadedDocument } from '../sources/types.js';
 import { decideTransition, type Transition } from './actions.js';
 import { internal, type RunContext, RunStop } from './context.js';
 import { checkInputs } from './inputs.js';
-import { effectiveParameters } from './parameters.js';
+import { type EffectiveParameter, effectiveParameters } from './parameters.js';
 import type { Frame, RunState } from './state.js';
 import { workflowKey } from './state.js';
 import {
@@ -381,14 +389,45 @@ function childInputsFromParameters(
   docPath: readonly string[],
 ): Record<string, unknown> {
   // Reusable parameters resolve in the document that holds the calling workflow.
-  const components = (documentAt(ctx, docPath) ?? ctx.root).document.components;
+  const doc = (documentAt(ctx, docPath) ?? ctx.root).document;
+  return inputsFromParameters(
+    effectiveParameters(workflow.parameters, step.parameters, doc.components),
+    scope,
+    objectEvaluator(doc, scope),
+  );
+}
+
+/** Parameters that map to a workflow's inputs (those without `in`), evaluated. */
+function inputsFromParameters(
+  params: readonly EffectiveParameter[],
+  scope: ExpressionScope,
+  objects: ResolveValueOptions['evaluateObject'],
+): Record<string, unknown> {
   const inputs: Record<string, unknown> = {};
-  for (const p of effectiveParameters(workflow.parameters, step.parameters, components)) {
+  for (const p of params) {
     if (p.in !== undefined) continue;
-    const value = resolveStepValue(p.value, scope);
+    const value = resolveStepValue(p.value, scope, undefined, undefined, objects);
     if (value.resolved) setOwn(inputs, p.name, value.value);
   }
   return inputs;
+}
+
+/**
+ * The inputs a goto/retry action gives its target workflow: in 1.1 documents the action's `parameters`
+ * when it has them (spec "Success Action Object" `parameters`), else the current workflow's inputs.
+ */
+function actionTargetInputs(
+  frame: Frame,
+  doc: ArazzoDocument,
+  parameters: ReadonlyArray<ParameterObject | ReusableObject> | undefined,
+  scope: ExpressionScope,
+): Record<string, unknown> {
+  if (parameters === undefined || !isV11(doc)) return frame.inputs;
+  return inputsFromParameters(
+    effectiveParameters(undefined, parameters, doc.components),
+    scope,
+    objectEvaluator(doc, scope),
+  );
 }
 
 /** A frame has ended: record its outputs, pop it, and hand its result to whoever started it. */
@@ -585,7 +624,8 @@ function afterAttempt(
       }
       // Decision (README "Semantics"): goto a workflow is a one-way transfer; the target runs with the current
       // workflow's inputs (defaults of its own schema applied) and the current workflow ends with its status.
-      const checked = checkInputs(target.workflow.inputs, target.document, frame.inputs);
+      const given = actionTargetInputs(frame, loaded.document, transition.parameters, attempt.scope);
+      const checked = checkInputs(target.workflow.inputs, target.document, given);
       state.frames.push(
         newFrame(target.docPath, target.workflow, checked.value, 'goto-workflow', frame.depth + 1),
       );
@@ -632,7 +672,13 @@ function afterAttempt(
       if (transition.detour !== undefined && 'workflowId' in transition.detour) {
         const target = resolveWorkflowRef(ctx, frame.docPath, transition.detour.workflowId);
         if (target !== undefined) {
-          const checked = checkInputs(target.workflow.inputs, target.document, frame.inputs);
+          const given = actionTargetInputs(
+            frame,
+            loaded.document,
+            transition.detour.parameters,
+            attempt.scope,
+          );
+          const checked = checkInputs(target.workflow.inputs, target.document, given);
           state.frames.push(
             newFrame(target.docPath, target.workflow, checked.value, 'retry-detour', frame.depth + 1),
           );
