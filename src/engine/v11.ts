@@ -26,27 +26,12 @@ export function objectEvaluator(
   return (value) => (isSelectorObject(value) ? evaluateSelector(value, scope) : undefined);
 }
 
-const selfUris = new WeakMap<LoadedDocument, string>();
-
 /**
- * `$self` of a 1.1 document: its `$self` field resolved against the URL it was read from (RFC 3986), or that
- * URL when the field is absent (the retrieval URI is then the base URI, spec "Establishing the Base URI").
+ * `$self` of a 1.1 document: its base URI (the `$self` field resolved against the retrieval URI, or that URI
+ * when the field is absent), as the loader computed it.
  */
 export function selfUri(loaded: LoadedDocument): string {
-  let uri = selfUris.get(loaded);
-  if (uri === undefined) {
-    const own = loaded.document.$self;
-    uri = loaded.url;
-    if (typeof own === 'string') {
-      try {
-        uri = new URL(own, loaded.url).href;
-      } catch {
-        uri = own;
-      }
-    }
-    selfUris.set(loaded, uri);
-  }
-  return uri;
+  return loaded.baseUri;
 }
 
 /**
