@@ -331,7 +331,10 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
             replacements.push({ target: r.target, value: v.value });
             continue;
           }
-          for (const target of replacementTargets(r, rb.contentType, payload, warnings))
+          // A JSONPath target reads the payload as the earlier replacements left it.
+          const current = applyReplacements(payload, replacements.splice(0));
+          payload = current;
+          for (const target of replacementTargets(r, rb.contentType, current, warnings))
             replacements.push({ target, value: v.value });
         }
         payload = applyReplacements(payload, replacements);
