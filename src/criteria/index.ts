@@ -46,6 +46,7 @@ export { type JsonPathVersion, jsonPathPointers } from './jsonpath.js';
 export { MAX_REGEX_INPUT, unsafePatternReason } from './regex.js';
 export { evaluateSelector, type SelectorInput, type SelectorKind, selectorKind } from './selector.js';
 export type * from './types.js';
+export { replaceXPath } from './xpath.js';
 
 const JSONPATH_VERSIONS: readonly string[] = ['rfc9535', 'draft-goessner-dispatch-jsonpath-00'];
 

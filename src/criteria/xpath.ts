@@ -137,3 +137,55 @@ export function xpathSyntaxError(expression: string, version = 'xpath-31'): stri
     return /XPST\d+/.test(msg) ? msg.split('\n')[0] : undefined;
   }
 }
+
+/**
+ * Set the text of every node an XPath expression selects in an XML document and return the new XML
+ * (1.1.0 replacement targets on XML payloads). Elements get `value` as their only content (XML text is
+ * parsed and inserted as elements), attributes and text nodes get it as their value. Throws when the
+ * expression selects no node.
+ */
+export function replaceXPath(xml: string, target: string, value: unknown, version = 'xpath-31'): string {
+  const doc = parseXml(xml) as { documentElement?: unknown };
+  let nodes: unknown;
+  if (version === 'xpath-10') nodes = load10().select(target, doc);
+  else {
+    const { fx } = load();
+    nodes = fx.evaluateXPathToNodes(target, doc, null, null, {
+      language: fx.evaluateXPath.XPATH_3_1_LANGUAGE,
+    });
+  }
+  const list = (Array.isArray(nodes) ? nodes : []).filter(isDomNode) as unknown as WritableNode[];
+  if (list.length === 0) throw new Error(`XPath target "${target}" selects no node`);
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const fragment =
+    typeof value === 'string' && value.trimStart().startsWith('<') ? parseXml(value) : undefined;
+  for (const node of list) {
+    if (node.nodeType !== 1) {
+      // xmldom serializes attributes from `value` and text nodes from `data`, not from `nodeValue`.
+      node.nodeValue = text;
+      if (node.nodeType === 2) node.value = text;
+      else node.data = text;
+      continue;
+    }
+    while (node.firstChild) node.removeChild(node.firstChild);
+    const owner = node.ownerDocument;
+    const root = (fragment as { documentElement?: unknown } | undefined)?.documentElement;
+    if (root !== undefined && root !== null) node.appendChild(owner.importNode(root, true));
+    else node.appendChild(owner.createTextNode(text));
+  }
+  const { xmldom } = load();
+  return new xmldom.XMLSerializer().serializeToString(
+    doc as unknown as Parameters<InstanceType<Xmldom['XMLSerializer']>['serializeToString']>[0],
+  );
+}
+
+interface WritableNode {
+  nodeType: number;
+  nodeValue: string | null;
+  value?: string;
+  data?: string;
+  firstChild: unknown;
+  removeChild(child: unknown): void;
+  appendChild(child: unknown): void;
+  ownerDocument: { createTextNode(text: string): unknown; importNode(node: unknown, deep: boolean): unknown };
+}

@@ -1,7 +1,7 @@
 // Arazzo 1.0.1 "Step Object": one attempt of an operation step — build the request, send it, judge it.
 
 import { BoundedCache } from '../cache.js';
-import { evaluateCriteria } from '../criteria/index.js';
+import { evaluateCriteria, replaceXPath } from '../criteria/index.js';
 import type { OutputValue, StepObject, WorkflowObject } from '../document/model.js';
 import {
   isArazzoError,
@@ -331,9 +331,19 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
             replacements.push({ target: r.target, value: v.value });
             continue;
           }
-          // A JSONPath target reads the payload as the earlier replacements left it.
+          // A JSONPath or XPath target reads the payload as the earlier replacements left it.
           const current = applyReplacements(payload, replacements.splice(0));
           payload = current;
+          const type = targetType(r.targetSelectorType, rb.contentType);
+          if (type.kind === 'xpath' && typeof current === 'string') {
+            try {
+              payload = replaceXPath(current, r.target, v.value, type.version);
+            } catch (error) {
+              const message = error instanceof Error ? error.message : String(error);
+              warnings.push(`replacement "${r.target}": ${message}; skipped`);
+            }
+            continue;
+          }
           for (const target of replacementTargets(r, rb.contentType, current, warnings))
             replacements.push({ target, value: v.value });
         }
