@@ -137,7 +137,7 @@ function dependenciesOf(step: StepObject, ids: ReadonlySet<string>, workflows: S
 /**
  * The execution order of a 1.1 workflow: document order, except that a step runs only after the steps it
  * depends on (a stable topological order: among the steps that may run, the earliest in the document
- * first). Steps on a cycle keep document order (the validator reports the cycle). Undefined for 1.0
+ * first). When only steps on a cycle are left, they run in document order (the validator reports the cycle). Undefined for 1.0
  * documents and for workflows whose document order already satisfies every dependency and that depend on
  * no other workflow's steps.
  */

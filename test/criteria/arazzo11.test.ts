@@ -1,7 +1,12 @@
 // Arazzo 1.1.0 additions of criteria/: Selector Objects, Expression Type versions, XPath 1.0 vs 3.1.
 import { describe, expect, it } from 'vitest';
 import type { CriterionInput, SelectorInput } from '../../src/criteria/index.js';
-import { checkCriterion, evaluateCriterion, evaluateSelector } from '../../src/criteria/index.js';
+import {
+  checkCriterion,
+  evaluateCriterion,
+  evaluateSelector,
+  replaceXPath,
+} from '../../src/criteria/index.js';
 import { isSelectorObject } from '../../src/document/model.js';
 import type { ExpressionScope } from '../../src/expression/index.js';
 import { isUnresolved, resolveValue } from '../../src/expression/index.js';
@@ -279,5 +284,19 @@ describe('XPath versions in criteria', () => {
       scope,
     );
     expect(r.passed).toBe(true);
+  });
+});
+
+describe('replaceXPath', () => {
+  const doc = '<o><id>0</id><l a="1"/><l a="2"/></o>';
+  it.each<[string, string, unknown, string]>([
+    ['element text', '/o/id', 'p-7', '<o><id>p-7</id><l a="1"/><l a="2"/></o>'],
+    ['every selected attribute', '//l/@a', 9, '<o><id>0</id><l a="9"/><l a="9"/></o>'],
+    ['XML text becomes elements', '/o/id', '<n>1</n>', '<o><id><n>1</n></id><l a="1"/><l a="2"/></o>'],
+  ])('%s', (_name, target, value, want) => {
+    expect(replaceXPath(doc, target, value)).toBe(want);
+  });
+  it('a target that selects nothing throws', () => {
+    expect(() => replaceXPath(doc, '/o/nope', 'x')).toThrow(/selects no node/);
   });
 });

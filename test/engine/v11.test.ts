@@ -1,6 +1,8 @@
 // Arazzo 1.1 engine behaviour that a scripted server cannot show: a transport that ignores its signal, warning events.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import type { ArazzoDocument, WorkflowObject } from '../../src/document/model.js';
+import { stepPlan } from '../../src/engine/v11.js';
 import type { HttpResponse, PreparedRequest } from '../../src/http/index.js';
 import type { RunEvent } from '../../src/index.js';
 import { runWorkflow } from '../../src/index.js';
@@ -55,5 +57,49 @@ describe('1.1 criterion evaluation errors', () => {
     );
     expect(result.steps[0]?.criteria[0]?.passed).toBe(false);
     expect(result.steps[0]?.warnings?.some((w) => w.startsWith('criterion "'))).toBe(true);
+  });
+});
+
+describe('stepPlan (1.1 step order)', () => {
+  const wf = (steps: Array<Record<string, unknown>>): WorkflowObject =>
+    ({ workflowId: 'w', steps }) as unknown as WorkflowObject;
+  const doc = (arazzo: string): ArazzoDocument => ({ arazzo }) as unknown as ArazzoDocument;
+  it.each<[string, Array<Record<string, unknown>>, number[] | undefined]>([
+    [
+      'document order already satisfies every dependency',
+      [{ stepId: 'a' }, { stepId: 'b', dependsOn: ['a'] }],
+      undefined,
+    ],
+    ['explicit dependsOn moves a step later', [{ stepId: 'b', dependsOn: ['a'] }, { stepId: 'a' }], [1, 0]],
+    [
+      'an output reference is an implicit dependency',
+      [
+        { stepId: 'b', parameters: [{ name: 'x', in: 'query', value: '$steps.a.outputs.id' }] },
+        { stepId: 'a' },
+      ],
+      [1, 0],
+    ],
+    [
+      'a step reading its own outputs does not depend on itself',
+      [{ stepId: 'a', outputs: { n: '$steps.a.outputs.n' } }],
+      undefined,
+    ],
+    [
+      'steps on a cycle run after the ready ones, in document order',
+      [{ stepId: 'a', dependsOn: ['b'] }, { stepId: 'b', dependsOn: ['a'] }, { stepId: 'c' }],
+      [2, 0, 1],
+    ],
+    [
+      'the earliest ready step goes first',
+      [{ stepId: 'c', dependsOn: ['b'] }, { stepId: 'a' }, { stepId: 'b' }],
+      [1, 2, 0],
+    ],
+  ])('%s', (_name, steps, want) => {
+    expect(stepPlan(doc('1.1.0'), wf(steps))?.order).toEqual(want);
+  });
+  it('a workflow-step dependency asks for that workflow; 1.0 documents have no plan', () => {
+    const steps = [{ stepId: 'a', dependsOn: ['$workflows.setup.steps.create'] }];
+    expect(stepPlan(doc('1.1.0'), wf(steps))).toEqual({ order: [0], workflows: ['setup'] });
+    expect(stepPlan(doc('1.0.1'), wf([{ stepId: 'b', dependsOn: ['a'] }, { stepId: 'a' }]))).toBeUndefined();
   });
 });
