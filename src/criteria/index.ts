@@ -45,7 +45,9 @@ import type {
 import { evaluateXPathCondition, XPATH_VERSIONS, xpathSyntaxError } from './xpath.js';
 
 export { compareValues, looseEquals, truthy } from './condition.js';
+export { type JsonPathVersion, jsonPathPointers } from './jsonpath.js';
 export { MAX_REGEX_INPUT, unsafePatternReason } from './regex.js';
+export { evaluateSelector, type SelectorInput, type SelectorKind, selectorKind } from './selector.js';
 export type * from './types.js';
 export { replaceXPath } from './xpath.js';
 
@@ -71,7 +73,9 @@ function kindOf(type: CriterionInput['type']): Kind {
     };
   }
   if (typeof type === 'object' && type !== null) {
+    // 1.1.0 "Expression Type Object": without a version the type's default version applies.
     if (type.type === 'jsonpath') {
+      if (type.version === undefined) return { kind: 'jsonpath', version: 'rfc9535' };
       if (JSONPATH_VERSIONS.includes(type.version))
         return { kind: 'jsonpath', version: type.version as JsonPathVersion };
       return {
@@ -81,6 +85,7 @@ function kindOf(type: CriterionInput['type']): Kind {
       };
     }
     if (type.type === 'xpath') {
+      if (type.version === undefined) return { kind: 'xpath', version: 'xpath-31' };
       if (XPATH_VERSIONS.includes(type.version)) return { kind: 'xpath', version: type.version };
       return {
         kind: 'invalid',
@@ -488,7 +493,7 @@ function evaluateOrThrow(
   if (typeof context !== 'string' && !(context instanceof Uint8Array)) {
     throw new Failure(`xpath context must be XML text, got ${show(context)}`);
   }
-  const passed = evaluateXPathCondition(rendered, asText(context));
+  const passed = evaluateXPathCondition(rendered, asText(context), kind.version);
   return passed ? { passed } : { passed, reason: `${rendered} is false or empty` };
 }
 
@@ -558,10 +563,12 @@ export function evaluateCriterion(
   if (c.context !== undefined) record.context = c.context;
   if (kind.kind === 'invalid') {
     record.reason = kind.reason;
+    options.onError?.(`criterion "${record.condition}": ${kind.reason}`);
     return record;
   }
   if (typeof c.condition !== 'string') {
     record.reason = 'condition must be a string';
+    options.onError?.(`criterion "${record.condition}": ${record.reason}`);
     return record;
   }
   try {
@@ -572,6 +579,7 @@ export function evaluateCriterion(
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     record.reason = err instanceof Failure ? msg : `cannot evaluate: ${msg}`;
+    options.onError?.(`criterion "${record.condition}": ${record.reason}`);
   }
   return record;
 }
@@ -794,7 +802,7 @@ export function checkCriterion(c: CriterionInput, options: { compat: boolean }):
     }
     return issues;
   }
-  const xerr = xpathSyntaxError(condition);
+  const xerr = xpathSyntaxError(condition, kind.version);
   if (xerr !== undefined) {
     issues.push({
       severity: 'error',

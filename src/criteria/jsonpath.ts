@@ -272,3 +272,22 @@ export function rootFilterAsRfc9535(query: string): string | undefined {
   }
   return undefined;
 }
+/**
+ * JSON Pointers of every node a JSONPath query selects (1.1.0 replacement targets written as JSONPath).
+ * Throws on a syntax error.
+ */
+export function jsonPathPointers(version: JsonPathVersion, path: string, context: unknown): string[] {
+  const json = asJson(context) as Parameters<typeof rfc9535Query>[0];
+  const toPointer = (tokens: ReadonlyArray<string | number>): string =>
+    tokens.map((t) => `/${String(t).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+  if (version === 'draft-goessner-dispatch-jsonpath-00') {
+    const found = JSONPath({ path, json: json as object, eval: false, wrap: true, resultType: 'pointer' });
+    return Array.isArray(found) ? found.filter((p): p is string => typeof p === 'string') : [];
+  }
+  rfcModule ??= lazyRequire('jsonpath-rfc9535') as Rfc9535;
+  const out: string[] = [];
+  rfcModule.exec(json, path, (_value, tokens) => {
+    out.push(toPointer(tokens as ReadonlyArray<string | number>));
+  });
+  return out;
+}

@@ -9,7 +9,7 @@ import type { ExpressionNode, Span } from '../expression/ast.js';
 export interface CriterionInput {
   context?: string;
   condition: string;
-  type?: string | { type: string; version: string };
+  type?: string | { type: string; version?: string };
 }
 
 export type ComparisonOperator = '<' | '<=' | '>' | '>=' | '==' | '!=';
@@ -52,4 +52,10 @@ export interface CriterionOptions {
   compat?: boolean;
   /** Called for each compat form met while evaluating. Default: none. */
   onWarning?: (warning: CompatWarning) => void;
+  /**
+   * Called when a criterion cannot be evaluated (bad syntax, an unusable context, a runtime error); the
+   * criterion fails either way. 1.1.0 asks for such errors to be reported. Default: none.
+   * @example { onError: (message) => log.push(message) }
+   */
+  onError?: (message: string) => void;
 }

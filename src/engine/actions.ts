@@ -3,6 +3,7 @@ import type {
   ComponentsObject,
   CriterionObject,
   FailureActionObject,
+  ParameterObject,
   ReusableObject,
   StepObject,
   SuccessActionObject,
@@ -14,7 +15,13 @@ import { isReusable } from '../document/model.js';
 export type Transition =
   | { type: 'next' }
   | { type: 'goto-step'; name: string; stepId: string }
-  | { type: 'goto-workflow'; name: string; workflowId: string }
+  | {
+      type: 'goto-workflow';
+      name: string;
+      workflowId: string;
+      /** 1.1: the action's `parameters`, which become the target workflow's inputs. */
+      parameters?: ReadonlyArray<ParameterObject | ReusableObject>;
+    }
   | { type: 'end'; name: string }
   | {
       type: 'retry';
@@ -25,7 +32,9 @@ export type Transition =
       used: number;
       limit: number;
       /** Run this step or workflow first, then retry (spec: "the reference is executed and the context is returned"). */
-      detour?: { stepId: string } | { workflowId: string };
+      detour?:
+        | { stepId: string }
+        | { workflowId: string; parameters?: ReadonlyArray<ParameterObject | ReusableObject> };
     }
   | { type: 'fail'; reason: string };
 
@@ -116,6 +125,12 @@ function actionsOf(
   return actions;
 }
 
+function gotoWorkflow(action: SuccessActionObject | FailureActionObject, workflowId: string): Transition {
+  const t: Transition = { type: 'goto-workflow', name: action.name, workflowId };
+  if (action.parameters !== undefined) t.parameters = action.parameters;
+  return t;
+}
+
 export function decideTransition(input: DecideInput): Transition {
   const { step, workflow, components } = input;
   const { success, failure } = actionsOf(step, workflow, components);
@@ -127,8 +142,7 @@ export function decideTransition(input: DecideInput): Transition {
       if (action.type === 'goto') {
         if (action.stepId !== undefined)
           return { type: 'goto-step', name: action.name, stepId: action.stepId };
-        if (action.workflowId !== undefined)
-          return { type: 'goto-workflow', name: action.name, workflowId: action.workflowId };
+        if (action.workflowId !== undefined) return gotoWorkflow(action, action.workflowId);
       }
     }
     return { type: 'next' };
@@ -155,14 +169,17 @@ export function decideTransition(input: DecideInput): Transition {
         limit,
       };
       if (action.stepId !== undefined) transition.detour = { stepId: action.stepId };
-      else if (action.workflowId !== undefined) transition.detour = { workflowId: action.workflowId };
+      else if (action.workflowId !== undefined)
+        transition.detour =
+          action.parameters === undefined
+            ? { workflowId: action.workflowId }
+            : { workflowId: action.workflowId, parameters: action.parameters };
       return transition;
     }
     if (action.type === 'end') return { type: 'end', name: action.name };
     if (action.type === 'goto') {
       if (action.stepId !== undefined) return { type: 'goto-step', name: action.name, stepId: action.stepId };
-      if (action.workflowId !== undefined)
-        return { type: 'goto-workflow', name: action.name, workflowId: action.workflowId };
+      if (action.workflowId !== undefined) return gotoWorkflow(action, action.workflowId);
     }
   }
   return { type: 'fail', reason: exhausted ?? 'no failure action matched' };

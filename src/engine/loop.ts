@@ -1,13 +1,21 @@
 // Arazzo 1.0.1 "Workflow Object" and "Step Object": the step loop over run state, frames and transitions.
 import { evaluateCriteria } from '../criteria/index.js';
-import type { ArazzoDocument, CriterionObject, StepObject, WorkflowObject } from '../document/model.js';
+import type {
+  ArazzoDocument,
+  CriterionObject,
+  ParameterObject,
+  ReusableObject,
+  StepObject,
+  WorkflowObject,
+} from '../document/model.js';
+import type { ResolveValueOptions } from '../expression/index.js';
 import type { ExpressionScope } from '../expression/types.js';
 import { setOwn } from '../own.js';
 import type { LoadedDocument } from '../sources/types.js';
 import { decideTransition, type Transition } from './actions.js';
 import { internal, type RunContext, RunStop } from './context.js';
 import { checkInputs } from './inputs.js';
-import { effectiveParameters } from './parameters.js';
+import { type EffectiveParameter, effectiveParameters } from './parameters.js';
 import type { Frame, RunState } from './state.js';
 import { workflowKey } from './state.js';
 import {
@@ -18,6 +26,7 @@ import {
   type StepContext,
 } from './step.js';
 import type { ActionRecord, RunError, RunEvent, StepRecord } from './types.js';
+import { isV11, nextInPlan, objectEvaluator, selfUri, sourceEntries, stepPlan } from './v11.js';
 
 export function initialState(workflow: WorkflowObject, inputs: Record<string, unknown>): RunState {
   return {
@@ -85,6 +94,11 @@ function resolveWorkflowRef(
   return { docPath: path, workflow, document: loaded.document };
 }
 
+/** The document a frame's workflow lives in (the root when its path no longer resolves). */
+function frameDocument(ctx: RunContext, frame: Frame): ArazzoDocument {
+  return (documentAt(ctx, frame.docPath) ?? ctx.root).document;
+}
+
 function frameWorkflow(
   ctx: RunContext,
   frame: Frame,
@@ -100,14 +114,26 @@ function frameWorkflow(
 
 const sourceScopes = new WeakMap<LoadedDocument, Record<string, Record<string, unknown>>>();
 
-/** `$sourceDescriptions.<name>.*` of a document: built once per loaded document. */
+/**
+ * `$sourceDescriptions.<name>.*` of a document: built once per loaded document. In 1.1 documents the
+ * source's operationIds / workflowIds come first and the Source Description Object's fields fill the rest.
+ */
 function sourceDescriptionsScope(loaded: LoadedDocument): Record<string, Record<string, unknown>> {
   let scope = sourceScopes.get(loaded);
   if (scope === undefined) {
     scope = {};
+    const v11 = isV11(loaded.document);
     for (const s of loaded.document.sourceDescriptions) {
       const resolved = loaded.sources.get(s.name);
-      scope[s.name] = { name: s.name, url: resolved?.url ?? s.url, type: s.type ?? 'openapi' };
+      const fields: Record<string, unknown> = {
+        name: s.name,
+        url: resolved?.url ?? s.url,
+        type: s.type ?? 'openapi',
+      };
+      // Operation and workflow ids win over the object's own fields.
+      if (v11)
+        for (const [id, entry] of Object.entries(sourceEntries(loaded, s.name))) setOwn(fields, id, entry);
+      scope[s.name] = fields;
     }
     sourceScopes.set(loaded, scope);
   }
@@ -145,6 +171,7 @@ export function frameScope(ctx: RunContext, state: RunState, frame: Frame): Expr
   if (loaded.document.components !== undefined) {
     scope.components = loaded.document.components as unknown as Record<string, Record<string, unknown>>;
   }
+  if (isV11(loaded.document)) scope.self = selfUri(loaded);
   return scope;
 }
 
@@ -178,8 +205,22 @@ export async function drive(state: RunState, ctx: RunContext): Promise<{ suspend
         startDependency(state, ctx, frame, frame.pendingDeps.shift()!);
         continue;
       }
-      const { workflow, index: wfIndex } = frameWorkflow(ctx, frame);
-      if (frame.stepIndex === 0 && frame.attempt === 1 && Object.keys(frame.steps).length === 0) {
+      const { workflow, index: wfIndex, loaded: frameLoaded } = frameWorkflow(ctx, frame);
+      // 1.1 step dependencies: the first step of the plan's order, after the workflows it depends on.
+      const plan = stepPlan(frameLoaded.document, workflow);
+      if (plan !== undefined && frame.planned === undefined) {
+        frame.planned = true;
+        frame.stepIndex = plan.order[0] ?? 0;
+        const pending = plan.workflows.filter(
+          (w) => state.workflows[workflowKey(frame.docPath, w)] === undefined,
+        );
+        if (pending.length > 0) {
+          frame.pendingDeps.push(...pending);
+          continue;
+        }
+      }
+      const first = plan === undefined ? 0 : (plan.order[0] ?? 0);
+      if (frame.stepIndex === first && frame.attempt === 1 && Object.keys(frame.steps).length === 0) {
         if (ctx.listening)
           ctx.emit(() => ({
             type: 'workflow-start',
@@ -266,8 +307,9 @@ function workflowOutputs(
   ctx: RunContext,
   frame: Frame,
 ): { outputs: Record<string, unknown>; warnings: string[] } {
-  const { workflow } = frameWorkflow(ctx, frame);
-  return evaluateOutputs(workflow.outputs, frameScope(ctx, state, frame));
+  const { workflow, loaded } = frameWorkflow(ctx, frame);
+  const scope = frameScope(ctx, state, frame);
+  return evaluateOutputs(workflow.outputs, scope, objectEvaluator(loaded.document, scope));
 }
 
 function startDependency(state: RunState, ctx: RunContext, frame: Frame, ref: string): void {
@@ -358,17 +400,48 @@ function childInputsFromParameters(
   docPath: readonly string[],
 ): Record<string, unknown> {
   // Reusable parameters resolve in the document that holds the calling workflow.
-  const components = (documentAt(ctx, docPath) ?? ctx.root).document.components;
+  const doc = (documentAt(ctx, docPath) ?? ctx.root).document;
+  return inputsFromParameters(
+    effectiveParameters(workflow.parameters, step.parameters, doc.components),
+    scope,
+    objectEvaluator(doc, scope),
+  );
+}
+
+/** Parameters that map to a workflow's inputs (those without `in`), evaluated. */
+function inputsFromParameters(
+  params: readonly EffectiveParameter[],
+  scope: ExpressionScope,
+  objects: ResolveValueOptions['evaluateObject'],
+): Record<string, unknown> {
   const inputs: Record<string, unknown> = {};
-  for (const p of effectiveParameters(workflow.parameters, step.parameters, components)) {
+  for (const p of params) {
     // "When the step in context specifies a workflowId, then all parameters map to workflow inputs": a
     // step's own parameter is an input even with a stray `in` (validation warns). A workflow-level one
     // with `in` is addressed to the workflow's operation steps.
     if (p.in !== undefined && p.origin === 'workflow') continue;
-    const value = resolveStepValue(p.value, scope);
+    const value = resolveStepValue(p.value, scope, undefined, undefined, objects);
     if (value.resolved) setOwn(inputs, p.name, value.value);
   }
   return inputs;
+}
+
+/**
+ * The inputs a goto/retry action gives its target workflow: in 1.1 documents the action's `parameters`
+ * when it has them (spec "Success Action Object" `parameters`), else the current workflow's inputs.
+ */
+function actionTargetInputs(
+  frame: Frame,
+  doc: ArazzoDocument,
+  parameters: ReadonlyArray<ParameterObject | ReusableObject> | undefined,
+  scope: ExpressionScope,
+): Record<string, unknown> {
+  if (parameters === undefined || !isV11(doc)) return frame.inputs;
+  return inputsFromParameters(
+    effectiveParameters(undefined, parameters, doc.components),
+    scope,
+    objectEvaluator(doc, scope),
+  );
 }
 
 /** A frame has ended: record its outputs, pop it, and hand its result to whoever started it. */
@@ -455,7 +528,9 @@ function finishFrame(state: RunState, ctx: RunContext, frame: Frame): void {
       // Decision (README "Semantics"): a workflow step's outputs read the child's outputs as $outputs;
       // with no outputs declared, the child's outputs are the step's outputs.
       const stepOutputs =
-        step.outputs === undefined ? { outputs, warnings: [] } : evaluateOutputs(step.outputs, scope);
+        step.outputs === undefined
+          ? { outputs, warnings: [] }
+          : evaluateOutputs(step.outputs, scope, objectEvaluator(frameDocument(ctx, parent), scope));
       parent.steps[step.stepId] = { outputs: stepOutputs.outputs };
       record.outputs = stepOutputs.outputs;
       if (stepOutputs.warnings.length > 0) record.warnings = stepOutputs.warnings;
@@ -525,7 +600,10 @@ function afterAttempt(
 
   switch (transition.type) {
     case 'next':
-      enterStep(frame, frame.stepIndex + 1);
+      enterStep(
+        frame,
+        nextInPlan(stepPlan(loaded.document, workflow), frame.stepIndex, workflow.steps.length),
+      );
       return;
     case 'goto-step': {
       const index = workflow.steps.findIndex((s) => s.stepId === transition.stepId);
@@ -560,7 +638,8 @@ function afterAttempt(
       }
       // Decision (README "Semantics"): goto a workflow is a one-way transfer; the target runs with the current
       // workflow's inputs (defaults of its own schema applied) and the current workflow ends with its status.
-      const checked = checkInputs(target.workflow.inputs, target.document, frame.inputs);
+      const given = actionTargetInputs(frame, loaded.document, transition.parameters, attempt.scope);
+      const checked = checkInputs(target.workflow.inputs, target.document, given);
       state.frames.push(
         newFrame(target.docPath, target.workflow, checked.value, 'goto-workflow', frame.depth + 1),
       );
@@ -607,7 +686,13 @@ function afterAttempt(
       if (transition.detour !== undefined && 'workflowId' in transition.detour) {
         const target = resolveWorkflowRef(ctx, frame.docPath, transition.detour.workflowId);
         if (target !== undefined) {
-          const checked = checkInputs(target.workflow.inputs, target.document, frame.inputs);
+          const given = actionTargetInputs(
+            frame,
+            loaded.document,
+            transition.detour.parameters,
+            attempt.scope,
+          );
+          const checked = checkInputs(target.workflow.inputs, target.document, given);
           state.frames.push(
             newFrame(target.docPath, target.workflow, checked.value, 'retry-detour', frame.depth + 1),
           );

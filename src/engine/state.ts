@@ -31,6 +31,8 @@ export interface Frame {
   steps: Record<string, { outputs: Record<string, unknown> }>;
   /** dependsOn workflows still to run before the first step. */
   pendingDeps: string[];
+  /** 1.1: the step order of the workflow's dependencies was applied (see engine/v11.ts `stepPlan`). */
+  planned?: true;
   returnMode: ReturnMode;
   depth: number;
   /** A retry detour through another step: run it once, then retry the step at `resumeStepIndex`. */

@@ -3,8 +3,14 @@
 import { BoundedCache } from '../cache.js';
 import { evaluateCriteria, replaceXPath } from '../criteria/index.js';
 import type { OutputValue, StepObject, WorkflowObject } from '../document/model.js';
-import { isArazzoError, isRequestBuildError, isTransportError } from '../errors.js';
-import { isUnresolved, resolveValue } from '../expression/index.js';
+import {
+  isArazzoError,
+  isRequestBuildError,
+  isTransportError,
+  RequestBuildError,
+  TransportError,
+} from '../errors.js';
+import { embedText, isUnresolved, type ResolveValueOptions, resolveValue } from '../expression/index.js';
 import type { ExpressionScope } from '../expression/types.js';
 import {
   applyReplacements,
@@ -23,6 +29,7 @@ import type { TransportContext } from './options.js';
 import { stepParameters } from './parameters.js';
 import type { Frame } from './state.js';
 import type { CriterionRecord, StepRecord } from './types.js';
+import { isV11, jsonPathTargets, objectEvaluator, stepTimeoutMs, targetType } from './v11.js';
 
 export interface StepContext {
   ctx: RunContext;
@@ -49,9 +56,11 @@ export function resolveStepValue(
   scope: ExpressionScope,
   warnings?: string[],
   label?: string,
+  objects?: ResolveValueOptions['evaluateObject'],
 ): { resolved: true; value: unknown } | { resolved: false; reason: string } {
   const out = resolveValue(value, scope, {
     omitUnresolved: true,
+    ...(objects !== undefined ? { evaluateObject: objects } : {}),
     onUnresolved: (path, u) => {
       // The whole value unresolved is reported once, by the caller.
       if (path === '') return;
@@ -72,6 +81,7 @@ export function resolveStepValue(
 export function evaluateOutputs(
   outputs: Readonly<Record<string, OutputValue>> | undefined,
   scope: ExpressionScope,
+  objects?: ResolveValueOptions['evaluateObject'],
 ): { outputs: Record<string, unknown>; warnings: string[] } {
   const result: Record<string, unknown> = {};
   const warnings: string[] = [];
@@ -81,7 +91,11 @@ export function evaluateOutputs(
     const expression = outputs[name]!;
     let value: unknown;
     try {
-      value = resolveValue(expression, scope, { omitUnresolved: true });
+      value = resolveValue(
+        expression,
+        scope,
+        objects === undefined ? { omitUnresolved: true } : { omitUnresolved: true, evaluateObject: objects },
+      );
     } catch (error) {
       warnings.push(`"${name}": ${error instanceof Error ? error.message : String(error)}`);
       continue;
@@ -112,6 +126,7 @@ function attemptScope(
     workflows: base.workflows,
     sourceDescriptions: base.sourceDescriptions,
     components: base.components,
+    self: base.self,
     url: request.url,
     method: request.method,
     request: {
@@ -280,15 +295,22 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
 
   let request: PreparedRequest;
   try {
+    const objects = objectEvaluator(sc.loaded.document, sc.scope);
+    let querystring: { name: string; value: unknown } | undefined;
     const parameters: Array<{ name: string; in: 'path' | 'query' | 'header' | 'cookie'; value: unknown }> =
       [];
     for (const p of stepParameters(workflow.parameters, step, sc.loaded.document.components)) {
       if (p.in === undefined) continue;
-      if (p.in === 'querystring' || p.in === 'channel') {
-        warnings.push(`parameter "${p.name}" (${p.in}): this location is not sent on HTTP steps yet`);
+      if (p.in === 'channel' || (p.in === 'querystring' && objects === undefined)) {
+        warnings.push(`parameter "${p.name}" (${p.in}): this location is not sent on HTTP steps`);
         continue;
       }
-      const value = resolveStepValue(p.value, sc.scope, warnings, `parameter "${p.name}"`);
+      const value = resolveStepValue(p.value, sc.scope, warnings, `parameter "${p.name}"`, objects);
+      if (p.in === 'querystring') {
+        if (value.resolved) querystring = { name: p.name, value: value.value };
+        else warnings.push(`parameter "${p.name}" (querystring): ${value.reason}; not sent`);
+        continue;
+      }
       if (!value.resolved) {
         warnings.push(`parameter "${p.name}" (${p.in}): ${value.reason}; not sent`);
         continue;
@@ -301,16 +323,37 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
       const rb = step.requestBody;
       let payload: unknown;
       if (rb.payload !== undefined) {
-        const v = resolveStepValue(rb.payload, sc.scope, warnings, 'requestBody.payload');
+        const v = resolveStepValue(rb.payload, sc.scope, warnings, 'requestBody.payload', objects);
         payload = v.resolved ? v.value : undefined;
         if (!v.resolved) warnings.push(`requestBody.payload: ${v.reason}; no body sent`);
       }
       if (rb.replacements !== undefined && rb.replacements.length > 0) {
         const replacements: Array<{ target: string; value: unknown }> = [];
         for (const r of rb.replacements) {
-          const v = resolveStepValue(r.value, sc.scope, warnings, `replacement "${r.target}"`);
-          if (v.resolved) replacements.push({ target: r.target, value: v.value });
-          else warnings.push(`replacement "${r.target}": ${v.reason}; skipped`);
+          const v = resolveStepValue(r.value, sc.scope, warnings, `replacement "${r.target}"`, objects);
+          if (!v.resolved) {
+            warnings.push(`replacement "${r.target}": ${v.reason}; skipped`);
+            continue;
+          }
+          if (objects === undefined) {
+            replacements.push({ target: r.target, value: v.value });
+            continue;
+          }
+          // A JSONPath or XPath target reads the payload as the earlier replacements left it.
+          const current = applyReplacements(payload, replacements.splice(0));
+          payload = current;
+          const type = targetType(r.targetSelectorType, rb.contentType);
+          if (type.kind === 'xpath' && typeof current === 'string') {
+            try {
+              payload = replaceXPath(current, r.target, v.value, type.version);
+            } catch (error) {
+              const message = error instanceof Error ? error.message : String(error);
+              warnings.push(`replacement "${r.target}": ${message}; skipped`);
+            }
+            continue;
+          }
+          for (const target of replacementTargets(r, rb.contentType, current, warnings))
+            replacements.push({ target, value: v.value });
         }
         payload = applyReplacements(payload, replacements, { xpath: replaceXPath });
       }
@@ -332,6 +375,7 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
       ...(body !== undefined ? { body } : {}),
       ...(ctx.options.auth !== undefined ? { auth: ctx.options.auth } : {}),
     });
+    if (querystring !== undefined) withQueryString(request, querystring.name, querystring.value);
   } catch (error) {
     if (isRequestBuildError(error) || isArazzoError(error))
       return fail('REQUEST_BUILD', `step "${step.stepId}": ${error.message}`);
@@ -359,18 +403,98 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
   return { op, request };
 }
 
-/** Send the request through the injected transport or undici. */
+/**
+ * 1.1.0 "Payload Replacement Object": the JSON Pointer targets a replacement writes. A JSONPath target
+ * writes every node it selects (none: skipped with a warning); JSON Pointer and XPath targets pass as they are
+ * (XPath ones are applied to XML payloads by the http layer).
+ */
+function replacementTargets(
+  r: { target: string; targetSelectorType?: string | { type: string; version?: string } },
+  contentType: string | undefined,
+  payload: unknown,
+  warnings: string[],
+): string[] {
+  const type = targetType(r.targetSelectorType, contentType);
+  if (type.kind !== 'jsonpath') return [r.target];
+  let pointers: string[];
+  try {
+    pointers = jsonPathTargets(type.version, r.target, payload);
+  } catch (error) {
+    warnings.push(
+      `replacement "${r.target}": ${error instanceof Error ? error.message : String(error)}; skipped`,
+    );
+    return [];
+  }
+  if (pointers.length === 0)
+    warnings.push(`replacement "${r.target}": the JSONPath selects nothing; skipped`);
+  return pointers;
+}
+
+/**
+ * 1.1.0 `in: querystring`: the parameter's value is the whole query string. A string is sent as written
+ * (characters a query may not hold are percent-encoded, so JSON text travels as it is); an object is
+ * serialized as application/x-www-form-urlencoded. It never combines with query parameters.
+ */
+function withQueryString(request: PreparedRequest, name: string, value: unknown): void {
+  if (Object.keys(request.queryParams).length > 0) {
+    throw new RequestBuildError(
+      `parameter "${name}" (querystring) cannot be combined with query parameters (${Object.keys(request.queryParams).join(', ')})`,
+    );
+  }
+  let text: string;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const form = new URLSearchParams();
+    for (const [k, v] of Object.entries(value)) form.append(k, embedText(v));
+    text = form.toString();
+  } else text = encodeURI(embedText(value)).replaceAll('#', '%23');
+  const hash = request.url.indexOf('#');
+  const base = hash < 0 ? request.url : request.url.slice(0, hash);
+  const q = base.indexOf('?');
+  request.url = `${q < 0 ? base : base.slice(0, q)}${text === '' ? '' : `?${text}`}`;
+  request.queryParams[name] = value;
+}
+
+/** Send the request through the injected transport or undici, bounded by the step's 1.1.0 `timeout`. */
 function sendAttempt(sc: StepContext, ready: ReadyAttempt): Promise<HttpResponse> {
+  const timeout = stepTimeoutMs(sc.loaded.document, sc.step);
+  if (timeout === undefined) return sendOnce(sc, ready, sc.ctx.signal, sc.ctx.send);
+  // The request is aborted at the step's deadline (through the signal), and the attempt fails at that
+  // deadline even if an injected transport ignores its signal.
+  const timer = AbortSignal.timeout(timeout);
+  const signal = AbortSignal.any([sc.ctx.signal, timer]);
+  const expiredError = (): TransportError =>
+    new TransportError(
+      'STEP_TIMEOUT',
+      `step "${sc.step.stepId}": no response within its timeout of ${timeout} ms`,
+      { method: ready.request.method, url: ready.request.url },
+    );
+  const sent = sendOnce(sc, ready, signal, { ...sc.ctx.send, signal }).catch((error: unknown) => {
+    throw timer.aborted ? expiredError() : error;
+  });
+  const expired = new Promise<never>((_, reject) => {
+    if (timer.aborted) reject(expiredError());
+    else timer.addEventListener('abort', () => reject(expiredError()), { once: true });
+  });
+  expired.catch(() => {});
+  return Promise.race([sent, expired]);
+}
+
+function sendOnce(
+  sc: StepContext,
+  ready: ReadyAttempt,
+  signal: AbortSignal,
+  send: RunContext['send'],
+): Promise<HttpResponse> {
   const { ctx, step } = sc;
   const { op, request } = ready;
-  if (ctx.options.transport === undefined) return sendRequest(request, ctx.send);
+  if (ctx.options.transport === undefined) return sendRequest(request, send);
   // Built field by field (no spread): this runs for every step of a mock or injected-transport run.
   const tctx: TransportContext = {
     workflowId: sc.frame.workflowId,
     stepId: step.stepId,
     attempt: sc.frame.attempt,
     operation: op,
-    signal: ctx.signal,
+    signal,
   };
   const source = sc.loaded.sources.get(op.sourceName);
   if (source?.kind === 'openapi') tctx.source = source;
@@ -384,6 +508,15 @@ function transportFailure(a: Attempt, error: unknown, requestScope: ExpressionSc
   if (isArazzoError(error)) return failAttempt(a, error.code, error.message, requestScope);
   if (a.sc.ctx.signal.aborted) return failAttempt(a, 'ABORTED', 'the request was aborted', requestScope);
   return failAttempt(a, 'TRANSPORT', error instanceof Error ? error.message : String(error), requestScope);
+}
+
+/** 1.1.0 "Evaluation Errors": a criterion that could not be evaluated is a warning (record and event). */
+function reportCriterionError(a: Attempt, message: string): void {
+  const { ctx } = a.sc;
+  const masked = ctx.masker.text(message);
+  a.warnings.push(masked);
+  if (ctx.listening)
+    ctx.emit(() => ({ type: 'warning', ...attemptOf(a.sc), code: 'CRITERION_ERROR', message: masked }));
 }
 
 /** Record the response, judge it by the success criteria (and contract), evaluate outputs. */
@@ -432,8 +565,16 @@ function judgeAttempt(a: Attempt, ready: ReadyAttempt, response: HttpResponse): 
         message: `status ${response.statusCode} is not 2xx and the step has no successCriteria`,
       };
   } else {
-    const evaluated = evaluateCriteria(step.successCriteria, scope, { compat: ctx.compat });
+    const errors: string[] = [];
+    const evaluated = evaluateCriteria(
+      step.successCriteria,
+      scope,
+      isV11(sc.loaded.document)
+        ? { compat: ctx.compat, onError: (m) => errors.push(m) }
+        : { compat: ctx.compat },
+    );
     passed = evaluated.passed;
+    for (const message of errors) reportCriterionError(a, message);
     criteria = evaluated.records.map((c) => {
       if (c.warnings === undefined)
         return c.reason === undefined ? c : { ...c, reason: ctx.masker.text(c.reason) };
@@ -464,7 +605,7 @@ function judgeAttempt(a: Attempt, ready: ReadyAttempt, response: HttpResponse): 
 
   // Decision (README "Semantics"): outputs are evaluated for every attempt that got a response, so failure
   // handlers can read them; a later attempt replaces them.
-  const outputs = evaluateOutputs(step.outputs, scope);
+  const outputs = evaluateOutputs(step.outputs, scope, objectEvaluator(sc.loaded.document, scope));
   frame.steps[step.stepId] = { outputs: outputs.outputs };
   record.outputs = outputs.outputs;
   warnings.push(...outputs.warnings.map((w) => `output ${w}`));

@@ -115,6 +115,8 @@ export type RunEvent =
       reason: string;
     }
   | { type: 'action'; workflowId: string; stepId: string; action: ActionRecord }
+  /** 1.1 documents: a criterion that could not be evaluated (it failed); `code` is 'CRITERION_ERROR'. */
+  | { type: 'warning'; workflowId: string; stepId: string; attempt: number; code: string; message: string }
   | {
       type: 'workflow-end';
       workflowId: string;

@@ -20,7 +20,9 @@ export type ExpressionRoot =
   | 'steps'
   | 'workflows'
   | 'sourceDescriptions'
-  | 'components';
+  | 'components'
+  /** 1.1.0: the canonical URI of the current Arazzo description. */
+  | 'self';
 
 /**
  * Non-spec forms accepted for real-world documents; the validator warns with `specForm`.
@@ -56,7 +58,7 @@ export interface ExpressionNode extends Span {
    * Name segments after the root (and location):
    * inputs/outputs `[name]`, steps `[stepId, 'outputs', name]`, workflows `[workflowId, 'inputs'|'outputs', name]`
    * (without the last name for the `whole-outputs` compat form),
-   * sourceDescriptions `[name, field]`, components `[kind, name]`, header/query/path `[name]`, others `[]`.
+   * sourceDescriptions `[name, field]`, components `[kind, name]`, header/query/path `[name]`, others (`$self`) `[]`.
    */
   names: NameSegment[];
   pointer?: JsonPointerNode;

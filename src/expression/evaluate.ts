@@ -143,6 +143,10 @@ function base(
       return scope.statusCode === undefined
         ? unresolved('$statusCode: no response has been received')
         : { value: scope.statusCode, consumed: 0 };
+    case 'self':
+      return scope.self === undefined
+        ? unresolved('$self: the description has no $self URI')
+        : { value: scope.self, consumed: 0 };
     case 'request':
     case 'response': {
       const msg = node.root === 'request' ? scope.request : scope.response;
@@ -251,6 +255,25 @@ export function evaluateNode(node: ExpressionNode, scope: ExpressionScope): unkn
       cur = r.value;
     }
     // `#` alone or a pointer that ends on JSON text stored as a string: the text is the value.
+  }
+  return cur;
+}
+
+/**
+ * The value at an RFC 6901 JSON Pointer (`/a/0/b`, `''` for the whole value) inside plain data, or an
+ * Unresolved saying where the walk stopped. JSON text stored as a string is walked as its parsed value.
+ */
+export function selectPointer(value: unknown, pointer: string): unknown {
+  if (pointer === '') return value;
+  if (pointer[0] !== '/') return unresolved(`"${pointer}" is not a JSON Pointer (it must start with "/")`);
+  let cur = value;
+  const tokens = pointer.slice(1).split('/');
+  for (let i = 0; i < tokens.length; i++) {
+    const raw = tokens[i]!;
+    if (/~[^01]|~$/.test(raw)) return unresolved(`JSON Pointer "${pointer}": bad escape in "${raw}"`);
+    const r = step(cur, raw.replaceAll('~1', '/').replaceAll('~0', '~'), false);
+    if (!r.ok) return unresolved(`JSON Pointer "${pointer}": ${r.why} at /${tokens.slice(0, i).join('/')}`);
+    cur = r.value;
   }
   return cur;
 }

@@ -5,7 +5,7 @@ import { parseExpressionCached } from './parser.js';
 import type { ExpressionScope } from './types.js';
 
 export type * from './ast.js';
-export { isUnresolved, lookupHeader, unresolved } from './evaluate.js';
+export { isUnresolved, lookupHeader, selectPointer, unresolved } from './evaluate.js';
 export { EXPECTED_SOURCES, escapePointerToken } from './parser.js';
 export type { ResolveValueOptions } from './template.js';
 export {

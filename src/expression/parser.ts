@@ -32,6 +32,7 @@ export const EXPECTED_SOURCES: readonly string[] = [
   '$workflows.',
   '$sourceDescriptions.',
   '$components.',
+  '$self',
 ];
 
 const COMPONENT_KINDS = ['parameters', 'successActions', 'failureActions', 'inputs'];
@@ -207,6 +208,7 @@ export function parseExpressionAt(text: string, start: number, mode: ParseMode):
     case 'url':
     case 'method':
     case 'statusCode':
+    case 'self':
       root = word;
       break;
     case 'request':

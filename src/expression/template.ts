@@ -130,6 +130,12 @@ export interface ResolveValueOptions {
   omitUnresolved?: boolean;
   /** Called with a JSON Pointer (relative to the value, `''` for the value itself) for each unresolved part. */
   onUnresolved?(path: string, u: Unresolved): void;
+  /**
+   * Asked for each object before its members are walked: a value (or an Unresolved) replaces the object,
+   * `undefined` walks it as a literal. The engine passes the 1.1.0 Selector Object evaluator (which lives in
+   * criteria/, above this layer). Default: none, every object is a literal.
+   */
+  evaluateObject?(value: Readonly<Record<string, unknown>>): unknown;
 }
 
 function resolveAt(
@@ -138,6 +144,7 @@ function resolveAt(
   omit: boolean,
   report: ResolveValueOptions['onUnresolved'],
   path: string,
+  objects?: ResolveValueOptions['evaluateObject'],
 ): unknown {
   if (typeof value === 'string') {
     const v = resolveString(value, scope);
@@ -147,13 +154,20 @@ function resolveAt(
   if (Array.isArray(value)) {
     const out: unknown[] = [];
     for (let i = 0; i < value.length; i++) {
-      const v = resolveAt(value[i], scope, omit, report, `${path}/${i}`);
+      const v = resolveAt(value[i], scope, omit, report, `${path}/${i}`, objects);
       if (omit && isUnresolved(v)) continue;
       out.push(v);
     }
     return out;
   }
   if (typeof value === 'object' && value !== null && !isUnresolved(value) && !(value instanceof Uint8Array)) {
+    if (objects !== undefined) {
+      const selected = objects(value as Readonly<Record<string, unknown>>);
+      if (selected !== undefined) {
+        if (isUnresolved(selected)) report?.(path, selected);
+        return selected;
+      }
+    }
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
       const v = resolveAt(
@@ -162,6 +176,7 @@ function resolveAt(
         omit,
         report,
         `${path}/${escapePointerToken(key)}`,
+        objects,
       );
       if (omit && isUnresolved(v)) continue;
       setOwn(out, key, v);
@@ -181,11 +196,18 @@ export function resolveValue(
   scope: ExpressionScope,
   options: ResolveValueOptions = {},
 ): unknown {
-  return resolveAt(value, scope, options.omitUnresolved ?? true, options.onUnresolved, '');
+  return resolveAt(
+    value,
+    scope,
+    options.omitUnresolved ?? true,
+    options.onUnresolved,
+    '',
+    options.evaluateObject,
+  );
 }
 
 const ROOT_WORD =
-  /^\$(url|method|statusCode|request|response|inputs|outputs|steps|workflows|sourceDescriptions|components)\b/;
+  /^\$(url|method|statusCode|request|response|inputs|outputs|steps|workflows|sourceDescriptions|components|self)\b/;
 
 /**
  * Every runtime expression in a document value, for static checks. `source` is the expression text

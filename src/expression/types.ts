@@ -36,6 +36,8 @@ export interface ExpressionScope {
   workflows?: Record<string, { inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }>;
   /** $sourceDescriptions.<name>.<field> (url, type, name; the engine may add more). */
   sourceDescriptions?: Record<string, Record<string, unknown>>;
+  /** $self (1.1.0): the canonical URI of the current Arazzo description (its `$self`, resolved). */
+  self?: string;
   /** $components.<kind>.<name>. */
   components?: Record<string, Record<string, unknown>>;
 }

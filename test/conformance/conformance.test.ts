@@ -28,7 +28,10 @@ interface Case {
   workflowId?: string;
   inputs?: Record<string, unknown>;
   options?: Partial<
-    Pick<RunOptions, 'maxSteps' | 'timeoutMs' | 'auth' | 'maxRetryDelayMs' | 'strict' | 'requestTimeoutMs'>
+    Pick<
+      RunOptions,
+      'maxSteps' | 'timeoutMs' | 'auth' | 'maxRetryDelayMs' | 'strict' | 'requestTimeoutMs' | 'sources'
+    >
   >;
   /** Source names whose servers point at the scripted server (default: every source). */
   serverSources?: string[];

@@ -1,0 +1,105 @@
+// Arazzo 1.1 engine behaviour that a scripted server cannot show: a transport that ignores its signal, warning events.
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { ArazzoDocument, WorkflowObject } from '../../src/document/model.js';
+import { stepPlan } from '../../src/engine/v11.js';
+import type { HttpResponse, PreparedRequest } from '../../src/http/index.js';
+import type { RunEvent } from '../../src/index.js';
+import { runWorkflow } from '../../src/index.js';
+
+const caseDoc = (name: string): string =>
+  fileURLToPath(new URL(`../conformance/cases/${name}/arazzo.yaml`, import.meta.url));
+
+function ok(req: PreparedRequest, body: unknown): HttpResponse {
+  return { statusCode: 200, headers: {}, body, size: 0, durationMs: 0, url: req.url };
+}
+
+describe('1.1 step timeout', () => {
+  it('fails the attempt with STEP_TIMEOUT even when an injected transport ignores its signal', async () => {
+    const signals: AbortSignal[] = [];
+    const result = await runWorkflow(
+      caseDoc('v11-step-timeout-onfailure'),
+      {},
+      {
+        transport: (req, tctx) => {
+          if (req.url.endsWith('/items/slow')) {
+            signals.push(tctx.signal);
+            return new Promise<HttpResponse>(() => {});
+          }
+          return Promise.resolve(ok(req, { id: 'fast' }));
+        },
+      },
+    );
+    expect(result.status).toBe('succeeded');
+    expect(result.steps.map((s) => [s.stepId, s.outcome, s.error?.code])).toEqual([
+      ['slow', 'failed', 'STEP_TIMEOUT'],
+      ['fast', 'succeeded', undefined],
+    ]);
+    expect(result.steps[0]?.error?.message).toContain('timeout of 200 ms');
+    // The transport was told to stop.
+    expect(signals[0]?.aborted).toBe(true);
+  });
+});
+
+describe('1.1 criterion evaluation errors', () => {
+  it('are warning events and step warnings; the criterion fails', async () => {
+    const events: RunEvent[] = [];
+    const result = await runWorkflow(
+      caseDoc('v11-criterion-error-warning'),
+      { field: 'status' },
+      { transport: async (req) => ok(req, { status: 'ok' }), onEvent: (e) => events.push(e) },
+    );
+    const warnings = events.filter((e) => e.type === 'warning');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatchObject({ stepId: 'read', attempt: 1, code: 'CRITERION_ERROR' });
+    expect((warnings[0] as { message: string }).message).toMatch(
+      /^criterion "\$\[\?\(@\.\{\$inputs\.field\} =="/,
+    );
+    expect(result.steps[0]?.criteria[0]?.passed).toBe(false);
+    expect(result.steps[0]?.warnings?.some((w) => w.startsWith('criterion "'))).toBe(true);
+  });
+});
+
+describe('stepPlan (1.1 step order)', () => {
+  const wf = (steps: Array<Record<string, unknown>>): WorkflowObject =>
+    ({ workflowId: 'w', steps }) as unknown as WorkflowObject;
+  const doc = (arazzo: string): ArazzoDocument => ({ arazzo }) as unknown as ArazzoDocument;
+  it.each<[string, Array<Record<string, unknown>>, number[] | undefined]>([
+    [
+      'document order already satisfies every dependency',
+      [{ stepId: 'a' }, { stepId: 'b', dependsOn: ['a'] }],
+      undefined,
+    ],
+    ['explicit dependsOn moves a step later', [{ stepId: 'b', dependsOn: ['a'] }, { stepId: 'a' }], [1, 0]],
+    [
+      'an output reference is an implicit dependency',
+      [
+        { stepId: 'b', parameters: [{ name: 'x', in: 'query', value: '$steps.a.outputs.id' }] },
+        { stepId: 'a' },
+      ],
+      [1, 0],
+    ],
+    [
+      'a step reading its own outputs does not depend on itself',
+      [{ stepId: 'a', outputs: { n: '$steps.a.outputs.n' } }],
+      undefined,
+    ],
+    [
+      'steps on a cycle run after the ready ones, in document order',
+      [{ stepId: 'a', dependsOn: ['b'] }, { stepId: 'b', dependsOn: ['a'] }, { stepId: 'c' }],
+      [2, 0, 1],
+    ],
+    [
+      'the earliest ready step goes first',
+      [{ stepId: 'c', dependsOn: ['b'] }, { stepId: 'a' }, { stepId: 'b' }],
+      [1, 2, 0],
+    ],
+  ])('%s', (_name, steps, want) => {
+    expect(stepPlan(doc('1.1.0'), wf(steps))?.order).toEqual(want);
+  });
+  it('a workflow-step dependency asks for that workflow; 1.0 documents have no plan', () => {
+    const steps = [{ stepId: 'a', dependsOn: ['$workflows.setup.steps.create'] }];
+    expect(stepPlan(doc('1.1.0'), wf(steps))).toEqual({ order: [0], workflows: ['setup'] });
+    expect(stepPlan(doc('1.0.1'), wf([{ stepId: 'b', dependsOn: ['a'] }, { stepId: 'a' }]))).toBeUndefined();
+  });
+});
