@@ -3,6 +3,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { ContractCheck } from '../contract/types.js';
 import type { WorkflowObject } from '../document/model.js';
 import { OptionsError } from '../errors.js';
+import { credentialSecrets } from '../http/index.js';
+import { OAuthTokens } from '../http/oauth.js';
 import type { HttpResponse, SendOptions } from '../http/types.js';
 import { loadArazzo } from '../sources/index.js';
 import type { LoadedDocument, OpenApiSource, ResolvedOperation } from '../sources/types.js';
@@ -39,6 +41,8 @@ export interface RunContext {
     response: HttpResponse,
     source?: OpenApiSource,
   ) => ContractCheck[];
+  /** Obtains the tokens of OAuth credentials (`auth: { scheme: { clientId, ... } }`); absent when none. */
+  tokens?: OAuthTokens;
   /** Called at every step boundary with the live state (durable runs persist it). */
   checkpoint?: (state: RunState) => Promise<void>;
   /** Retry waits of at least this many ms suspend the run instead of sleeping (durable runs re-queue it). */
@@ -150,8 +154,7 @@ export async function prepareRun(
   const masker = new Masker();
   for (const s of options.secrets ?? []) masker.add(s);
   for (const value of Object.values(options.auth ?? {})) {
-    if (typeof value === 'string') masker.add(value);
-    else for (const v of Object.values(value)) masker.add(v);
+    for (const secret of credentialSecrets(value)) masker.add(secret);
   }
 
   const failed = (error: RunError): Prepared => ({
@@ -227,6 +230,16 @@ export async function prepareRun(
       }
     },
   };
+  if (OAuthTokens.wanted(options.auth)) {
+    ctx.tokens = new OAuthTokens(options.auth ?? {}, {
+      // The run's one secret set: tokens, codes and verifiers are masked like every other credential.
+      declareSecret: (value) => masker.add(value),
+      ...(options.now !== undefined ? { now: options.now } : {}),
+      ...(options.dispatcher !== undefined ? { dispatcher: options.dispatcher } : {}),
+      ...(signal !== NEVER_ABORTED ? { signal } : {}),
+      ...(options.requestTimeoutMs !== undefined ? { timeoutMs: options.requestTimeoutMs } : {}),
+    });
+  }
   if (options.contract !== undefined && options.contract !== false) {
     const { createContractChecker } = await import('../contract/index.js');
     ctx.contract = createContractChecker(options.contract === true ? {} : options.contract);

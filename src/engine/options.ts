@@ -51,10 +51,19 @@ export interface RunOptions {
   dispatcher?: Dispatcher;
   /**
    * Credentials by OpenAPI security scheme name, applied to operations that require them; explicit step
-   * parameters win. Values are masked in every report. Default: none.
+   * parameters win. Values are masked in every report. An `oauth2` / `openIdConnect` scheme takes a token
+   * or `{ clientId, ... }` (OAuthCredential) to obtain tokens itself: from the flow's tokenUrl (or by
+   * discovery), with the scopes of the operation's security requirement, cached per (scheme, scopes) with
+   * the credential object until expiry, refreshed, and fetched afresh once after a 401. Default: none.
    * @example { auth: { ApiKeyAuth: 'sk_live_...', basic: { username: 'u', password: 'p' } } }
+   * @example { auth: { oauth: { clientId: 'ci', clientSecret: process.env.SECRET, scopes: ['read'] } } }
    */
   auth?: AuthValues;
+  /**
+   * The clock for token expiry, in ms since the epoch. Default: Date.now. Tests inject a fake.
+   * @example { now: () => fakeTime }
+   */
+  now?: () => number;
   /** Cancels the run, including a retry wait. Default: none. */
   signal?: AbortSignal;
   /**

@@ -15,6 +15,7 @@ import {
   lastString,
   oneOf,
   type Parsed,
+  parseAuthFlags,
   parseCommandArgs,
   parseIntegerFlag,
   readEnvRef,
@@ -66,7 +67,9 @@ export interface RunArgs {
   inputsFile?: string;
   sources: Record<string, string>;
   servers: Record<string, string>;
-  auth: Record<string, string>;
+  auth: AuthValues;
+  /** The secret values among `auth` (tokens, client secrets, passwords), masked before anything runs. */
+  authSecrets: string[];
   strict: boolean;
   maxSteps?: number;
   timeoutMs?: number;
@@ -207,10 +210,7 @@ export function parseRunArgs(
     if (fromEnv !== undefined) envInputs.add(name);
     else envInputs.delete(name);
   }
-  const auth: Record<string, string> = {};
-  for (const [scheme, raw] of Object.entries(collectPairs(stringList(values.auth), '--auth'))) {
-    auth[scheme] = readEnvRef(raw, env, `--auth ${scheme}`) ?? raw;
-  }
+  const { auth, secrets: authSecrets } = parseAuthFlags(stringList(values.auth), env);
   const servers = collectPairs(stringList(values.server), '--server');
   for (const [name, url] of Object.entries(servers)) {
     if (!URL.canParse(url)) throw new UsageError(`--server ${name}: "${url}" is not an absolute URL`, 'run');
@@ -223,6 +223,7 @@ export function parseRunArgs(
     sources: collectPairs(stringList(values.source), '--source'),
     servers,
     auth,
+    authSecrets,
     strict: values.strict === true,
     mock: values.mock === true,
     reporter: oneOf(lastString(values.reporter), REPORTERS, '--reporter') ?? 'pretty',
@@ -472,7 +473,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     ctx.out.write(RUN_USAGE);
     return 0;
   }
-  for (const value of Object.values(args.auth)) ctx.masker.add(value);
+  for (const value of args.authSecrets) ctx.masker.add(value);
   for (const [name, value] of Object.entries(args.inputs)) {
     if (args.envInputs.has(name) || isSecretInput(name, undefined)) ctx.masker.add(value);
   }

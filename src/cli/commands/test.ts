@@ -222,7 +222,7 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
     ctx.io.env,
   );
   if (args === 'help') return 0;
-  for (const value of Object.values(args.auth)) ctx.masker.add(value);
+  for (const value of args.authSecrets) ctx.masker.add(value);
   if (args.output !== undefined) await checkWritable(args.output, ctx, 'test');
   const files = await expandPaths(positionals, ctx.cwd);
   const fileInputs = args.inputsFile !== undefined ? await readInputsFile(args.inputsFile, ctx) : {};

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAuthFlags } from '../../src/cli/args.js';
+import { main } from '../../src/cli/main.js';
+import { captureIO } from '../cli/helpers.js';
+import { type AuthServers, CLIENT_SECRET, startAuthServers, writeWorkflow } from './provider.js';
+
+describe('--auth scheme.field=value', () => {
+  it.each([
+    [['k=abc'], { k: 'abc' }, ['abc']],
+    [
+      ['o.clientId=ci', 'o.clientSecret=env:CS', 'o.scopes=read, write'],
+      { o: { clientId: 'ci', clientSecret: 's3cret-value', scopes: ['read', 'write'] } },
+      ['s3cret-value'],
+    ],
+    [
+      ['u.clientId=app', 'u.username=alice', 'u.password=pw-123456', 'u.refreshToken=rt-123456'],
+      { u: { clientId: 'app', username: 'alice', password: 'pw-123456', refreshToken: 'rt-123456' } },
+      ['pw-123456', 'rt-123456'],
+    ],
+  ])('%j', (flags, auth, secrets) => {
+    expect(parseAuthFlags(flags, { CS: 's3cret-value' })).toEqual({ auth, secrets });
+  });
+
+  it.each([
+    [['o.color=red'], /unknown field "color"/],
+    [['o.clientSecret=x'], /needs --auth o.clientId/],
+    [['o.clientSecret=env:NOPE'], /NOPE is not set/],
+  ])('%j is a usage error', (flags, message) => {
+    expect(() => parseAuthFlags(flags, {})).toThrow(message);
+  });
+});
+
+describe('arazzo run with an OAuth client credential', () => {
+  let s: AuthServers;
+  beforeAll(async () => {
+    s = await startAuthServers();
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('obtains the token, calls the API, and prints no secret', async () => {
+    const file = writeWorkflow(s.issuer, s.api, ['listPets']);
+    const cap = captureIO({ env: { CS: CLIENT_SECRET } });
+    const argv = ['run', file, '--reporter', 'json', '--auth', 'oauth.clientId=cc'];
+    const code = await main([...argv, '--auth', 'oauth.clientSecret=env:CS'], cap.io);
+    expect(cap.stderr()).toBe('');
+    expect(code).toBe(0);
+    const out = JSON.parse(cap.stdout()) as { steps: Array<{ response: { body: unknown } }> };
+    expect(out.steps[0]?.response.body).toMatchObject({ client: 'cc', scope: 'pets:read' });
+    expect(cap.stdout()).not.toContain(CLIENT_SECRET);
+    expect(cap.stdout()).not.toContain(s.seenTokens[0]);
+  });
+});
