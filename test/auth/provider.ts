@@ -251,3 +251,45 @@ export function writeWorkflow(issuer: string, api: string, operations: string[])
   writeFileSync(file, JSON.stringify(arazzo));
   return file;
 }
+
+/**
+ * Play the user at the authorization endpoint: follow redirects with cookies, sign in as alice on the
+ * login page and approve the consent page, until the server redirects to `redirectUri`. Returns that URL.
+ */
+export async function signInAndConsent(authorizationUrl: string, redirectUri: string): Promise<string> {
+  const cookies = new Map<string, string>();
+  let url = authorizationUrl;
+  let form: URLSearchParams | undefined;
+  for (let hop = 0; hop < 20; hop++) {
+    const response = await fetch(url, {
+      redirect: 'manual',
+      method: form === undefined ? 'GET' : 'POST',
+      headers: {
+        cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        ...(form !== undefined ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
+      ...(form !== undefined ? { body: form.toString() } : {}),
+    });
+    form = undefined;
+    for (const c of response.headers.getSetCookie()) {
+      const [pair = ''] = c.split(';');
+      const at = pair.indexOf('=');
+      cookies.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+    const location = response.headers.get('location');
+    if (location !== null) {
+      url = new URL(location, url).href;
+      if (url.startsWith(redirectUri)) return url;
+      continue;
+    }
+    const html = await response.text();
+    const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
+    if (action === undefined)
+      throw new Error(`no form on ${url} (status ${response.status}): ${html.slice(0, 200)}`);
+    url = new URL(action, url).href;
+    form = html.includes('name="login"')
+      ? new URLSearchParams({ prompt: 'login', login: 'alice', password: 'any' })
+      : new URLSearchParams({ prompt: 'consent' });
+  }
+  throw new Error('too many hops at the authorization server');
+}
