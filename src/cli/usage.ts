@@ -35,7 +35,11 @@ Options:
       --source <name=url>    replace a source description's URL (repeatable)
       --server <name=url>    replace the server URL of a source's operations (repeatable)
       --auth <scheme=value>  credential for an OpenAPI security scheme (repeatable); user:pass for basic;
-                             value env:NAME reads the environment variable NAME
+                             value env:NAME reads the environment variable NAME. OAuth 2.0 / OpenID
+                             Connect: --auth <scheme>.<field>=value with clientId, clientSecret,
+                             scopes, clientAuth, privateKey, keyId, flow, username, password,
+                             refreshToken, redirectUri (flow=authorizationCode listens on loopback)
+      --open                 open the authorization URL of flow=authorizationCode in a browser
       --strict               refuse documents that need compat rewrites
       --max-steps <n>        step budget, every attempt counts (default 1000)
       --timeout <ms>         limit for the whole run

@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAuthFlags } from '../../src/cli/args.js';
 import { main } from '../../src/cli/main.js';
 import { captureIO } from '../cli/helpers.js';
-import { type AuthServers, CLIENT_SECRET, startAuthServers, writeWorkflow } from './provider.js';
+import {
+  type AuthServers,
+  CLIENT_SECRET,
+  signInAndConsent,
+  startAuthServers,
+  writeWorkflow,
+} from './provider.js';
 
 describe('--auth scheme.field=value', () => {
   it.each([
@@ -50,5 +56,27 @@ describe('arazzo run with an OAuth client credential', () => {
     expect(out.steps[0]?.response.body).toMatchObject({ client: 'cc', scope: 'pets:read' });
     expect(cap.stdout()).not.toContain(CLIENT_SECRET);
     expect(cap.stdout()).not.toContain(s.seenTokens[0]);
+  });
+
+  it('authorizationCode: prints the URL, listens on loopback for the redirect, exchanges the code', async () => {
+    const file = writeWorkflow(s.issuer, s.api, ['me']);
+    const cap = captureIO({ env: { CS: CLIENT_SECRET } });
+    const flags = ['user.clientId=app', 'user.clientSecret=env:CS', 'user.flow=authorizationCode'];
+    const running = main(['run', file, '--reporter', 'json', ...flags.flatMap((f) => ['--auth', f])], cap.io);
+    let printed: string | undefined;
+    for (let i = 0; i < 500 && printed === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      printed = /sign in at\n {2}(\S+)/.exec(cap.stderr())?.[1];
+    }
+    expect(printed).toBeDefined();
+    const redirectUri = new URL(printed ?? '').searchParams.get('redirect_uri') ?? '';
+    expect(redirectUri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+    // Play the browser: sign in, consent, then follow the redirect to the CLI's listener.
+    const landing = await fetch(await signInAndConsent(printed ?? '', redirectUri));
+    expect(await landing.text()).toContain('authorization received');
+    expect(await running).toBe(0);
+    const out = JSON.parse(cap.stdout()) as { steps: Array<{ response: { body: unknown } }> };
+    expect(out.steps[0]?.response.body).toMatchObject({ sub: 'alice', client: 'app' });
+    expect(s.grants.at(-1)).toBe('authorization_code');
   });
 });

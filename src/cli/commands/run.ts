@@ -26,6 +26,7 @@ import {
 import type { CommandContext } from '../context.js';
 import { loadEngine, loadSources } from '../deps.js';
 import { BufferWriter, readAll, type Writable } from '../io.js';
+import { startRedirectListeners } from '../redirect.js';
 import { createJsonReporter } from '../reporters/json.js';
 import { createJunitReporter } from '../reporters/junit.js';
 import { createPrettyReporter } from '../reporters/pretty.js';
@@ -53,6 +54,7 @@ export const RUN_OPTIONS = {
   output: { type: 'string', short: 'o' },
   verbose: { type: 'boolean' },
   'no-color': { type: 'boolean' },
+  open: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -85,6 +87,8 @@ export interface RunArgs {
   output?: string;
   verbose: boolean;
   noColor: boolean;
+  /** Open the authorization URL of an authorizationCode credential in a browser. */
+  open?: boolean;
 }
 
 /**
@@ -234,6 +238,7 @@ export function parseRunArgs(
     if (value !== undefined) args[key] = value;
   };
   set('workflowId', lastString(values.workflow));
+  if (values.open === true) args.open = true;
   set('inputsFile', lastString(values.inputs));
   set('output', lastString(values.output));
   set('maxSteps', parseIntegerFlag(lastString(values['max-steps']), '--max-steps', 1));
@@ -481,6 +486,8 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
 
   const makeOptions = await runOptionsFactory(args, ctx);
   const runOptions = makeOptions();
+  const redirects = await startRedirectListeners(runOptions.auth, ctx, args.open === true);
+  if (redirects.auth !== undefined) runOptions.auth = redirects.auth;
 
   if (args.output !== undefined) await checkWritable(args.output, ctx, 'run');
   const setup = await createReporters(ctx, args);
@@ -495,7 +502,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     reporters: setup.reporters,
     strict: args.strict,
     mock: args.mock,
-  });
+  }).finally(() => redirects.close());
   await setup.flush();
   return code;
 }
