@@ -1,7 +1,12 @@
 // Arazzo 1.0.1 "Versions" and "Arazzo Specification Object": decides whether a parsed document is usable.
 
 import { setOwn } from '../own.js';
-import { rewriteStepRetryFields, rewriteUnbracedExpressions, rewriteUnknownRootFields } from './compat.js';
+import {
+  reportRespectSecurity,
+  rewriteStepRetryFields,
+  rewriteUnbracedExpressions,
+  rewriteUnknownRootFields,
+} from './compat.js';
 import { childPointer, type Diagnostic, hasErrors, type Severity } from './diagnostic.js';
 import type { ArazzoDocument } from './model.js';
 import type { ParsedText } from './parse.js';
@@ -84,6 +89,7 @@ export function validateArazzo(parsed: ParsedText, options: ValidateOptions): Va
     push(code, compatSeverity, pointer, `${subjectLabel(copy, pointer)} (#${pointer}): ${what}`);
   };
   rewriteUnknownRootFields(copy, compatReport);
+  reportRespectSecurity(copy, compatReport);
   rewriteUnbracedExpressions(copy, compatReport);
   const pointerMap = rewriteStepRetryFields(copy, compatReport);
   const report = (code: string, severity: Severity, pointer: string, what: string): void => {

@@ -24,6 +24,7 @@ import type { TransportContext } from './options.js';
 import { stepParameters } from './parameters.js';
 import type { Frame } from './state.js';
 import type { AuthValues, CriterionRecord, StepRecord } from './types.js';
+import { applyRespectSecurity } from './x-security.js';
 
 export interface StepContext {
   ctx: RunContext;
@@ -237,9 +238,14 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
       durationMs: 0,
     },
   };
-  const op = resolveOperation(a);
-  if ('outcome' in op) return op;
+  const target = resolveOperation(a);
+  if ('outcome' in target) return target;
+  let op = target;
   let auth = ctx.options.auth;
+  const respect = applyRespectSecurity(sc.workflow, step, op, sc.scope, ctx.masker);
+  if (typeof respect === 'string')
+    return failAttempt(a, 'REQUEST_BUILD', `step "${step.stepId}": ${respect}`);
+  if (respect !== undefined) op = respect.operation;
   let oauth: ResolvedAuth | undefined;
   if (ctx.tokens !== undefined) {
     const got = await obtainTokens(a, ctx.tokens, op);
@@ -247,6 +253,7 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
     oauth = got;
     if (oauth !== undefined) auth = oauth.auth;
   }
+  if (respect !== undefined) auth = { ...auth, ...respect.auth };
   const first = prepareAttempt(a, op, auth);
   if ('outcome' in first) return first;
   let ready: ReadyAttempt = first;
@@ -261,7 +268,11 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
         a.warnings.push(
           `status 401 with a token of ${oauth.schemes.map((n) => `"${n}"`).join(', ')}; sent once more with a fresh token`,
         );
-        const again = prepareAttempt(a, op, fresh.auth);
+        const again = prepareAttempt(
+          a,
+          op,
+          respect === undefined ? fresh.auth : { ...fresh.auth, ...respect.auth },
+        );
         if ('outcome' in again) return again;
         ready = again;
         response = await sendAttempt(sc, ready);
