@@ -1,5 +1,7 @@
 /** Argument helpers: node:util parseArgs plus the CLI's own value syntax (name=value, env:NAME, typed inputs). */
-import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type ParseArgsConfig, parseArgs, parseEnv } from 'node:util';
 import type { ArazzoDocument, JsonValue, WorkflowObject } from '../document/model.js';
 import { isSecretInputName } from '../engine/mask.js';
 import type { AuthValues } from '../engine/types.js';
@@ -90,6 +92,32 @@ export function readEnvRef(
   const value = env[name];
   if (value === undefined) throw new UsageError(`${flag}: environment variable ${name} is not set`);
   return value;
+}
+
+/**
+ * The environment `env:NAME` values read: the process environment over the `--env-file` files (dotenv
+ * syntax), a later file over an earlier one. The real environment wins, as with dotenv, so a CI secret
+ * is never shadowed by a developer's file.
+ */
+export function withEnvFiles(
+  files: readonly string[],
+  env: Record<string, string | undefined>,
+  cwd: string,
+): Record<string, string | undefined> {
+  if (files.length === 0) return env;
+  const merged: Record<string, string | undefined> = {};
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(resolve(cwd, file), 'utf8');
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? String(error);
+      throw new UsageError(`--env-file ${file}: cannot read it (${code})`);
+    }
+    Object.assign(merged, parseEnv(text));
+  }
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) merged[name] = value;
+  return merged;
 }
 
 /** OAuth credential fields settable as `--auth <scheme>.<field>=<value>`; the secret ones are masked. */

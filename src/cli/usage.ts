@@ -40,6 +40,8 @@ Options:
                              scopes, clientAuth, privateKey, keyId, flow, username, password,
                              refreshToken, redirectUri (flow=authorizationCode listens on loopback)
       --open                 open the authorization URL of flow=authorizationCode in a browser
+      --env-file <path>      NAME=value lines (dotenv syntax) for env:NAME values (repeatable; a later
+                             file wins; the real environment wins over every file)
       --strict               refuse documents that need compat rewrites
       --max-steps <n>        step budget, every attempt counts (default 1000)
       --timeout <ms>         limit for the whole run

@@ -22,6 +22,7 @@ import {
   stringList,
   typeInputValue,
   UsageError,
+  withEnvFiles,
 } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { loadEngine, loadSources } from '../deps.js';
@@ -55,6 +56,7 @@ export const RUN_OPTIONS = {
   verbose: { type: 'boolean' },
   'no-color': { type: 'boolean' },
   open: { type: 'boolean' },
+  'env-file': { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -199,10 +201,12 @@ function warnUnknownAuth(ctx: CommandContext, loaded: LoadedDocument, auth: RunO
 /** Parse `arazzo run` arguments. Returns 'help' for --help. Throws UsageError. */
 export function parseRunArgs(
   argv: readonly string[],
-  env: Record<string, string | undefined>,
+  processEnv: Record<string, string | undefined>,
+  cwd: string = process.cwd(),
 ): RunArgs | 'help' {
   const { values, positionals }: Parsed = parseCommandArgs(argv, RUN_OPTIONS, 'run');
   if (values.help === true) return 'help';
+  const env = withEnvFiles(stringList(values['env-file']), processEnv, cwd);
   if (positionals.length === 0) throw new UsageError('missing <file>: the Arazzo document to run', 'run');
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`, 'run');
 
@@ -473,7 +477,7 @@ export function mockLoopHint(result: RunResult): string | undefined {
 }
 
 export async function runCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
-  const args = parseRunArgs(argv, ctx.io.env);
+  const args = parseRunArgs(argv, ctx.io.env, ctx.cwd);
   if (args === 'help') {
     ctx.out.write(RUN_USAGE);
     return 0;

@@ -220,6 +220,7 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
   const args = parseRunArgs(
     [positionals[0]!, ...withoutReporter.filter((a) => !positionals.includes(a))],
     ctx.io.env,
+    ctx.cwd,
   );
   if (args === 'help') return 0;
   for (const value of args.authSecrets) ctx.masker.add(value);
