@@ -1,8 +1,10 @@
 // Arazzo 1.0.1 "Workflow Object" inputs and the run's options: everything a run needs before its first step.
 import { setTimeout as delay } from 'node:timers/promises';
+import type { Dispatcher } from 'undici';
 import type { ContractCheck } from '../contract/types.js';
 import type { WorkflowObject } from '../document/model.js';
 import { OptionsError } from '../errors.js';
+import { createDispatcher, type TlsOptions, wantsProxy } from '../http/dispatcher.js';
 import { credentialSecrets } from '../http/index.js';
 import { OAuthTokens } from '../http/oauth.js';
 import type { HttpResponse, SendOptions } from '../http/types.js';
@@ -41,6 +43,10 @@ export interface RunContext {
     response: HttpResponse,
     source?: OpenApiSource,
   ) => ContractCheck[];
+  /** Per-source transport options, for sources with their own TLS material (the `tls` option). */
+  sendBySource?: Map<string, SendOptions>;
+  /** Closes the connections the run opened for itself (tls, proxy). */
+  close?: () => Promise<void>;
   /** Obtains the tokens of OAuth credentials (`auth: { scheme: { clientId, ... } }`); absent when none. */
   tokens?: OAuthTokens;
   /** Called at every step boundary with the live state (durable runs persist it). */
@@ -230,12 +236,13 @@ export async function prepareRun(
       }
     },
   };
+  await connectionOptions(ctx, options);
   if (OAuthTokens.wanted(options.auth)) {
     ctx.tokens = new OAuthTokens(options.auth ?? {}, {
       // The run's one secret set: tokens, codes and verifiers are masked like every other credential.
       declareSecret: (value) => masker.add(value),
       ...(options.now !== undefined ? { now: options.now } : {}),
-      ...(options.dispatcher !== undefined ? { dispatcher: options.dispatcher } : {}),
+      ...(ctx.send.dispatcher !== undefined ? { dispatcher: ctx.send.dispatcher } : {}),
       ...(signal !== NEVER_ABORTED ? { signal } : {}),
       ...(options.requestTimeoutMs !== undefined ? { timeoutMs: options.requestTimeoutMs } : {}),
     });
@@ -245,6 +252,39 @@ export async function prepareRun(
     ctx.contract = createContractChecker(options.contract === true ? {} : options.contract);
   }
   return { kind: 'ready', loaded, ctx, workflow, inputs: checked.value };
+}
+
+/**
+ * Dispatchers for the `tls` and `proxy` options: one for the run (proxy, `'*'` TLS) and one per source
+ * with its own TLS material. Opened per run, closed by `ctx.close`.
+ */
+async function connectionOptions(ctx: RunContext, options: RunOptions): Promise<void> {
+  const tls = options.tls ?? {};
+  if (Object.keys(tls).length === 0 && !wantsProxy(options.proxy)) return;
+  if (options.dispatcher !== undefined) {
+    throw new OptionsError('tls, proxy: give them, or a dispatcher configured with them, not both');
+  }
+  const opened: Dispatcher[] = [];
+  const open = async (material: TlsOptions | undefined): Promise<Dispatcher> => {
+    const dispatcher = await createDispatcher(material, options.proxy);
+    opened.push(dispatcher);
+    return dispatcher;
+  };
+  ctx.send.dispatcher = await open(tls['*']);
+  for (const [source, material] of Object.entries(tls)) {
+    if (source === '*') continue;
+    if (!ctx.root.document.sourceDescriptions.some((s) => s.name === source)) {
+      const known = ctx.root.document.sourceDescriptions.map((s) => `"${s.name}"`).join(', ');
+      throw new OptionsError(
+        `tls: unknown source "${source}"; the document's sources are ${known || '(none)'}`,
+      );
+    }
+    ctx.sendBySource ??= new Map();
+    ctx.sendBySource.set(source, { ...ctx.send, dispatcher: await open(material) });
+  }
+  ctx.close = async () => {
+    await Promise.all(opened.map((d) => d.close().catch(() => undefined)));
+  };
 }
 
 /** The RunResult of a state whose root workflow has finished (or was stopped). */

@@ -1,6 +1,7 @@
 /** Options of runWorkflow. Every option is optional; defaults are given with each. */
 import type { Dispatcher } from 'undici';
 import type { ContractOptions } from '../contract/types.js';
+import type { ProxyOption, TlsOptions } from '../http/dispatcher.js';
 import type { HttpResponse, PreparedRequest } from '../http/types.js';
 import type { DocumentLoader, OpenApiSource, ResolvedOperation } from '../sources/types.js';
 import type { AuthValues, RunEvent } from './types.js';
@@ -120,6 +121,19 @@ export interface RunOptions {
    * @example { contract: true } or { contract: { severity: { 'content-type': 'warning' } } }
    */
   contract?: boolean | ContractOptions;
+  /**
+   * Client certificate, key, passphrase and CA by source name (mutual TLS); `'*'` applies to every source
+   * without its own entry. Not combinable with `dispatcher`. Default: none.
+   * @example { tls: { bankApi: { cert: readFileSync('client.crt'), key: readFileSync('client.key') } } }
+   */
+  tls?: Record<string, TlsOptions>;
+  /**
+   * Send requests (and token requests) through a forward proxy: a URL, or the values of HTTP_PROXY,
+   * HTTPS_PROXY and NO_PROXY (the CLI passes its environment's). Not combinable with `dispatcher`.
+   * Default: no proxy.
+   * @example { proxy: 'http://proxy.corp:3128' }
+   */
+  proxy?: ProxyOption;
   /** Extra secret strings to mask in every report. Default: none. */
   secrets?: string[];
 }

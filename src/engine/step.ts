@@ -409,7 +409,9 @@ function prepareAttempt(
 function sendAttempt(sc: StepContext, ready: ReadyAttempt): Promise<HttpResponse> {
   const { ctx, step } = sc;
   const { op, request } = ready;
-  if (ctx.options.transport === undefined) return sendRequest(request, ctx.send);
+  if (ctx.options.transport === undefined) {
+    return sendRequest(request, ctx.sendBySource?.get(op.sourceName) ?? ctx.send);
+  }
   // Built field by field (no spread): this runs for every step of a mock or injected-transport run.
   const tctx: TransportContext = {
     workflowId: sc.frame.workflowId,
