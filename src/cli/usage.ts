@@ -40,6 +40,9 @@ Options:
                              scopes, clientAuth, privateKey, keyId, flow, username, password,
                              refreshToken, redirectUri (flow=authorizationCode listens on loopback)
       --open                 open the authorization URL of flow=authorizationCode in a browser
+      --cert <path>          client certificate (PEM) for mutual TLS; with --key <path>,
+                             --key-passphrase <value|env:NAME>, --ca <path> (repeatable)
+      --proxy <url>          forward proxy for every request (default: HTTP_PROXY/HTTPS_PROXY/NO_PROXY)
       --env-file <path>      NAME=value lines (dotenv syntax) for env:NAME values (repeatable; a later
                              file wins; the real environment wins over every file)
       --strict               refuse documents that need compat rewrites

@@ -56,3 +56,51 @@ describe('--env-file', () => {
     );
   });
 });
+
+describe('--cert, --key, --key-passphrase, --ca, --proxy and the proxy variables', () => {
+  writeFileSync(join(dir, 'c.pem'), 'CERT');
+  writeFileSync(join(dir, 'k.pem'), 'KEY');
+  it('reads the files and masks the passphrase', () => {
+    const argv = [
+      'wf.yml',
+      '--cert',
+      'c.pem',
+      '--key',
+      'k.pem',
+      '--key-passphrase',
+      'env:PASS',
+      '--ca',
+      'c.pem',
+    ];
+    const args = parseRunArgs(argv, { PASS: 'pass-1234567' }, dir);
+    if (args === 'help') throw new Error('help');
+    expect(args.tls).toEqual({
+      cert: Buffer.from('CERT'),
+      key: Buffer.from('KEY'),
+      passphrase: 'pass-1234567',
+      ca: [Buffer.from('CERT')],
+    });
+    expect(args.authSecrets).toContain('pass-1234567');
+  });
+
+  it.each([
+    [['--proxy', 'http://p:1'], {}, 'http://p:1'],
+    [
+      [],
+      { HTTPS_PROXY: 'http://p:2', no_proxy: 'internal' },
+      { httpsProxy: 'http://p:2', noProxy: 'internal' },
+    ],
+    [['--proxy', 'http://p:1'], { HTTP_PROXY: 'http://p:2' }, 'http://p:1'],
+    [[], {}, undefined],
+  ])('%j with %j', (flags, env, want) => {
+    const args = parseRunArgs(['wf.yml', ...flags], env, dir);
+    if (args === 'help') throw new Error('help');
+    expect(args.proxy).toEqual(want);
+  });
+
+  it('an unreadable certificate is a usage error', () => {
+    expect(() => parseRunArgs(['wf.yml', '--cert', 'nope.pem'], {}, dir)).toThrow(
+      '--cert nope.pem: cannot read it (ENOENT)',
+    );
+  });
+});

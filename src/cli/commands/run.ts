@@ -1,5 +1,5 @@
 /** `arazzo run`: load, type the inputs, run one workflow, report. */
-import { constants } from 'node:fs';
+import { constants, readFileSync } from 'node:fs';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../../document/diagnostic.js';
@@ -7,6 +7,7 @@ import type { ArazzoDocument, WorkflowObject } from '../../document/model.js';
 import type { RunOptions } from '../../engine/options.js';
 import type { AuthValues, RunResult } from '../../engine/types.js';
 import { isArazzoError, isDocumentError, isUnreadableDocumentError } from '../../errors.js';
+import type { ProxyOption, TlsOptions } from '../../http/dispatcher.js';
 import type { LoadedDocument } from '../../sources/types.js';
 import {
   collectPairs,
@@ -57,6 +58,11 @@ export const RUN_OPTIONS = {
   'no-color': { type: 'boolean' },
   open: { type: 'boolean' },
   'env-file': { type: 'string', multiple: true },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  'key-passphrase': { type: 'string' },
+  ca: { type: 'string', multiple: true },
+  proxy: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -91,6 +97,10 @@ export interface RunArgs {
   noColor: boolean;
   /** Open the authorization URL of an authorizationCode credential in a browser. */
   open?: boolean;
+  /** --cert/--key/--key-passphrase/--ca, read: TLS material for every source. */
+  tls?: TlsOptions;
+  /** --proxy, else the environment's HTTP_PROXY / HTTPS_PROXY / NO_PROXY. */
+  proxy?: ProxyOption;
 }
 
 /**
@@ -111,6 +121,8 @@ export async function runOptionsFactory(
     | 'scenario'
     | 'seed'
     | 'contract'
+    | 'tls'
+    | 'proxy'
   >,
   ctx: CommandContext,
 ): Promise<() => RunOptions> {
@@ -155,6 +167,8 @@ export async function runOptionsFactory(
       o.maxRetryDelayMs ??= 0;
     }
     if (args.contract !== undefined) o.contract = { severity: args.contract };
+    if (!args.mock && args.tls !== undefined) o.tls = { '*': args.tls };
+    if (!args.mock && args.proxy !== undefined) o.proxy = args.proxy;
     return o;
   };
 }
@@ -196,6 +210,48 @@ function warnUnknownAuth(ctx: CommandContext, loaded: LoadedDocument, auth: RunO
       `arazzo: warning: --auth ${name}: no source declares a security scheme of that name (declared: ${list})\n`,
     );
   }
+}
+
+/** The TLS flags with their files read; undefined when none is given. */
+function readTlsFlags(
+  values: Parsed['values'],
+  env: Record<string, string | undefined>,
+  cwd: string,
+): TlsOptions | undefined {
+  const file = (flag: string, path: string): Buffer => {
+    try {
+      return readFileSync(resolve(cwd, path));
+    } catch (error) {
+      throw new UsageError(
+        `--${flag} ${path}: cannot read it (${(error as { code?: string }).code ?? error})`,
+      );
+    }
+  };
+  const tls: TlsOptions = {};
+  const cert = lastString(values.cert);
+  const key = lastString(values.key);
+  const passphrase = lastString(values['key-passphrase']);
+  const ca = stringList(values.ca);
+  if (cert !== undefined) tls.cert = file('cert', cert);
+  if (key !== undefined) tls.key = file('key', key);
+  if (passphrase !== undefined)
+    tls.passphrase = readEnvRef(passphrase, env, '--key-passphrase') ?? passphrase;
+  if (ca.length > 0) tls.ca = ca.map((path) => file('ca', path));
+  return Object.keys(tls).length === 0 ? undefined : tls;
+}
+
+/** HTTP_PROXY / HTTPS_PROXY / NO_PROXY (either case), as the proxy option; undefined when none is set. */
+function proxyFromEnv(env: Record<string, string | undefined>): ProxyOption | undefined {
+  const pick = (name: string): string | undefined => env[name] || env[name.toLowerCase()] || undefined;
+  const httpProxy = pick('HTTP_PROXY');
+  const httpsProxy = pick('HTTPS_PROXY');
+  const noProxy = pick('NO_PROXY');
+  if (httpProxy === undefined && httpsProxy === undefined) return undefined;
+  return {
+    ...(httpProxy !== undefined ? { httpProxy } : {}),
+    ...(httpsProxy !== undefined ? { httpsProxy } : {}),
+    ...(noProxy !== undefined ? { noProxy } : {}),
+  };
 }
 
 /** Parse `arazzo run` arguments. Returns 'help' for --help. Throws UsageError. */
@@ -243,6 +299,13 @@ export function parseRunArgs(
   };
   set('workflowId', lastString(values.workflow));
   if (values.open === true) args.open = true;
+  const tls = readTlsFlags(values, env, cwd);
+  if (tls !== undefined) {
+    args.tls = tls;
+    if (tls.passphrase !== undefined) args.authSecrets.push(tls.passphrase);
+  }
+  const proxy = lastString(values.proxy) ?? proxyFromEnv(env);
+  if (proxy !== undefined) args.proxy = proxy;
   set('inputsFile', lastString(values.inputs));
   set('output', lastString(values.output));
   set('maxSteps', parseIntegerFlag(lastString(values['max-steps']), '--max-steps', 1));
