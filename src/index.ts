@@ -28,6 +28,7 @@ export {
   parseTemplate,
   renderTemplate,
 } from './expression/index.js';
+export type { ProxyOption, TlsOptions } from './http/dispatcher.js';
 export type { HttpResponse, OAuthCredential, PreparedRequest, SendOptions } from './http/types.js';
 export type { DocumentLoader, LoadedDocument, LoadOptions, ResolvedOperation } from './sources/index.js';
 export { loadArazzo, validate } from './sources/index.js';
