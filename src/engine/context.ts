@@ -5,13 +5,12 @@ import type { ContractCheck } from '../contract/types.js';
 import type { WorkflowObject } from '../document/model.js';
 import { OptionsError } from '../errors.js';
 import { createDispatcher, type TlsOptions, wantsProxy } from '../http/dispatcher.js';
-import { credentialSecrets } from '../http/index.js';
 import { OAuthTokens } from '../http/oauth.js';
 import type { HttpResponse, SendOptions } from '../http/types.js';
 import { loadArazzo } from '../sources/index.js';
 import type { LoadedDocument, OpenApiSource, ResolvedOperation } from '../sources/types.js';
 import { checkInputs, secretInputNames } from './inputs.js';
-import { isSecretInputName, Masker } from './mask.js';
+import { declareCredentials, isSecretInputName, Masker } from './mask.js';
 import type { RunOptions } from './options.js';
 import type { RunState } from './state.js';
 import type { RunError, RunEvent, RunResult } from './types.js';
@@ -159,9 +158,7 @@ export async function prepareRun(
   const workflow = document.workflows.find((w) => w.workflowId === workflowId);
   const masker = new Masker();
   for (const s of options.secrets ?? []) masker.add(s);
-  for (const value of Object.values(options.auth ?? {})) {
-    for (const secret of credentialSecrets(value)) masker.add(secret);
-  }
+  declareCredentials(masker, options.auth);
 
   const failed = (error: RunError): Prepared => ({
     kind: 'result',

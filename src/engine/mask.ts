@@ -4,7 +4,9 @@
  */
 
 import { BoundedCache } from '../cache.js';
+import { credentialSecrets } from '../http/auth.js';
 import { MIN_SECRET_LENGTH, secretForms } from '../http/mask.js';
+import type { AuthCredentials } from '../http/types.js';
 import { setOwn } from '../own.js';
 
 export const MASK = '***';
@@ -22,6 +24,13 @@ const headerVerdicts = new BoundedCache<string, boolean>(1024);
 
 export function isSecretHeaderName(name: string): boolean {
   return headerVerdicts.get(name) ?? headerVerdicts.set(name, SECRET_HEADER.test(name));
+}
+
+/** Declare every secret of an `auth` map (not an OAuth credential's client id, scopes or flow). */
+export function declareCredentials(masker: Masker, auth: AuthCredentials | undefined): void {
+  for (const credential of Object.values(auth ?? {})) {
+    for (const secret of credentialSecrets(credential)) masker.add(secret);
+  }
 }
 
 export function isSecretInputName(name: string): boolean {

@@ -5,6 +5,7 @@
 import {
   collectPairs,
   lastString,
+  parseAuthFlags,
   parseCommandArgs,
   parseIntegerFlag,
   readEnvRef,
@@ -158,11 +159,9 @@ export async function enqueueCommand(argv: readonly string[], ctx: CommandContex
     flagInputs[name] = fromEnv ?? raw;
     if (fromEnv !== undefined) envInputs.add(name);
   }
-  const auth: Record<string, string> = {};
-  for (const [scheme, raw] of Object.entries(collectPairs(stringList(values.auth), '--auth'))) {
-    auth[scheme] = readEnvRef(raw, env, `--auth ${scheme}`) ?? raw;
-    ctx.masker.add(auth[scheme]);
-  }
+  // OAuth credentials (client credentials or a refresh token) go into the sealed job like any other.
+  const { auth, secrets: authSecrets } = parseAuthFlags(stringList(values.auth), env);
+  for (const secret of authSecrets) ctx.masker.add(secret);
   const servers = collectPairs(stringList(values.server), '--server');
   for (const [name, url] of Object.entries(servers)) {
     if (!URL.canParse(url))

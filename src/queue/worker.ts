@@ -4,7 +4,7 @@
  */
 import type { Job, Worker } from 'bullmq';
 import type { Dispatcher } from 'undici';
-import { isSecretInputName, Masker } from '../engine/mask.js';
+import { declareCredentials, isSecretInputName, Masker } from '../engine/mask.js';
 import type { RunOptions } from '../engine/options.js';
 import { advanceRun, startRunState } from '../engine/resumable.js';
 import type { RunState } from '../engine/state.js';
@@ -83,10 +83,7 @@ function createDocumentCache(): DocumentCache {
 function masker(config: RunConfig): Masker {
   const m = new Masker();
   for (const s of config.options.secrets ?? []) m.add(s);
-  for (const v of Object.values(config.options.auth ?? {})) {
-    if (typeof v === 'string') m.add(v);
-    else for (const x of Object.values(v)) m.add(x);
-  }
+  declareCredentials(m, config.options.auth);
   for (const [name, value] of Object.entries(config.inputs)) if (isSecretInputName(name)) m.add(value);
   return m;
 }
