@@ -94,6 +94,16 @@ export function readEnvRef(
   return value;
 }
 
+/** Mock mode obtains no tokens: OAuth credentials give way to the mock's dummy ones. */
+export function withoutOAuthClients(auth: AuthValues | undefined): AuthValues {
+  const out: AuthValues = {};
+  for (const [name, credential] of Object.entries(auth ?? {})) {
+    if (typeof credential === 'object' && 'clientId' in credential) continue;
+    out[name] = credential;
+  }
+  return out;
+}
+
 /**
  * The environment `env:NAME` values read: the process environment over the `--env-file` files (dotenv
  * syntax), a later file over an earlier one. The real environment wins, as with dotenv, so a CI secret

@@ -79,4 +79,17 @@ describe('arazzo run with an OAuth client credential', () => {
     expect(out.steps[0]?.response.body).toMatchObject({ sub: 'alice', client: 'app' });
     expect(s.grants.at(-1)).toBe('authorization_code');
   });
+
+  it('--mock requests no token: OAuth credentials give way to dummy ones', async () => {
+    const file = writeWorkflow('http://127.0.0.1:9', s.api, ['listPets']);
+    const cap = captureIO();
+    const argv = ['run', file, '--mock', '--reporter', 'json', '--auth', 'oauth.clientId=cc'];
+    const code = await main([...argv, '--auth', 'oauth.clientSecret=whatever-123'], cap.io);
+    expect(cap.stderr()).toBe('');
+    expect(code).toBe(0);
+    const out = JSON.parse(cap.stdout()) as {
+      steps: Array<{ request: { headers: Record<string, string> } }>;
+    };
+    expect(out.steps[0]?.request.headers.Authorization).toBe('***');
+  });
 });

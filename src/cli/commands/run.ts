@@ -24,6 +24,7 @@ import {
   typeInputValue,
   UsageError,
   withEnvFiles,
+  withoutOAuthClients,
 } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { loadEngine, loadSources } from '../deps.js';
@@ -503,7 +504,7 @@ export async function executeRun(ctx: CommandContext, o: ExecuteRunOptions): Pro
     const auth = o.mock
       ? {
           ...(await import('../../mock/index.js')).dummyAuth(loaded.sources.values()),
-          ...(o.runOptions.auth ?? {}),
+          ...withoutOAuthClients(o.runOptions.auth),
         }
       : o.runOptions.auth;
     result = await runWorkflow(loaded, inputs, {

@@ -5,7 +5,14 @@ import type { ArazzoDocument, WorkflowObject } from '../../document/model.js';
 import type { RunResult } from '../../engine/types.js';
 import { isArazzoError } from '../../errors.js';
 import type { LoadedDocument } from '../../sources/types.js';
-import { lastString, oneOf, type Parsed, parseCommandArgs, UsageError } from '../args.js';
+import {
+  lastString,
+  oneOf,
+  type Parsed,
+  parseCommandArgs,
+  UsageError,
+  withoutOAuthClients,
+} from '../args.js';
 import type { CommandContext } from '../context.js';
 import { loadEngine, loadSources } from '../deps.js';
 import {
@@ -265,7 +272,7 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
     // In mock mode every security scheme gets a dummy credential unless --auth gives one.
     const auth =
       mockModule !== undefined
-        ? { ...mockModule.dummyAuth(loaded.sources.values()), ...args.auth }
+        ? { ...mockModule.dummyAuth(loaded.sources.values()), ...withoutOAuthClients(args.auth) }
         : undefined;
     const workflows = loaded.document.workflows.filter(
       (w) => args.workflowId === undefined || w.workflowId === args.workflowId,
