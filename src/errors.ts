@@ -14,6 +14,7 @@ export type ArazzoErrorCode =
   | 'TRANSPORT'
   | 'REQUEST_BUILD'
   | 'OPTIONS_INVALID'
+  | 'AUTH_FAILED'
   | 'INTERNAL';
 
 export interface ArazzoErrorOptions {
@@ -139,6 +140,23 @@ export class OptionsError extends ArazzoError {
   }
 }
 
+/**
+ * A credential could not be obtained for a security scheme (token endpoint refused, unreachable, or
+ * answered something that is not an OAuth response). The step fails before the API is called.
+ */
+export class AuthError extends ArazzoError {
+  override name = 'AuthError';
+  /** The OpenAPI security scheme name. */
+  readonly scheme: string;
+  /** The authorization server's `error` code, when it answered with one. */
+  readonly oauthError: string | undefined;
+  constructor(scheme: string, message: string, oauthError?: string, options: ArazzoErrorOptions = {}) {
+    super('AUTH_FAILED', message, options);
+    this.scheme = scheme;
+    this.oauthError = oauthError;
+  }
+}
+
 export function isArazzoError(value: unknown): value is ArazzoError {
   return value instanceof ArazzoError;
 }
@@ -156,4 +174,7 @@ export function isTransportError(value: unknown): value is TransportError {
 }
 export function isRequestBuildError(value: unknown): value is RequestBuildError {
   return value instanceof RequestBuildError;
+}
+export function isAuthError(value: unknown): value is AuthError {
+  return value instanceof AuthError;
 }

@@ -1,7 +1,11 @@
 /** Argument helpers: node:util parseArgs plus the CLI's own value syntax (name=value, env:NAME, typed inputs). */
-import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type ParseArgsConfig, parseArgs, parseEnv } from 'node:util';
 import { resolveInputsRef } from '../document/inputs-ref.js';
 import type { ArazzoDocument, JsonValue, WorkflowObject } from '../document/model.js';
+import type { AuthValues } from '../engine/types.js';
+import type { OAuthCredential } from '../http/types.js';
 
 /** Bad command line: exit code 2, one line on stderr. */
 export class UsageError extends Error {
@@ -88,6 +92,99 @@ export function readEnvRef(
   const value = env[name];
   if (value === undefined) throw new UsageError(`${flag}: environment variable ${name} is not set`);
   return value;
+}
+
+/** Mock mode obtains no tokens: OAuth credentials give way to the mock's dummy ones. */
+export function withoutOAuthClients(auth: AuthValues | undefined): AuthValues {
+  const out: AuthValues = {};
+  for (const [name, credential] of Object.entries(auth ?? {})) {
+    if (typeof credential === 'object' && 'clientId' in credential) continue;
+    out[name] = credential;
+  }
+  return out;
+}
+
+/**
+ * The environment `env:NAME` values read: the process environment over the `--env-file` files (dotenv
+ * syntax), a later file over an earlier one. The real environment wins, as with dotenv, so a CI secret
+ * is never shadowed by a developer's file.
+ */
+export function withEnvFiles(
+  files: readonly string[],
+  env: Record<string, string | undefined>,
+  cwd: string,
+): Record<string, string | undefined> {
+  if (files.length === 0) return env;
+  const merged: Record<string, string | undefined> = {};
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(resolve(cwd, file), 'utf8');
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? String(error);
+      throw new UsageError(`--env-file ${file}: cannot read it (${code})`);
+    }
+    Object.assign(merged, parseEnv(text));
+  }
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) merged[name] = value;
+  return merged;
+}
+
+/** OAuth credential fields settable as `--auth <scheme>.<field>=<value>`; the secret ones are masked. */
+const OAUTH_FIELDS = {
+  clientId: false,
+  clientSecret: true,
+  scopes: false,
+  clientAuth: false,
+  privateKey: true,
+  keyId: false,
+  flow: false,
+  username: false,
+  password: true,
+  refreshToken: true,
+  redirectUri: false,
+} as const;
+
+/**
+ * `--auth scheme=value` (a token, key or user:pass) and `--auth scheme.field=value` (an OAuth credential,
+ * e.g. `oauth.clientId=ci --auth oauth.clientSecret=env:CLIENT_SECRET --auth oauth.scopes=read,write`).
+ * Returns the credentials and every secret among them, to mask before anything runs.
+ */
+export function parseAuthFlags(
+  list: readonly string[],
+  env: Record<string, string | undefined>,
+): { auth: AuthValues; secrets: string[] } {
+  const auth: AuthValues = {};
+  const secrets: string[] = [];
+  for (const raw of list) {
+    const [key, given] = splitPair(raw, '--auth');
+    const value = readEnvRef(given, env, `--auth ${key}`) ?? given;
+    const dot = key.indexOf('.');
+    if (dot < 0) {
+      auth[key] = value;
+      secrets.push(value);
+      continue;
+    }
+    const scheme = key.slice(0, dot);
+    const field = key.slice(dot + 1);
+    if (!Object.hasOwn(OAUTH_FIELDS, field)) {
+      const known = Object.keys(OAUTH_FIELDS).join(', ');
+      throw new UsageError(`--auth ${key}: unknown field "${field}"; an OAuth credential has ${known}`);
+    }
+    const existing = auth[scheme];
+    const credential = (
+      typeof existing === 'object' && 'clientId' in existing ? existing : { clientId: '' }
+    ) as OAuthCredential & Record<string, unknown>;
+    credential[field] = field === 'scopes' ? value.split(/[\s,]+/).filter((v) => v !== '') : value;
+    if (OAUTH_FIELDS[field as keyof typeof OAUTH_FIELDS]) secrets.push(value);
+    auth[scheme] = credential;
+  }
+  for (const [scheme, credential] of Object.entries(auth)) {
+    if (typeof credential === 'object' && 'clientId' in credential && credential.clientId === '') {
+      throw new UsageError(`--auth ${scheme}.*: an OAuth credential needs --auth ${scheme}.clientId=...`);
+    }
+  }
+  return { auth, secrets };
 }
 
 export function parseIntegerFlag(raw: string | undefined, flag: string, min: number): number | undefined {

@@ -37,7 +37,16 @@ Options:
       --source <name=url>    replace a source description's URL (repeatable)
       --server <name=url>    replace the server URL of a source's operations (repeatable)
       --auth <scheme=value>  credential for an OpenAPI security scheme (repeatable); user:pass for basic;
-                             value env:NAME reads the environment variable NAME
+                             value env:NAME reads the environment variable NAME. OAuth 2.0 / OpenID
+                             Connect: --auth <scheme>.<field>=value with clientId, clientSecret,
+                             scopes, clientAuth, privateKey, keyId, flow, username, password,
+                             refreshToken, redirectUri (flow=authorizationCode listens on loopback)
+      --open                 open the authorization URL of flow=authorizationCode in a browser
+      --cert <path>          client certificate (PEM) for mutual TLS; with --key <path>,
+                             --key-passphrase <value|env:NAME>, --ca <path> (repeatable)
+      --proxy <url>          forward proxy for every request (default: HTTP_PROXY/HTTPS_PROXY/NO_PROXY)
+      --env-file <path>      NAME=value lines (dotenv syntax) for env:NAME values (repeatable; a later
+                             file wins; the real environment wins over every file)
       --strict               refuse documents that need compat rewrites
       --max-steps <n>        step budget, every attempt counts (default 1000)
       --timeout <ms>         limit for the whole run

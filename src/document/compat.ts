@@ -254,3 +254,28 @@ export function dropReusableExtras(doc: unknown, warn: CompatReport): void {
     });
   }
 }
+
+/**
+ * Redocly Respect's `x-security` (on a Workflow or a Step): security schemes, by name or inline, with their
+ * values. Not Arazzo, but documents written for Respect rely on it to authenticate, so the engine applies
+ * it; this only says so (and strict mode refuses it). Nothing is rewritten.
+ */
+export function reportRespectSecurity(doc: unknown, report: CompatReport): void {
+  const workflows = own(doc, 'workflows');
+  if (!Array.isArray(workflows)) return;
+  const note = (pointer: string, where: string): void =>
+    report(
+      'compat-x-security',
+      childPointer(pointer, 'x-security'),
+      `x-security is a Redocly Respect extension, not Arazzo; applied as Respect does: the ${where} requests use its security schemes and values instead of the operation's security requirement`,
+    );
+  workflows.forEach((wf, wi) => {
+    const pointer = childPointer('', 'workflows', wi);
+    if (own(wf, 'x-security') !== undefined) note(pointer, "workflow's");
+    const steps = own(wf, 'steps');
+    if (!Array.isArray(steps)) return;
+    steps.forEach((step, si) => {
+      if (own(step, 'x-security') !== undefined) note(childPointer(pointer, 'steps', si), "step's");
+    });
+  });
+}

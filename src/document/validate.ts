@@ -3,6 +3,7 @@
 import { setOwn } from '../own.js';
 import {
   dropReusableExtras,
+  reportRespectSecurity,
   rewriteStepRetryFields,
   rewriteUnbracedExpressions,
   rewriteUnknownRootFields,
@@ -100,6 +101,7 @@ export function validateArazzo(parsed: ParsedText, options: ValidateOptions): Va
   if (specVersion === '1.0' && rewrite11FieldsIn10(copy, compatReport)) specVersion = '1.1';
   if (specVersion === '1.1') fillExpressionTypeVersions(copy, compatReport);
   rewriteUnknownRootFields(copy, compatReport, specVersion);
+  reportRespectSecurity(copy, compatReport);
   dropReusableExtras(copy, (code, pointer, what) => {
     push(code, 'warning', pointer, `${subjectLabel(copy, pointer)} (#${pointer}): ${what}`);
   });

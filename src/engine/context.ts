@@ -1,8 +1,12 @@
 // Arazzo 1.0.1 "Workflow Object" inputs and the run's options: everything a run needs before its first step.
 import { setTimeout as delay } from 'node:timers/promises';
+import type { Dispatcher } from 'undici';
 import type { ContractCheck } from '../contract/types.js';
 import type { WorkflowObject } from '../document/model.js';
 import { OptionsError } from '../errors.js';
+import { declareCredentials } from '../http/auth.js';
+import { createDispatcher, type TlsOptions, wantsProxy } from '../http/dispatcher.js';
+import { OAuthTokens } from '../http/oauth.js';
 import type { HttpResponse, SendOptions } from '../http/types.js';
 import { Masker } from '../secrets/index.js';
 import { loadArazzo } from '../sources/index.js';
@@ -40,6 +44,12 @@ export interface RunContext {
     response: HttpResponse,
     source?: OpenApiSource,
   ) => ContractCheck[];
+  /** Per-source transport options, for sources with their own TLS material (the `tls` option). */
+  sendBySource?: Map<string, SendOptions>;
+  /** Closes the connections the run opened for itself (tls, proxy). */
+  close?: () => Promise<void>;
+  /** Obtains the tokens of OAuth credentials (`auth: { scheme: { clientId, ... } }`); absent when none. */
+  tokens?: OAuthTokens;
   /** Called at every step boundary with the live state (durable runs persist it). */
   checkpoint?: (state: RunState) => Promise<void>;
   /** Retry waits of at least this many ms suspend the run instead of sleeping (durable runs re-queue it). */
@@ -150,10 +160,7 @@ export async function prepareRun(
   const workflow = document.workflows.find((w) => w.workflowId === workflowId);
   const masker = options.masker ?? new Masker();
   for (const s of options.secrets ?? []) masker.add(s);
-  for (const value of Object.values(options.auth ?? {})) {
-    if (typeof value === 'string') masker.add(value);
-    else for (const v of Object.values(value)) masker.add(v);
-  }
+  declareCredentials(masker, options.auth);
 
   const failed = (error: RunError): Prepared => ({
     kind: 'result',
@@ -235,11 +242,55 @@ export async function prepareRun(
       }
     },
   };
+  await connectionOptions(ctx, options);
+  if (OAuthTokens.wanted(options.auth)) {
+    ctx.tokens = new OAuthTokens(options.auth ?? {}, {
+      // The run's one secret set: tokens, codes and verifiers are masked like every other credential.
+      declareSecret: (value) => masker.add(value),
+      ...(options.now !== undefined ? { now: options.now } : {}),
+      ...(ctx.send.dispatcher !== undefined ? { dispatcher: ctx.send.dispatcher } : {}),
+      ...(signal !== NEVER_ABORTED ? { signal } : {}),
+      ...(options.requestTimeoutMs !== undefined ? { timeoutMs: options.requestTimeoutMs } : {}),
+    });
+  }
   if (options.contract !== undefined && options.contract !== false) {
     const { createContractChecker } = await import('../contract/index.js');
     ctx.contract = createContractChecker(options.contract === true ? {} : options.contract);
   }
   return { kind: 'ready', loaded, ctx, workflow, inputs: checked.value };
+}
+
+/**
+ * Dispatchers for the `tls` and `proxy` options: one for the run (proxy, `'*'` TLS) and one per source
+ * with its own TLS material. Opened per run, closed by `ctx.close`.
+ */
+async function connectionOptions(ctx: RunContext, options: RunOptions): Promise<void> {
+  const tls = options.tls ?? {};
+  if (Object.keys(tls).length === 0 && !wantsProxy(options.proxy)) return;
+  if (options.dispatcher !== undefined) {
+    throw new OptionsError('tls, proxy: give them, or a dispatcher configured with them, not both');
+  }
+  const opened: Dispatcher[] = [];
+  const open = async (material: TlsOptions | undefined): Promise<Dispatcher> => {
+    const dispatcher = await createDispatcher(material, options.proxy);
+    opened.push(dispatcher);
+    return dispatcher;
+  };
+  ctx.send.dispatcher = await open(tls['*']);
+  for (const [source, material] of Object.entries(tls)) {
+    if (source === '*') continue;
+    if (!ctx.root.document.sourceDescriptions.some((s) => s.name === source)) {
+      const known = ctx.root.document.sourceDescriptions.map((s) => `"${s.name}"`).join(', ');
+      throw new OptionsError(
+        `tls: unknown source "${source}"; the document's sources are ${known || '(none)'}`,
+      );
+    }
+    ctx.sendBySource ??= new Map();
+    ctx.sendBySource.set(source, { ...ctx.send, dispatcher: await open(material) });
+  }
+  ctx.close = async () => {
+    await Promise.all(opened.map((d) => d.close().catch(() => undefined)));
+  };
 }
 
 /** The RunResult of a state whose root workflow has finished (or was stopped). */

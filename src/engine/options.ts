@@ -1,6 +1,7 @@
 /** Options of runWorkflow. Every option is optional; defaults are given with each. */
 import type { Dispatcher } from 'undici';
 import type { ContractOptions } from '../contract/types.js';
+import type { ProxyOption, TlsOptions } from '../http/dispatcher.js';
 import type { HttpResponse, PreparedRequest } from '../http/types.js';
 import type { Masker } from '../secrets/index.js';
 import type { DocumentLoader, OpenApiSource, ResolvedOperation } from '../sources/types.js';
@@ -60,10 +61,19 @@ export interface RunOptions {
   dispatcher?: Dispatcher;
   /**
    * Credentials by OpenAPI security scheme name, applied to operations that require them; explicit step
-   * parameters win. Values are masked in every report. Default: none.
+   * parameters win. Values are masked in every report. An `oauth2` / `openIdConnect` scheme takes a token
+   * or `{ clientId, ... }` (OAuthCredential) to obtain tokens itself: from the flow's tokenUrl (or by
+   * discovery), with the scopes of the operation's security requirement, cached per (scheme, scopes) with
+   * the credential object until expiry, refreshed, and fetched afresh once after a 401. Default: none.
    * @example { auth: { ApiKeyAuth: 'sk_live_...', basic: { username: 'u', password: 'p' } } }
+   * @example { auth: { oauth: { clientId: 'ci', clientSecret: process.env.SECRET, scopes: ['read'] } } }
    */
   auth?: AuthValues;
+  /**
+   * The clock for token expiry, in ms since the epoch. Default: Date.now. Tests inject a fake.
+   * @example { now: () => fakeTime }
+   */
+  now?: () => number;
   /** Cancels the run, including a retry wait. Default: none. */
   signal?: AbortSignal;
   /**
@@ -120,6 +130,19 @@ export interface RunOptions {
    * @example { contract: true } or { contract: { severity: { 'content-type': 'warning' } } }
    */
   contract?: boolean | ContractOptions;
+  /**
+   * Client certificate, key, passphrase and CA by source name (mutual TLS); `'*'` applies to every source
+   * without its own entry. Not combinable with `dispatcher`. Default: none.
+   * @example { tls: { bankApi: { cert: readFileSync('client.crt'), key: readFileSync('client.key') } } }
+   */
+  tls?: Record<string, TlsOptions>;
+  /**
+   * Send requests (and token requests) through a forward proxy: a URL, or the values of HTTP_PROXY,
+   * HTTPS_PROXY and NO_PROXY (the CLI passes its environment's). Not combinable with `dispatcher`.
+   * Default: no proxy.
+   * @example { proxy: 'http://proxy.corp:3128' }
+   */
+  proxy?: ProxyOption;
   /**
    * Extra secret strings to mask in records, events and error messages. Outputs are never masked: they
    * are the workflow's data. Default: none.

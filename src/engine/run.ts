@@ -23,6 +23,10 @@ export async function runWorkflow(
   const prepared = await prepareRun(spec, inputs, options, started);
   if (prepared.kind === 'result') return prepared.result;
   const state = initialState(prepared.workflow, prepared.inputs);
-  await drive(state, prepared.ctx);
+  try {
+    await drive(state, prepared.ctx);
+  } finally {
+    await prepared.ctx.close?.();
+  }
   return finishRun(state, prepared.ctx, started);
 }

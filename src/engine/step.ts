@@ -5,6 +5,7 @@ import { evaluateCriteria, replaceXPath } from '../criteria/index.js';
 import type { OutputValue, StepObject, WorkflowObject } from '../document/model.js';
 import {
   isArazzoError,
+  isAuthError,
   isRequestBuildError,
   isTransportError,
   RequestBuildError,
@@ -19,6 +20,7 @@ import {
   resolveServerUrl,
   sendRequest,
 } from '../http/index.js';
+import type { OAuthTokens, ResolvedAuth } from '../http/oauth.js';
 import type { HttpResponse, PreparedRequest } from '../http/types.js';
 import { setOwn } from '../own.js';
 import { isDeclaredSecretHeader } from '../secrets/index.js';
@@ -28,8 +30,9 @@ import type { RunContext } from './context.js';
 import type { TransportContext } from './options.js';
 import { stepParameters } from './parameters.js';
 import type { Frame } from './state.js';
-import type { CriterionRecord, StepRecord } from './types.js';
+import type { AuthValues, CriterionRecord, StepRecord } from './types.js';
 import { isV11, jsonPathTargets, objectEvaluator, stepTimeoutMs, targetType } from './v11.js';
+import { applyRespectSecurity } from './x-security.js';
 
 export interface StepContext {
   ctx: RunContext;
@@ -245,7 +248,7 @@ function failAttempt(
  * functions, so a suspended attempt holds little.
  */
 export async function runOperationAttempt(sc: StepContext): Promise<AttemptResult> {
-  const { frame, step } = sc;
+  const { frame, step, ctx } = sc;
   const a: Attempt = {
     sc,
     started: performance.now(),
@@ -259,22 +262,71 @@ export async function runOperationAttempt(sc: StepContext): Promise<AttemptResul
       durationMs: 0,
     },
   };
-  const ready = prepareAttempt(a);
-  if ('outcome' in ready) return ready;
+  const target = resolveOperation(a);
+  if ('outcome' in target) return target;
+  let op = target;
+  let auth = ctx.options.auth;
+  const respect = applyRespectSecurity(sc.workflow, step, op, sc.scope, ctx.masker);
+  if (typeof respect === 'string')
+    return failAttempt(a, 'REQUEST_BUILD', `step "${step.stepId}": ${respect}`);
+  if (respect !== undefined) op = respect.operation;
+  let oauth: ResolvedAuth | undefined;
+  if (ctx.tokens !== undefined) {
+    const got = await obtainTokens(a, ctx.tokens, op);
+    if (got !== undefined && 'outcome' in got) return got;
+    oauth = got;
+    if (oauth !== undefined) auth = oauth.auth;
+  }
+  if (respect !== undefined) auth = { ...auth, ...respect.auth };
+  const first = prepareAttempt(a, op, auth);
+  if ('outcome' in first) return first;
+  let ready: ReadyAttempt = first;
   let response: HttpResponse;
   try {
     response = await sendAttempt(sc, ready);
+    if (response.statusCode === 401 && oauth !== undefined && ctx.tokens !== undefined) {
+      // The token may have been revoked or expired early: one fresh token, one more try.
+      const fresh = await obtainTokens(a, ctx.tokens, op, oauth.schemes);
+      if (fresh !== undefined && 'outcome' in fresh) return fresh;
+      if (fresh !== undefined) {
+        a.warnings.push(
+          `status 401 with a token of ${oauth.schemes.map((n) => `"${n}"`).join(', ')}; sent once more with a fresh token`,
+        );
+        const again = prepareAttempt(
+          a,
+          op,
+          respect === undefined ? fresh.auth : { ...fresh.auth, ...respect.auth },
+        );
+        if ('outcome' in again) return again;
+        ready = again;
+        response = await sendAttempt(sc, ready);
+      }
+    }
   } catch (error) {
     return transportFailure(a, error, attemptScope(sc.scope, ready.request, undefined));
   }
   return judgeAttempt(a, ready, response);
 }
 
-/** Resolve the operation and build the request (recorded masked), or fail the attempt. */
-function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
-  const { sc, warnings, record } = a;
-  const { ctx, step, workflow, pointer } = sc;
-  const fail = (code: string, message: string): AttemptResult => failAttempt(a, code, message);
+/** Tokens for the operation's OAuth schemes, or the attempt failed with AUTH_FAILED before any request. */
+async function obtainTokens(
+  a: Attempt,
+  tokens: OAuthTokens,
+  op: ResolvedOperation,
+  fresh?: readonly string[],
+): Promise<ResolvedAuth | AttemptResult | undefined> {
+  try {
+    return await tokens.authFor(op, fresh);
+  } catch (error) {
+    if (isAuthError(error)) return failAttempt(a, error.code, `step "${a.sc.step.stepId}": ${error.message}`);
+    throw error;
+  }
+}
+
+/** The step's operation (announced by a step-start event), or the attempt failed. */
+function resolveOperation(a: Attempt): ResolvedOperation | AttemptResult {
+  const { sc } = a;
+  const { ctx, step, pointer } = sc;
   const target = resolveStepTarget(sc.loaded, step, pointer);
   if (!('kind' in target) || target.kind !== 'operation') {
     const message = 'message' in target ? target.message : `step "${step.stepId}" (${pointer}): no operation`;
@@ -283,7 +335,7 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
         type: 'step-start',
         ...attemptOf(sc),
       }));
-    return fail('OPERATION_NOT_FOUND', message);
+    return failAttempt(a, 'OPERATION_NOT_FOUND', message);
   }
   const op = target.operation;
   if (ctx.listening)
@@ -292,6 +344,18 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
       ...attemptOf(sc),
       operation: operationLabel(op),
     }));
+  return op;
+}
+
+/** Build the request (recorded masked), or fail the attempt. */
+function prepareAttempt(
+  a: Attempt,
+  op: ResolvedOperation,
+  auth: AuthValues | undefined,
+): ReadyAttempt | AttemptResult {
+  const { sc, warnings, record } = a;
+  const { ctx, step, workflow } = sc;
+  const fail = (code: string, message: string): AttemptResult => failAttempt(a, code, message);
 
   let request: PreparedRequest;
   try {
@@ -373,7 +437,7 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
       baseUrl,
       parameters,
       ...(body !== undefined ? { body } : {}),
-      ...(ctx.options.auth !== undefined ? { auth: ctx.options.auth } : {}),
+      ...(auth !== undefined ? { auth } : {}),
     });
     if (querystring !== undefined) withQueryString(request, querystring.name, querystring.value);
   } catch (error) {
@@ -487,7 +551,9 @@ function sendOnce(
 ): Promise<HttpResponse> {
   const { ctx, step } = sc;
   const { op, request } = ready;
-  if (ctx.options.transport === undefined) return sendRequest(request, send);
+  if (ctx.options.transport === undefined) {
+    return sendRequest(request, ctx.sendBySource?.get(op.sourceName) ?? ctx.send);
+  }
   // Built field by field (no spread): this runs for every step of a mock or injected-transport run.
   const tctx: TransportContext = {
     workflowId: sc.frame.workflowId,

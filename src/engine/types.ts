@@ -5,6 +5,7 @@
 import type { Dispatcher } from 'undici';
 import type { ContractCheck } from '../contract/types.js';
 import type { Diagnostic } from '../document/diagnostic.js';
+import type { AuthCredentials } from '../http/types.js';
 
 export type StepOutcome = 'succeeded' | 'failed';
 
@@ -127,8 +128,5 @@ export type RunEvent =
     };
 
 /** Credentials keyed by OpenAPI security scheme name. */
-export type AuthValues = Record<
-  string,
-  string | { username: string; password: string } | { token: string } | { value: string }
->;
+export type AuthValues = AuthCredentials;
 export type { ContractCheck, Dispatcher };

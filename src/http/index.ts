@@ -1,7 +1,7 @@
 /** http/: request building (parameters, bodies, replacements, auth), transport (undici), responses. */
 
 export type { AuthContribution } from './auth.js';
-export { applySecurity } from './auth.js';
+export { applySecurity, chooseRequirement, credentialSecrets, isOAuthCredential } from './auth.js';
 export type { EncodedBody } from './body.js';
 export {
   encodeBody,

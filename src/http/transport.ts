@@ -1,5 +1,6 @@
 /** Sends a PreparedRequest with undici: timeouts, cancellation, body cap, manual redirects, response parsing. */
 import { createRequire } from 'node:module';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Agent, Dispatcher } from 'undici';
 import { BoundedCache } from '../cache.js';
 import { TransportError } from '../errors.js';
@@ -339,8 +340,8 @@ export async function sendRequest(req: PreparedRequest, options: SendOptions = {
 
   const started = performance.now();
   // The caller's headers are sent as they are; a redirect that must change them works on a copy.
-  let headers: Record<string, string> = req.headers;
-  let ownHeaders = false;
+  let headers: Record<string, string> = withAcceptEncoding(req.headers);
+  let ownHeaders = headers !== req.headers;
   const hops: string[] = [];
   let visited: Set<string> | undefined;
   try {
@@ -435,7 +436,7 @@ export async function sendRequest(req: PreparedRequest, options: SendOptions = {
       // body, so the body is never read.
       const bodiless = method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304;
       if (bodiless) discard(res.body);
-      const bytes = bodiless ? NO_BODY : await readCapped(res, maxBodyBytes, ex, url, method);
+      const bytes = bodiless ? NO_BODY : await readBody(res, maxBodyBytes, ex, url, method);
       const contentType = headerValue(res.headers['content-type']);
       const parsed = parseBody(bytes, contentType);
       const response: HttpResponse = {
@@ -515,6 +516,93 @@ function stripCredentials(headers: Record<string, string>, next: URL, secrets: r
 function discard(body: Dispatcher.ResponseData['body']): void {
   body.on('error', () => undefined);
   body.destroy();
+}
+
+/** RFC 9110 section 8.4.1: the content codings asked for, and decoded by `readBody`. */
+const ACCEPT_ENCODING = 'gzip, deflate, br';
+
+/** The caller's headers plus Accept-Encoding unless they name one (a copy only then). */
+function withAcceptEncoding(headers: Record<string, string>): Record<string, string> {
+  for (const name in headers) {
+    if (name.length === 15 && name.toLowerCase() === 'accept-encoding') return headers;
+  }
+  const out: Record<string, string> = { ...headers };
+  out['accept-encoding'] = ACCEPT_ENCODING;
+  return out;
+}
+
+/** The response body as the application sees it: decoded when it has one content coding we asked for. */
+function readBody(
+  res: Dispatcher.ResponseData,
+  maxBodyBytes: number,
+  ex: Exchange,
+  url: string,
+  method: string,
+): Promise<Uint8Array> {
+  const coding = res.headers['content-encoding'];
+  if (coding === undefined) return readCapped(res, maxBodyBytes, ex, url, method);
+  return readDecoded(res, headerValue(coding)?.trim().toLowerCase() ?? '', maxBodyBytes, ex, url, method);
+}
+
+/**
+ * Decode as the bytes arrive, counting decoded bytes against the cap: a small compressed body that
+ * expands past it (a compression bomb) is refused without being expanded in full.
+ */
+async function readDecoded(
+  res: Dispatcher.ResponseData,
+  coding: string,
+  maxBodyBytes: number,
+  ex: Exchange,
+  url: string,
+  method: string,
+): Promise<Uint8Array> {
+  const decoder =
+    coding === 'gzip' || coding === 'x-gzip'
+      ? createGunzip()
+      : coding === 'deflate'
+        ? createInflate()
+        : coding === 'br'
+          ? createBrotliDecompress()
+          : undefined;
+  // Identity, or a coding we did not ask for: the bytes are kept as they came.
+  if (decoder === undefined) return readCapped(res, maxBodyBytes, ex, url, method);
+  const encoded = await readCapped(res, maxBodyBytes, ex, url, method);
+  if (encoded.byteLength === 0) return encoded;
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      decoder.on('data', (chunk: Buffer) => {
+        total += chunk.byteLength;
+        if (total > maxBodyBytes) {
+          decoder.destroy();
+          reject(
+            ex.fail(
+              'BODY_TOO_LARGE',
+              `response body exceeds the ${maxBodyBytes}-byte cap once decoded (${coding}, ${encoded.byteLength} bytes received)`,
+              url,
+              method,
+            ),
+          );
+          return;
+        }
+        chunks.push(chunk);
+      });
+      decoder.on('error', reject);
+      decoder.on('end', resolve);
+      decoder.end(encoded);
+    });
+  } catch (error) {
+    if (error instanceof TransportError) throw error;
+    throw ex.fail(
+      'BAD_ENCODING',
+      `response body is not valid ${coding}: ${(error as Error).message}`,
+      url,
+      method,
+    );
+  }
+  const out = Buffer.concat(chunks, total);
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
 async function readCapped(

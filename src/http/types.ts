@@ -39,15 +39,55 @@ export interface ParameterInput {
 }
 
 /**
+ * What an `oauth2` or `openIdConnect` scheme needs to obtain tokens itself. Every secret in it (client
+ * secret, password, refresh token, private key) and every token obtained is masked in every report.
+ * @example { clientId: 'ci-bot', clientSecret: process.env.CLIENT_SECRET, scopes: ['pets:read'] }
+ */
+export interface OAuthCredential {
+  clientId: string;
+  /** For client_secret_basic (the default when given) and client_secret_post. */
+  clientSecret?: string;
+  /** Requested in addition to the scopes the operation's security requirement lists. Default: none. */
+  scopes?: string[];
+  /**
+   * How the client authenticates at the token endpoint. Default: `private_key_jwt` when `privateKey` is
+   * given, else `client_secret_basic` when `clientSecret` is, else `none` (a public client).
+   */
+  clientAuth?: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none';
+  /** private_key_jwt: a PKCS#8 PEM or a private JWK (RSA, EC P-256/384/521 or Ed25519). */
+  privateKey?: string | JsonWebKey;
+  /** private_key_jwt: the `kid` put in the assertion's header. Default: the JWK's `kid`, if any. */
+  keyId?: string;
+  /**
+   * Which grant to use. Default: `refreshToken` when `refreshToken` is given, `authorizationCode` when
+   * `authorize` is, `password` when `username` is, else `clientCredentials`.
+   */
+  flow?: 'clientCredentials' | 'password' | 'authorizationCode' | 'refreshToken';
+  /** Resource-owner password flow. */
+  username?: string;
+  password?: string;
+  /** A refresh token obtained earlier (durable runs start from one instead of a browser). */
+  refreshToken?: string;
+  /** Authorization code flow: the redirect URI registered for the client. */
+  redirectUri?: string;
+  /**
+   * Authorization code flow: receives the authorization URL (PKCE S256, state and, for OpenID Connect,
+   * nonce included) and resolves with the URL the authorization server redirected to.
+   */
+  authorize?: (authorizationUrl: string) => Promise<string>;
+}
+
+/**
  * Credentials keyed by OpenAPI security scheme name. Structurally the same as the engine's `AuthValues`
  * (kept here so http/ does not import engine/).
  * - apiKey: a string, `{ value }` or `{ token }`
  * - http basic: `{ username, password }` or `'user:pass'`
  * - http bearer, oauth2, openIdConnect: `{ token }` or a string
+ * - oauth2, openIdConnect: an `OAuthCredential` (`{ clientId, ... }`) to obtain tokens
  */
 export type AuthCredentials = Record<
   string,
-  string | { username: string; password: string } | { token: string } | { value: string }
+  string | { username: string; password: string } | { token: string } | { value: string } | OAuthCredential
 >;
 
 /** Input of `buildRequest`: everything already evaluated by the engine. */

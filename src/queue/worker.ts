@@ -10,6 +10,7 @@ import { advanceRun, startRunState } from '../engine/resumable.js';
 import type { RunState } from '../engine/state.js';
 import type { RunResult } from '../engine/types.js';
 import { isArazzoError } from '../errors.js';
+import { declareCredentials } from '../http/auth.js';
 import { Masker } from '../secrets/index.js';
 import { loadArazzo } from '../sources/index.js';
 import type { LoadedDocument } from '../sources/types.js';
@@ -84,10 +85,7 @@ function createDocumentCache(): DocumentCache {
 function masker(config: RunConfig): Masker {
   const m = new Masker();
   for (const s of config.options.secrets ?? []) m.add(s);
-  for (const v of Object.values(config.options.auth ?? {})) {
-    if (typeof v === 'string') m.add(v);
-    else for (const x of Object.values(v)) m.add(x);
-  }
+  declareCredentials(m, config.options.auth);
   return m;
 }
 

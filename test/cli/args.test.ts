@@ -131,6 +131,7 @@ describe('parseRunArgs', () => {
       sources: { api: './openapi.json' },
       servers: { api: 'http://127.0.0.1:9' },
       auth: { basic: 'user:pass' },
+      authSecrets: ['user:pass'],
       strict: true,
       mock: false,
       maxSteps: 10,

@@ -10,6 +10,7 @@ import { loadArazzo } from '../../sources/index.js';
 import {
   collectPairs,
   lastString,
+  parseAuthFlags,
   parseCommandArgs,
   parseIntegerFlag,
   readEnvRef,
@@ -159,11 +160,9 @@ export async function enqueueCommand(argv: readonly string[], ctx: CommandContex
     flagInputs[name] = fromEnv ?? raw;
     if (fromEnv !== undefined) envInputs.add(name);
   }
-  const auth: Record<string, string> = {};
-  for (const [scheme, raw] of Object.entries(collectPairs(stringList(values.auth), '--auth'))) {
-    auth[scheme] = readEnvRef(raw, env, `--auth ${scheme}`) ?? raw;
-    addCredential(ctx.masker, auth[scheme]);
-  }
+  // OAuth credentials (client credentials or a refresh token) go into the sealed job like any other.
+  const { auth, secrets: authSecrets } = parseAuthFlags(stringList(values.auth), env);
+  for (const secret of authSecrets) addCredential(ctx.masker, secret);
   const servers = collectPairs(stringList(values.server), '--server');
   for (const [name, url] of Object.entries(servers)) {
     if (!URL.canParse(url))

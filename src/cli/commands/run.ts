@@ -1,5 +1,5 @@
 /** `arazzo run`: load, type the inputs, run one workflow, report. */
-import { constants } from 'node:fs';
+import { constants, readFileSync } from 'node:fs';
 import { access, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../../document/diagnostic.js';
@@ -7,6 +7,7 @@ import type { ArazzoDocument, WorkflowObject } from '../../document/model.js';
 import type { RunOptions } from '../../engine/options.js';
 import type { AuthValues, RunResult } from '../../engine/types.js';
 import { isArazzoError, isDocumentError, isUnreadableDocumentError } from '../../errors.js';
+import type { ProxyOption, TlsOptions } from '../../http/dispatcher.js';
 import { isSecretSchema } from '../../secrets/index.js';
 import type { LoadedDocument } from '../../sources/types.js';
 import {
@@ -15,16 +16,20 @@ import {
   lastString,
   oneOf,
   type Parsed,
+  parseAuthFlags,
   parseCommandArgs,
   parseIntegerFlag,
   readEnvRef,
   stringList,
   typeInputValue,
   UsageError,
+  withEnvFiles,
+  withoutOAuthClients,
 } from '../args.js';
 import { addCredential, type CommandContext } from '../context.js';
 import { loadEngine, loadSources } from '../deps.js';
 import { BufferWriter, readAll, type Writable } from '../io.js';
+import { startRedirectListeners } from '../redirect.js';
 import { createJsonReporter } from '../reporters/json.js';
 import { createJunitReporter } from '../reporters/junit.js';
 import { maskReporter } from '../reporters/masked.js';
@@ -53,6 +58,13 @@ export const RUN_OPTIONS = {
   output: { type: 'string', short: 'o' },
   verbose: { type: 'boolean' },
   'no-color': { type: 'boolean' },
+  open: { type: 'boolean' },
+  'env-file': { type: 'string', multiple: true },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  'key-passphrase': { type: 'string' },
+  ca: { type: 'string', multiple: true },
+  proxy: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -67,7 +79,9 @@ export interface RunArgs {
   inputsFile?: string;
   sources: Record<string, string>;
   servers: Record<string, string>;
-  auth: Record<string, string>;
+  auth: AuthValues;
+  /** The secret values among `auth` (tokens, client secrets, passwords), masked before anything runs. */
+  authSecrets: string[];
   strict: boolean;
   maxSteps?: number;
   timeoutMs?: number;
@@ -83,6 +97,12 @@ export interface RunArgs {
   output?: string;
   verbose: boolean;
   noColor: boolean;
+  /** Open the authorization URL of an authorizationCode credential in a browser. */
+  open?: boolean;
+  /** --cert/--key/--key-passphrase/--ca, read: TLS material for every source. */
+  tls?: TlsOptions;
+  /** --proxy, else the environment's HTTP_PROXY / HTTPS_PROXY / NO_PROXY. */
+  proxy?: ProxyOption;
 }
 
 /**
@@ -103,6 +123,8 @@ export async function runOptionsFactory(
     | 'scenario'
     | 'seed'
     | 'contract'
+    | 'tls'
+    | 'proxy'
   >,
   ctx: CommandContext,
 ): Promise<() => RunOptions> {
@@ -147,6 +169,8 @@ export async function runOptionsFactory(
       o.maxRetryDelayMs ??= 0;
     }
     if (args.contract !== undefined) o.contract = { severity: args.contract };
+    if (!args.mock && args.tls !== undefined) o.tls = { '*': args.tls };
+    if (!args.mock && args.proxy !== undefined) o.proxy = args.proxy;
     return o;
   };
 }
@@ -190,13 +214,57 @@ function warnUnknownAuth(ctx: CommandContext, loaded: LoadedDocument, auth: RunO
   }
 }
 
+/** The TLS flags with their files read; undefined when none is given. */
+function readTlsFlags(
+  values: Parsed['values'],
+  env: Record<string, string | undefined>,
+  cwd: string,
+): TlsOptions | undefined {
+  const file = (flag: string, path: string): Buffer => {
+    try {
+      return readFileSync(resolve(cwd, path));
+    } catch (error) {
+      throw new UsageError(
+        `--${flag} ${path}: cannot read it (${(error as { code?: string }).code ?? error})`,
+      );
+    }
+  };
+  const tls: TlsOptions = {};
+  const cert = lastString(values.cert);
+  const key = lastString(values.key);
+  const passphrase = lastString(values['key-passphrase']);
+  const ca = stringList(values.ca);
+  if (cert !== undefined) tls.cert = file('cert', cert);
+  if (key !== undefined) tls.key = file('key', key);
+  if (passphrase !== undefined)
+    tls.passphrase = readEnvRef(passphrase, env, '--key-passphrase') ?? passphrase;
+  if (ca.length > 0) tls.ca = ca.map((path) => file('ca', path));
+  return Object.keys(tls).length === 0 ? undefined : tls;
+}
+
+/** HTTP_PROXY / HTTPS_PROXY / NO_PROXY (either case), as the proxy option; undefined when none is set. */
+function proxyFromEnv(env: Record<string, string | undefined>): ProxyOption | undefined {
+  const pick = (name: string): string | undefined => env[name] || env[name.toLowerCase()] || undefined;
+  const httpProxy = pick('HTTP_PROXY');
+  const httpsProxy = pick('HTTPS_PROXY');
+  const noProxy = pick('NO_PROXY');
+  if (httpProxy === undefined && httpsProxy === undefined) return undefined;
+  return {
+    ...(httpProxy !== undefined ? { httpProxy } : {}),
+    ...(httpsProxy !== undefined ? { httpsProxy } : {}),
+    ...(noProxy !== undefined ? { noProxy } : {}),
+  };
+}
+
 /** Parse `arazzo run` arguments. Returns 'help' for --help. Throws UsageError. */
 export function parseRunArgs(
   argv: readonly string[],
-  env: Record<string, string | undefined>,
+  processEnv: Record<string, string | undefined>,
+  cwd: string = process.cwd(),
 ): RunArgs | 'help' {
   const { values, positionals }: Parsed = parseCommandArgs(argv, RUN_OPTIONS, 'run');
   if (values.help === true) return 'help';
+  const env = withEnvFiles(stringList(values['env-file']), processEnv, cwd);
   if (positionals.length === 0) throw new UsageError('missing <file>: the Arazzo document to run', 'run');
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`, 'run');
 
@@ -208,10 +276,7 @@ export function parseRunArgs(
     if (fromEnv !== undefined) envInputs.add(name);
     else envInputs.delete(name);
   }
-  const auth: Record<string, string> = {};
-  for (const [scheme, raw] of Object.entries(collectPairs(stringList(values.auth), '--auth'))) {
-    auth[scheme] = readEnvRef(raw, env, `--auth ${scheme}`) ?? raw;
-  }
+  const { auth, secrets: authSecrets } = parseAuthFlags(stringList(values.auth), env);
   const servers = collectPairs(stringList(values.server), '--server');
   for (const [name, url] of Object.entries(servers)) {
     if (!URL.canParse(url)) throw new UsageError(`--server ${name}: "${url}" is not an absolute URL`, 'run');
@@ -224,6 +289,7 @@ export function parseRunArgs(
     sources: collectPairs(stringList(values.source), '--source'),
     servers,
     auth,
+    authSecrets,
     strict: values.strict === true,
     mock: values.mock === true,
     reporter: oneOf(lastString(values.reporter), REPORTERS, '--reporter') ?? 'pretty',
@@ -234,6 +300,14 @@ export function parseRunArgs(
     if (value !== undefined) args[key] = value;
   };
   set('workflowId', lastString(values.workflow));
+  if (values.open === true) args.open = true;
+  const tls = readTlsFlags(values, env, cwd);
+  if (tls !== undefined) {
+    args.tls = tls;
+    if (tls.passphrase !== undefined) args.authSecrets.push(tls.passphrase);
+  }
+  const proxy = lastString(values.proxy) ?? proxyFromEnv(env);
+  if (proxy !== undefined) args.proxy = proxy;
   set('inputsFile', lastString(values.inputs));
   set('output', lastString(values.output));
   set('maxSteps', parseIntegerFlag(lastString(values['max-steps']), '--max-steps', 1));
@@ -431,7 +505,7 @@ export async function executeRun(ctx: CommandContext, o: ExecuteRunOptions): Pro
     const auth = o.mock
       ? {
           ...(await import('../../mock/index.js')).dummyAuth(loaded.sources.values()),
-          ...(o.runOptions.auth ?? {}),
+          ...withoutOAuthClients(o.runOptions.auth),
         }
       : o.runOptions.auth;
     result = await runWorkflow(loaded, inputs, {
@@ -468,12 +542,12 @@ export function mockLoopHint(result: RunResult): string | undefined {
 }
 
 export async function runCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
-  const args = parseRunArgs(argv, ctx.io.env);
+  const args = parseRunArgs(argv, ctx.io.env, ctx.cwd);
   if (args === 'help') {
     ctx.out.write(RUN_USAGE);
     return 0;
   }
-  for (const value of Object.values(args.auth)) addCredential(ctx.masker, value);
+  for (const value of args.authSecrets) addCredential(ctx.masker, value);
   for (const [name, value] of Object.entries(args.inputs)) {
     if (args.envInputs.has(name)) ctx.masker.add(value);
   }
@@ -481,6 +555,8 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
 
   const makeOptions = await runOptionsFactory(args, ctx);
   const runOptions = makeOptions();
+  const redirects = await startRedirectListeners(runOptions.auth, ctx, args.open === true);
+  if (redirects.auth !== undefined) runOptions.auth = redirects.auth;
 
   if (args.output !== undefined) await checkWritable(args.output, ctx, 'run');
   const setup = await createReporters(ctx, args);
@@ -495,7 +571,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     reporters: setup.reporters,
     strict: args.strict,
     mock: args.mock,
-  });
+  }).finally(() => redirects.close());
   await setup.flush();
   return code;
 }

@@ -6,7 +6,14 @@ import type { ArazzoDocument, WorkflowObject } from '../../document/model.js';
 import type { RunResult } from '../../engine/types.js';
 import { isArazzoError } from '../../errors.js';
 import type { LoadedDocument } from '../../sources/types.js';
-import { lastString, oneOf, type Parsed, parseCommandArgs, UsageError } from '../args.js';
+import {
+  lastString,
+  oneOf,
+  type Parsed,
+  parseCommandArgs,
+  UsageError,
+  withoutOAuthClients,
+} from '../args.js';
 import { addCredential, type CommandContext } from '../context.js';
 import { loadEngine, loadSources } from '../deps.js';
 import {
@@ -215,9 +222,10 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
   const args = parseRunArgs(
     [positionals[0]!, ...withoutReporter.filter((a) => !positionals.includes(a))],
     ctx.io.env,
+    ctx.cwd,
   );
   if (args === 'help') return 0;
-  for (const value of Object.values(args.auth)) addCredential(ctx.masker, value);
+  for (const value of args.authSecrets) addCredential(ctx.masker, value);
   if (args.output !== undefined) await checkWritable(args.output, ctx, 'test');
   const files = await expandPaths(positionals, ctx.cwd);
   const fileInputs = args.inputsFile !== undefined ? await readInputsFile(args.inputsFile, ctx) : {};
@@ -259,7 +267,7 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
     // In mock mode every security scheme gets a dummy credential unless --auth gives one.
     const auth =
       mockModule !== undefined
-        ? { ...mockModule.dummyAuth(loaded.sources.values()), ...args.auth }
+        ? { ...mockModule.dummyAuth(loaded.sources.values()), ...withoutOAuthClients(args.auth) }
         : undefined;
     const workflows = loaded.document.workflows.filter(
       (w) => args.workflowId === undefined || w.workflowId === args.workflowId,
