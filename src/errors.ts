@@ -13,6 +13,7 @@ export type ArazzoErrorCode =
   | 'CONDITION_SYNTAX'
   | 'TRANSPORT'
   | 'REQUEST_BUILD'
+  | 'MESSAGING'
   | 'OPTIONS_INVALID'
   | 'INTERNAL';
 
@@ -121,6 +122,23 @@ export class TransportError extends ArazzoError {
   }
 }
 
+/**
+ * A message broker exchange failed below the AsyncAPI level. `reason` is the stable, finer code recorded on
+ * the step: 'BROKER_UNREACHABLE', 'CONNECTION_CLOSED', 'PUBLISH_FAILED', 'SUBSCRIBE_FAILED',
+ * 'PROTOCOL_UNSUPPORTED', 'CLIENT_MISSING', 'ABORTED'.
+ */
+export class MessagingError extends ArazzoError {
+  override name = 'MessagingError';
+  readonly reason: string;
+  /** The server (credentials removed) the exchange was with. */
+  readonly server: string;
+  constructor(reason: string, message: string, server: string, options: ArazzoErrorOptions = {}) {
+    super('MESSAGING', message, options);
+    this.reason = reason;
+    this.server = server;
+  }
+}
+
 /** A request could not be built from the step (missing required parameter, unresolved value, bad body). */
 export class RequestBuildError extends ArazzoError {
   override name = 'RequestBuildError';
@@ -156,4 +174,7 @@ export function isTransportError(value: unknown): value is TransportError {
 }
 export function isRequestBuildError(value: unknown): value is RequestBuildError {
   return value instanceof RequestBuildError;
+}
+export function isMessagingError(value: unknown): value is MessagingError {
+  return value instanceof MessagingError;
 }
