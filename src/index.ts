@@ -9,6 +9,13 @@
 export { checkCriterion, evaluateCriteria, evaluateCriterion, parseCondition } from './criteria/index.js';
 export type { Diagnostic, Severity } from './document/diagnostic.js';
 export type * from './document/model.js';
+export {
+  EXPRESSION_TYPE_VERSIONS,
+  isSelectorObject,
+  outputLabel,
+  parseStepDependency,
+  specVersionOf,
+} from './document/model.js';
 export type {
   AdvanceHooks,
   AdvanceResult,

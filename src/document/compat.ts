@@ -1,6 +1,7 @@
 // Arazzo 1.0.1 "Step Object" / "Failure Action Object": non-spec forms read as their spec equivalents.
 import { parseExpressionAt } from '../expression/parser.js';
 import { childPointer } from './diagnostic.js';
+import type { SpecVersion } from './model.js';
 import { own } from './subject.js';
 
 /** Callback used by rewrites: `pointer` is into the original document. */
@@ -76,8 +77,9 @@ export function rewriteStepRetryFields(doc: unknown, report: CompatReport): Poin
   };
 }
 
-/** Fixed fields of the Arazzo Specification Object (spec 1.0.1). */
+/** Fixed fields of the Arazzo Specification Object (spec 1.0.1; 1.1.0 adds `$self`). */
 const ROOT_FIELDS = new Set(['arazzo', 'info', 'sourceDescriptions', 'workflows', 'components']);
+const ROOT_FIELDS_11 = new Set([...ROOT_FIELDS, '$self']);
 
 /**
  * Unknown top-level fields without the `x-` prefix (generator metadata such as `method: generated`)
@@ -85,11 +87,16 @@ const ROOT_FIELDS = new Set(['arazzo', 'info', 'sourceDescriptions', 'workflows'
  * Unknown fields elsewhere stay schema errors: a misspelt `successCriteria` on a step must not be
  * silently ignored. Mutates `doc` (a private copy).
  */
-export function rewriteUnknownRootFields(doc: unknown, report: CompatReport): void {
+export function rewriteUnknownRootFields(
+  doc: unknown,
+  report: CompatReport,
+  version: SpecVersion = '1.0',
+): void {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return;
   const root = doc as Record<string, unknown>;
+  const fields = version === '1.1' ? ROOT_FIELDS_11 : ROOT_FIELDS;
   for (const key of Object.keys(root)) {
-    if (ROOT_FIELDS.has(key) || key.startsWith('x-')) continue;
+    if (fields.has(key) || key.startsWith('x-')) continue;
     report(
       'compat-unknown-root-field',
       childPointer('', key),

@@ -1,15 +1,17 @@
-// Arazzo 1.0.1 "Schema" section: the official JSON Schema (schemas/arazzo-1.0-schema.json), compiled once.
+// Arazzo 1.0.1 and 1.1.0 "Schema" sections: the official JSON Schemas (schemas/arazzo-1.x-schema.json), compiled once.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import generatedValidate11 from './arazzo-1.1-schema.generated.js';
 import generatedValidate from './arazzo-schema.generated.js';
+import type { SpecVersion } from './model.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonMap = { [key: string]: Json };
 
 const REUSABLE = '#/$defs/reusable-object';
 
-let compiled: ValidateFunction | undefined;
+const compiled = new Map<SpecVersion, ValidateFunction>();
 
 /**
  * The official schema with four repairs, each documented in the README semantics section:
@@ -68,27 +70,90 @@ function rewriteOneOf(node: Json): Json {
 }
 
 /**
- * The validator, precompiled at development time by scripts/gen-schema-validator.mjs (ajv standalone mode):
- * loading a document neither imports ajv's compiler nor compiles the schema. A test regenerates the code
- * and fails when the committed file is stale.
+ * The 1.1 schema with these repairs, each documented in the README semantics section:
+ * 1. As 1.0's repair 1 (Reusable Object oneOfs become if/then/else).
+ * 2. The three Step variants (OpenAPI, AsyncAPI, workflow) become one object with every field: the
+ *    variant rules (exactly one target, `action` on AsyncAPI steps, `correlationId` only on receive
+ *    steps, `in` on operation parameters) are semantic checks with their own codes, which locate the
+ *    problem instead of reporting "matches none of three forms". Likewise the action `allOf`s (goto
+ *    target, `parameters` needs `workflowId`) and the `dependsOn` forms.
+ * 3. Expression Type Object `version` is optional (the text gives each type a default; the schema's own
+ *    description says "if omitted, a default value is assumed"); a missing one is a compat warning.
+ * 4. Parameter and Payload Replacement `value` are "Any | {expression} | Selector Object" in the text (its
+ *    own example uses `value: 10`); the schema allows no object literal there. Objects are told apart
+ *    by `isSelectorObject` and Selector Objects are checked semantically.
  */
-export function arazzoSchemaValidator(): ValidateFunction {
-  return generatedValidate as unknown as ValidateFunction;
+export function repairSchema11(schema: JsonMap): JsonMap {
+  const out = rewriteOneOf(structuredClone(schema)) as JsonMap;
+  const defs = out.$defs as { [name: string]: JsonMap };
+  const props = (name: string): JsonMap => (defs[name]!.properties ?? {}) as JsonMap;
+  const variantProps = (name: string): JsonMap => {
+    const parts = defs[name]!.allOf as JsonMap[];
+    return (parts[1]!.properties ?? {}) as JsonMap;
+  };
+  const base = defs['step-object-base']!;
+  const parameters = structuredClone(props('step-object-base').parameters) as JsonMap;
+  parameters.items = (structuredClone(variantProps('workflow-step-object').parameters) as JsonMap).items!;
+  const dependsOn = props('step-object-base').dependsOn as JsonMap;
+  dependsOn.items = { type: 'string' };
+  defs['step-object'] = {
+    $comment: defs['step-object']!.$comment!,
+    description: defs['step-object']!.description!,
+    type: 'object',
+    properties: {
+      ...props('step-object-base'),
+      ...variantProps('openapi-step-object'),
+      ...variantProps('asyncapi-step-object'),
+      ...variantProps('workflow-step-object'),
+      parameters,
+    },
+    required: base.required!,
+    $ref: '#/$defs/specification-extensions',
+    unevaluatedProperties: false,
+  };
+  for (const name of [
+    'step-object-base',
+    'operation-step-parameters',
+    'openapi-step-object',
+    'asyncapi-step-object',
+    'workflow-step-object',
+  ]) {
+    delete defs[name];
+  }
+  for (const name of ['success-action-object', 'failure-action-object']) {
+    delete defs[name]!.allOf;
+    props(name).parameters = structuredClone(parameters);
+  }
+  defs['expression-type-object']!.required = ['type'];
+  props('parameter-object').value = true;
+  props('payload-replacement-object').value = true;
+  return out;
+}
+
+/**
+ * The validator of a feature set, precompiled at development time by scripts/gen-schema-validator.mjs
+ * (ajv standalone mode): loading a document neither imports ajv's compiler nor compiles the schema. A
+ * test regenerates the code and fails when a committed file is stale.
+ */
+export function arazzoSchemaValidator(version: SpecVersion = '1.0'): ValidateFunction {
+  return (version === '1.1' ? generatedValidate11 : generatedValidate) as unknown as ValidateFunction;
 }
 
 /** Compile the repaired schema with ajv at run time (used by the freshness test and the generator). */
-export function compileArazzoSchema(): ValidateFunction {
-  if (compiled !== undefined) return compiled;
+export function compileArazzoSchema(version: SpecVersion = '1.0'): ValidateFunction {
+  const known = compiled.get(version);
+  if (known !== undefined) return known;
   const raw = JSON.parse(
-    readFileSync(new URL('../../schemas/arazzo-1.0-schema.json', import.meta.url), 'utf8'),
+    readFileSync(new URL(`../../schemas/arazzo-${version}-schema.json`, import.meta.url), 'utf8'),
   ) as JsonMap;
   const require = createRequire(import.meta.url);
   const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
   const addFormats = (require('ajv-formats') as typeof import('ajv-formats')).default;
   const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true });
   addFormats(ajv);
-  compiled = ajv.compile(repairSchema(raw));
-  return compiled;
+  const validate = ajv.compile(version === '1.1' ? repairSchema11(raw) : repairSchema(raw));
+  compiled.set(version, validate);
+  return validate;
 }
 
 export type SchemaError = ErrorObject;

@@ -5,6 +5,7 @@ import { checkCriterion } from '../criteria/index.js';
 import { isExpressionSyntaxError } from '../errors.js';
 import { type ExpressionNode, parseExpression, parseTemplate } from '../expression/index.js';
 import { childPointer, parsePointer } from './diagnostic.js';
+import type { SpecVersion } from './model.js';
 import { own } from './subject.js';
 
 /** Where semantic checks send what they find. `pointer` is into the (rewritten) document. */
@@ -23,6 +24,9 @@ const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
 const EXPRESSION_ROOT =
   /^\$(url|method|statusCode|request|response|inputs|outputs|steps|workflows|sourceDescriptions|components)(?![A-Za-z0-9_])/;
 const COMPONENT_KINDS = ['inputs', 'parameters', 'successActions', 'failureActions'] as const;
+const STEP_TARGETS = ['operationId', 'operationPath', 'workflowId'] as const;
+/** 1.1 adds `channelPath` (AsyncAPI steps). */
+const STEP_TARGETS_11 = ['operationId', 'operationPath', 'channelPath', 'workflowId'] as const;
 
 function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -46,8 +50,8 @@ interface WorkflowCtx {
   stepOutputs: Map<string, Set<string> | undefined>;
 }
 
-export function checkSemantics(doc: unknown, r: Reporter): void {
-  new SemanticChecker(doc, r).run();
+export function checkSemantics(doc: unknown, r: Reporter, version: SpecVersion = '1.0'): void {
+  new SemanticChecker(doc, r, version).run();
 }
 
 class SemanticChecker {
@@ -58,6 +62,7 @@ class SemanticChecker {
   constructor(
     private readonly doc: unknown,
     private readonly r: Reporter,
+    private readonly version: SpecVersion,
   ) {
     this.components = isObj(own(doc, 'components')) ? (own(doc, 'components') as Obj) : {};
   }
@@ -240,19 +245,20 @@ class SemanticChecker {
   // ---- steps ----
   private checkStep(step: unknown, p: string, ctx: WorkflowCtx): void {
     if (!isObj(step)) return;
-    const targets = (['operationId', 'operationPath', 'workflowId'] as const).filter(
-      (f) => step[f] !== undefined,
-    );
+    const fields = this.version === '1.1' ? STEP_TARGETS_11 : STEP_TARGETS;
+    const targets = fields.filter((f) => step[f] !== undefined);
     if (targets.length !== 1) {
+      const allowed = `exactly one of ${fields.slice(0, -1).join(', ')} or ${fields.at(-1)}`;
       this.r.error(
         'step-target',
         targets.length === 0 ? p : childPointer(p, targets[1]!),
         targets.length === 0
-          ? 'must have exactly one of operationId, operationPath or workflowId; it has none'
-          : `must have exactly one of operationId, operationPath or workflowId; it has ${targets.join(' and ')}`,
+          ? `must have ${allowed}; it has none`
+          : `must have ${allowed}; it has ${targets.join(' and ')}`,
       );
     }
-    const isOperation = step.operationId !== undefined || step.operationPath !== undefined;
+    const isOperation =
+      step.operationId !== undefined || step.operationPath !== undefined || step.channelPath !== undefined;
     const operationId = str(step.operationId);
     if (operationId?.startsWith('$')) {
       this.checkSourceRef(operationId, childPointer(p, 'operationId'), 'openapi');

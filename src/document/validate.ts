@@ -3,7 +3,7 @@
 import { setOwn } from '../own.js';
 import { rewriteStepRetryFields, rewriteUnbracedExpressions, rewriteUnknownRootFields } from './compat.js';
 import { childPointer, type Diagnostic, hasErrors, type Severity } from './diagnostic.js';
-import type { ArazzoDocument } from './model.js';
+import type { ArazzoDocument, SpecVersion } from './model.js';
 import type { ParsedText } from './parse.js';
 import { arazzoSchemaValidator, type SchemaError } from './schema.js';
 import { checkSemantics, type Reporter } from './semantic.js';
@@ -22,10 +22,15 @@ export interface ValidationResult {
   document: ArazzoDocument | undefined;
   /** Every problem found (parse diagnostics first), errors and warnings, in document order. */
   diagnostics: Diagnostic[];
+  /** The rules the document was read by (from its `arazzo` field); undefined when that field is unusable. */
+  specVersion: SpecVersion | undefined;
 }
 
-/** Versions this runtime executes: 1.0.x (the patch version is not considered, spec "Versions"). */
-const SUPPORTED_VERSION = /^1\.0\.\d+(-.+)?$/;
+/**
+ * Versions this runtime executes: 1.0.x and 1.1.x. Major.minor selects the rules and the schema; the
+ * patch version is not considered (spec "Versions").
+ */
+const SUPPORTED_VERSION = /^1\.([01])\.\d+(-.+)?$/;
 
 /**
  * Validate a parsed Arazzo document: version, compat rewrites (on a copy), the official JSON Schema,
@@ -41,7 +46,8 @@ export function validateArazzo(parsed: ParsedText, options: ValidateOptions): Va
     found.push({ code, severity, message, pointer, file, line: pos.line, column: pos.column });
   };
 
-  if (value === undefined) return { document: undefined, diagnostics: parseDiagnostics };
+  if (value === undefined)
+    return { document: undefined, diagnostics: parseDiagnostics, specVersion: undefined };
   if (
     typeof value !== 'object' ||
     value === null ||
@@ -54,28 +60,30 @@ export function validateArazzo(parsed: ParsedText, options: ValidateOptions): Va
       '',
       'document: not an Arazzo document (the top level must be an object with an "arazzo" field)',
     );
-    return { document: undefined, diagnostics: [...parseDiagnostics, ...found] };
+    return { document: undefined, diagnostics: [...parseDiagnostics, ...found], specVersion: undefined };
   }
   const version = own(value, 'arazzo');
-  if (typeof version !== 'string' || !SUPPORTED_VERSION.test(version)) {
+  const minor = typeof version === 'string' ? SUPPORTED_VERSION.exec(version)?.[1] : undefined;
+  if (typeof version !== 'string' || minor === undefined) {
     const shown =
       typeof version === 'string'
         ? `"${version}"`
         : `${JSON.stringify(version)} (a ${version === null ? 'null' : typeof version}, not a string)`;
     const hint =
-      typeof version === 'string' && /^1\.1\./.test(version)
-        ? '; Arazzo 1.1 documents are not supported yet'
-        : typeof version === 'number'
-          ? '; quote it in YAML, e.g. arazzo: "1.0.1"'
+      typeof version === 'number'
+        ? '; quote it in YAML, e.g. arazzo: "1.1.0"'
+        : typeof version === 'string' && /^\d+\.\d+$/.test(version)
+          ? `; write the patch version too, e.g. "${version}.0"`
           : '';
     push(
       'unsupported-version',
       'error',
       '/arazzo',
-      `document (#/arazzo): arazzo version ${shown} is not supported; this runtime supports 1.0.x${hint}`,
+      `document (#/arazzo): arazzo version ${shown} is not supported; this runtime supports 1.0.x and 1.1.x${hint}`,
     );
-    return { document: undefined, diagnostics: [...parseDiagnostics, ...found] };
+    return { document: undefined, diagnostics: [...parseDiagnostics, ...found], specVersion: undefined };
   }
+  const specVersion: SpecVersion = minor === '1' ? '1.1' : '1.0';
 
   const copy = cloneJson(value);
   // Compat rewrites come first so that compat-accepted forms are warnings, not schema errors.
@@ -83,7 +91,7 @@ export function validateArazzo(parsed: ParsedText, options: ValidateOptions): Va
   const compatReport = (code: string, pointer: string, what: string): void => {
     push(code, compatSeverity, pointer, `${subjectLabel(copy, pointer)} (#${pointer}): ${what}`);
   };
-  rewriteUnknownRootFields(copy, compatReport);
+  rewriteUnknownRootFields(copy, compatReport, specVersion);
   rewriteUnbracedExpressions(copy, compatReport);
   const pointerMap = rewriteStepRetryFields(copy, compatReport);
   const report = (code: string, severity: Severity, pointer: string, what: string): void => {
@@ -99,10 +107,10 @@ export function validateArazzo(parsed: ParsedText, options: ValidateOptions): Va
     warn: (code, pointer, what) => report(code, 'warning', pointer, what),
     compat: (code, pointer, what) => report(code, compatSeverity, pointer, what),
   };
-  checkSemantics(copy, reporter);
+  checkSemantics(copy, reporter, specVersion);
   semantic.push(...found.splice(before));
 
-  const validate = arazzoSchemaValidator();
+  const validate = arazzoSchemaValidator(specVersion);
   validate(copy);
   const claimed = new Set(semantic.map((d) => d.pointer));
   for (const e of collapseSchemaErrors(validate.errors ?? [])) {
@@ -117,8 +125,8 @@ export function validateArazzo(parsed: ParsedText, options: ValidateOptions): Va
   found.sort((a, b) => a.line - b.line || a.column - b.column);
 
   const diagnostics = [...parseDiagnostics, ...dedupe(found)];
-  if (hasErrors(diagnostics)) return { document: undefined, diagnostics };
-  return { document: deepFreeze(copy) as unknown as ArazzoDocument, diagnostics };
+  if (hasErrors(diagnostics)) return { document: undefined, diagnostics, specVersion };
+  return { document: deepFreeze(copy) as unknown as ArazzoDocument, diagnostics, specVersion };
 }
 
 function dedupe(list: Diagnostic[]): Diagnostic[] {

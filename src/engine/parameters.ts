@@ -1,11 +1,11 @@
 // Arazzo 1.0.1 "Parameter Object" and "Reusable Object": the parameters a step sends.
-import type { ComponentsObject, JsonValue, ParameterObject, ReusableObject } from '../document/model.js';
+import type { ComponentsObject, ParameterObject, ReusableObject } from '../document/model.js';
 import { isReusable } from '../document/model.js';
 
 export interface EffectiveParameter {
   name: string;
   in?: ParameterObject['in'];
-  value: JsonValue;
+  value: ParameterObject['value'];
   /** Where the parameter was written, for messages. */
   origin: 'workflow' | 'step';
 }

@@ -2,7 +2,7 @@
 
 import { BoundedCache } from '../cache.js';
 import { evaluateCriteria } from '../criteria/index.js';
-import type { StepObject, WorkflowObject } from '../document/model.js';
+import type { OutputValue, StepObject, WorkflowObject } from '../document/model.js';
 import { isArazzoError, isRequestBuildError, isTransportError } from '../errors.js';
 import { isUnresolved, resolveValue } from '../expression/index.js';
 import type { ExpressionScope } from '../expression/types.js';
@@ -70,7 +70,7 @@ export function resolveStepValue(
  * failing the step (README "Semantics": real-world responses often lack optional members).
  */
 export function evaluateOutputs(
-  outputs: Readonly<Record<string, string>> | undefined,
+  outputs: Readonly<Record<string, OutputValue>> | undefined,
   scope: ExpressionScope,
 ): { outputs: Record<string, unknown>; warnings: string[] } {
   const result: Record<string, unknown> = {};
@@ -276,6 +276,10 @@ function prepareAttempt(a: Attempt): ReadyAttempt | AttemptResult {
       [];
     for (const p of stepParameters(workflow.parameters, step, sc.loaded.document.components)) {
       if (p.in === undefined) continue;
+      if (p.in === 'querystring' || p.in === 'channel') {
+        warnings.push(`parameter "${p.name}" (${p.in}): this location is not sent on HTTP steps yet`);
+        continue;
+      }
       const value = resolveStepValue(p.value, sc.scope, warnings, `parameter "${p.name}"`);
       if (!value.resolved) {
         warnings.push(`parameter "${p.name}" (${p.in}): ${value.reason}; not sent`);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Diagnostic, hasErrors } from '../document/diagnostic.js';
 import { type ParsedText, parseDocumentText, validateArazzo } from '../document/index.js';
-import type { ArazzoDocument, SourceDescriptionObject } from '../document/model.js';
+import { type ArazzoDocument, type SourceDescriptionObject, specVersionOf } from '../document/model.js';
 import { DocumentError, OptionsError, UnreadableDocumentError } from '../errors.js';
 import {
   directoryUrl,
@@ -255,6 +255,7 @@ async function loadParsed(
     sources: new Map(),
     locate: (pointer) => parsed.locate(pointer),
     strict: session.strict,
+    specVersion: specVersionOf(document),
   };
   setDisplayName(loaded, display);
   session.shells.set(url, loaded);

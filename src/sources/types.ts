@@ -3,7 +3,7 @@
  * OpenAPI 3.0, 3.1 and Swagger 2.0 are all presented in this one OpenAPI-3-like shape.
  */
 import type { Diagnostic } from '../document/diagnostic.js';
-import type { ArazzoDocument, JsonValue } from '../document/model.js';
+import type { ArazzoDocument, JsonValue, SpecVersion } from '../document/model.js';
 
 /** Reads a document. Injected so tests and sandboxes control I/O. */
 export type DocumentLoader = (
@@ -126,6 +126,11 @@ export interface LoadedDocument {
   locate(pointer: string): { line: number; column: number };
   /** Options the document was loaded with (strict, compat). */
   strict: boolean;
+  /**
+   * The rules the document is read by: its `arazzo` field's major.minor ('1.0' or '1.1'); the patch is
+   * ignored (spec "Versions"). Equal to `specVersionOf(document)`.
+   */
+  specVersion: SpecVersion;
 }
 
 /** `warnings`: non-fatal notes about how the target was found (e.g. `compat-bare-operation-id`). */

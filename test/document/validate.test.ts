@@ -99,22 +99,6 @@ describe('validateArazzo: messages and positions', () => {
     expect(codes).toEqual(['duplicate-step-id', 'unknown-workflow', 'output-key']);
   });
 
-  it('explains unsupported 1.1 documents', () => {
-    const { diagnostics } = validateArazzo(parseDocumentText(base('').replace('1.0.1', '1.1.0'), 'm.yaml'), {
-      strict: false,
-    });
-    expect(diagnostics).toEqual([
-      expect.objectContaining({
-        code: 'unsupported-version',
-        pointer: '/arazzo',
-        line: 1,
-        column: 1,
-        message:
-          'document (#/arazzo): arazzo version "1.1.0" is not supported; this runtime supports 1.0.x; Arazzo 1.1 documents are not supported yet',
-      }),
-    ]);
-  });
-
   it('validates plain objects (no positions) via parsedFromValue', () => {
     const value = {
       arazzo: '1.0.0',

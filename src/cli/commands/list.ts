@@ -1,4 +1,5 @@
 /** `arazzo list`: each workflow with its inputs (type, required) and outputs. */
+import { outputLabel } from '../../document/model.js';
 import { inputProperties, lastString, oneOf, parseCommandArgs, UsageError } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { loadSources } from '../deps.js';
@@ -55,7 +56,10 @@ export async function listCommand(argv: readonly string[], ctx: CommandContext):
       required: p.required,
       description: typeof p.schema?.description === 'string' ? p.schema.description : undefined,
     })),
-    outputs: Object.entries(w.outputs ?? {}).map(([name, expression]) => ({ name, expression })),
+    outputs: Object.entries(w.outputs ?? {}).map(([name, value]) => ({
+      name,
+      expression: outputLabel(value),
+    })),
     steps: w.steps.map((s) => s.stepId),
   }));
   if (reporter === 'json') {
