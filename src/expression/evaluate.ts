@@ -176,6 +176,8 @@ function base(
             : { value: msg.body, consumed: 0 };
       }
     }
+    case 'message':
+      return evaluateMessage(node, scope);
     case 'inputs':
       return lookupNamed(node, scope.inputs, (n) => `no input "${n}" was given`);
     case 'outputs':
@@ -253,4 +255,23 @@ export function evaluateNode(node: ExpressionNode, scope: ExpressionScope): unkn
     // `#` alone or a pointer that ends on JSON text stored as a string: the text is the value.
   }
   return cur;
+}
+
+/** 1.1 `$message.header.<name>` and `$message.payload`: the message an AsyncAPI step sent or received. */
+function evaluateMessage(
+  node: ExpressionNode,
+  scope: ExpressionScope,
+): { value: unknown; consumed: number } | Unresolved {
+  const msg = scope.message;
+  if (msg === undefined) return unresolved(`${node.source}: no message has been sent or received`);
+  if (node.location === 'header') {
+    const name = node.names[0]?.value ?? '';
+    const v = msg.headers === undefined ? undefined : lookupHeader(msg.headers, name);
+    return v === undefined
+      ? unresolved(`${node.source}: the message has no header "${name}"`)
+      : { value: v, consumed: 0 };
+  }
+  return msg.payload === undefined
+    ? unresolved(`${node.source}: the message has no payload`)
+    : { value: msg.payload, consumed: 0 };
 }

@@ -24,6 +24,11 @@ export interface ExpressionScope {
     headers?: HeaderMap;
     body?: unknown;
   };
+  /** 1.1 $message: the message an AsyncAPI step sent or received. */
+  message?: {
+    headers?: HeaderMap;
+    payload?: unknown;
+  };
   /** $inputs: the current workflow's inputs (after defaults). */
   inputs?: Record<string, unknown>;
   /** $outputs: the current workflow's outputs resolved so far. */

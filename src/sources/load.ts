@@ -349,6 +349,25 @@ async function loadSource(
   if (sd.type === 'arazzo') return loadArazzoSource(sd, url, session, fail, given, tried, hint);
 
   const load = await loadOpenApi(url, session);
+  if (load.failure === undefined && sd.type === 'asyncapi') {
+    // Only documents with an AsyncAPI source pay for its reader.
+    const { createAsyncApiSource } = await import('./asyncapi.js');
+    const built = createAsyncApiSource({
+      name: sd.name,
+      url: url.href,
+      displayUrl: tried,
+      raw: load.raw,
+      documents: load.documents as DocumentSet,
+    });
+    if (built.source === undefined)
+      return fail(
+        'source-not-asyncapi',
+        built.diagnostics[0]?.message ?? 'not an AsyncAPI document',
+        'not an AsyncAPI document',
+        tried,
+      );
+    return { source: built.source, diagnostics: built.diagnostics };
+  }
   if (load.failure !== undefined) {
     const { code, reason } = load.failure;
     if (code === 'source-unparseable') return fail(code, `${given} (${tried}) is ${reason}`, reason, tried);
