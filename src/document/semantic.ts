@@ -459,7 +459,8 @@ class SemanticChecker {
       return;
     }
     const type = this.sources.get(name) ?? 'openapi';
-    if (type !== want) {
+    // 1.1: operationId / operationPath may name an AsyncAPI operation as well.
+    if (type !== want && !(want === 'openapi' && type === 'asyncapi')) {
       this.r.error(
         'source-type',
         p,

@@ -23,6 +23,11 @@ export async function runWorkflow(
   const prepared = await prepareRun(spec, inputs, options, started);
   if (prepared.kind === 'result') return prepared.result;
   const state = initialState(prepared.workflow, prepared.inputs);
-  await drive(state, prepared.ctx);
+  try {
+    await drive(state, prepared.ctx);
+  } finally {
+    // No broker connection, subscription or timer outlives the run.
+    await prepared.ctx.messaging?.session.close();
+  }
   return finishRun(state, prepared.ctx, started);
 }

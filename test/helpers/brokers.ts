@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,6 +114,9 @@ export function startMosquitto(options: { users?: Record<string, string> } = {})
       await writeFile(file, '');
       for (const [user, password] of Object.entries(options.users))
         execFileSync('mosquitto_passwd', ['-b', file, user, password]);
+      // Started as root, mosquitto drops to its own user, which must be able to read the file.
+      await chmod(dir, 0o755);
+      await chmod(file, 0o644);
       lines.push('allow_anonymous false', `password_file ${file}`);
     } else {
       lines.push('allow_anonymous true');
