@@ -106,6 +106,7 @@ export async function runOptionsFactory(
   ctx: CommandContext,
 ): Promise<() => RunOptions> {
   let transport: (() => NonNullable<RunOptions['transport']>) | undefined;
+  let messageMock: (() => NonNullable<RunOptions['messageMock']>) | undefined;
   if (args.mock) {
     const mock = await import('../../mock/index.js');
     let scenario: import('../../mock/types.js').Scenario | undefined;
@@ -128,6 +129,7 @@ export async function runOptionsFactory(
       }
     }
     const seed = args.seed;
+    messageMock = () => mock.createMessageMock(scenario !== undefined ? { scenario } : {});
     transport = () =>
       mock.createMockTransport({
         ...(scenario !== undefined ? { scenario } : {}),
@@ -145,6 +147,7 @@ export async function runOptionsFactory(
       o.transport = transport();
       o.maxRetryDelayMs ??= 0;
     }
+    if (messageMock !== undefined) o.messageMock = messageMock();
     if (args.contract !== undefined) o.contract = { severity: args.contract };
     return o;
   };
