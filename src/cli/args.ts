@@ -1,5 +1,6 @@
 /** Argument helpers: node:util parseArgs plus the CLI's own value syntax (name=value, env:NAME, typed inputs). */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { resolveInputsRef } from '../document/inputs-ref.js';
 import type { ArazzoDocument, JsonValue, WorkflowObject } from '../document/model.js';
 import { isSecretInputName } from '../engine/mask.js';
 
@@ -179,14 +180,13 @@ function asObject(v: JsonValue | undefined): JsonObj | undefined {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : undefined;
 }
 
-/** The workflow's inputs schema, following a `$ref: '#/components/inputs/x'`. */
+/** The workflow's inputs schema, following `$ref`s (JSON Pointer or `$anchor` fragments). */
 export function workflowInputsSchema(doc: ArazzoDocument, workflow: WorkflowObject): JsonObj | undefined {
   let schema = asObject(workflow.inputs);
   for (let hops = 0; schema && typeof schema.$ref === 'string' && hops < 8; hops++) {
-    const m = /^#\/components\/inputs\/(.+)$/.exec(schema.$ref);
-    if (!m) return schema;
-    const key = m[1]!.replace(/~1/g, '/').replace(/~0/g, '~');
-    schema = asObject(doc.components?.inputs?.[key]);
+    const target = resolveInputsRef(schema.$ref, doc);
+    if (target === undefined) return schema;
+    schema = asObject(target);
   }
   return schema;
 }

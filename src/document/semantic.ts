@@ -4,9 +4,19 @@ import type { CriterionInput } from '../criteria/index.js';
 import { checkCriterion } from '../criteria/index.js';
 import { isExpressionSyntaxError } from '../errors.js';
 import { type ExpressionNode, parseExpression, parseTemplate } from '../expression/index.js';
-import { childPointer, parsePointer } from './diagnostic.js';
+import { childPointer } from './diagnostic.js';
+import { resolveInputsRef } from './inputs-ref.js';
 import type { SpecVersion } from './model.js';
 import { own } from './subject.js';
+import {
+  checkActionParameters,
+  checkSelector,
+  checkStep11,
+  checkStepDependencies,
+  type DocumentFacts,
+  type StepReference,
+  selectorShape,
+} from './v11.js';
 
 /** Where semantic checks send what they find. `pointer` is into the (rewritten) document. */
 export interface Reporter {
@@ -48,6 +58,12 @@ interface WorkflowCtx {
   stepIds: Set<string>;
   /** stepId -> declared output names (undefined: the step declares no outputs map). */
   stepOutputs: Map<string, Set<string> | undefined>;
+  /** stepId -> position in `steps` (the first one when an id repeats). */
+  index: Map<string, number>;
+  /** Position of the step being checked; undefined outside steps (workflow outputs, actions). */
+  current: number | undefined;
+  /** `$steps.<id>` references made by steps, for the 1.1 dependency checks. */
+  refs: StepReference[];
 }
 
 export function checkSemantics(doc: unknown, r: Reporter, version: SpecVersion = '1.0'): void {
@@ -96,6 +112,20 @@ class SemanticChecker {
     });
     this.checkDependsOnCycles(workflows);
     this.checkComponentsContents();
+  }
+
+  /** Document-wide facts for the 1.1 cross-workflow dependsOn forms. */
+  private documentFacts(): DocumentFacts {
+    const stepsOf = new Map<string, Set<string>>();
+    for (const wf of arr(own(this.doc, 'workflows'))) {
+      const id = str(own(wf, 'workflowId'));
+      if (id === undefined || stepsOf.has(id)) continue;
+      const ids = arr(own(wf, 'steps'))
+        .map((st) => str(own(st, 'stepId')))
+        .filter((x) => x !== undefined);
+      stepsOf.set(id, new Set(ids));
+    }
+    return { stepsOf, sources: this.sources };
   }
 
   // ---- source descriptions ----
@@ -150,6 +180,7 @@ class SemanticChecker {
         this.checkActionShape(action, p);
         this.checkWorkflowTarget(own(action, 'workflowId'), childPointer(p, 'workflowId'));
         this.checkCriteria(own(action, 'criteria'), childPointer(p, 'criteria'), undefined);
+        if (this.version === '1.1') checkActionParameters(action, p, this.r, this.doc);
       }
     }
   }
@@ -162,6 +193,9 @@ class SemanticChecker {
       id: str(wf.workflowId),
       stepIds: new Set(),
       stepOutputs: new Map(),
+      index: new Map(),
+      current: undefined,
+      refs: [],
     };
     const steps = arr(wf.steps);
     steps.forEach((step, i) => {
@@ -176,6 +210,7 @@ class SemanticChecker {
         );
       }
       ctx.stepIds.add(id);
+      if (!ctx.index.has(id)) ctx.index.set(id, i);
       if (!ID_PATTERN.test(id)) this.r.warn('id-pattern', sp, `stepId "${id}" should match [A-Za-z0-9_\\-]+`);
       const outputs = own(step, 'outputs');
       ctx.stepOutputs.set(id, isObj(outputs) ? new Set(Object.keys(outputs)) : undefined);
@@ -203,8 +238,14 @@ class SemanticChecker {
     this.checkActions(wf.failureActions, childPointer(p, 'failureActions'), 'failureActions', ctx);
     this.checkOutputs(wf.outputs, childPointer(p, 'outputs'), ctx);
     steps.forEach((step, i) => {
+      ctx.current = i;
       this.checkStep(step, childPointer(p, 'steps', i), ctx);
     });
+    ctx.current = undefined;
+    if (this.version === '1.1') {
+      const actions = [...arr(wf.successActions), ...arr(wf.failureActions)];
+      checkStepDependencies(steps, actions, ctx, this.documentFacts(), this.r);
+    }
   }
 
   private checkInputsRefs(schema: unknown, p: string): void {
@@ -218,16 +259,13 @@ class SemanticChecker {
       } else if (isObj(node)) {
         for (const [k, v] of entries(node)) {
           if (k === '$ref' && typeof v === 'string' && v.startsWith('#')) {
-            const tokens = parsePointer(decodeURIComponent(v.slice(1)));
-            let target: unknown = this.doc;
-            for (const t of tokens ?? []) target = own(target, Array.isArray(target) ? Number(t) : t);
-            if (tokens === undefined || target === undefined) {
+            if (resolveInputsRef(v, this.doc) === undefined) {
               this.r.error(
                 'unknown-component',
                 childPointer(pointer, '$ref'),
                 `$ref "${v}" does not resolve to anything in this document`,
               );
-            } else if (!v.startsWith('#/components/inputs/')) {
+            } else if (v.startsWith('#/') && !v.startsWith('#/components/inputs/')) {
               this.r.warn(
                 'inputs-ref',
                 childPointer(pointer, '$ref'),
@@ -293,6 +331,7 @@ class SemanticChecker {
     this.checkActions(step.onSuccess, childPointer(p, 'onSuccess'), 'successActions', ctx);
     this.checkActions(step.onFailure, childPointer(p, 'onFailure'), 'failureActions', ctx);
     this.checkOutputs(step.outputs, childPointer(p, 'outputs'), ctx);
+    if (this.version === '1.1') checkStep11(step, p, this.r, this.doc);
   }
 
   private checkOperationPath(path: string, p: string, ctx: WorkflowCtx): void {
@@ -367,6 +406,10 @@ class SemanticChecker {
         this.checkActionShape(item, ip);
         this.checkWorkflowTarget(own(item, 'workflowId'), childPointer(ip, 'workflowId'));
         this.checkCriteria(own(item, 'criteria'), childPointer(ip, 'criteria'), ctx);
+        if (this.version === '1.1') {
+          checkActionParameters(item, ip, this.r, this.doc);
+          this.checkParameters(own(item, 'parameters'), childPointer(ip, 'parameters'), ctx, false);
+        }
       }
       const name = str(own(action, 'name'));
       if (name !== undefined) {
@@ -459,8 +502,9 @@ class SemanticChecker {
       return;
     }
     const type = this.sources.get(name) ?? 'openapi';
-    // 1.1: operationId / operationPath may name an AsyncAPI operation as well.
-    if (type !== want && !(want === 'openapi' && type === 'asyncapi')) {
+    // 1.1: an operationId may name an AsyncAPI operation.
+    const fits = type === want || (want === 'openapi' && type === 'asyncapi' && this.version === '1.1');
+    if (!fits) {
       this.r.error(
         'source-type',
         p,
@@ -525,6 +569,14 @@ class SemanticChecker {
     arr(list).forEach((c, i) => {
       const cp = childPointer(p, i);
       if (!isObj(c) || typeof c.condition !== 'string') return; // schema reports the shape
+      if (isObj(c.type) && c.type.type === 'jsonpointer') {
+        this.r.error(
+          'criterion-type',
+          childPointer(cp, 'type', 'type'),
+          'a condition cannot be a JSON Pointer; jsonpointer is a selector type only (use jsonpath, xpath, regex or simple)',
+        );
+        return;
+      }
       let issues: ReturnType<typeof checkCriterion>;
       try {
         issues = checkCriterion(c as unknown as CriterionInput, { compat: !this.r.strict });
@@ -558,6 +610,13 @@ class SemanticChecker {
     const stack: Array<{ v: unknown; p: string }> = [{ v: value, p }];
     while (stack.length > 0) {
       const { v, p: vp } = stack.pop()!;
+      const shape = this.version === '1.1' ? selectorShape(v) : undefined;
+      if (shape !== undefined) checkSelector(v as Obj, vp, this.r);
+      if (shape === 'complete') {
+        const context = str((v as Obj).context);
+        if (context?.startsWith('$')) this.parseValueString(context, childPointer(vp, 'context'), ctx, true);
+        continue;
+      }
       if (typeof v === 'string') this.parseValueString(v, vp, ctx);
       else if (Array.isArray(v)) {
         v.forEach((x, i) => {
@@ -665,6 +724,10 @@ class SemanticChecker {
             `"${node.source}" refers to step "${first}", which is not a step of workflow "${ctx.id ?? '?'}"`,
           );
           return;
+        }
+        const to = ctx.index.get(first);
+        if (ctx.current !== undefined && to !== undefined) {
+          ctx.refs.push({ from: ctx.current, to, pointer: p, source: node.source });
         }
         const outputs = ctx.stepOutputs.get(first);
         const second = node.names[1]?.value;

@@ -8,6 +8,7 @@ import type { ParsedText } from './parse.js';
 import { arazzoSchemaValidator, type SchemaError } from './schema.js';
 import { checkSemantics, type Reporter } from './semantic.js';
 import { own, subjectLabel } from './subject.js';
+import { fillExpressionTypeVersions, rewrite11FieldsIn10 } from './v11.js';
 
 export interface ValidateOptions {
   /**
@@ -83,7 +84,7 @@ export function validateArazzo(parsed: ParsedText, options: ValidateOptions): Va
     );
     return { document: undefined, diagnostics: [...parseDiagnostics, ...found], specVersion: undefined };
   }
-  const specVersion: SpecVersion = minor === '1' ? '1.1' : '1.0';
+  let specVersion: SpecVersion = minor === '1' ? '1.1' : '1.0';
 
   const copy = cloneJson(value);
   // Compat rewrites come first so that compat-accepted forms are warnings, not schema errors.
@@ -91,6 +92,8 @@ export function validateArazzo(parsed: ParsedText, options: ValidateOptions): Va
   const compatReport = (code: string, pointer: string, what: string): void => {
     push(code, compatSeverity, pointer, `${subjectLabel(copy, pointer)} (#${pointer}): ${what}`);
   };
+  if (specVersion === '1.0' && rewrite11FieldsIn10(copy, compatReport)) specVersion = '1.1';
+  if (specVersion === '1.1') fillExpressionTypeVersions(copy, compatReport);
   rewriteUnknownRootFields(copy, compatReport, specVersion);
   rewriteUnbracedExpressions(copy, compatReport);
   const pointerMap = rewriteStepRetryFields(copy, compatReport);

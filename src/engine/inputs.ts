@@ -1,6 +1,7 @@
 // Arazzo 1.0.1 "Workflow Object" `inputs`: a JSON Schema 2020-12 the run's inputs must satisfy.
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import type { ArazzoDocument, JsonObject } from '../document/model.js';
+import { resolveInputsRef } from '../document/inputs-ref.js';
+import type { ArazzoDocument, JsonObject, JsonValue } from '../document/model.js';
 import { setOwn } from '../own.js';
 import { loadAjv } from './ajv.js';
 import { ANNOTATION_FORMATS, compileSimple, type SimpleError } from './simple-schema.js';
@@ -38,22 +39,58 @@ function getAjv(): InstanceType<ReturnType<typeof loadAjv>['Ajv2020']> {
   return ajv;
 }
 
-/** Inline `$ref: '#/components/inputs/x'` (the only references an inputs schema may use) and strip other `$ref`s' siblings. */
+/**
+ * Inline the local `$ref`s of an inputs schema (JSON Pointer and `$anchor` fragments, spec 1.1 "Resolving
+ * URI Fragments"), at any depth: the schema is compiled on its own, where document refs would not resolve.
+ * A `$ref`'s siblings override the target's keywords. Cycles end at a depth limit as `{}`.
+ */
 export function resolveInputsSchema(schema: JsonObject, document: ArazzoDocument, depth = 0): JsonObject {
   if (depth > 32) return {};
+  let out: JsonObject = schema;
   const ref = schema.$ref;
-  if (typeof ref === 'string' && ref.startsWith('#/components/inputs/')) {
-    const name = decodeURIComponent(ref.slice('#/components/inputs/'.length))
-      .replace(/~1/g, '/')
-      .replace(/~0/g, '~');
-    const table = document.components?.inputs;
-    const target = table !== undefined && Object.hasOwn(table, name) ? table[name] : undefined;
+  if (typeof ref === 'string') {
+    const target = resolveInputsRef(ref, document);
     if (target !== undefined) {
       const { $ref: _ignored, ...rest } = schema;
-      return { ...resolveInputsSchema(target, document, depth + 1), ...rest };
+      // The copy must not declare the anchor again: a schema with two equal anchors does not compile.
+      const { $anchor: _anchor, ...inlined } = resolveInputsSchema(target, document, depth + 1);
+      out = { ...inlined, ...rest };
     }
   }
-  return schema;
+  return inlineNested(out, document, depth);
+}
+
+/** Children holding a `$ref` somewhere get resolved copies; a schema without nested refs is returned as is. */
+function inlineNested(schema: JsonObject, document: ArazzoDocument, depth: number): JsonObject {
+  let copy: JsonObject | undefined;
+  for (const key of Object.keys(schema)) {
+    if (key === 'default' || key === 'examples' || key === 'example' || key === 'const' || key === 'enum')
+      continue;
+    const value = schema[key];
+    if (value === undefined) continue;
+    const resolved = resolveChild(value, document, depth + 1);
+    if (resolved !== value) {
+      copy ??= { ...schema };
+      copy[key] = resolved;
+    }
+  }
+  return copy ?? schema;
+}
+
+function resolveChild(value: JsonValue, document: ArazzoDocument, depth: number): JsonValue {
+  if (Array.isArray(value)) {
+    const items = value.map((v) => resolveChild(v, document, depth));
+    return items.some((v, i) => v !== value[i]) ? items : value;
+  }
+  if (typeof value === 'object' && value !== null && !hasRef(value, 0)) return value;
+  if (typeof value === 'object' && value !== null) return resolveInputsSchema(value, document, depth);
+  return value;
+}
+
+function hasRef(node: JsonValue, depth: number): boolean {
+  if (depth > 64 || typeof node !== 'object' || node === null) return false;
+  if (!Array.isArray(node) && typeof node.$ref === 'string') return true;
+  return (Array.isArray(node) ? node : Object.values(node)).some((v) => hasRef(v, depth + 1));
 }
 
 export interface InputsCheck {

@@ -48,6 +48,8 @@ interface Session {
   arazzo: Map<string, Promise<Loaded>>;
   /** Arazzo documents by URL from the moment they validate, before their sources load: cycles end here. */
   shells: Map<string, LoadedDocument>;
+  /** Arazzo documents by their resolved `$self` (1.1 "Identity-Based Referencing"), from the same moment. */
+  identities: Map<string, LoadedDocument>;
   /** OpenAPI sources by URL (two source descriptions may share a file). */
   openapi: Map<string, Promise<OpenApiLoad>>;
 }
@@ -83,6 +85,7 @@ export async function loadArazzo(
     texts: new Map(),
     arazzo: new Map(),
     shells: new Map(),
+    identities: new Map(),
     openapi: new Map(),
   };
   const top = await readTopLevel(source, session);
@@ -235,7 +238,7 @@ async function loadParsed(
   session: Session,
   overrides: Record<string, string> | undefined,
 ): Promise<Loaded> {
-  const { url, base, display } = where;
+  const { url, display } = where;
   const validation = validateArazzo(parsed, { strict: session.strict });
   const diagnostics: Diagnostic[] = [...validation.diagnostics];
   const document = validation.document;
@@ -248,9 +251,11 @@ async function loadParsed(
         `sources option: no sourceDescription named ${unknown.map((n) => `"${n}"`).join(', ')} in ${display} (declared: ${[...names].join(', ') || 'none'})`,
       );
   }
+  const base = baseUri(document, where.base);
   const loaded: LoadedDocument = {
     document: deepFreeze(document),
     url,
+    baseUri: base,
     diagnostics: [],
     sources: new Map(),
     locate: (pointer) => parsed.locate(pointer),
@@ -259,6 +264,7 @@ async function loadParsed(
   };
   setDisplayName(loaded, display);
   session.shells.set(url, loaded);
+  if (document.$self !== undefined) session.identities.set(base, loaded);
 
   const descriptions = document.sourceDescriptions ?? [];
   const results = await Promise.all(
@@ -409,8 +415,9 @@ async function loadArazzoSource(
   hint: () => Promise<string>,
 ): Promise<{ source?: LoadedSource; diagnostics: Diagnostic[] }> {
   // A document whose loading has begun (an ancestor: a cycle; or a sibling: shared) is used as is;
-  // its sources are complete by the time the outermost loadArazzo returns.
-  const shell = session.shells.get(url.href);
+  // its sources are complete by the time the outermost loadArazzo returns. Identity (`$self`) comes
+  // before location (spec 1.1 "Identity-Based Referencing").
+  const shell = session.identities.get(url.href) ?? session.shells.get(url.href);
   if (shell !== undefined)
     return { source: { kind: 'arazzo', name: sd.name, url: url.href, loaded: shell }, diagnostics: [] };
   let pending = session.arazzo.get(url.href);
@@ -464,6 +471,20 @@ async function loadArazzoSource(
     source: { kind: 'arazzo', name: sd.name, url: url.href, loaded: result.loaded },
     diagnostics: first ? result.diagnostics : [],
   };
+}
+
+/**
+ * The base URI relative references in a document resolve against (spec 1.1 "Establishing the Base URI"):
+ * its `$self` resolved against the retrieval URI, else the retrieval URI. API endpoints never use it
+ * (they come from the OpenAPI Server Object, resolved against the OpenAPI document's own location).
+ */
+export function baseUri(document: Pick<ArazzoDocument, '$self'>, retrieval: string): string {
+  if (document.$self === undefined) return retrieval;
+  try {
+    return new URL(document.$self, retrieval).href;
+  } catch {
+    return retrieval; // the schema reports a $self that is not a URI-reference
+  }
 }
 
 async function loadOpenApi(url: URL, session: Session): Promise<OpenApiLoad> {

@@ -123,6 +123,11 @@ export interface LoadedDocument {
   document: ArazzoDocument;
   /** URL (file: or http:) the document was read from; a synthetic 'inline:' URL for strings/objects. */
   url: string;
+  /**
+   * Base URI of the document's relative references (source `url`s): its `$self` (1.1) resolved against
+   * the retrieval URI, else the retrieval URI (for inline documents, the `cwd` directory).
+   */
+  baseUri: string;
   diagnostics: Diagnostic[];
   sources: Map<string, LoadedSource>;
   /** Line/column for a JSON Pointer into this document (1-based; 0 when unknown). */

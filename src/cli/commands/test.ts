@@ -1,6 +1,7 @@
 /** `arazzo test`: run every workflow of every file; one line each, a summary, and CI reports. */
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
+import { resolveInputsRef } from '../../document/inputs-ref.js';
 import type { ArazzoDocument, WorkflowObject } from '../../document/model.js';
 import type { RunResult } from '../../engine/types.js';
 import { isArazzoError } from '../../errors.js';
@@ -140,13 +141,7 @@ async function synthesize(
 ): Promise<Record<string, unknown>> {
   const { synthesizeInputs } = await import('../../mock/index.js');
   const generated = synthesizeInputs(workflow.inputs, {
-    resolveRef: (ref) => {
-      const prefix = '#/components/inputs/';
-      if (!ref.startsWith(prefix)) return undefined;
-      const table = document.components?.inputs;
-      const name = ref.slice(prefix.length);
-      return table !== undefined && Object.hasOwn(table, name) ? table[name] : undefined;
-    },
+    resolveRef: (ref) => resolveInputsRef(ref, document),
   });
   return { ...generated, ...given };
 }
