@@ -48,3 +48,20 @@ describe('mock mode with AsyncAPI steps', () => {
     expect(cap.stdout()).toContain('"direction": "received"');
   });
 });
+
+describe('reports show messages', () => {
+  it.each([
+    ['pretty', /→ sent fulfilment\/requests[\s\S]*← received fulfilment\/replies/],
+    ['junit', /<testcase[^>]*name="awaitFulfilment"/],
+    ['html', /Message received<\/h5><p><code>fulfilment\/replies<\/code>/],
+  ])('%s', async (reporter, want) => {
+    const cap = captureIO();
+    const code = await main(
+      ['run', example, '--mock', '--input', 'sku=A', '--input', 'requestId=r-2', '-r', reporter, '--verbose'],
+      cap.io,
+    );
+    expect(cap.stderr()).toBe('');
+    expect(code).toBe(0);
+    expect(cap.stdout()).toMatch(want);
+  });
+});
