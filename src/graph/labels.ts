@@ -33,6 +33,16 @@ export function operationPathLabel(operationPath: string): string {
 
 /** Second line of a step node: what the step calls. */
 export function stepTargetLabel(step: StepObject): string | undefined {
+  // 1.1 AsyncAPI steps read as what they do with the message: "send: placeOrder", "receive: #/channels/x".
+  if (step.action !== undefined) {
+    const target =
+      typeof step.operationId === 'string'
+        ? stripSourcePrefix(step.operationId)
+        : typeof step.channelPath === 'string'
+          ? (step.channelPath.split('#')[1] ?? step.channelPath)
+          : (step.operationPath ?? '?');
+    return shorten(`${step.action}: ${target}`, MAX_TARGET);
+  }
   if (typeof step.operationId === 'string') return shorten(stripSourcePrefix(step.operationId), MAX_TARGET);
   if (typeof step.operationPath === 'string') return operationPathLabel(step.operationPath);
   if (typeof step.workflowId === 'string') return workflowLabel(step.workflowId);

@@ -108,3 +108,15 @@ describe('detectAsyncApiVersion', () => {
     expect(detectAsyncApiVersion(raw)).toEqual(want);
   });
 });
+
+describe('graph', () => {
+  it('labels AsyncAPI steps by what they do with the message', async () => {
+    const { parse } = await import('yaml');
+    const { toMermaid } = await import('../../src/graph/index.js');
+    const text = readFileSync(new URL('../../examples/async-orders.arazzo.yaml', import.meta.url), 'utf8');
+    const mermaid = toMermaid(parse(text), 'orderAndFulfil');
+    expect(mermaid).toContain('send: fulfilment.requestFulfilment');
+    expect(mermaid).toContain('receive: fulfilment.awaitFulfilment');
+    expect(mermaid).toContain('createOrder');
+  });
+});
