@@ -208,19 +208,13 @@ export class MessagingSession {
     return box;
   }
 
-  /** Unsubscribe and disconnect everything; idempotent. */
+  /** Disconnect everything (a closed connection ends its subscriptions: no unsubscribe round trips); idempotent. */
   async close(): Promise<void> {
     this.closed = true;
     const boxes = [...this.mailboxes.values()];
     this.mailboxes.clear();
-    await Promise.all(
-      boxes.map((b) =>
-        b.ready.then(
-          (s) => s.close().catch(() => {}),
-          () => {},
-        ),
-      ),
-    );
+    // A subscription still being set up settles (or fails) before its connection goes.
+    await Promise.all(boxes.map((b) => b.ready.catch(() => undefined)));
     const conns = [...this.connections.values()];
     this.connections.clear();
     await Promise.all(
