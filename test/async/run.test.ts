@@ -3,7 +3,9 @@
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { runWorkflow } from '../../src/index.js';
+import { captureIO } from '../cli/helpers.js';
 import { findBinary, freePort, type LocalBroker, startMosquitto } from '../helpers/brokers.js';
 
 const doc = fileURLToPath(new URL('../fixtures/asyncapi/orders.arazzo.yaml', import.meta.url));
@@ -196,6 +198,25 @@ describe.skipIf(!hasMosquitto)('broker credentials through auth', () => {
       expect(result.status).toBe('succeeded');
       expect(JSON.stringify(result)).not.toContain('s3cret-broker-pass');
       expect(result.steps[1]?.messages?.[0]?.payload).toMatchObject({ echo: '***' });
+      const cap = captureIO({ stdin: JSON.stringify({ orderId: 6, correlationId: 'c-6' }) });
+      const code = await main(
+        [
+          'run',
+          doc,
+          '--inputs',
+          '-',
+          '--server',
+          `orderEvents=${broker.url}`,
+          '--auth',
+          'brokerLogin=orders:s3cret-broker-pass',
+          '-r',
+          'json',
+        ],
+        cap.io,
+      );
+      expect(cap.stderr()).toBe('');
+      expect(code).toBe(0);
+      expect(cap.stdout()).not.toContain('s3cret-broker-pass');
       const refused = await runWorkflow(
         doc,
         { orderId: 5, correlationId: 'c-5' },

@@ -164,10 +164,11 @@ export async function checkWritable(output: string, ctx: CommandContext, command
   }
 }
 
-/** Security scheme names the document's OpenAPI sources declare (3.x components, Swagger 2 definitions). */
+/** Security scheme names the document's OpenAPI (3.x components, Swagger 2 definitions) and AsyncAPI sources declare. */
 function declaredSchemes(loaded: LoadedDocument): Set<string> {
   const names = new Set<string>();
   for (const source of loaded.sources.values()) {
+    if (source.kind === 'asyncapi') for (const name of Object.keys(source.securitySchemes)) names.add(name);
     if (source.kind !== 'openapi') continue;
     const raw = source.raw as {
       components?: { securitySchemes?: Record<string, unknown> };
