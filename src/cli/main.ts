@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import('./commands/validate.js')).validateCommand,
   list: async () => (await import('./commands/list.js')).listCommand,
   graph: async () => (await import('./commands/graph.js')).graphCommand,
+  upgrade: async () => (await import('./commands/upgrade.js')).upgradeCommand,
   demo: async () => (await import('./commands/demo.js')).demoCommand,
   test: async () => (await import('./commands/test.js')).testCommand,
   mock: async () => (await import('./commands/mock.js')).mockCommand,

@@ -1,12 +1,13 @@
 /** Help texts, one per command. */
 
-export const MAIN_USAGE = `arazzo: run and check Arazzo 1.0 workflows
+export const MAIN_USAGE = `arazzo: run and check Arazzo 1.0 and 1.1 workflows
 
 Usage:
   arazzo run <file> [options]        run a workflow
   arazzo validate <file> [options]   check a document (and its sources)
   arazzo list <file>                 workflows with their inputs and outputs
   arazzo graph <file> [options]      a workflow's steps as a Mermaid or Graphviz graph
+  arazzo upgrade <file> [--write]    rewrite an Arazzo 1.0.x document as 1.1.0
   arazzo test <files|dirs|globs...>  run every workflow of every file; one line each and a summary
   arazzo mock <file> [--port n]      serve an OpenAPI (or Arazzo) document's operations as a mock server
   arazzo demo [--fast]               run the bundled Composio workflow against the built-in simulator
@@ -73,6 +74,22 @@ Options:
   -h, --help             this help
 
 Exit codes: 0 valid (warnings allowed), 2 errors found or file unreadable.
+`;
+
+export const UPGRADE_USAGE = `Usage: arazzo upgrade <file> [options]
+
+Rewrites an Arazzo 1.0.x document as 1.1.0: the arazzo field, and compat forms into spec forms
+(unknown root fields become x- extensions, runtime expressions embedded without braces get them,
+dotted navigation in expressions becomes a JSON Pointer, step retryAfter/retryLimit move into an
+onFailure retry action). Comments, key order and layout
+are kept. Prints the upgraded document to stdout and each change to stderr.
+
+Options:
+      --write            write the file in place instead (changes go to stdout)
+      --no-color         no ANSI colour
+  -h, --help             this help
+
+Exit codes: 0 upgraded (or nothing to change), 2 unreadable file or not a 1.0.x document.
 `;
 
 export const LIST_USAGE = `Usage: arazzo list <file> [options]

@@ -2,6 +2,7 @@
 export { MAX_ALIAS_COUNT, type ParsedText, parseDocumentText, parsedFromValue } from './parse.js';
 export {
   collapseSchemaErrors,
+  prepareValidation,
   type ValidateOptions,
   type ValidationResult,
   validateArazzo,

@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import generatedValidate11 from './arazzo-1.1-schema.generated.js';
 import generatedValidate from './arazzo-schema.generated.js';
 import type { SpecVersion } from './model.js';
 
@@ -136,7 +135,20 @@ export function repairSchema11(schema: JsonMap): JsonMap {
  * test regenerates the code and fails when a committed file is stale.
  */
 export function arazzoSchemaValidator(version: SpecVersion = '1.0'): ValidateFunction {
-  return (version === '1.1' ? generatedValidate11 : generatedValidate) as unknown as ValidateFunction;
+  if (version === '1.0') return generatedValidate as unknown as ValidateFunction;
+  // Not preloaded (a synchronous caller met a 1.1 document first): compile it now, once.
+  return generated11 ?? compileArazzoSchema('1.1');
+}
+
+let generated11: ValidateFunction | undefined;
+
+/**
+ * Load the precompiled 1.1 validator. It is a module of its own, imported only when a 1.1 document is
+ * met, so 1.0 documents do not pay for parsing it; `loadArazzo` calls this before validating.
+ */
+export async function preloadSchemaValidator(version: SpecVersion): Promise<void> {
+  if (version !== '1.1' || generated11 !== undefined) return;
+  generated11 = (await import('./arazzo-1.1-schema.generated.js')).default as unknown as ValidateFunction;
 }
 
 /** Compile the repaired schema with ajv at run time (used by the freshness test and the generator). */

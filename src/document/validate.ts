@@ -5,10 +5,10 @@ import { rewriteStepRetryFields, rewriteUnbracedExpressions, rewriteUnknownRootF
 import { childPointer, type Diagnostic, hasErrors, type Severity } from './diagnostic.js';
 import type { ArazzoDocument, SpecVersion } from './model.js';
 import type { ParsedText } from './parse.js';
-import { arazzoSchemaValidator, type SchemaError } from './schema.js';
+import { arazzoSchemaValidator, preloadSchemaValidator, type SchemaError } from './schema.js';
 import { checkSemantics, type Reporter } from './semantic.js';
 import { own, subjectLabel } from './subject.js';
-import { fillExpressionTypeVersions, rewrite11FieldsIn10 } from './v11.js';
+import { fillExpressionTypeVersions, find11Features, rewrite11FieldsIn10 } from './v11.js';
 
 export interface ValidateOptions {
   /**
@@ -130,6 +130,17 @@ export function validateArazzo(parsed: ParsedText, options: ValidateOptions): Va
   const diagnostics = [...parseDiagnostics, ...dedupe(found)];
   if (hasErrors(diagnostics)) return { document: undefined, diagnostics, specVersion };
   return { document: deepFreeze(copy) as unknown as ArazzoDocument, diagnostics, specVersion };
+}
+
+/**
+ * Make `validateArazzo` use the precompiled 1.1 schema for this parsed value when it will need it (a 1.1.x
+ * document, or a 1.0.x one with 1.1 fields); without this it compiles that schema at run time instead.
+ */
+export async function prepareValidation(value: unknown): Promise<void> {
+  const version = own(value, 'arazzo');
+  if ((typeof version === 'string' && version.startsWith('1.1.')) || find11Features(value).length > 0) {
+    await preloadSchemaValidator('1.1');
+  }
 }
 
 function dedupe(list: Diagnostic[]): Diagnostic[] {

@@ -8,6 +8,7 @@ import type {
   SuccessActionObject,
   WorkflowObject,
 } from '../document/model.js';
+import { parseStepDependency } from '../document/model.js';
 import { OptionsError } from '../errors.js';
 import {
   actionLabel,
@@ -15,7 +16,9 @@ import {
   dependencyLabel,
   retryLabel,
   shorten,
+  stepDependencyLabel,
   stepTargetLabel,
+  timeoutLabel,
   workflowLabel,
 } from './labels.js';
 import type { GraphEdge, GraphNode, WorkflowGraph } from './types.js';
@@ -146,13 +149,25 @@ export function buildWorkflowGraph(document: ArazzoDocument, workflowId?: string
   steps.forEach((step, index) => {
     const key = stepKey(step.stepId);
     const target = stepTargetLabel(step);
-    const node: GraphNode = {
-      key,
-      kind: 'step',
-      lines: target === undefined ? [step.stepId] : [step.stepId, target],
-    };
+    const lines = target === undefined ? [step.stepId] : [step.stepId, target];
+    if (typeof step.timeout === 'number') lines.push(timeoutLabel(step.timeout));
+    const node: GraphNode = { key, kind: 'step', lines };
     if (typeof step.workflowId === 'string') node.callsWorkflow = true;
     nodes.push(node);
+    // 1.1 step dependsOn: the step waits for each named step (dotted, like workflow dependencies).
+    for (const entry of Array.isArray(step.dependsOn) ? step.dependsOn : []) {
+      const dep = parseStepDependency(entry);
+      if (dep?.kind === 'local') {
+        edge(stepTarget(dep.stepId), key, 'dependsOn', 'dependsOn');
+      } else if (dep?.kind === 'workflow' && dep.workflowId === workflow.workflowId) {
+        edge(stepTarget(dep.stepId), key, 'dependsOn', 'dependsOn');
+      } else {
+        const depKey = `dependency:${entry}`;
+        if (!extra.has(depKey))
+          extra.set(depKey, { key: depKey, kind: 'dependency', lines: [stepDependencyLabel(entry)] });
+        edge(depKey, key, 'dependsOn');
+      }
+    }
     const next = steps[index + 1];
     const nextKey = next === undefined ? END : stepKey(next.stepId);
 

@@ -33,20 +33,31 @@ export function operationPathLabel(operationPath: string): string {
 
 /** Second line of a step node: what the step calls. */
 export function stepTargetLabel(step: StepObject): string | undefined {
-  // 1.1 AsyncAPI steps read as what they do with the message: "send: placeOrder", "receive: #/channels/x".
-  if (step.action !== undefined) {
-    const target =
-      typeof step.operationId === 'string'
-        ? stripSourcePrefix(step.operationId)
-        : typeof step.channelPath === 'string'
-          ? (step.channelPath.split('#')[1] ?? step.channelPath)
-          : (step.operationPath ?? '?');
-    return shorten(`${step.action}: ${target}`, MAX_TARGET);
-  }
-  if (typeof step.operationId === 'string') return shorten(stripSourcePrefix(step.operationId), MAX_TARGET);
+  // 1.1 AsyncAPI steps show their direction: "send orders" / "receive confirmOrder".
+  const verb = typeof step.action === 'string' ? `${step.action} ` : '';
+  if (typeof step.operationId === 'string')
+    return shorten(`${verb}${stripSourcePrefix(step.operationId)}`, MAX_TARGET);
   if (typeof step.operationPath === 'string') return operationPathLabel(step.operationPath);
+  if (typeof step.channelPath === 'string')
+    return shorten(`${verb}${channelLabel(step.channelPath)}`, MAX_TARGET);
   if (typeof step.workflowId === 'string') return workflowLabel(step.workflowId);
   return undefined;
+}
+
+/** `{$sourceDescriptions.events.url}#/channels/orders` -> `channel orders`. */
+function channelLabel(channelPath: string): string {
+  const m = /#\/channels\/(.+)$/.exec(channelPath);
+  return m === null ? channelPath : `channel ${(m[1] ?? '').replace(/~1/g, '/').replace(/~0/g, '~')}`;
+}
+
+/** 1.1 step `timeout` as a node line. */
+export function timeoutLabel(ms: number): string {
+  return ms % 1000 === 0 ? `timeout ${ms / 1000} s` : `timeout ${ms} ms`;
+}
+
+/** A 1.1 step `dependsOn` entry naming a step of another workflow or document. */
+export function stepDependencyLabel(entry: string): string {
+  return `after ${shorten(entry.replace(/^\$(workflows|sourceDescriptions)\./, ''), MAX_TARGET)}`;
 }
 
 export function dependencyLabel(workflowId: string): string {

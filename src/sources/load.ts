@@ -4,7 +4,7 @@ import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Diagnostic, hasErrors } from '../document/diagnostic.js';
-import { type ParsedText, parseDocumentText, validateArazzo } from '../document/index.js';
+import { type ParsedText, parseDocumentText, prepareValidation, validateArazzo } from '../document/index.js';
 import { type ArazzoDocument, type SourceDescriptionObject, specVersionOf } from '../document/model.js';
 import { DocumentError, OptionsError, UnreadableDocumentError } from '../errors.js';
 import {
@@ -239,6 +239,7 @@ async function loadParsed(
   overrides: Record<string, string> | undefined,
 ): Promise<Loaded> {
   const { url, display } = where;
+  await prepareValidation(parsed.value);
   const validation = validateArazzo(parsed, { strict: session.strict });
   const diagnostics: Diagnostic[] = [...validation.diagnostics];
   const document = validation.document;
@@ -353,7 +354,6 @@ async function loadSource(
   };
 
   if (sd.type === 'arazzo') return loadArazzoSource(sd, url, session, fail, given, tried, hint);
-
   const load = await loadOpenApi(url, session);
   if (load.failure === undefined && sd.type === 'asyncapi') {
     // Only documents with an AsyncAPI source pay for its reader.

@@ -115,8 +115,8 @@ describe('graph', () => {
     const { toMermaid } = await import('../../src/graph/index.js');
     const text = readFileSync(new URL('../../examples/async-orders.arazzo.yaml', import.meta.url), 'utf8');
     const mermaid = toMermaid(parse(text), 'orderAndFulfil');
-    expect(mermaid).toContain('send: fulfilment.requestFulfilment');
-    expect(mermaid).toContain('receive: fulfilment.awaitFulfilment');
+    expect(mermaid).toContain('send fulfilment.requestFulfilment');
+    expect(mermaid).toContain('receive fulfilment.awaitFulfilment');
     expect(mermaid).toContain('createOrder');
   });
 });
