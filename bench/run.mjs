@@ -546,6 +546,22 @@ if (process.argv.includes('--mcp-only')) {
   process.exit(0);
 }
 
+// 8. AsyncAPI round trip over MQTT (skipped without mosquitto).
+async function asyncRoundTrip() {
+  const { benchAsync } = await import('./async.mjs');
+  const r = await benchAsync(quick ? 50 : 200);
+  if (r === undefined) {
+    row('8. AsyncAPI send+receive over MQTT', 'skipped (apt-get install mosquitto)', '');
+    return;
+  }
+  results.asyncRoundTrip = r;
+  row(
+    `8. AsyncAPI send+receive, runtime / hand-written mqtt client (${r.rounds} rounds)`,
+    `${fmt(r.ratio)}x (${fmt(r.runtimeMedianMs)} / ${fmt(r.baselineMedianMs)} ms median)`,
+    '',
+  );
+}
+
 const sim = await perStep();
 await coldStart(sim.url);
 if (!process.argv.includes('--no-mcp')) await mcpCall(sim.url);
@@ -553,6 +569,7 @@ await sim.close();
 loading();
 expressions();
 if (!process.argv.includes('--no-queue')) await queue();
+await asyncRoundTrip();
 
 const machine = `${cpus()[0]?.model ?? 'unknown cpu'} x${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, node ${process.version}`;
 const stealAtEnd = stealTicks();

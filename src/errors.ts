@@ -13,6 +13,7 @@ export type ArazzoErrorCode =
   | 'CONDITION_SYNTAX'
   | 'TRANSPORT'
   | 'REQUEST_BUILD'
+  | 'MESSAGING'
   | 'OPTIONS_INVALID'
   | 'AUTH_FAILED'
   | 'INTERNAL';
@@ -122,6 +123,23 @@ export class TransportError extends ArazzoError {
   }
 }
 
+/**
+ * A message broker exchange failed below the AsyncAPI level. `reason` is the stable, finer code recorded on
+ * the step: 'BROKER_UNREACHABLE', 'CONNECTION_CLOSED', 'PUBLISH_FAILED', 'SUBSCRIBE_FAILED',
+ * 'PROTOCOL_UNSUPPORTED', 'CLIENT_MISSING', 'ABORTED'.
+ */
+export class MessagingError extends ArazzoError {
+  override name = 'MessagingError';
+  readonly reason: string;
+  /** The server (credentials removed) the exchange was with. */
+  readonly server: string;
+  constructor(reason: string, message: string, server: string, options: ArazzoErrorOptions = {}) {
+    super('MESSAGING', message, options);
+    this.reason = reason;
+    this.server = server;
+  }
+}
+
 /** A request could not be built from the step (missing required parameter, unresolved value, bad body). */
 export class RequestBuildError extends ArazzoError {
   override name = 'RequestBuildError';
@@ -177,4 +195,8 @@ export function isRequestBuildError(value: unknown): value is RequestBuildError 
 }
 export function isAuthError(value: unknown): value is AuthError {
   return value instanceof AuthError;
+}
+
+export function isMessagingError(value: unknown): value is MessagingError {
+  return value instanceof MessagingError;
 }

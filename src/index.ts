@@ -6,6 +6,7 @@
  * const result = await runWorkflow(composioSpec, { apiKey, toolkitSlug: 'gmail', authType: 'use_composio_managed_auth', userId: 'u1' });
  */
 
+export type * from './async/types.js';
 export { checkCriterion, evaluateCriteria, evaluateCriterion, parseCondition } from './criteria/index.js';
 export type { Diagnostic, Severity } from './document/diagnostic.js';
 export type * from './document/model.js';
@@ -19,6 +20,7 @@ export {
 export type {
   AdvanceHooks,
   AdvanceResult,
+  MessageMock,
   RunOptions,
   RunState,
   Transport,

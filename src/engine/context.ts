@@ -50,6 +50,11 @@ export interface RunContext {
   close?: () => Promise<void>;
   /** Obtains the tokens of OAuth credentials (`auth: { scheme: { clientId, ... } }`); absent when none. */
   tokens?: OAuthTokens;
+  /** AsyncAPI steps (1.1): the run's broker connections and the step runner, only for documents with an asyncapi source. */
+  messaging?: {
+    session: import('./messaging.js').MessagingSession;
+    step: typeof import('./message-step.js');
+  };
   /** Called at every step boundary with the live state (durable runs persist it). */
   checkpoint?: (state: RunState) => Promise<void>;
   /** Retry waits of at least this many ms suspend the run instead of sleeping (durable runs re-queue it). */
@@ -253,6 +258,21 @@ export async function prepareRun(
       ...(options.requestTimeoutMs !== undefined ? { timeoutMs: options.requestTimeoutMs } : {}),
     });
   }
+  if (hasAsyncApiSource(loaded)) {
+    // Only runs with an AsyncAPI source load the messaging code (client libraries load on first connect).
+    const [{ MessagingSession }, step] = await Promise.all([
+      import('./messaging.js'),
+      import('./message-step.js'),
+    ]);
+    const session = new MessagingSession({
+      signal,
+      ...(options.servers !== undefined ? { servers: options.servers } : {}),
+      ...(options.serverVariables !== undefined ? { serverVariables: options.serverVariables } : {}),
+      ...(options.auth !== undefined ? { auth: options.auth } : {}),
+      ...(options.messageTransports !== undefined ? { messageTransports: options.messageTransports } : {}),
+    });
+    ctx.messaging = { session, step };
+  }
   if (options.contract !== undefined && options.contract !== false) {
     const { createContractChecker } = await import('../contract/index.js');
     ctx.contract = createContractChecker(options.contract === true ? {} : options.contract);
@@ -291,6 +311,16 @@ async function connectionOptions(ctx: RunContext, options: RunOptions): Promise<
   ctx.close = async () => {
     await Promise.all(opened.map((d) => d.close().catch(() => undefined)));
   };
+}
+
+function hasAsyncApiSource(loaded: LoadedDocument, seen = new Set<LoadedDocument>()): boolean {
+  if (seen.has(loaded)) return false;
+  seen.add(loaded);
+  for (const s of loaded.sources.values()) {
+    if (s.kind === 'asyncapi') return true;
+    if (s.kind === 'arazzo' && hasAsyncApiSource(s.loaded, seen)) return true;
+  }
+  return false;
 }
 
 /** The RunResult of a state whose root workflow has finished (or was stopped). */

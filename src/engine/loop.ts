@@ -11,6 +11,7 @@ import type {
 import type { ResolveValueOptions } from '../expression/index.js';
 import type { ExpressionScope } from '../expression/types.js';
 import { setOwn } from '../own.js';
+import { resolveStepTarget } from '../sources/index.js';
 import type { LoadedDocument } from '../sources/types.js';
 import { decideTransition, type Transition } from './actions.js';
 import { internal, type RunContext, RunStop } from './context.js';
@@ -228,6 +229,11 @@ export async function drive(state: RunState, ctx: RunContext): Promise<{ suspend
             inputs: ctx.masker.value(frame.inputs) as Record<string, unknown>,
             depth: frame.depth,
           }));
+        if (ctx.messaging !== undefined) {
+          const loaded = documentAt(ctx, frame.docPath) ?? ctx.root;
+          const scope = frameScope(ctx, state, frame);
+          ctx.messaging.step.subscribeEarly(ctx, ctx.messaging.session, loaded, workflow, wfIndex, scope, 0);
+        }
       }
       const step = workflow.steps[frame.stepIndex];
       if (step === undefined) {
@@ -258,7 +264,10 @@ export async function drive(state: RunState, ctx: RunContext): Promise<{ suspend
         frame,
         scope: frameScope(ctx, state, frame),
       };
-      const attempt = await runOperationAttempt(stepCtx);
+      const attempt =
+        ctx.messaging !== undefined
+          ? await runMaybeMessage(stepCtx, ctx.messaging, wfIndex)
+          : await runOperationAttempt(stepCtx);
       if (ctx.signal.aborted) checkSignal(ctx);
       afterAttempt(state, ctx, frame, workflow, step, attempt);
       if (ctx.checkpoint !== undefined) await ctx.checkpoint(state);
@@ -269,6 +278,18 @@ export async function drive(state: RunState, ctx: RunContext): Promise<{ suspend
   }
   if (ctx.checkpoint !== undefined) await ctx.checkpoint(state);
   return {};
+}
+
+/** An AsyncAPI step goes to the message runner; anything else to the HTTP one. */
+function runMaybeMessage(
+  sc: StepContext,
+  messaging: NonNullable<RunContext['messaging']>,
+  wfIndex: number,
+): Promise<AttemptResult> {
+  const target = resolveStepTarget(sc.loaded, sc.step, sc.pointer);
+  if ('kind' in target && target.kind === 'message')
+    return messaging.step.runMessageAttempt(sc, target, messaging.session, wfIndex);
+  return runOperationAttempt(sc);
 }
 
 function checkSignal(ctx: RunContext): void {

@@ -1,10 +1,11 @@
 /** Options of runWorkflow. Every option is optional; defaults are given with each. */
 import type { Dispatcher } from 'undici';
+import type { MessageTransport } from '../async/types.js';
 import type { ContractOptions } from '../contract/types.js';
 import type { ProxyOption, TlsOptions } from '../http/dispatcher.js';
 import type { HttpResponse, PreparedRequest } from '../http/types.js';
 import type { Masker } from '../secrets/index.js';
-import type { DocumentLoader, OpenApiSource, ResolvedOperation } from '../sources/types.js';
+import type { AsyncApiMessage, DocumentLoader, OpenApiSource, ResolvedOperation } from '../sources/types.js';
 import type { AuthValues, RunEvent } from './types.js';
 
 /** Context handed to an injected transport. */
@@ -144,6 +145,22 @@ export interface RunOptions {
    */
   proxy?: ProxyOption;
   /**
+   * Message transports by AsyncAPI protocol name, used before the built-in ones (mqtt, amqp, nats, ws).
+   * Default: the built-in transports only.
+   * @example { messageTransports: { kafka: myKafkaTransport } }
+   */
+  messageTransports?: Record<string, MessageTransport>;
+  /**
+   * How long a `receive` step without its own `timeout` waits for its message, in ms. Default: 30000.
+   * @example { messageTimeoutMs: 5000 }
+   */
+  messageTimeoutMs?: number;
+  /**
+   * Answers `receive` steps without a broker (mock mode): given the step, returns the message that
+   * arrives, or undefined for none (the step then times out). Default: none (real brokers).
+   */
+  messageMock?: MessageMock;
+  /**
    * Extra secret strings to mask in records, events and error messages. Outputs are never masked: they
    * are the workflow's data. Default: none.
    */
@@ -156,3 +173,13 @@ export interface RunOptions {
    */
   masker?: Masker;
 }
+
+/** What a mocked `receive` step gets. `correlation` is the value the step waits for, if any. */
+export type MessageMock = (request: {
+  workflowId: string;
+  stepId: string;
+  operationId?: string;
+  channel: string;
+  messages: AsyncApiMessage[];
+  correlation?: { location: string; value: string };
+}) => { headers?: Record<string, string>; payload?: unknown } | undefined;

@@ -27,6 +27,8 @@ export async function runWorkflow(
     await drive(state, prepared.ctx);
   } finally {
     await prepared.ctx.close?.();
+    // No broker connection, subscription or timer outlives the run.
+    await prepared.ctx.messaging?.session.close();
   }
   return finishRun(state, prepared.ctx, started);
 }

@@ -44,6 +44,18 @@ export interface RecordedResponse {
   body?: unknown;
 }
 
+/** A message an AsyncAPI step sent or received (1.1), masked. */
+export interface RecordedMessage {
+  direction: 'sent' | 'received';
+  /** The channel address the message went to or came from. */
+  channel: string;
+  /** The broker, credentials removed. */
+  server: string;
+  headers: Record<string, string>;
+  payload?: unknown;
+  contentType?: string;
+}
+
 export interface StepRecord {
   workflowId: string;
   stepId: string;
@@ -52,6 +64,8 @@ export interface StepRecord {
   outcome: StepOutcome;
   request?: RecordedRequest;
   response?: RecordedResponse;
+  /** AsyncAPI steps (1.1): the message sent or received. */
+  messages?: RecordedMessage[];
   criteria: CriterionRecord[];
   action?: ActionRecord;
   outputs?: Record<string, unknown>;
@@ -105,6 +119,7 @@ export type RunEvent =
       response: RecordedResponse;
       durationMs: number;
     }
+  | { type: 'message'; workflowId: string; stepId: string; attempt: number; message: RecordedMessage }
   | { type: 'criteria'; workflowId: string; stepId: string; attempt: number; criteria: CriterionRecord[] }
   | { type: 'step-end'; record: StepRecord }
   | {

@@ -15,6 +15,7 @@ export type ExpressionRoot =
   | 'statusCode'
   | 'request'
   | 'response'
+  | 'message'
   | 'inputs'
   | 'outputs'
   | 'steps'
@@ -52,8 +53,8 @@ export interface ExpressionNode extends Span {
   /** The expression text exactly as written, `$` included. */
   source: string;
   root: ExpressionRoot;
-  /** For `$request` / `$response`: which part of the message. */
-  location?: 'header' | 'query' | 'path' | 'body';
+  /** For `$request` / `$response` / `$message` (1.1): which part of the message. */
+  location?: 'header' | 'query' | 'path' | 'body' | 'payload';
   /**
    * Name segments after the root (and location):
    * inputs/outputs `[name]`, steps `[stepId, 'outputs', name]`, workflows `[workflowId, 'inputs'|'outputs', name]`

@@ -180,6 +180,8 @@ function base(
             : { value: msg.body, consumed: 0 };
       }
     }
+    case 'message':
+      return evaluateMessage(node, scope);
     case 'inputs':
       return lookupNamed(node, scope.inputs, (n) => `no input "${n}" was given`);
     case 'outputs':
@@ -276,4 +278,23 @@ export function selectPointer(value: unknown, pointer: string): unknown {
     cur = r.value;
   }
   return cur;
+}
+
+/** 1.1 `$message.header.<name>` and `$message.payload`: the message an AsyncAPI step sent or received. */
+function evaluateMessage(
+  node: ExpressionNode,
+  scope: ExpressionScope,
+): { value: unknown; consumed: number } | Unresolved {
+  const msg = scope.message;
+  if (msg === undefined) return unresolved(`${node.source}: no message has been sent or received`);
+  if (node.location === 'header') {
+    const name = node.names[0]?.value ?? '';
+    const v = msg.headers === undefined ? undefined : lookupHeader(msg.headers, name);
+    return v === undefined
+      ? unresolved(`${node.source}: the message has no header "${name}"`)
+      : { value: v, consumed: 0 };
+  }
+  return msg.payload === undefined
+    ? unresolved(`${node.source}: the message has no payload`)
+    : { value: msg.payload, consumed: 0 };
 }

@@ -26,6 +26,7 @@ export const EXPECTED_SOURCES: readonly string[] = [
   '$statusCode',
   '$request.',
   '$response.',
+  '$message.',
   '$inputs.',
   '$outputs.',
   '$steps.',
@@ -192,6 +193,21 @@ const isPathChar = (c: number): boolean => isIdChar(c) || c === 36 || c === 64;
  * expression must run to the end of `text`; otherwise it ends where the mode says and `end` tells where.
  * Throws ExpressionSyntaxError with the offset into `text`.
  */
+
+/** Arazzo 1.1 `$message.header.<name>` / `$message.payload[#pointer]` (AsyncAPI steps): the part read. */
+function parseMessageSource(s: Scanner): 'header' | 'payload' {
+  s.expect('.', ['"."']);
+  const at = s.pos;
+  const part = s.readWhile(isAlpha);
+  if (part === 'header') {
+    s.expect('.', ['"."']);
+    return 'header';
+  }
+  if (part === 'payload') return 'payload';
+  s.pos = at;
+  return s.fail(`unknown message part "${part || s.found()}"`, at, ['header.', 'payload']);
+}
+
 export function parseExpressionAt(text: string, start: number, mode: ParseMode): ExpressionNode {
   const s = new Scanner(text, start, mode);
   if (text.charCodeAt(start) !== 36) s.fail(`unexpected ${s.found()}`, start, EXPECTED_SOURCES);
@@ -238,6 +254,15 @@ export function parseExpressionAt(text: string, start: number, mode: ParseMode):
       location = loc as 'header' | 'query' | 'path' | 'body';
       break;
     }
+    case 'message':
+      root = word;
+      location = parseMessageSource(s);
+      if (location === 'header') names.push(s.segment(isTchar, 'a header name'));
+      else {
+        s.compatPath();
+        pointer = s.pointer();
+      }
+      break;
     case 'inputs':
     case 'outputs':
       root = word;

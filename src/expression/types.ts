@@ -26,6 +26,11 @@ export interface ExpressionScope {
     /** The body text as received, when the transport kept it (regex criteria over the whole body read it). */
     text?: string | undefined;
   };
+  /** 1.1 $message: the message an AsyncAPI step sent or received. */
+  message?: {
+    headers?: HeaderMap;
+    payload?: unknown;
+  };
   /** $inputs: the current workflow's inputs (after defaults). */
   inputs?: Record<string, unknown>;
   /** $outputs: the current workflow's outputs resolved so far. */

@@ -1,6 +1,7 @@
 /** Public surface of mock/: offline mock transport, scenarios, mock server. */
 
 export { dummyAuth, dummyCredential, type SynthesizeOptions, synthesizeInputs } from './inputs.js';
+export { createMessageMock } from './messages.js';
 export { chooseMediaType, chooseStatus, findResponse } from './respond.js';
 export {
   isScenarioError,

@@ -206,7 +206,10 @@ export class ScenarioCursor {
     this.#scenario = scenario;
   }
 
-  next(operation: ResolvedOperation, step?: StepRef): ScenarioResponse | undefined {
+  next(
+    operation: Pick<ResolvedOperation, 'operationId' | 'method' | 'path'>,
+    step?: StepRef,
+  ): ScenarioResponse | undefined {
     const s = this.#scenario;
     if (s === undefined) return undefined;
     const candidates: Array<[string, ScenarioResponse[] | undefined]> = [];

@@ -361,22 +361,26 @@ async function loadSource(
   };
 
   if (sd.type === 'arazzo') return loadArazzoSource(sd, url, session, fail, given, tried, hint);
-  if (sd.type === 'asyncapi') {
-    // 1.1 AsyncAPI sources are read by the AsyncAPI support (issue 18); until then the document still
-    // validates, and a step that targets this source fails when it runs, saying why.
-    const reason = 'AsyncAPI sources are not loaded by this version';
-    markSourceUnavailable(parent, sd.name, reason);
-    return {
-      diagnostics: [
-        {
-          ...diag('asyncapi-source-not-loaded', `${given}: ${reason}; its steps cannot run`),
-          severity: 'warning',
-        },
-      ],
-    };
-  }
-
   const load = await loadOpenApi(url, session);
+  if (load.failure === undefined && sd.type === 'asyncapi') {
+    // Only documents with an AsyncAPI source pay for its reader.
+    const { createAsyncApiSource } = await import('./asyncapi.js');
+    const built = createAsyncApiSource({
+      name: sd.name,
+      url: url.href,
+      displayUrl: tried,
+      raw: load.raw,
+      documents: load.documents as DocumentSet,
+    });
+    if (built.source === undefined)
+      return fail(
+        'source-not-asyncapi',
+        built.diagnostics[0]?.message ?? 'not an AsyncAPI document',
+        'not an AsyncAPI document',
+        tried,
+      );
+    return { source: built.source, diagnostics: built.diagnostics };
+  }
   if (load.failure !== undefined) {
     const { code, reason } = load.failure;
     if (code === 'source-unparseable') return fail(code, `${given} (${tried}) is ${reason}`, reason, tried);

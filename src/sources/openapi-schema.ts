@@ -55,7 +55,7 @@ function openApiSources(loaded: LoadedDocument, seen = new Set<string>()): OpenA
     if (seen.has(source.url)) continue;
     seen.add(source.url);
     if (source.kind === 'openapi') found.push(source);
-    else found.push(...openApiSources(source.loaded, seen));
+    else if (source.kind === 'arazzo') found.push(...openApiSources(source.loaded, seen));
   }
   return found;
 }

@@ -2,7 +2,14 @@
 import { type Diagnostic, parsePointer } from '../document/diagnostic.js';
 import type { StepObject } from '../document/model.js';
 import { didYouMean } from '../document/suggest.js';
-import type { LoadedDocument, LoadedSource, OpenApiSource, StepTarget } from './types.js';
+import type {
+  AsyncApiSource,
+  LoadedDocument,
+  LoadedSource,
+  MessageTarget,
+  OpenApiSource,
+  StepTarget,
+} from './types.js';
 
 const SOURCE_PREFIX = '$sourceDescriptions.';
 
@@ -59,6 +66,7 @@ function computeTarget(loaded: LoadedDocument, step: StepObject, pointer: string
       column: pos.column,
     };
   };
+  if (isMessageStep(loaded, step)) return messageTarget(loaded, step, make);
   if (typeof step.operationId === 'string') return byOperationId(loaded, step.operationId, make);
   if (typeof step.operationPath === 'string') return byOperationPath(loaded, step.operationPath, make);
   if (typeof step.workflowId === 'string') return byWorkflowId(loaded, step.workflowId, make);
@@ -116,7 +124,7 @@ function sourceProblem(
       'source-wrong-type',
       'error',
       field,
-      `source "${name}" is of type ${src.kind}; ${want === 'openapi' ? 'operations' : 'workflows'} come from ${want} sources`,
+      `source "${name}" is of type ${src.kind}; ${want === 'arazzo' ? 'workflows' : want === 'asyncapi' ? 'channels and messages' : 'operations'} come from ${want} sources`,
     );
   return undefined;
 }
@@ -335,5 +343,120 @@ function byWorkflowId(loaded: LoadedDocument, workflowId: string, make: Make): T
     'error',
     'workflowId',
     `workflowId "${workflowId}" is not a workflow of this document${hint}`,
+  );
+}
+
+// ---- Arazzo 1.1 AsyncAPI steps: operationId or channelPath, with action ----
+
+/** A step is an AsyncAPI step when it has `action` or `channelPath`, or names an operation of an asyncapi source. */
+function isMessageStep(loaded: LoadedDocument, step: StepObject): boolean {
+  if (step.action !== undefined || typeof step.channelPath === 'string') return true;
+  const named = typeof step.operationId === 'string' ? step.operationId : step.operationPath;
+  const q = typeof named === 'string' ? splitSourceExpression(named) : undefined;
+  return q !== undefined && loaded.sources.get(q.name)?.kind === 'asyncapi';
+}
+
+function asyncApiSources(loaded: LoadedDocument): AsyncApiSource[] {
+  const out: AsyncApiSource[] = [];
+  for (const s of loaded.sources.values()) if (s.kind === 'asyncapi') out.push(s);
+  return out;
+}
+
+function messageTarget(loaded: LoadedDocument, step: StepObject, make: Make): TargetResult {
+  const found =
+    typeof step.channelPath === 'string'
+      ? byChannelPath(loaded, step.channelPath, make)
+      : byAsyncOperation(loaded, step, make);
+  if ('code' in found) return found;
+  const action = step.action ?? found.operation?.action;
+  if (action === undefined)
+    return make('step-action-missing', 'error', '', 'a channelPath step needs action: send or receive');
+  const target: MessageTarget = {
+    kind: 'message',
+    source: found.source,
+    channel: found.channel,
+    action,
+    messages: found.operation?.messages ?? found.channel.messages,
+  };
+  if (found.operation !== undefined) target.operation = found.operation;
+  return target;
+}
+
+type Found = Pick<MessageTarget, 'source' | 'channel' | 'operation'>;
+
+/** `$sourceDescriptions.<name>.<operationId>` (operationId or operationPath), or a bare operationId. */
+function byAsyncOperation(loaded: LoadedDocument, step: StepObject, make: Make): Found | Diagnostic {
+  const field = typeof step.operationId === 'string' ? 'operationId' : 'operationPath';
+  const written = step.operationId ?? step.operationPath;
+  if (typeof written !== 'string')
+    return make('step-target-missing', 'error', '', 'an AsyncAPI step needs operationId or channelPath');
+  const hash = written.indexOf('#');
+  const qualified = splitSourceExpression(
+    hash < 0 ? written : written.slice(0, hash).replace(/^\{|\}$/g, ''),
+  );
+  if (qualified !== undefined) {
+    const problem = sourceProblem(loaded, qualified.name, 'asyncapi', field, make);
+    if (problem !== undefined) return problem;
+    const src = loaded.sources.get(qualified.name) as AsyncApiSource;
+    const op =
+      hash < 0
+        ? src.getOperationById(qualified.rest)
+        : src.getOperationByPointer(pointerOf(written.slice(hash + 1)));
+    if (op !== undefined) return { source: src, channel: op.channel, operation: op };
+    return make(
+      'operation-not-found',
+      'error',
+      field,
+      `operation "${hash < 0 ? qualified.rest : written.slice(hash + 1)}" is not in AsyncAPI source "${src.name}"${didYouMean(qualified.rest, src.operationIds())}`,
+    );
+  }
+  const matches = asyncApiSources(loaded).flatMap((s) => {
+    const op = s.getOperationById(written);
+    return op === undefined ? [] : [{ source: s, channel: op.channel, operation: op }];
+  });
+  if (matches.length === 1) return matches[0] as Found;
+  const all = asyncApiSources(loaded).flatMap((s) => s.operationIds());
+  return make(
+    matches.length > 1 ? 'operation-ambiguous' : 'operation-not-found',
+    'error',
+    field,
+    matches.length > 1
+      ? `operation "${written}" is in several AsyncAPI sources; write "$sourceDescriptions.<name>.${written}"`
+      : `operation "${written}" is not in any AsyncAPI source${didYouMean(written, all)}`,
+  );
+}
+
+function pointerOf(fragment: string): string {
+  try {
+    return decodeURIComponent(fragment);
+  } catch {
+    return fragment;
+  }
+}
+
+/** `{$sourceDescriptions.<name>.url}#/channels/<key>`. */
+function byChannelPath(loaded: LoadedDocument, channelPath: string, make: Make): Found | Diagnostic {
+  const m = /^\{?\$sourceDescriptions\.([^.{}]+)\.url\}?#(.*)$/.exec(channelPath.trim());
+  if (m === null)
+    return make(
+      'channel-path-invalid',
+      'error',
+      'channelPath',
+      `channelPath "${channelPath}" must be "{$sourceDescriptions.<name>.url}#/channels/<channel>"`,
+    );
+  const name = m[1] as string;
+  const problem = sourceProblem(loaded, name, 'asyncapi', 'channelPath', make);
+  if (problem !== undefined) return problem;
+  const src = loaded.sources.get(name) as AsyncApiSource;
+  const channel = src.getChannelByPointer(pointerOf(m[2] as string));
+  if (channel !== undefined) return { source: src, channel };
+  return make(
+    'channel-not-found',
+    'error',
+    'channelPath',
+    `channelPath "${channelPath}": no channel at #${m[2]} in source "${src.name}"${didYouMean(
+      pointerOf(m[2] as string),
+      src.channels().map((c) => c.pointer),
+    )}`,
   );
 }

@@ -4,7 +4,10 @@
  */
 import type { OpenAPI } from 'openapi-types';
 import type { Diagnostic } from '../document/diagnostic.js';
-import type { ArazzoDocument, JsonValue, SpecVersion } from '../document/model.js';
+import type { ArazzoDocument, AsyncAction, JsonValue, SpecVersion } from '../document/model.js';
+import type { AsyncApiChannel, AsyncApiMessage, AsyncApiOperation, AsyncApiSource } from './asyncapi.js';
+
+export type { AsyncApiChannel, AsyncApiMessage, AsyncApiOperation, AsyncApiSource };
 
 /** Reads a document. Injected so tests and sandboxes control I/O. */
 export type DocumentLoader = (
@@ -116,7 +119,7 @@ export interface ArazzoSource {
   loaded: LoadedDocument;
 }
 
-export type LoadedSource = OpenApiSource | ArazzoSource;
+export type LoadedSource = OpenApiSource | ArazzoSource | AsyncApiSource;
 
 /** A loaded, validated (compat-normalized) Arazzo document with its sources. */
 export interface LoadedDocument {
@@ -145,7 +148,21 @@ export interface LoadedDocument {
 /** `warnings`: non-fatal notes about how the target was found (e.g. `compat-bare-operation-id`). */
 export type StepTarget =
   | { kind: 'operation'; operation: ResolvedOperation; warnings?: Diagnostic[] }
-  | { kind: 'workflow'; workflowId: string; loaded: LoadedDocument; warnings?: Diagnostic[] };
+  | { kind: 'workflow'; workflowId: string; loaded: LoadedDocument; warnings?: Diagnostic[] }
+  | MessageTarget;
+
+/** An AsyncAPI step's target (1.1): the channel, the operation when one is named, what the step does. */
+export interface MessageTarget {
+  kind: 'message';
+  source: AsyncApiSource;
+  channel: AsyncApiChannel;
+  operation?: AsyncApiOperation;
+  /** The step's `action`, else the operation's. */
+  action: AsyncAction;
+  /** The messages that may be sent or received (the operation's, else the channel's). */
+  messages: AsyncApiMessage[];
+  warnings?: Diagnostic[];
+}
 
 /** Options for `loadArazzo` and `validate`. Every field is optional. */
 export interface LoadOptions {

@@ -253,7 +253,7 @@ const invalid: Array<[string, { given: string; offset: number; expected: string[
         '$components.',
       ],
       message:
-        'expression "$foo": unknown source "$foo" at offset 0; expected one of $url, $method, $statusCode, $request., $response., $inputs., $outputs., $steps., $workflows., $sourceDescriptions., $components., $self',
+        'expression "$foo": unknown source "$foo" at offset 0; expected one of $url, $method, $statusCode, $request., $response., $message., $inputs., $outputs., $steps., $workflows., $sourceDescriptions., $components., $self',
     },
   ],
   ['no dollar', { given: 'inputs.a', offset: 0, expected: ['$url'] }],

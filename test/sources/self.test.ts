@@ -92,13 +92,18 @@ describe('$self and the base URI (spec 1.1 "Relative References in Arazzo Descri
 });
 
 describe('1.1 documents with an AsyncAPI source', () => {
-  it('load with a warning that the AsyncAPI source is not read; its steps are not reported as missing', async () => {
+  it('load the AsyncAPI source and resolve its steps without diagnostics', async () => {
     const doc = `${arazzo(undefined, '  - name: api\n    url: ./api.json\n  - name: events\n    url: ./events.yaml\n    type: asyncapi\n')}      - stepId: send\n        operationId: $sourceDescriptions.events.placeOrder\n        action: send\n`;
-    const { loader, asked } = memory({ 'mem:/a.yaml': doc, 'mem:/api.json': api('https://api.example') });
+    const events =
+      'asyncapi: 3.0.0\ninfo: { title: e, version: "1" }\nchannels:\n  c: { address: orders }\noperations:\n  placeOrder: { action: send, channel: { $ref: "#/channels/c" } }\n';
+    const { loader, asked } = memory({
+      'mem:/a.yaml': doc,
+      'mem:/api.json': api('https://api.example'),
+      'mem:/events.yaml': events,
+    });
     const loaded = await loadArazzo(new URL('mem:/a.yaml'), { loader });
-    expect(loaded.diagnostics.map((d) => `${d.severity} ${d.code} ${d.pointer}`)).toEqual([
-      'warning asyncapi-source-not-loaded /sourceDescriptions/1/url',
-    ]);
-    expect(asked).toEqual(['mem:/a.yaml', 'mem:/api.json']);
+    expect(loaded.diagnostics.map((d) => `${d.severity} ${d.code} ${d.pointer}`)).toEqual([]);
+    expect(loaded.sources.get('events')?.kind).toBe('asyncapi');
+    expect([...asked].sort()).toEqual(['mem:/a.yaml', 'mem:/api.json', 'mem:/events.yaml']);
   });
 });

@@ -129,6 +129,7 @@ export async function runOptionsFactory(
   ctx: CommandContext,
 ): Promise<() => RunOptions> {
   let transport: (() => NonNullable<RunOptions['transport']>) | undefined;
+  let messageMock: (() => NonNullable<RunOptions['messageMock']>) | undefined;
   if (args.mock) {
     const mock = await import('../../mock/index.js');
     let scenario: import('../../mock/types.js').Scenario | undefined;
@@ -151,6 +152,7 @@ export async function runOptionsFactory(
       }
     }
     const seed = args.seed;
+    messageMock = () => mock.createMessageMock(scenario !== undefined ? { scenario } : {});
     transport = () =>
       mock.createMockTransport({
         ...(scenario !== undefined ? { scenario } : {}),
@@ -168,6 +170,7 @@ export async function runOptionsFactory(
       o.transport = transport();
       o.maxRetryDelayMs ??= 0;
     }
+    if (messageMock !== undefined) o.messageMock = messageMock();
     if (args.contract !== undefined) o.contract = { severity: args.contract };
     if (!args.mock && args.tls !== undefined) o.tls = { '*': args.tls };
     if (!args.mock && args.proxy !== undefined) o.proxy = args.proxy;
@@ -186,10 +189,11 @@ export async function checkWritable(output: string, ctx: CommandContext, command
   }
 }
 
-/** Security scheme names the document's OpenAPI sources declare (3.x components, Swagger 2 definitions). */
+/** Security scheme names the document's OpenAPI (3.x components, Swagger 2 definitions) and AsyncAPI sources declare. */
 function declaredSchemes(loaded: LoadedDocument): Set<string> {
   const names = new Set<string>();
   for (const source of loaded.sources.values()) {
+    if (source.kind === 'asyncapi') for (const name of Object.keys(source.securitySchemes)) names.add(name);
     if (source.kind !== 'openapi') continue;
     const raw = source.raw as {
       components?: { securitySchemes?: Record<string, unknown> };

@@ -9,6 +9,7 @@ import type { ArazzoDocument } from '../../document/model.js';
 import type {
   ActionRecord,
   CriterionRecord,
+  RecordedMessage,
   RecordedRequest,
   RecordedResponse,
   RunResult,
@@ -236,6 +237,18 @@ function responseHtml(res: RecordedResponse, limit: number): string {
   ].join('');
 }
 
+/** An AsyncAPI step's message (1.1): direction, channel, broker, headers, payload. */
+function messageHtml(m: RecordedMessage, limit: number): string {
+  return [
+    '<div class="http">',
+    `<h5 class="note">Message ${esc(m.direction)}</h5>`,
+    `<p><code>${esc(m.channel)}</code> <span class="note">${esc(m.server)}</span></p>`,
+    headersHtml(m.headers),
+    m.payload === undefined ? '' : bodyHtml(m.payload, limit),
+    '</div>',
+  ].join('');
+}
+
 function criteriaHtml(criteria: readonly CriterionRecord[]): string {
   if (criteria.length === 0) return '<p class="note">no success criteria</p>';
   const items = criteria.map((c) => {
@@ -351,9 +364,11 @@ function timelineHtml(result: RunResult, prefix: string): string {
     const request =
       r.request !== undefined
         ? `<code>${esc(r.request.method.toUpperCase())} ${esc(r.request.url)}</code>`
-        : r.error !== undefined
-          ? `<span class="err">${esc(r.error.code)}</span>`
-          : '<span class="note">no request</span>';
+        : r.messages?.[0] !== undefined
+          ? `<code>${esc(r.messages[0].direction)} ${esc(r.messages[0].channel)}</code>`
+          : r.error !== undefined
+            ? `<span class="err">${esc(r.error.code)}</span>`
+            : '<span class="note">no request</span>';
     const status = r.response !== undefined ? httpBadge(r.response.statusCode) : '';
     const width = Math.max(2, Math.round((r.durationMs / longest) * 120));
     const action = actionText(r);
@@ -387,6 +402,7 @@ function attemptHtml(r: StepRecord, index: number, prefix: string, open: boolean
   const http = [
     r.request !== undefined ? requestHtml(r.request, limit) : '',
     r.response !== undefined ? responseHtml(r.response, limit) : '',
+    ...(r.messages ?? []).map((m) => messageHtml(m, limit)),
   ].filter((s) => s !== '');
   if (http.length > 0) parts.push(`<div class="kv two">${http.join('')}</div>`);
   if (r.outputs !== undefined && Object.keys(r.outputs).length > 0)

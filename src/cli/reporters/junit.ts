@@ -57,6 +57,7 @@ function failureOf(records: StepRecord[], result: RunResult): NonNullable<Case['
     const status = last.response ? ` -> ${last.response.statusCode}` : '';
     lines.push(`${last.request.method} ${last.request.url}${status}`);
   }
+  for (const m of last.messages ?? []) lines.push(`message ${m.direction} on ${m.channel} (${m.server})`);
   const failed = last.criteria.filter((c) => !c.passed);
   for (const c of failed) lines.push(`criterion failed: ${c.condition}${c.reason ? ` (${c.reason})` : ''}`);
   if (last.error) lines.push(`error: ${last.error.code} ${last.error.message}`);

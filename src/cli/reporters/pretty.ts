@@ -5,6 +5,7 @@ import { isReusable } from '../../document/model.js';
 import type {
   ActionRecord,
   CriterionRecord,
+  RecordedMessage,
   RecordedRequest,
   RecordedResponse,
   RunEvent,
@@ -149,6 +150,17 @@ export function createPrettyReporter(options: PrettyOptions): Reporter {
     }
   };
 
+  /** An AsyncAPI step's message: → sent / ← received, with its channel and broker. */
+  const message = (m: RecordedMessage) => {
+    const arrow = m.direction === 'sent' ? '→' : '←';
+    const mock = info?.mock && m.direction === 'sent' ? c.dim(' (mock: not sent)') : '';
+    line(`${pad(2)}${arrow} ${c.bold(m.direction)} ${m.channel} ${c.dim(m.server)}${mock}`);
+    if (verbose) {
+      headers(m.headers, pad(3));
+      body(m.payload, pad(3));
+    }
+  };
+
   const stepEnd = (r: StepRecord) => {
     stepCount++;
     const attempt = r.attempt > 1 ? c.dim(` attempt ${r.attempt}`) : '';
@@ -243,6 +255,9 @@ export function createPrettyReporter(options: PrettyOptions): Reporter {
           break;
         case 'response':
           response(e.response, e.durationMs);
+          break;
+        case 'message':
+          message(e.message);
           break;
         case 'criteria':
           for (const cr of e.criteria) if (verbose || !cr.passed) criterion(cr, pad(2));

@@ -1,0 +1,165 @@
+// MQTT 3.1.1 and 5 through the optional `mqtt` package. Topic = channel address; headers = MQTT 5 user
+// properties (MQTT 3.1.1 has no message headers: they are not sent).
+import type { IClientOptions, MqttClient } from 'mqtt';
+import {
+  abortedError,
+  bounded,
+  CloseWatch,
+  clientMissing,
+  closedError,
+  failed,
+  headerText,
+  unreachable,
+} from './broker.js';
+import type {
+  BrokerTarget,
+  ConnectOptions,
+  IncomingMessage,
+  MessageConnection,
+  MessageSubscription,
+  MessageTransport,
+} from './types.js';
+
+type MqttModule = typeof import('mqtt');
+
+let loading: Promise<MqttModule> | undefined;
+function loadMqtt(): Promise<MqttModule> {
+  loading ??= import('mqtt').catch((error: unknown) => {
+    loading = undefined;
+    throw clientMissing('mqtt', 'MQTT', error);
+  });
+  return loading;
+}
+
+/** MQTT 5 unless the server says 3.1.1 (or 3.1). */
+function protocolVersion(target: BrokerTarget): 3 | 4 | 5 {
+  const v = target.protocolVersion;
+  if (v === '3.1.1' || v === '4') return 4;
+  if (v === '3.1' || v === '3') return 3;
+  return 5;
+}
+
+export const mqttTransport: MessageTransport = {
+  async connect(target: BrokerTarget, options: ConnectOptions): Promise<MessageConnection> {
+    const mqtt = await loadMqtt();
+    const version = protocolVersion(target);
+    const clientOptions: IClientOptions = {
+      protocolVersion: version,
+      reconnectPeriod: 0,
+      connectTimeout: options.connectTimeoutMs,
+      clean: true,
+    };
+    const creds = options.credentials;
+    if (creds?.username !== undefined) clientOptions.username = creds.username;
+    if (creds?.password !== undefined) clientOptions.password = creds.password;
+    else if (creds?.token !== undefined) clientOptions.password = creds.token;
+    const client = mqtt.connect(target.url, clientOptions);
+    // Errors after connecting arrive as 'close' (reconnecting is off); an unhandled 'error' would throw.
+    client.on('error', () => {});
+    try {
+      await bounded(
+        new Promise<void>((resolve, reject) => {
+          client.once('connect', () => resolve());
+          client.once('error', reject);
+          client.once('close', () => reject(new Error('closed before CONNACK')));
+        }),
+        options.signal,
+        () => abortedError(target.url),
+      );
+    } catch (error) {
+      client.end(true);
+      if (options.signal.aborted) throw abortedError(target.url);
+      throw unreachable(target.url, error);
+    }
+    return new MqttConnection(client, target.url, version);
+  },
+};
+
+class MqttConnection implements MessageConnection {
+  private readonly handlers = new Map<string, Set<(m: IncomingMessage) => void>>();
+  private readonly watch = new CloseWatch();
+
+  constructor(
+    private readonly client: MqttClient,
+    private readonly url: string,
+    private readonly version: 3 | 4 | 5,
+  ) {
+    client.on('message', (topic, payload, packet) => {
+      const set = this.handlers.get(topic);
+      if (set === undefined) return;
+      const headers: Record<string, string> = {};
+      const props = packet.properties;
+      for (const [k, v] of Object.entries(props?.userProperties ?? {})) {
+        const text = headerText(v);
+        if (text !== undefined) headers[k] = text;
+      }
+      const message: IncomingMessage = { channel: topic, headers, body: payload };
+      if (props?.contentType !== undefined) message.contentType = props.contentType;
+      for (const h of set) h(message);
+    });
+    client.on('close', () => this.watch.fire(closedError(url)));
+  }
+
+  async publish(message: Parameters<MessageConnection['publish']>[0], signal: AbortSignal): Promise<void> {
+    const properties: NonNullable<Parameters<MqttClient['publishAsync']>[2]>['properties'] = {};
+    if (this.version === 5) {
+      if (Object.keys(message.headers).length > 0) properties.userProperties = { ...message.headers };
+      if (message.contentType !== undefined) properties.contentType = message.contentType;
+    }
+    try {
+      await bounded(
+        this.client.publishAsync(message.channel, Buffer.from(message.body), { qos: 0, properties }),
+        signal,
+        () => abortedError(this.url),
+      );
+    } catch (error) {
+      if (signal.aborted) throw abortedError(this.url);
+      throw failed('PUBLISH_FAILED', this.url, message.channel, error);
+    }
+  }
+
+  async subscribe(
+    channel: string,
+    onMessage: (message: IncomingMessage) => void,
+    signal: AbortSignal,
+  ): Promise<MessageSubscription> {
+    let set = this.handlers.get(channel);
+    const first = set === undefined;
+    if (set === undefined) {
+      set = new Set();
+      this.handlers.set(channel, set);
+    }
+    set.add(onMessage);
+    if (first) {
+      try {
+        // SUBACK received: anything published from now on is delivered to us.
+        await bounded(this.client.subscribeAsync(channel, { qos: 0 }), signal, () => abortedError(this.url));
+      } catch (error) {
+        set.delete(onMessage);
+        if (set.size === 0) this.handlers.delete(channel);
+        if (signal.aborted) throw abortedError(this.url);
+        throw failed('SUBSCRIBE_FAILED', this.url, channel, error);
+      }
+    }
+    return {
+      close: async () => {
+        const current = this.handlers.get(channel);
+        current?.delete(onMessage);
+        if (current?.size === 0) {
+          this.handlers.delete(channel);
+          if (this.client.connected) await this.client.unsubscribeAsync(channel).catch(() => {});
+        }
+      },
+    };
+  }
+
+  onClose(listener: (error: Error) => void): void {
+    this.watch.add(listener);
+  }
+
+  async close(): Promise<void> {
+    this.watch.closing = true;
+    this.handlers.clear();
+    await this.client.endAsync(true).catch(() => {});
+  }
+}

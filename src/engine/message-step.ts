@@ -1,0 +1,603 @@
+// Arazzo 1.1.0 "Step Object" for AsyncAPI operations (action send / receive, correlationId, timeout) and
+// "Defining Success for Asynchronous Steps": one attempt of a message step.
+import { displayServer } from '../async/broker.js';
+import type { IncomingMessage } from '../async/types.js';
+import { evaluateCriteria } from '../criteria/index.js';
+import type { StepObject, WorkflowObject } from '../document/model.js';
+import { isArazzoError, isMessagingError, MessagingError } from '../errors.js';
+import type { ExpressionScope } from '../expression/types.js';
+import { applyReplacements } from '../http/index.js';
+import { isDeclaredSecretHeader } from '../secrets/index.js';
+import { resolveStepTarget } from '../sources/index.js';
+import { getAtPointer } from '../sources/refs.js';
+import type { AsyncApiMessage, LoadedDocument, MessageTarget } from '../sources/types.js';
+import type { RunContext } from './context.js';
+import type { BrokerChoice, Delivered, Mailbox, MessagingSession } from './messaging.js';
+import { stepParameters } from './parameters.js';
+import type { AttemptResult, StepContext } from './step.js';
+import { evaluateOutputs, resolveStepValue } from './step.js';
+import type { CriterionRecord, RecordedMessage, StepRecord } from './types.js';
+
+const DEFAULT_MESSAGE_TIMEOUT_MS = 30_000;
+
+/** Thrown inside an attempt to fail it with a code; never escapes this module. */
+class StepFailure {
+  constructor(
+    readonly code: string,
+    readonly message: string,
+  ) {}
+}
+
+interface Resolved {
+  address: string;
+  headers: Record<string, string>;
+}
+
+/** The channel address with its `{parameters}` filled from `in: channel` (or `path`) parameters. */
+function channelAddress(
+  target: MessageTarget,
+  values: Map<string, unknown>,
+  stepId: string,
+): string | StepFailure {
+  const template = target.channel.address;
+  if (template === null)
+    return new StepFailure(
+      'CHANNEL_ADDRESS_UNKNOWN',
+      `step "${stepId}": channel "${target.channel.key}" has no address (null: known only at run time)`,
+    );
+  let missing: string | undefined;
+  const address = template.replace(/\{([^}]+)\}/g, (_whole: string, name: string) => {
+    const v = values.get(name) ?? target.channel.parameters[name]?.default;
+    if (v === undefined) {
+      missing ??= name;
+      return '';
+    }
+    return String(v);
+  });
+  if (missing !== undefined)
+    return new StepFailure(
+      'CHANNEL_PARAMETER_MISSING',
+      `step "${stepId}": channel "${template}" needs parameter "${missing}" (a step parameter with in: channel)`,
+    );
+  return address;
+}
+
+/** Evaluate the step's parameters: channel ones fill the address, header ones become message headers. */
+function resolveParameters(
+  ctx: RunContext,
+  workflow: WorkflowObject,
+  step: StepObject,
+  loaded: LoadedDocument,
+  scope: ExpressionScope,
+  target: MessageTarget,
+  warnings: string[] | undefined,
+): Resolved | StepFailure {
+  const channelValues = new Map<string, unknown>();
+  const headers: Record<string, string> = {};
+  for (const p of stepParameters(workflow.parameters, step, loaded.document.components)) {
+    if (p.in === undefined) continue;
+    const v = resolveStepValue(p.value, scope, warnings, `parameter "${p.name}"`);
+    if (!v.resolved) {
+      warnings?.push(`parameter "${p.name}" (${p.in}): ${v.reason}; not sent`);
+      continue;
+    }
+    if (p.in === 'channel' || p.in === 'path') channelValues.set(p.name, v.value);
+    else if (p.in === 'header') {
+      const text = typeof v.value === 'string' ? v.value : JSON.stringify(v.value);
+      if (isDeclaredSecretHeader(p.name)) ctx.masker.add(text);
+      headers[p.name] = text;
+    } else warnings?.push(`parameter "${p.name}": in: ${p.in} has no meaning for a message; not sent`);
+  }
+  const address = channelAddress(target, channelValues, step.stepId);
+  if (address instanceof StepFailure) return address;
+  return { address, headers };
+}
+
+function label(target: MessageTarget): string {
+  return `${target.source.name}.${target.operation?.operationId ?? target.channel.key} (${target.action})`;
+}
+
+/**
+ * Subscribe, before anything is sent, the channels of receive steps whose address is already known: a
+ * reply that comes at once then waits in its mailbox. Called when a workflow starts and by send steps.
+ */
+export function subscribeEarly(
+  ctx: RunContext,
+  session: MessagingSession,
+  loaded: LoadedDocument,
+  workflow: WorkflowObject,
+  wfIndex: number,
+  scope: ExpressionScope,
+  from: number,
+): Mailbox[] {
+  const boxes: Mailbox[] = [];
+  if (ctx.options.messageMock !== undefined) return boxes;
+  for (let i = from; i < workflow.steps.length; i++) {
+    const step = workflow.steps[i]!;
+    if (step.action !== 'receive') continue;
+    const target = resolveStepTarget(loaded, step, `/workflows/${wfIndex}/steps/${i}`);
+    if (!('kind' in target) || target.kind !== 'message') continue;
+    const resolved = resolveParameters(ctx, workflow, step, loaded, scope, target, undefined);
+    if (resolved instanceof StepFailure) continue;
+    try {
+      boxes.push(session.mailbox(session.brokerFor(target.source, target.channel), resolved.address));
+    } catch {
+      // No usable server: the receive step reports it when it runs.
+    }
+  }
+  return boxes;
+}
+
+/** The message as data: JSON when it says so or says nothing and parses; text otherwise. */
+function decode(
+  m: IncomingMessage,
+  declared: string | undefined,
+): { payload: unknown; contentType?: string; error?: string } {
+  const text = Buffer.from(m.body).toString('utf8');
+  const ct = (m.contentType === 'text/plain' ? undefined : m.contentType) ?? declared;
+  const out: { payload: unknown; contentType?: string; error?: string } = { payload: text };
+  if (ct !== undefined) out.contentType = ct;
+  if (ct === undefined || /json/i.test(ct)) {
+    try {
+      out.payload = text === '' ? undefined : (JSON.parse(text) as unknown);
+    } catch (error) {
+      if (ct !== undefined || /^\s*[{["]/.test(text))
+        out.error = `payload is not valid JSON (${error instanceof Error ? error.message : String(error)})`;
+    }
+  }
+  return out;
+}
+
+/** Reads an AsyncAPI correlation location (`$message.header#/x`, `$message.payload#/a/b`) from a message. */
+export function readCorrelation(
+  location: string,
+  headers: Record<string, string>,
+  payload: unknown,
+): unknown {
+  const m = /^\$message\.(header|payload)(?:#(.*))?$/.exec(location.trim());
+  if (m === null) return undefined;
+  const pointer = m[2] ?? '';
+  if (m[1] === 'payload') return getAtPointer(payload, pointer);
+  const tokens = pointer.split('/').slice(1);
+  const first = tokens[0];
+  if (first === undefined) return headers;
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === first.toLowerCase());
+  if (key === undefined) return undefined;
+  const rest = tokens.slice(1);
+  return rest.length === 0 ? headers[key] : getAtPointer(headers[key], `/${rest.join('/')}`);
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === undefined || a === null) return false;
+  if (typeof a === 'object' || typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b);
+  return String(a) === String(b);
+}
+
+function messageScope(
+  base: ExpressionScope,
+  headers: Record<string, string>,
+  payload: unknown,
+): ExpressionScope {
+  return {
+    inputs: base.inputs,
+    outputs: base.outputs,
+    steps: base.steps,
+    workflows: base.workflows,
+    sourceDescriptions: base.sourceDescriptions,
+    components: base.components,
+    message: { headers, payload },
+  } as ExpressionScope;
+}
+
+function encodePayload(payload: unknown, contentType: string): Uint8Array {
+  if (payload instanceof Uint8Array) return payload;
+  if (typeof payload === 'string' && !/json/i.test(contentType)) return Buffer.from(payload, 'utf8');
+  return Buffer.from(payload === undefined ? '' : JSON.stringify(payload), 'utf8');
+}
+
+/** One attempt of an AsyncAPI step. Never throws for broker or message problems: they fail the step. */
+export async function runMessageAttempt(
+  sc: StepContext,
+  target: MessageTarget,
+  session: MessagingSession,
+  wfIndex: number,
+): Promise<AttemptResult> {
+  const { ctx, frame, step } = sc;
+  const started = performance.now();
+  const warnings: string[] = [];
+  const record: StepRecord = {
+    workflowId: frame.workflowId,
+    stepId: step.stepId,
+    attempt: frame.attempt,
+    outcome: 'failed',
+    criteria: [],
+    durationMs: 0,
+  };
+  if (ctx.listening)
+    ctx.emit(() => ({
+      type: 'step-start',
+      workflowId: frame.workflowId,
+      stepId: step.stepId,
+      attempt: frame.attempt,
+      operation: label(target),
+    }));
+  const finish = (scope: ExpressionScope): AttemptResult => {
+    record.durationMs = performance.now() - started;
+    if (warnings.length > 0) record.warnings = warnings.map((w) => ctx.masker.text(w));
+    return { outcome: record.outcome, record, scope };
+  };
+  const fail = (code: string, message: string, scope = sc.scope): AttemptResult => {
+    record.error = { code, message: ctx.masker.text(message) };
+    record.outcome = 'failed';
+    return finish(scope);
+  };
+  try {
+    const resolved = resolveParameters(ctx, sc.workflow, step, sc.loaded, sc.scope, target, warnings);
+    if (resolved instanceof StepFailure) return fail(resolved.code, resolved.message);
+    const broker = session.brokerFor(target.source, target.channel);
+    for (const v of Object.values(broker.credentials ?? {})) if (typeof v === 'string') ctx.masker.add(v);
+    const out =
+      target.action === 'send'
+        ? await sendMessage(sc, target, session, broker, resolved, wfIndex, warnings)
+        : await receiveMessage(sc, target, session, broker, resolved, warnings);
+    record.messages = [out.recorded];
+    if (ctx.listening)
+      ctx.emit(() => ({
+        type: 'message',
+        workflowId: frame.workflowId,
+        stepId: step.stepId,
+        attempt: frame.attempt,
+        message: out.recorded,
+      }));
+    return await judge(sc, target, record, out, warnings, finish, fail);
+  } catch (error) {
+    if (error instanceof StepFailure) return fail(error.code, error.message);
+    if (isMessagingError(error)) return fail(error.reason, error.message);
+    if (isArazzoError(error)) return fail(error.code, error.message);
+    if (ctx.signal.aborted) return fail('ABORTED', 'the run was cancelled');
+    throw error;
+  }
+}
+
+interface Exchanged {
+  recorded: RecordedMessage;
+  headers: Record<string, string>;
+  payload: unknown;
+  message?: AsyncApiMessage;
+  decodeError?: string;
+}
+
+function recordOf(
+  ctx: RunContext,
+  direction: 'sent' | 'received',
+  address: string,
+  broker: BrokerChoice,
+  headers: Record<string, string>,
+  payload: unknown,
+  contentType: string | undefined,
+): RecordedMessage {
+  const r: RecordedMessage = {
+    direction,
+    channel: ctx.masker.text(address),
+    server: ctx.masker.text(displayServer(broker.target.url)),
+    headers: ctx.masker.headers(headers) as Record<string, string>,
+  };
+  if (payload !== undefined) r.payload = ctx.masker.value(payload);
+  if (contentType !== undefined) r.contentType = contentType;
+  return r;
+}
+
+async function sendMessage(
+  sc: StepContext,
+  target: MessageTarget,
+  session: MessagingSession,
+  broker: BrokerChoice,
+  resolved: Resolved,
+  wfIndex: number,
+  warnings: string[],
+): Promise<Exchanged> {
+  const { ctx, step } = sc;
+  let payload: unknown;
+  const rb = step.requestBody;
+  if (rb?.payload !== undefined) {
+    const v = resolveStepValue(rb.payload, sc.scope, warnings, 'requestBody.payload');
+    if (!v.resolved)
+      throw new StepFailure('REQUEST_BUILD', `step "${step.stepId}": requestBody.payload: ${v.reason}`);
+    payload = v.value;
+  }
+  if (rb?.replacements !== undefined && rb.replacements.length > 0) {
+    const replacements: Array<{ target: string; value: unknown }> = [];
+    for (const r of rb.replacements) {
+      const v = resolveStepValue(r.value, sc.scope, warnings, `replacement "${r.target}"`);
+      if (v.resolved) replacements.push({ target: r.target, value: v.value });
+      else warnings.push(`replacement "${r.target}": ${v.reason}; skipped`);
+    }
+    payload = applyReplacements(payload, replacements);
+  }
+  const message = target.messages[0];
+  const contentType = rb?.contentType ?? message?.contentType ?? 'application/json';
+  // The replies this send may cause must find their mailbox already listening.
+  const early = subscribeEarly(
+    ctx,
+    session,
+    sc.loaded,
+    sc.workflow,
+    wfIndex,
+    sc.scope,
+    sc.frame.stepIndex + 1,
+  );
+  await Promise.all(early.map((b) => b.ready.catch(() => undefined)));
+  if (ctx.options.messageMock === undefined)
+    await publish(sc, session, broker, resolved, payload, contentType);
+  const out: Exchanged = {
+    recorded: recordOf(ctx, 'sent', resolved.address, broker, resolved.headers, payload, contentType),
+    headers: resolved.headers,
+    payload,
+  };
+  if (message !== undefined) out.message = message;
+  return out;
+}
+
+async function publish(
+  sc: StepContext,
+  session: MessagingSession,
+  broker: BrokerChoice,
+  resolved: Resolved,
+  payload: unknown,
+  contentType: string,
+): Promise<void> {
+  const { ctx, step } = sc;
+  const connection = await withTimeout(session.connection(broker), step, ctx);
+  await withTimeout(
+    connection.publish(
+      {
+        channel: resolved.address,
+        headers: resolved.headers,
+        body: encodePayload(payload, contentType),
+        contentType,
+      },
+      ctx.signal,
+    ),
+    step,
+    ctx,
+  );
+}
+
+/** Settles with `p`, or fails with MESSAGE_TIMEOUT once the step's `timeout` has passed. */
+function withTimeout<T>(p: Promise<T>, step: StepObject, ctx: RunContext): Promise<T> {
+  if (step.timeout === undefined) return p;
+  return waitFor(
+    p,
+    step.timeout,
+    ctx,
+    () =>
+      new StepFailure(
+        'MESSAGE_TIMEOUT',
+        `step "${step.stepId}": not done within its timeout of ${step.timeout} ms`,
+      ),
+  );
+}
+
+function waitFor<T>(p: Promise<T>, ms: number, ctx: RunContext, onTimeout: () => StepFailure): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(onTimeout());
+    }, ms);
+    const abort = (): void => {
+      cleanup();
+      reject(new MessagingError('ABORTED', 'the run was cancelled', ''));
+    };
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      ctx.signal.removeEventListener('abort', abort);
+    };
+    if (ctx.signal.aborted) return abort();
+    ctx.signal.addEventListener('abort', abort, { once: true });
+    p.then(
+      (v) => {
+        cleanup();
+        resolve(v);
+      },
+      (e: unknown) => {
+        cleanup();
+        reject(e);
+      },
+    );
+  });
+}
+
+async function receiveMessage(
+  sc: StepContext,
+  target: MessageTarget,
+  session: MessagingSession,
+  broker: BrokerChoice,
+  resolved: Resolved,
+  warnings: string[],
+): Promise<Exchanged> {
+  const { ctx, step } = sc;
+  const timeoutMs = step.timeout ?? ctx.options.messageTimeoutMs ?? DEFAULT_MESSAGE_TIMEOUT_MS;
+  const correlation = expectedCorrelation(sc, target);
+  const declared = target.messages[0];
+  let stopWaiting: (() => void) | undefined;
+  const matches = (d: Delivered): boolean => {
+    if (d.taken) return false;
+    if (correlation === undefined) return true;
+    const decoded = decode(d.message, declared?.contentType);
+    return sameValue(
+      readCorrelation(correlation.location, d.message.headers, decoded.payload),
+      correlation.value,
+    );
+  };
+  let got: Delivered;
+  if (ctx.options.messageMock !== undefined) {
+    got = mockDelivery(sc, target, resolved.address, correlation, timeoutMs);
+  } else {
+    const box = session.mailbox(broker, resolved.address);
+    got = await waitFor(
+      (async () => {
+        await box.ready;
+        if (box.failure !== undefined) throw box.failure;
+        const kept = box.kept.find(matches);
+        if (kept !== undefined) return kept;
+        return new Promise<Delivered>((resolve, reject) => {
+          const waiter = {
+            take: (d: Delivered): boolean => {
+              if (!matches(d)) return false;
+              box.waiters.delete(waiter);
+              resolve(d);
+              return true;
+            },
+            fail: (e: MessagingError): void => {
+              box.waiters.delete(waiter);
+              reject(e);
+            },
+          };
+          box.waiters.add(waiter);
+          stopWaiting = () => box.waiters.delete(waiter);
+        });
+      })(),
+      timeoutMs,
+      ctx,
+      () => {
+        stopWaiting?.();
+        return new StepFailure(
+          'MESSAGE_TIMEOUT',
+          `step "${step.stepId}": no ${correlation === undefined ? '' : `message with correlation id ${JSON.stringify(correlation.value)} `}${correlation === undefined ? 'message ' : ''}on "${resolved.address}" within ${timeoutMs} ms`,
+        );
+      },
+    );
+  }
+  got.taken = true;
+  const message = declared;
+  const decoded = decode(got.message, message?.contentType);
+  if (decoded.error !== undefined) warnings.push(`received ${decoded.error}`);
+  const out: Exchanged = {
+    recorded: recordOf(
+      ctx,
+      'received',
+      got.message.channel,
+      broker,
+      got.message.headers,
+      decoded.payload,
+      decoded.contentType,
+    ),
+    headers: got.message.headers,
+    payload: decoded.payload,
+  };
+  if (message !== undefined) out.message = message;
+  if (decoded.error !== undefined) out.decodeError = decoded.error;
+  return out;
+}
+
+/** The correlation value the step waits for and where the AsyncAPI message keeps it. */
+function expectedCorrelation(
+  sc: StepContext,
+  target: MessageTarget,
+): { location: string; value: unknown } | undefined {
+  const { step } = sc;
+  if (step.correlationId === undefined) return undefined;
+  const v = resolveStepValue(step.correlationId, sc.scope, undefined, 'correlationId');
+  if (!v.resolved)
+    throw new StepFailure('CORRELATION_ID_UNRESOLVED', `step "${step.stepId}": correlationId: ${v.reason}`);
+  const location = target.messages.find((m) => m.correlationId !== undefined)?.correlationId?.location;
+  if (location === undefined)
+    throw new StepFailure(
+      'CORRELATION_ID_UNDECLARED',
+      `step "${step.stepId}": correlationId is given but no message of ${label(target)} declares a correlationId location in the AsyncAPI document`,
+    );
+  return { location, value: v.value };
+}
+
+/** Mock mode: the scripted or example message, correlated, delivered at once. */
+function mockDelivery(
+  sc: StepContext,
+  target: MessageTarget,
+  address: string,
+  correlation: { location: string; value: unknown } | undefined,
+  timeoutMs: number,
+): Delivered {
+  const mock = sc.ctx.options.messageMock!;
+  const request: Parameters<typeof mock>[0] = {
+    workflowId: sc.frame.workflowId,
+    stepId: sc.step.stepId,
+    channel: address,
+    messages: target.messages,
+  };
+  if (target.operation !== undefined) request.operationId = target.operation.operationId;
+  if (correlation !== undefined)
+    request.correlation = { location: correlation.location, value: String(correlation.value) };
+  const answer = mock(request);
+  if (answer === undefined)
+    throw new StepFailure(
+      'MESSAGE_TIMEOUT',
+      `step "${sc.step.stepId}": no mocked message on "${address}" (would wait ${timeoutMs} ms)`,
+    );
+  const headers = answer.headers ?? {};
+  return {
+    taken: false,
+    message: {
+      channel: address,
+      headers,
+      body: Buffer.from(answer.payload === undefined ? '' : JSON.stringify(answer.payload), 'utf8'),
+      contentType: 'application/json',
+    },
+  };
+}
+
+/** successCriteria over `$message`, the contract check of a received payload, outputs. */
+async function judge(
+  sc: StepContext,
+  target: MessageTarget,
+  record: StepRecord,
+  out: Exchanged,
+  warnings: string[],
+  finish: (scope: ExpressionScope) => AttemptResult,
+  fail: (code: string, message: string, scope?: ExpressionScope) => AttemptResult,
+): Promise<AttemptResult> {
+  const { ctx, step, frame } = sc;
+  const scope = messageScope(sc.scope, out.headers, out.payload);
+  if (out.decodeError !== undefined && target.action === 'receive')
+    return fail('MESSAGE_NOT_JSON', `step "${step.stepId}": the received ${out.decodeError}`, scope);
+  let passed = true;
+  let criteria: CriterionRecord[] = [];
+  if (step.successCriteria !== undefined && step.successCriteria.length > 0) {
+    const evaluated = evaluateCriteria(step.successCriteria, scope, { compat: ctx.compat });
+    passed = evaluated.passed;
+    criteria = evaluated.records.map((c) =>
+      c.reason === undefined ? c : { ...c, reason: ctx.masker.text(c.reason) },
+    );
+  }
+  record.criteria = criteria;
+  if (ctx.listening)
+    ctx.emit(() => ({
+      type: 'criteria',
+      workflowId: frame.workflowId,
+      stepId: step.stepId,
+      attempt: frame.attempt,
+      criteria,
+    }));
+  const outputs = evaluateOutputs(step.outputs as Record<string, string> | undefined, scope);
+  frame.steps[step.stepId] = { outputs: outputs.outputs };
+  record.outputs = ctx.masker.value(outputs.outputs) as Record<string, unknown>;
+  warnings.push(...outputs.warnings.map((w) => `output ${w}`));
+  if (ctx.options.contract !== undefined && ctx.options.contract !== false && target.action === 'receive') {
+    const problem = await contractProblem(out);
+    if (problem !== undefined && passed) return fail('CONTRACT', `step "${step.stepId}": ${problem}`, scope);
+  }
+  record.outcome = passed ? 'succeeded' : 'failed';
+  return finish(scope);
+}
+
+/** The received payload against the message's payload schema (the `contract` option; ajv loads then). */
+async function contractProblem(out: Exchanged): Promise<string | undefined> {
+  const schema = out.message?.payload;
+  if (schema === undefined || typeof schema !== 'object' || schema === null) return undefined;
+  const { compileResponseSchema } = await import('../contract/schema.js');
+  const compiled = compileResponseSchema(schema, undefined);
+  const name = out.message?.name ?? '';
+  if ('error' in compiled) return `message "${name}": payload schema cannot be compiled: ${compiled.error}`;
+  if (compiled.validate(out.payload)) return undefined;
+  const first = compiled.validate.errors?.[0];
+  return `the payload does not match the schema of message "${name}": ${first?.instancePath || '(root)'} ${first?.message ?? ''}`.trim();
+}

@@ -1,0 +1,233 @@
+// Arazzo 1.1.0 "Step Object" (action, correlationId, timeout): the run's broker connections and mailboxes.
+import { displayServer } from '../async/broker.js';
+import { transportFor } from '../async/transports.js';
+import type {
+  BrokerCredentials,
+  BrokerTarget,
+  IncomingMessage,
+  MessageConnection,
+  MessageSubscription,
+  MessageTransport,
+} from '../async/types.js';
+import { isMessagingError, MessagingError } from '../errors.js';
+import type { AsyncApiServer } from '../sources/asyncapi.js';
+import type { AsyncApiChannel, AsyncApiSource } from '../sources/types.js';
+import type { AuthValues } from './types.js';
+
+/** Messages kept per channel for receive steps that have not started yet; the oldest go first. */
+const MAILBOX_LIMIT = 1000;
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** A message waiting in a mailbox, or handed to a waiting receive step. */
+export interface Delivered {
+  message: IncomingMessage;
+  /** Set once a receive step took it: no other step sees it again. */
+  taken: boolean;
+}
+
+/** A receive step waiting: `take` says whether it took the message; `fail` ends the wait. */
+export interface Waiter {
+  take(d: Delivered): boolean;
+  fail(error: MessagingError): void;
+}
+
+/** Every message on one channel of one broker since the run subscribed to it. */
+class Mailbox {
+  readonly kept: Delivered[] = [];
+  readonly waiters = new Set<Waiter>();
+  failure: MessagingError | undefined;
+
+  constructor(readonly ready: Promise<MessageSubscription>) {}
+
+  deliver(message: IncomingMessage): void {
+    const d: Delivered = { message, taken: false };
+    for (const w of this.waiters) if (w.take(d)) return;
+    this.kept.push(d);
+    if (this.kept.length > MAILBOX_LIMIT) this.kept.shift();
+  }
+
+  fail(error: MessagingError): void {
+    this.failure = error;
+    for (const w of [...this.waiters]) w.fail(error);
+  }
+}
+
+export interface BrokerChoice {
+  target: BrokerTarget;
+  credentials?: BrokerCredentials;
+  /** The server name in the AsyncAPI document, or 'override'. */
+  serverName: string;
+}
+
+/**
+ * A run's messaging: one connection per broker, one subscription (mailbox) per channel address, all
+ * closed when the run ends. Created only for documents with an AsyncAPI source.
+ */
+export class MessagingSession {
+  private readonly connections = new Map<string, Promise<MessageConnection>>();
+  private readonly mailboxes = new Map<string, Mailbox>();
+  private closed = false;
+
+  constructor(
+    private readonly options: {
+      servers?: Record<string, string>;
+      serverVariables?: Record<string, string>;
+      auth?: AuthValues;
+      messageTransports?: Record<string, MessageTransport>;
+      signal: AbortSignal;
+    },
+  ) {}
+
+  /** The broker for a channel: the `servers` override of the source, else the first usable server. */
+  brokerFor(source: AsyncApiSource, channel: AsyncApiChannel): BrokerChoice {
+    const override = this.options.servers?.[source.name];
+    const candidates = source.servers.filter(
+      (s) => channel.servers === undefined || channel.servers.includes(s.name),
+    );
+    if (override !== undefined) {
+      const protocol = /^([a-z][a-z0-9+.-]*):/i.exec(override)?.[1]?.toLowerCase() ?? '';
+      const same = candidates.find((s) => s.protocol === protocol) ?? candidates[0];
+      const target: BrokerTarget = { url: override, protocol };
+      if (same?.protocolVersion !== undefined && same.protocol === protocol)
+        target.protocolVersion = same.protocolVersion;
+      return this.withCredentials({ target, serverName: 'override' }, source, same);
+    }
+    const server = candidates[0];
+    if (server === undefined)
+      throw new MessagingError(
+        'NO_SERVER',
+        `source "${source.name}" declares no server for channel "${channel.key}"; give one with the servers option (CLI --server ${source.name}=mqtt://host:port)`,
+        '',
+      );
+    const target: BrokerTarget = { url: this.fillVariables(server), protocol: server.protocol };
+    if (server.protocolVersion !== undefined) target.protocolVersion = server.protocolVersion;
+    return this.withCredentials({ target, serverName: server.name }, source, server);
+  }
+
+  private fillVariables(server: AsyncApiServer): string {
+    return server.url.replace(/\{([^}]+)\}/g, (whole: string, name: string) => {
+      const given = this.options.serverVariables?.[name];
+      return given ?? server.variables[name]?.default ?? server.variables[name]?.enum?.[0] ?? whole;
+    });
+  }
+
+  /** Credentials from `auth` by the security scheme names the server asks for (the first given wins). */
+  private withCredentials(
+    choice: BrokerChoice,
+    source: AsyncApiSource,
+    server: AsyncApiServer | undefined,
+  ): BrokerChoice {
+    const auth = this.options.auth;
+    if (auth === undefined) return choice;
+    const names = server?.security.length ? server.security : Object.keys(source.securitySchemes);
+    for (const name of names) {
+      const value = Object.hasOwn(auth, name) ? auth[name] : undefined;
+      if (value === undefined) continue;
+      const scheme = source.securitySchemes[name];
+      const c: BrokerCredentials = {};
+      if (typeof value === 'string') {
+        if (scheme?.type === 'userPassword' && value.includes(':')) {
+          c.username = value.slice(0, value.indexOf(':'));
+          c.password = value.slice(value.indexOf(':') + 1);
+        } else if (scheme?.type === 'httpApiKey' && scheme.name !== undefined && scheme.in === 'header') {
+          c.headers = { [scheme.name.toLowerCase()]: value };
+        } else {
+          c.token = value;
+        }
+      } else if ('clientId' in value) {
+        // OAuth credentials obtain HTTP tokens; brokers take none of them.
+      } else if ('username' in value) {
+        c.username = value.username;
+        c.password = value.password;
+      } else if ('token' in value) {
+        c.token = value.token;
+      } else if (scheme?.type === 'httpApiKey' && scheme.name !== undefined) {
+        c.headers = { [scheme.name.toLowerCase()]: value.value };
+      } else {
+        c.token = value.value;
+      }
+      choice.credentials = c;
+      return choice;
+    }
+    return choice;
+  }
+
+  connection(choice: BrokerChoice): Promise<MessageConnection> {
+    if (this.closed) return Promise.reject(new MessagingError('ABORTED', 'the run has ended', ''));
+    const key = `${choice.target.protocol}\u0000${choice.target.url}\u0000${choice.target.protocolVersion ?? ''}`;
+    let conn = this.connections.get(key);
+    if (conn === undefined) {
+      const transport = transportFor(
+        choice.target.protocol,
+        this.options.messageTransports,
+        displayServer(choice.target.url),
+      );
+      conn = transport.connect(choice.target, {
+        signal: this.options.signal,
+        connectTimeoutMs: CONNECT_TIMEOUT_MS,
+        ...(choice.credentials !== undefined ? { credentials: choice.credentials } : {}),
+      });
+      this.connections.set(key, conn);
+      conn.then(
+        (c) =>
+          c.onClose((error) => {
+            this.connections.delete(key);
+            const failure = isMessagingError(error)
+              ? error
+              : new MessagingError('CONNECTION_CLOSED', error.message, displayServer(choice.target.url));
+            for (const [k, box] of this.mailboxes) if (k.startsWith(`${key}\u0001`)) box.fail(failure);
+          }),
+        () => this.connections.delete(key),
+      );
+    }
+    return conn;
+  }
+
+  /**
+   * The mailbox of a channel address, subscribing on first use. Subscribing early (when a workflow starts
+   * and before a send) is what keeps a reply that comes at once from being lost.
+   */
+  mailbox(choice: BrokerChoice, address: string): Mailbox {
+    const key = `${choice.target.protocol}\u0000${choice.target.url}\u0000${choice.target.protocolVersion ?? ''}\u0001${address}`;
+    let box = this.mailboxes.get(key);
+    if (box === undefined || box.failure !== undefined) {
+      let created: Mailbox | undefined;
+      const ready = this.connection(choice).then((conn) =>
+        conn.subscribe(address, (m) => created?.deliver(m), this.options.signal),
+      );
+      created = new Mailbox(ready);
+      box = created;
+      const mine = created;
+      ready.catch((error: unknown) => {
+        mine.fail(
+          isMessagingError(error)
+            ? error
+            : new MessagingError('SUBSCRIBE_FAILED', String(error), displayServer(choice.target.url)),
+        );
+      });
+      this.mailboxes.set(key, box);
+    }
+    return box;
+  }
+
+  /** Disconnect everything (a closed connection ends its subscriptions: no unsubscribe round trips); idempotent. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const boxes = [...this.mailboxes.values()];
+    this.mailboxes.clear();
+    // A subscription still being set up settles (or fails) before its connection goes.
+    await Promise.all(boxes.map((b) => b.ready.catch(() => undefined)));
+    const conns = [...this.connections.values()];
+    this.connections.clear();
+    await Promise.all(
+      conns.map((c) =>
+        c.then(
+          (conn) => conn.close().catch(() => {}),
+          () => {},
+        ),
+      ),
+    );
+  }
+}
+
+export type { Mailbox };

@@ -1,0 +1,481 @@
+// Arazzo 1.1.0 "Source Description Object" (type asyncapi): an index over AsyncAPI 3.0 and 2.6 documents.
+// A small own reader: @asyncapi/parser took 2-8 s to import and 3-12 s for its first parse here (README).
+import { type Diagnostic, escapePointerToken } from '../document/diagnostic.js';
+import type { JsonValue } from '../document/model.js';
+import { type DocumentSet, type RefProblem, RefResolver } from './refs.js';
+
+type Obj = Record<string, unknown>;
+
+function isObject(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export interface AsyncApiMessage {
+  /** The message's key in its channel (3.0) or its `name`/`messageId` (2.6). */
+  name: string;
+  pointer: string;
+  contentType?: string;
+  /** JSON Schema of the payload, $refs resolved (cycles kept as $ref). */
+  payload?: JsonValue;
+  /** JSON Schema of the headers object. */
+  headers?: JsonValue;
+  examples: Array<{ name?: string; headers?: Record<string, unknown>; payload?: unknown }>;
+  /** Runtime expression `$message.header#/...` or `$message.payload#/...`. */
+  correlationId?: { location: string; description?: string };
+}
+
+export interface AsyncApiParameter {
+  enum?: string[];
+  default?: string;
+  /** `$message.payload#/...`: where the value can be read from a message. */
+  location?: string;
+}
+
+export interface AsyncApiChannel {
+  key: string;
+  pointer: string;
+  /** The address template (`orders/{orderId}`); null when unknown until run time (3.0). */
+  address: string | null;
+  parameters: Record<string, AsyncApiParameter>;
+  messages: AsyncApiMessage[];
+  /** Names of the servers the channel is available on; absent: all. */
+  servers?: string[];
+  /** Channel bindings as written (amqp, mqtt, ws, ...). */
+  bindings?: Obj;
+}
+
+export interface AsyncApiServerVariable {
+  default?: string;
+  enum?: string[];
+}
+
+export interface AsyncApiServer {
+  name: string;
+  protocol: string;
+  protocolVersion?: string;
+  /** `protocol://host/pathname` with `{variables}` left for the caller to fill. */
+  url: string;
+  variables: Record<string, AsyncApiServerVariable>;
+  /** Security scheme names the server asks for (any of them). */
+  security: string[];
+}
+
+export interface AsyncApiSecurityScheme {
+  /** userPassword, apiKey, httpApiKey, http, plain, scramSha256, scramSha512, X509, oauth2, ... */
+  type: string;
+  /** httpApiKey: header/query/cookie; apiKey: user/password. */
+  in?: string;
+  /** httpApiKey: the header or query name. */
+  name?: string;
+  /** http: basic or bearer. */
+  scheme?: string;
+}
+
+export interface AsyncApiOperation {
+  sourceName: string;
+  operationId: string;
+  /** As the document says: 3.0 `action`; 2.6 `publish` -> 'send', `subscribe` -> 'receive'. */
+  action: 'send' | 'receive';
+  pointer: string;
+  channel: AsyncApiChannel;
+  /** The operation's messages (its `messages` list, else every message of the channel). */
+  messages: AsyncApiMessage[];
+  security: string[];
+}
+
+export interface AsyncApiSource {
+  kind: 'asyncapi';
+  name: string;
+  url: string;
+  /** The `asyncapi` field, e.g. '3.0.0' or '2.6.0'. */
+  version: string;
+  servers: AsyncApiServer[];
+  securitySchemes: Record<string, AsyncApiSecurityScheme>;
+  getOperationById(operationId: string): AsyncApiOperation | undefined;
+  /** An operation (`/operations/x`, 2.6 `/channels/a~1b/publish`) by JSON Pointer. */
+  getOperationByPointer(pointer: string): AsyncApiOperation | undefined;
+  /** A channel (`/channels/x`) by JSON Pointer. */
+  getChannelByPointer(pointer: string): AsyncApiChannel | undefined;
+  operationIds(): string[];
+  channels(): AsyncApiChannel[];
+  readonly raw: unknown;
+}
+
+export interface AsyncApiSourceInit {
+  name: string;
+  url: string;
+  displayUrl: string;
+  raw: unknown;
+  documents: DocumentSet;
+}
+
+/** 'x.y.z' when the value looks like an AsyncAPI document of a version we read, else why not. */
+export function detectAsyncApiVersion(raw: unknown): { version: string; major: 2 | 3 } | { error: string } {
+  if (!isObject(raw)) return { error: 'not an AsyncAPI document (not an object)' };
+  const v = raw.asyncapi;
+  if (typeof v !== 'string') return { error: 'not an AsyncAPI document (no "asyncapi" field)' };
+  if (/^3\.\d+\.\d+/.test(v)) return { version: v, major: 3 };
+  if (/^2\.\d+\.\d+/.test(v)) return { version: v, major: 2 };
+  return { error: `AsyncAPI ${v} is not supported (2.x and 3.x are)` };
+}
+
+/** Reads the parts a run needs; $refs resolved through the same resolver as OpenAPI sources. */
+class Reader {
+  readonly problems: RefProblem[] = [];
+  private readonly resolver: RefResolver;
+  private readonly messageMemo = new Map<unknown, AsyncApiMessage>();
+
+  constructor(private readonly init: AsyncApiSourceInit) {
+    this.resolver = new RefResolver(init.documents, init.url);
+  }
+
+  /** The value behind a $ref chain, with the pointer it was found at. */
+  follow(value: unknown, pointer: string): { value: unknown; pointer: string } {
+    const f = this.resolver.follow(value, this.init.url, pointer, this.problems);
+    return { value: f.value, pointer: f.pointer };
+  }
+
+  deep(value: unknown, pointer: string): JsonValue {
+    return this.resolver.deep(value, this.init.url, pointer, this.problems) as JsonValue;
+  }
+
+  message(value: unknown, pointer: string, fallbackName: string): AsyncApiMessage | undefined {
+    const f = this.follow(value, pointer);
+    if (!isObject(f.value)) return undefined;
+    const memo = this.messageMemo.get(f.value);
+    if (memo !== undefined) return memo;
+    const m = f.value;
+    const name =
+      typeof m.name === 'string'
+        ? m.name
+        : typeof m.messageId === 'string'
+          ? m.messageId
+          : (f.pointer.split('/').pop() ?? fallbackName);
+    const out: AsyncApiMessage = { name, pointer: f.pointer, examples: [] };
+    const traits = Array.isArray(m.traits) ? m.traits : [];
+    const merged: Obj = {};
+    for (let i = 0; i < traits.length; i++) {
+      const t = this.follow(traits[i], `${f.pointer}/traits/${i}`).value;
+      if (isObject(t)) Object.assign(merged, t);
+    }
+    Object.assign(merged, m);
+    if (typeof merged.contentType === 'string') out.contentType = merged.contentType;
+    if (merged.payload !== undefined) out.payload = this.schemaOf(merged.payload, `${f.pointer}/payload`);
+    if (merged.headers !== undefined) out.headers = this.schemaOf(merged.headers, `${f.pointer}/headers`);
+    if (Array.isArray(merged.examples)) {
+      for (const ex of merged.examples) {
+        if (!isObject(ex)) continue;
+        const e: AsyncApiMessage['examples'][number] = {};
+        if (typeof ex.name === 'string') e.name = ex.name;
+        if (isObject(ex.headers)) e.headers = ex.headers;
+        if (ex.payload !== undefined) e.payload = ex.payload;
+        out.examples.push(e);
+      }
+    }
+    const corr = this.follow(merged.correlationId, `${f.pointer}/correlationId`).value;
+    if (isObject(corr) && typeof corr.location === 'string') {
+      out.correlationId = { location: corr.location };
+      if (typeof corr.description === 'string') out.correlationId.description = corr.description;
+    }
+    this.messageMemo.set(f.value, out);
+    return out;
+  }
+
+  /** 3.0 multi-format schemas (`{ schemaFormat, schema }`) are unwrapped; JSON Schema is kept as is. */
+  private schemaOf(value: unknown, pointer: string): JsonValue {
+    const f = this.follow(value, pointer);
+    if (isObject(f.value) && typeof f.value.schemaFormat === 'string' && f.value.schema !== undefined)
+      return this.deep(f.value.schema, `${f.pointer}/schema`);
+    return this.deep(f.value, f.pointer);
+  }
+
+  parameters(value: unknown, pointer: string): Record<string, AsyncApiParameter> {
+    const out: Record<string, AsyncApiParameter> = {};
+    const params = this.follow(value, pointer).value;
+    if (!isObject(params)) return out;
+    for (const [key, raw] of Object.entries(params)) {
+      const p = this.follow(raw, `${pointer}/${escapePointerToken(key)}`).value;
+      const param: AsyncApiParameter = {};
+      if (isObject(p)) {
+        // 2.6 keeps enum/default in a schema; 3.0 on the parameter itself.
+        const schema = isObject(p.schema) ? this.follow(p.schema, '').value : p;
+        const src = isObject(schema) ? schema : p;
+        if (Array.isArray(src.enum)) param.enum = src.enum.map(String);
+        if (src.default !== undefined) param.default = String(src.default);
+        if (typeof p.location === 'string') param.location = p.location;
+      }
+      out[key] = param;
+    }
+    return out;
+  }
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** Names of the security schemes a list asks for (3.0: references or objects; 2.6: requirement maps). */
+function securityNames(reader: Reader, value: unknown, schemes: Obj): string[] {
+  if (!Array.isArray(value)) return [];
+  const out: string[] = [];
+  value.forEach((entry) => {
+    if (isObject(entry) && typeof entry.$ref === 'string') {
+      const name = /\/components\/securitySchemes\/([^/]+)$/.exec(entry.$ref)?.[1];
+      if (name !== undefined) out.push(name.replace(/~1/g, '/').replace(/~0/g, '~'));
+      return;
+    }
+    if (isObject(entry) && typeof entry.type === 'string') {
+      const found = Object.entries(schemes).find(([, s]) => reader.follow(s, '').value === entry);
+      if (found !== undefined) out.push(found[0]);
+      return;
+    }
+    if (isObject(entry)) out.push(...Object.keys(entry));
+  });
+  return out;
+}
+
+function readSchemes(reader: Reader, raw: Obj): Record<string, AsyncApiSecurityScheme> {
+  const out: Record<string, AsyncApiSecurityScheme> = {};
+  const schemes =
+    isObject(raw.components) && isObject(raw.components.securitySchemes)
+      ? raw.components.securitySchemes
+      : {};
+  for (const [name, value] of Object.entries(schemes)) {
+    const s = reader.follow(value, `/components/securitySchemes/${escapePointerToken(name)}`).value;
+    if (!isObject(s) || typeof s.type !== 'string') continue;
+    const scheme: AsyncApiSecurityScheme = { type: s.type };
+    if (typeof s.in === 'string') scheme.in = s.in;
+    if (typeof s.name === 'string') scheme.name = s.name;
+    if (typeof s.scheme === 'string') scheme.scheme = s.scheme.toLowerCase();
+    out[name] = scheme;
+  }
+  return out;
+}
+
+function readServers(reader: Reader, raw: Obj, major: 2 | 3): AsyncApiServer[] {
+  const out: AsyncApiServer[] = [];
+  const servers = isObject(raw.servers) ? raw.servers : {};
+  const schemes =
+    isObject(raw.components) && isObject(raw.components.securitySchemes)
+      ? raw.components.securitySchemes
+      : {};
+  for (const [name, value] of Object.entries(servers)) {
+    const pointer = `/servers/${escapePointerToken(name)}`;
+    const s = reader.follow(value, pointer).value;
+    if (!isObject(s) || typeof s.protocol !== 'string') continue;
+    const protocol = s.protocol.toLowerCase();
+    let url: string;
+    if (major === 3) {
+      const host = typeof s.host === 'string' ? s.host : '';
+      const pathname = typeof s.pathname === 'string' ? s.pathname : '';
+      url = `${protocol}://${host}${pathname}`;
+    } else {
+      const u = typeof s.url === 'string' ? s.url : '';
+      url = /^[a-z][a-z0-9+.-]*:\/\//i.test(u) ? u : `${protocol}://${u}`;
+    }
+    const variables: Record<string, AsyncApiServerVariable> = {};
+    if (isObject(s.variables)) {
+      for (const [vn, vv] of Object.entries(s.variables)) {
+        const v = reader.follow(vv, '').value;
+        const variable: AsyncApiServerVariable = {};
+        if (isObject(v) && v.default !== undefined) variable.default = String(v.default);
+        if (isObject(v) && Array.isArray(v.enum)) variable.enum = v.enum.map(String);
+        variables[vn] = variable;
+      }
+    }
+    const server: AsyncApiServer = {
+      name,
+      protocol,
+      url,
+      variables,
+      security: securityNames(reader, s.security, schemes),
+    };
+    if (typeof s.protocolVersion === 'string' || typeof s.protocolVersion === 'number')
+      server.protocolVersion = String(s.protocolVersion);
+    out.push(server);
+  }
+  return out;
+}
+
+function channelMessages(reader: Reader, messages: unknown, pointer: string): AsyncApiMessage[] {
+  const out: AsyncApiMessage[] = [];
+  const m = reader.follow(messages, pointer).value;
+  if (!isObject(m)) return out;
+  for (const [key, value] of Object.entries(m)) {
+    const msg = reader.message(value, `${pointer}/${escapePointerToken(key)}`, key);
+    if (msg !== undefined) out.push(msg);
+  }
+  return out;
+}
+
+/** 2.6 `message` may be one message or `oneOf` a list. */
+function operationMessages2(reader: Reader, value: unknown, pointer: string): AsyncApiMessage[] {
+  const f = reader.follow(value, pointer);
+  if (!isObject(f.value)) return [];
+  if (Array.isArray(f.value.oneOf)) {
+    return f.value.oneOf
+      .map((m, i) => reader.message(m, `${f.pointer}/oneOf/${i}`, `message${i}`))
+      .filter((m): m is AsyncApiMessage => m !== undefined);
+  }
+  const one = reader.message(f.value, f.pointer, 'message');
+  return one === undefined ? [] : [one];
+}
+
+interface Index {
+  byId: Map<string, AsyncApiOperation>;
+  byPointer: Map<string, AsyncApiOperation>;
+  channels: Map<string, AsyncApiChannel>;
+}
+
+function index3(reader: Reader, raw: Obj, sourceName: string, schemes: Obj): Index {
+  const idx: Index = { byId: new Map(), byPointer: new Map(), channels: new Map() };
+  const channels = isObject(raw.channels) ? raw.channels : {};
+  for (const [key, value] of Object.entries(channels)) {
+    const pointer = `/channels/${escapePointerToken(key)}`;
+    const f = reader.follow(value, pointer);
+    if (!isObject(f.value)) continue;
+    const c = f.value;
+    const channel: AsyncApiChannel = {
+      key,
+      pointer,
+      address: typeof c.address === 'string' ? c.address : c.address === null ? null : key,
+      parameters: reader.parameters(c.parameters, `${f.pointer}/parameters`),
+      messages: channelMessages(reader, c.messages, `${f.pointer}/messages`),
+    };
+    const servers = (Array.isArray(c.servers) ? c.servers : [])
+      .map((s) =>
+        isObject(s) && typeof s.$ref === 'string' ? /\/servers\/([^/]+)$/.exec(s.$ref)?.[1] : undefined,
+      )
+      .filter((s): s is string => s !== undefined);
+    if (servers.length > 0) channel.servers = servers;
+    if (isObject(c.bindings)) channel.bindings = c.bindings;
+    idx.channels.set(pointer, channel);
+    if (f.pointer !== pointer) idx.channels.set(f.pointer, channel);
+  }
+  const operations = isObject(raw.operations) ? raw.operations : {};
+  for (const [id, value] of Object.entries(operations)) {
+    const pointer = `/operations/${escapePointerToken(id)}`;
+    const f = reader.follow(value, pointer);
+    if (!isObject(f.value)) continue;
+    const o = f.value;
+    const ref = isObject(o.channel) && typeof o.channel.$ref === 'string' ? o.channel.$ref : undefined;
+    const channelPointer = ref?.startsWith('#') ? decodeURIComponent(ref.slice(1)) : undefined;
+    const channel = channelPointer === undefined ? undefined : idx.channels.get(channelPointer);
+    if (channel === undefined) continue;
+    let messages = channel.messages;
+    if (Array.isArray(o.messages) && o.messages.length > 0) {
+      messages = o.messages
+        .map((m, i) => reader.message(m, `${pointer}/messages/${i}`, `message${i}`))
+        .filter((m): m is AsyncApiMessage => m !== undefined);
+    }
+    const op: AsyncApiOperation = {
+      sourceName,
+      operationId: id,
+      action: o.action === 'receive' ? 'receive' : 'send',
+      pointer,
+      channel,
+      messages,
+      security: securityNames(reader, o.security, schemes),
+    };
+    idx.byId.set(id, op);
+    idx.byPointer.set(pointer, op);
+  }
+  return idx;
+}
+
+function index2(reader: Reader, raw: Obj, sourceName: string, schemes: Obj): Index {
+  const idx: Index = { byId: new Map(), byPointer: new Map(), channels: new Map() };
+  const channels = isObject(raw.channels) ? raw.channels : {};
+  for (const [address, value] of Object.entries(channels)) {
+    const pointer = `/channels/${escapePointerToken(address)}`;
+    const f = reader.follow(value, pointer);
+    if (!isObject(f.value)) continue;
+    const c = f.value;
+    const channel: AsyncApiChannel = {
+      key: address,
+      pointer,
+      address,
+      parameters: reader.parameters(c.parameters, `${f.pointer}/parameters`),
+      messages: [],
+    };
+    const servers = stringList(c.servers);
+    if (servers.length > 0) channel.servers = servers;
+    if (isObject(c.bindings)) channel.bindings = c.bindings;
+    idx.channels.set(pointer, channel);
+    for (const kind of ['publish', 'subscribe'] as const) {
+      const o = reader.follow(c[kind], `${f.pointer}/${kind}`).value;
+      if (!isObject(o)) continue;
+      const opPointer = `${pointer}/${kind}`;
+      const messages = operationMessages2(reader, o.message, `${opPointer}/message`);
+      channel.messages.push(...messages);
+      const id = typeof o.operationId === 'string' ? o.operationId : `${kind}:${address}`;
+      const op: AsyncApiOperation = {
+        sourceName,
+        operationId: id,
+        action: kind === 'publish' ? 'send' : 'receive',
+        pointer: opPointer,
+        channel,
+        messages,
+        security: securityNames(reader, o.security, schemes),
+      };
+      if (typeof o.operationId === 'string') idx.byId.set(id, op);
+      idx.byPointer.set(opPointer, op);
+    }
+  }
+  return idx;
+}
+
+/** Index an AsyncAPI document: operations by id and pointer, channels, servers, security schemes. */
+export function createAsyncApiSource(init: AsyncApiSourceInit): {
+  source: AsyncApiSource | undefined;
+  diagnostics: Diagnostic[];
+} {
+  const diagnostics: Diagnostic[] = [];
+  const detected = detectAsyncApiVersion(init.raw);
+  if ('error' in detected) {
+    diagnostics.push({
+      code: 'source-not-asyncapi',
+      severity: 'error',
+      message: `source "${init.name}" (${init.displayUrl}): ${detected.error}`,
+      pointer: '',
+      file: init.displayUrl,
+      line: 0,
+      column: 0,
+    });
+    return { source: undefined, diagnostics };
+  }
+  const raw = init.raw as Obj;
+  const reader = new Reader(init);
+  const schemes =
+    isObject(raw.components) && isObject(raw.components.securitySchemes)
+      ? raw.components.securitySchemes
+      : {};
+  const idx =
+    detected.major === 3 ? index3(reader, raw, init.name, schemes) : index2(reader, raw, init.name, schemes);
+  for (const p of reader.problems) {
+    diagnostics.push({
+      code: p.code.replace(/^openapi-/, 'asyncapi-'),
+      severity: 'warning',
+      message: `source "${init.name}": ${p.message}`,
+      pointer: p.pointer,
+      file: init.displayUrl,
+      line: 0,
+      column: 0,
+    });
+  }
+  const source: AsyncApiSource = {
+    kind: 'asyncapi',
+    name: init.name,
+    url: init.url,
+    version: detected.version,
+    servers: readServers(reader, raw, detected.major),
+    securitySchemes: readSchemes(reader, raw),
+    getOperationById: (id) => idx.byId.get(id),
+    getOperationByPointer: (pointer) => idx.byPointer.get(pointer),
+    getChannelByPointer: (pointer) => idx.channels.get(pointer),
+    operationIds: () => [...idx.byId.keys()],
+    channels: () => [...new Set(idx.channels.values())],
+    raw: init.raw,
+  };
+  return { source, diagnostics };
+}
