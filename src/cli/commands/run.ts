@@ -30,6 +30,7 @@ import { createJunitReporter } from '../reporters/junit.js';
 import { createPrettyReporter } from '../reporters/pretty.js';
 import { REPORTERS, type Reporter, type ReporterName } from '../reporters/types.js';
 import { RUN_USAGE } from '../usage.js';
+import { assertDeclaredInputs, assertScenarioFits } from './misconfig.js';
 
 export const RUN_OPTIONS = {
   workflow: { type: 'string', short: 'w' },
@@ -104,11 +105,11 @@ export async function runOptionsFactory(
     | 'contract'
   >,
   ctx: CommandContext,
-): Promise<() => RunOptions> {
+): Promise<RunOptionsFactory> {
   let transport: (() => NonNullable<RunOptions['transport']>) | undefined;
+  let scenario: import('../../mock/types.js').Scenario | undefined;
   if (args.mock) {
     const mock = await import('../../mock/index.js');
-    let scenario: import('../../mock/types.js').Scenario | undefined;
     if (args.scenario !== undefined) {
       let text: string;
       try {
@@ -134,7 +135,7 @@ export async function runOptionsFactory(
         ...(seed !== undefined ? { seed } : {}),
       });
   }
-  return () => {
+  const factory = (): RunOptions => {
     const o: RunOptions = { servers: args.servers };
     if (Object.keys(args.auth).length > 0) o.auth = args.auth satisfies AuthValues;
     if (args.maxSteps !== undefined) o.maxSteps = args.maxSteps;
@@ -148,7 +149,12 @@ export async function runOptionsFactory(
     if (args.contract !== undefined) o.contract = { severity: args.contract };
     return o;
   };
+  // Kept so the caller can check its keys against the document once that is loaded.
+  return scenario !== undefined ? Object.assign(factory, { scenario }) : factory;
 }
+
+/** A fresh RunOptions per run, plus the parsed --scenario (if any). */
+export type RunOptionsFactory = (() => RunOptions) & { scenario?: import('../../mock/types.js').Scenario };
 
 /** Fail before running (and sending requests) when the --output file cannot be written. */
 export async function checkWritable(output: string, ctx: CommandContext, command: string): Promise<void> {
@@ -396,6 +402,8 @@ export interface ExecuteRunOptions {
   strict: boolean;
   /** Mock mode: security schemes without an --auth value get a dummy credential. */
   mock?: boolean;
+  /** The parsed --scenario, checked against the document's operations and steps once loaded. */
+  scenario?: { value: import('../../mock/types.js').Scenario; label: string };
 }
 
 /** Load, pick the workflow, type the inputs, run, report. Returns the exit code. */
@@ -412,6 +420,8 @@ export async function executeRun(ctx: CommandContext, o: ExecuteRunOptions): Pro
     return reportFailure(reporters, error);
   }
   const workflow = pickWorkflow(loaded.document, o.workflowId);
+  assertDeclaredInputs(loaded.document, [workflow], Object.keys(o.flagInputs), 'run');
+  if (o.scenario !== undefined) await assertScenarioFits(o.scenario.value, loaded, o.scenario.label, 'run');
   const inputs = buildInputs(loaded.document, workflow, o.fileInputs, o.flagInputs, o.envInputs, (s) =>
     ctx.masker.add(s),
   );
@@ -494,6 +504,9 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     reporters: setup.reporters,
     strict: args.strict,
     mock: args.mock,
+    ...(makeOptions.scenario !== undefined && args.scenario !== undefined
+      ? { scenario: { value: makeOptions.scenario, label: `--scenario ${args.scenario}` } }
+      : {}),
   });
   await setup.flush();
   return code;
