@@ -30,6 +30,7 @@ import { createJunitReporter } from '../reporters/junit.js';
 import { createPrettyReporter } from '../reporters/pretty.js';
 import { REPORTERS, type Reporter, type ReporterName } from '../reporters/types.js';
 import { RUN_USAGE } from '../usage.js';
+import { startHarRecording } from './har.js';
 import { assertDeclaredInputs, assertScenarioFits } from './misconfig.js';
 
 export const RUN_OPTIONS = {
@@ -49,6 +50,7 @@ export const RUN_OPTIONS = {
   seed: { type: 'string' },
   contract: { type: 'boolean' },
   'contract-severity': { type: 'string' },
+  har: { type: 'string' },
   reporter: { type: 'string', short: 'r' },
   output: { type: 'string', short: 'o' },
   verbose: { type: 'boolean' },
@@ -81,6 +83,8 @@ export interface RunArgs {
   contract?: 'error' | 'warning';
   reporter: ReporterName;
   output?: string;
+  /** Record every exchange to this HAR 1.2 file. */
+  har?: string;
   verbose: boolean;
   noColor: boolean;
 }
@@ -241,6 +245,7 @@ export function parseRunArgs(
   set('workflowId', lastString(values.workflow));
   set('inputsFile', lastString(values.inputs));
   set('output', lastString(values.output));
+  set('har', lastString(values.har));
   set('maxSteps', parseIntegerFlag(lastString(values['max-steps']), '--max-steps', 1));
   set('timeoutMs', parseIntegerFlag(lastString(values.timeout), '--timeout', 1));
   set('requestTimeoutMs', parseIntegerFlag(lastString(values['request-timeout']), '--request-timeout', 1));
@@ -456,7 +461,7 @@ export async function executeRun(ctx: CommandContext, o: ExecuteRunOptions): Pro
     return reportFailure(reporters, error);
   }
   each(reporters, (r) => r.finish(result));
-  if (o.mock) {
+  if (o.mock && o.scenario === undefined) {
     const hint = mockLoopHint(result);
     if (hint !== undefined) ctx.err.write(`${hint}\n`);
   }
@@ -492,7 +497,10 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
   const runOptions = makeOptions();
 
   if (args.output !== undefined) await checkWritable(args.output, ctx, 'run');
+  if (args.har !== undefined) await checkWritable(args.har, ctx, 'run');
   const setup = await createReporters(ctx, args);
+  const har = args.har !== undefined ? await startHarRecording(args.har, ctx, 'run') : undefined;
+  if (har !== undefined) setup.reporters.push(har.reporter);
   const code = await executeRun(ctx, {
     file: args.file,
     ...(args.workflowId !== undefined ? { workflowId: args.workflowId } : {}),
@@ -509,5 +517,6 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
       : {}),
   });
   await setup.flush();
+  await har?.write();
   return code;
 }

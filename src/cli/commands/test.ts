@@ -18,6 +18,7 @@ import {
 } from '../format.js';
 import { buildSuites, renderSuites, type Suite } from '../reporters/junit.js';
 import { TEST_USAGE } from '../usage.js';
+import { loadReplay, startHarRecording } from './har.js';
 import {
   assertDeclaredInputs,
   assertScenarioFits,
@@ -39,6 +40,7 @@ const TEST_OPTIONS = {
   ...RUN_OPTIONS,
   'sources-map': { type: 'string' },
   'scenario-dir': { type: 'string' },
+  replay: { type: 'string' },
 } as const;
 const TEST_REPORTERS = ['pretty', 'json', 'junit', 'html'] as const;
 
@@ -272,7 +274,7 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
     throw new UsageError('missing <files...>: Arazzo files, folders or globs', 'test');
   const reporter = oneOf(lastString(values.reporter), TEST_REPORTERS, '--reporter') ?? 'pretty';
   // Reuse run's parsing for every shared flag (one positional stands in for the file).
-  const own = new Set(['--reporter', '-r', '--sources-map', '--scenario-dir']);
+  const own = new Set(['--reporter', '-r', '--sources-map', '--scenario-dir', '--replay']);
   const withoutReporter = argv.filter((a, i) => !(own.has(a) || own.has(argv[i - 1] ?? '')));
   const args = parseRunArgs(
     [positionals[0]!, ...withoutReporter.filter((a) => !positionals.includes(a))],
@@ -290,6 +292,12 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
   const scenarioDir = scenarioDirArg;
   if (scenarioDir !== undefined && !args.mock) throw new UsageError('--scenario-dir needs --mock', 'test');
   const unusedScenarios = new Set(scenarioDir !== undefined ? await scenarioFiles(scenarioDir, ctx.cwd) : []);
+  const replayFile = lastString(values.replay);
+  if (replayFile !== undefined && args.mock)
+    throw new UsageError('--replay answers from a recording; it cannot be combined with --mock', 'test');
+  const replay = replayFile !== undefined ? await loadReplay(replayFile, ctx, 'test') : undefined;
+  if (args.har !== undefined) await checkWritable(args.har, ctx, 'test');
+  const har = args.har !== undefined ? await startHarRecording(args.har, ctx, 'test') : undefined;
   const mockModule = args.mock ? await import('../../mock/index.js') : undefined;
   const [{ loadArazzo }, { runWorkflow }] = await Promise.all([loadSources(), loadEngine()]);
   const colors = ctx.colors(args.noColor);
@@ -350,9 +358,16 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
         (s) => ctx.masker.add(s),
       );
       if (args.mock) inputs = await synthesize(loaded.document, workflow, inputs);
+      const options = fileOptions();
+      if (replay !== undefined) {
+        options.transport = replay();
+        // Decision (README): a replay skips retry waits like mock mode, unless --max-retry-delay is given.
+        options.maxRetryDelayMs ??= 0;
+      }
       const result = await runWorkflow(loaded, inputs, {
-        ...fileOptions(),
+        ...options,
         ...(auth !== undefined ? { auth } : {}),
+        ...(har !== undefined ? { onEvent: har.onEvent } : {}),
         workflowId: workflow.workflowId,
         strict: args.strict,
         secrets: [...ctx.masker.secrets],
@@ -389,6 +404,7 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
     ctx.out.write(
       `${colors.yellow('!')} scenario ${displayPath(unused, ctx.cwd)} matched no document (a scenario is named like its document: shop.yaml or shop.arazzo.yaml for shop.arazzo.yaml)\n`,
     );
+  await har?.write();
   const passedCount = cases.filter((c) => c.status === 'passed').length;
   const failedCount = cases.length - passedCount;
   ctx.out.write(`\n${passedCount} passed, ${failedCount} failed\n`);
