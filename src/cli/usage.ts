@@ -122,7 +122,8 @@ inputs still missing are generated from the workflow's input schema (default, en
 
 Options: every option of "arazzo run" (see arazzo run --help), and
   -w, --workflow <id>        run only workflows with this id
-  -r, --reporter <name>      pretty (default), json, junit or html; written to --output or stdout
+  -r, --reporter <name>      pretty (default), json, junit, html or github (::error annotations at the
+                             failing step, job summary to $GITHUB_STEP_SUMMARY); to --output or stdout
   -o, --output <file>        where the json/junit/html report goes
       --sources-map <file>   JSON { "<path ending of an Arazzo file>": { "<source>": "<path>" } }: point
                              the sources of many files at the right OpenAPI documents (paths resolve

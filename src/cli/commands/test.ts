@@ -1,5 +1,5 @@
 /** `arazzo test`: run every workflow of every file; one line each, a summary, and CI reports. */
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { ArazzoDocument, WorkflowObject } from '../../document/model.js';
 import type { RunResult } from '../../engine/types.js';
@@ -16,6 +16,7 @@ import {
   stringifyJson,
   toJsonSafe,
 } from '../format.js';
+import { failurePointer, renderGithubAnnotations, renderGithubSummary } from '../reporters/github.js';
 import { buildSuites, renderSuites, type Suite } from '../reporters/junit.js';
 import { TEST_USAGE } from '../usage.js';
 import { loadReplay, startHarRecording } from './har.js';
@@ -42,7 +43,7 @@ const TEST_OPTIONS = {
   'scenario-dir': { type: 'string' },
   replay: { type: 'string' },
 } as const;
-const TEST_REPORTERS = ['pretty', 'json', 'junit', 'html'] as const;
+const TEST_REPORTERS = ['pretty', 'json', 'junit', 'html', 'github'] as const;
 
 /** One workflow's outcome in a test run. */
 export interface TestCaseResult {
@@ -53,6 +54,8 @@ export interface TestCaseResult {
   invalid?: string;
   result?: RunResult;
   document?: ArazzoDocument;
+  /** 1-based line of the failing step (else workflow) in the document, for CI annotations. */
+  line?: number;
 }
 
 const ARAZZO_FILE = /\.(ya?ml|json)$/i;
@@ -319,7 +322,14 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
         'diagnostics' in error ? (error.diagnostics as Parameters<typeof formatDiagnostic>[0][]) : [];
       const first = diags.find((d) => d.severity === 'error');
       const why = first ? formatDiagnostic(first, ctx.cwd) : error.message;
-      cases.push({ file: shown, workflowId: '', status: 'failed', invalid: why });
+      const line = first?.line;
+      cases.push({
+        file: shown,
+        workflowId: '',
+        status: 'failed',
+        invalid: why,
+        ...(line !== undefined ? { line } : {}),
+      });
       ctx.out.write(`${colors.red('✗')} ${shown} ${colors.dim('invalid document')}: ${why}\n`);
       continue;
     }
@@ -374,12 +384,14 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
         ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
       });
       const passed = result.status === 'succeeded';
+      const pointer = passed ? undefined : failurePointer(loaded.document, result);
       cases.push({
         file: shown,
         workflowId: workflow.workflowId,
         status: passed ? 'passed' : 'failed',
         result,
         document: loaded.document,
+        ...(pointer !== undefined ? { line: loaded.locate(pointer).line } : {}),
       });
       const tolerated = loaded.diagnostics.filter((d) => d.severity === 'warning').length;
       const attempts = `${plural(result.steps.length, 'step')}${tolerated > 0 ? `, ${plural(tolerated, 'compat warning')}` : ''}`;
@@ -410,7 +422,18 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
   ctx.out.write(`\n${passedCount} passed, ${failedCount} failed\n`);
   const elapsed = performance.now() - started;
 
-  if (reporter !== 'pretty') {
+  if (reporter === 'github') {
+    ctx.out.write(ctx.masker.mask(renderGithubAnnotations(cases)));
+    const summary = ctx.io.env.GITHUB_STEP_SUMMARY;
+    if (summary !== undefined && summary !== '') {
+      try {
+        await appendFile(summary, ctx.masker.mask(renderGithubSummary(cases)), 'utf8');
+      } catch (error) {
+        const why = (error as { code?: string }).code ?? String(error);
+        ctx.err.write(`arazzo: warning: cannot append the job summary to GITHUB_STEP_SUMMARY (${why})\n`);
+      }
+    }
+  } else if (reporter !== 'pretty') {
     const text = await renderReport(reporter, cases, elapsed);
     if (args.output !== undefined) {
       const path = resolve(ctx.cwd, args.output);
