@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +84,24 @@ describe('--input for an undeclared name', () => {
       '--input nmae: workflow "addAndGet" does not declare an input "nmae"; did you mean "name"?',
     );
     expect(code).toBe(2);
+  });
+
+  it('test over several documents: an error only when no document declares the name', async () => {
+    const cwd = await project();
+    const other = await readFile(join(suite, 'nested', 'failing.arazzo.yaml'), 'utf8');
+    await writeFile(
+      join(cwd, 'specs', 'other.arazzo.yaml'),
+      other.replace('../pets.openapi.yaml', './pets.openapi.yaml'),
+    );
+    const typo = captureIO({ cwd });
+    expect(await main(['test', 'specs', '--mock', '--input', 'nmae=Rex'], typo.io)).toBe(2);
+    expect(typo.stderr()).toContain(
+      '--input nmae: no workflow of any document declares an input "nmae"; did you mean "name"?',
+    );
+    // "name" is declared by shop.arazzo.yaml only; other.arazzo.yaml's workflows still run.
+    const ok = captureIO({ cwd });
+    await main(['test', 'specs', '--mock', '--input', 'name=Rex', '--no-color'], ok.io);
+    expect(ok.stdout()).toMatch(/\n2 passed, 1 failed\n$/);
   });
 
   it('a declared name runs', async () => {

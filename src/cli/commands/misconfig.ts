@@ -61,6 +61,22 @@ export function assertDeclaredInputs(
   }
 }
 
+/** After a multi-document `arazzo test`: an `--input` no loaded workflow declared was a typo. */
+export function assertInputsDeclaredSomewhere(
+  names: readonly string[],
+  declared: ReadonlySet<string>,
+  anyLoaded: boolean,
+): void {
+  if (!anyLoaded) return;
+  for (const name of names) {
+    if (declared.has(name)) continue;
+    throw new UsageError(
+      `--input ${name}: no workflow of any document declares an input "${name}"${didYouMean(name, [...declared])}`,
+      'test',
+    );
+  }
+}
+
 /** `shop.arazzo.yaml` -> ['shop.arazzo', 'shop']: the names a user would give files that belong to it. */
 export function stemsOf(file: string): string[] {
   const name = basename(file);

@@ -5,7 +5,7 @@ import type { ArazzoDocument, WorkflowObject } from '../../document/model.js';
 import type { RunResult } from '../../engine/types.js';
 import { isArazzoError } from '../../errors.js';
 import type { LoadedDocument } from '../../sources/types.js';
-import { lastString, oneOf, type Parsed, parseCommandArgs, UsageError } from '../args.js';
+import { inputProperties, lastString, oneOf, type Parsed, parseCommandArgs, UsageError } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { loadEngine, loadSources } from '../deps.js';
 import {
@@ -22,6 +22,7 @@ import { TEST_USAGE } from '../usage.js';
 import { loadReplay, startHarRecording } from './har.js';
 import {
   assertDeclaredInputs,
+  assertInputsDeclaredSomewhere,
   assertScenarioFits,
   isCompanionFile,
   scenarioCandidates,
@@ -305,6 +306,7 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
   const [{ loadArazzo }, { runWorkflow }] = await Promise.all([loadSources(), loadEngine()]);
   const colors = ctx.colors(args.noColor);
   const cases: TestCaseResult[] = [];
+  const declaredInputs = new Set<string>();
   const started = performance.now();
 
   for (const file of files) {
@@ -356,7 +358,11 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
     const workflows = loaded.document.workflows.filter(
       (w) => args.workflowId === undefined || w.workflowId === args.workflowId,
     );
-    assertDeclaredInputs(loaded.document, workflows, Object.keys(args.inputs), 'test');
+    // One --input serves every document: with several, only a name no document declares is an error.
+    if (files.length === 1)
+      assertDeclaredInputs(loaded.document, workflows, Object.keys(args.inputs), 'test');
+    for (const w of workflows)
+      for (const p of inputProperties(loaded.document, w)) declaredInputs.add(p.name);
     const sidecar = await readSidecar(file);
     for (const workflow of workflows) {
       let inputs = buildInputs(
@@ -417,6 +423,7 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
       `${colors.yellow('!')} scenario ${displayPath(unused, ctx.cwd)} matched no document (a scenario is named like its document: shop.yaml or shop.arazzo.yaml for shop.arazzo.yaml)\n`,
     );
   await har?.write();
+  assertInputsDeclaredSomewhere(Object.keys(args.inputs), declaredInputs, cases.length > 0);
   const passedCount = cases.filter((c) => c.status === 'passed').length;
   const failedCount = cases.length - passedCount;
   ctx.out.write(`\n${passedCount} passed, ${failedCount} failed\n`);
