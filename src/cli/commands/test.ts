@@ -8,6 +8,7 @@ import type { LoadedDocument } from '../../sources/types.js';
 import { inputProperties, lastString, oneOf, type Parsed, parseCommandArgs, UsageError } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { loadEngine, loadSources } from '../deps.js';
+import { responseExcerpt } from '../excerpt.js';
 import {
   displayPath,
   formatDiagnostic,
@@ -410,6 +411,11 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
         ctx.out.write(
           `${colors.red('✗')} ${shown} › ${workflow.workflowId} ${colors.dim(`${attempts}, ${formatDuration(result.durationMs)}`)}\n    ${why}\n`,
         );
+        const failedStep = result.steps.findLast(
+          (r) => r.outcome !== 'succeeded' && r.response !== undefined,
+        );
+        const excerpt = failedStep !== undefined ? responseExcerpt(failedStep) : undefined;
+        if (excerpt !== undefined) ctx.out.write(`    ${colors.dim(ctx.masker.mask(excerpt))}\n`);
         if (result.error?.code === 'INPUTS_INVALID') ctx.out.write(`    ${sidecarNote(sidecar, ctx.cwd)}\n`);
         const hint = args.mock && fileOptions.scenario === undefined ? mockLoopHint(result) : undefined;
         if (hint !== undefined) ctx.out.write(`    ${colors.dim(hint)}\n`);

@@ -12,6 +12,7 @@ import type {
   StepRecord,
 } from '../../engine/types.js';
 import type { Colors } from '../color.js';
+import { responseExcerpt } from '../excerpt.js';
 import {
   blockValue,
   countSeverities,
@@ -159,6 +160,8 @@ export function createPrettyReporter(options: PrettyOptions): Reporter {
       line(
         `${pad(1)}${c.red('✗')} ${r.stepId}${attempt} failed${why} ${c.dim(formatDuration(r.durationMs))}`,
       );
+      const excerpt = verbose ? undefined : responseExcerpt(r);
+      if (excerpt !== undefined) line(`${pad(2)}${c.dim(excerpt)}`);
     }
     for (const w of r.warnings ?? []) line(`${pad(2)}${c.yellow('warning')} ${w}`);
     for (const check of r.checks ?? []) {
