@@ -125,6 +125,22 @@ describe('--har records, --replay answers offline', () => {
     expect(code2).toBe(1);
   });
 
+  it('test --har records every run of every workflow into one log', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'arazzo-har-'));
+    const suite = fileURLToPath(new URL('../cli/fixtures/suite/', import.meta.url));
+    const harFile = join(dir, 'suite.har');
+    const c = captureIO({ cwd: suite });
+    expect(await main(['test', '.', '--mock', '--har', harFile, '--no-color'], c.io)).toBe(1);
+    const har = JSON.parse(readFileSync(harFile, 'utf8')) as Har;
+    expect(har.log.entries.map((e) => e.comment)).toEqual([
+      'expectsTeapot/get #1',
+      'fine/get #1',
+      'addAndGet/add #1',
+      'addAndGet/get #1',
+    ]);
+    expect(harValidator()(har)).toBe(true);
+  });
+
   it('--replay with --mock, or a file that is no HAR, exits 2', async () => {
     dir = mkdtempSync(join(tmpdir(), 'arazzo-har-'));
     writeFileSync(join(dir, 'bad.har'), '{"log":{}}');
