@@ -27,7 +27,11 @@ export type Transition =
       /** Run this step or workflow first, then retry (spec: "the reference is executed and the context is returned"). */
       detour?: { stepId: string } | { workflowId: string };
     }
-  | { type: 'fail'; reason: string };
+  | {
+      type: 'fail';
+      reason: string /** A retry action matched but its budget was used up. */;
+      retriesUsedUp?: true;
+    };
 
 export type ActionChoice = Transition;
 
@@ -165,5 +169,7 @@ export function decideTransition(input: DecideInput): Transition {
         return { type: 'goto-workflow', name: action.name, workflowId: action.workflowId };
     }
   }
-  return { type: 'fail', reason: exhausted ?? 'no failure action matched' };
+  return exhausted !== undefined
+    ? { type: 'fail', reason: exhausted, retriesUsedUp: true }
+    : { type: 'fail', reason: 'no failure action matched' };
 }

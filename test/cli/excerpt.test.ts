@@ -42,3 +42,20 @@ describe('a failed step shows a short excerpt of the response without --verbose'
     expect(text).toContain(shown);
   });
 });
+
+describe('a run that ends because a retry budget ran out says so', () => {
+  it('the Composio poll against a mock that never turns ACTIVE', async () => {
+    const composio = fileURLToPath(
+      new URL(
+        '../../specs/composio/arazzo/composio-connect-account-via-auth-config-workflow.yml',
+        import.meta.url,
+      ),
+    );
+    const c = captureIO();
+    const argv = ['test', composio, '--mock', '--no-color', '--input', 'toolkitSlug=gmail'];
+    expect(await main(argv, c.io)).toBe(1);
+    expect(c.stdout()).toMatch(
+      /STEP_FAILED: step "\w+" failed: .*; retry action "\w+" used all \d+ retr(y|ies)/,
+    );
+  });
+});
