@@ -401,7 +401,13 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
         ...(pointer !== undefined ? { line: loaded.locate(pointer).line } : {}),
       });
       const tolerated = loaded.diagnostics.filter((d) => d.severity === 'warning').length;
-      const attempts = `${plural(result.steps.length, 'step')}${tolerated > 0 ? `, ${plural(tolerated, 'compat warning')}` : ''}`;
+      // Counted as `arazzo run` counts: distinct steps, and attempts when a retry or loop repeated one.
+      const distinct = new Set(result.steps.map((r) => `${r.workflowId}/${r.stepId}`)).size;
+      const counted =
+        distinct === result.steps.length
+          ? plural(distinct, 'step')
+          : `${plural(distinct, 'step')}, ${plural(result.steps.length, 'attempt')}`;
+      const attempts = `${counted}${tolerated > 0 ? `, ${plural(tolerated, 'compat warning')}` : ''}`;
       if (passed) {
         ctx.out.write(
           `${colors.green('✓')} ${shown} › ${workflow.workflowId} ${colors.dim(`${attempts}, ${formatDuration(result.durationMs)}`)}\n`,
