@@ -58,6 +58,7 @@ Options:
       --contract             check every response against its OpenAPI operation (status, content
                              type, body schema); failed checks fail the step
       --contract-severity <error|warning>  warning: record failed checks without failing the step
+      --har <file>           record every request and response (masked) as an HTTP Archive 1.2 log
   -r, --reporter <name>      pretty (default), json, junit or html (one self-contained page)
   -o, --output <file>        write the report to a file (pretty progress still shows on stdout)
       --verbose              show headers, bodies and every criterion
@@ -141,18 +142,23 @@ export const TEST_USAGE = `Usage: arazzo test <files|folders|globs...> [options]
 Runs every workflow of every Arazzo file (folders are searched recursively) and prints one line per
 workflow, then "N passed, M failed". Exit code 1 when any workflow fails or a document is invalid.
 
-Inputs come from a sidecar <file>.inputs.json next to each document (the inputs object for every
-workflow, or { "workflows": { "<workflowId>": { ... } } }), then --inputs, then --input. With --mock,
+Inputs come from a sidecar <file>.inputs.json next to each document (for shop.arazzo.yaml:
+shop.arazzo.yaml.inputs.json, shop.arazzo.inputs.json or shop.inputs.json), holding the inputs object for every
+workflow or { "workflows": { "<workflowId>": { ... } } }; then --inputs, then --input. With --mock,
 inputs still missing are generated from the workflow's input schema (default, enum, example, format).
 
 Options: every option of "arazzo run" (see arazzo run --help), and
   -w, --workflow <id>        run only workflows with this id
-  -r, --reporter <name>      pretty (default), json, junit or html; written to --output or stdout
+  -r, --reporter <name>      pretty (default), json, junit, html or github (::error annotations at the
+                             failing step, job summary to $GITHUB_STEP_SUMMARY); to --output or stdout
   -o, --output <file>        where the json/junit/html report goes
       --sources-map <file>   JSON { "<path ending of an Arazzo file>": { "<source>": "<path>" } }: point
                              the sources of many files at the right OpenAPI documents (paths resolve
                              against the same root as the key)
-      --scenario-dir <dir>   with --mock: <dir>/<file name>.yaml scripts that file's runs
+      --scenario-dir <dir>   with --mock: <dir>/<file name>.yaml scripts that file's runs (shop.yaml
+                             or shop.arazzo.yaml for shop.arazzo.yaml)
+      --replay <file.har>    answer requests from a log recorded with --har, offline (method, path,
+                             query and body must match; repeated calls are served in recorded order)
 
 Examples:
   arazzo test specs/ --mock

@@ -36,7 +36,11 @@ export type Transition =
         | { stepId: string }
         | { workflowId: string; parameters?: ReadonlyArray<ParameterObject | ReusableObject> };
     }
-  | { type: 'fail'; reason: string };
+  | {
+      type: 'fail';
+      reason: string /** A retry action matched but its budget was used up. */;
+      retriesUsedUp?: true;
+    };
 
 export type ActionChoice = Transition;
 
@@ -182,5 +186,7 @@ export function decideTransition(input: DecideInput): Transition {
       if (action.workflowId !== undefined) return gotoWorkflow(action, action.workflowId);
     }
   }
-  return { type: 'fail', reason: exhausted ?? 'no failure action matched' };
+  return exhausted !== undefined
+    ? { type: 'fail', reason: exhausted, retriesUsedUp: true }
+    : { type: 'fail', reason: 'no failure action matched' };
 }

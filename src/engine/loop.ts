@@ -613,7 +613,11 @@ function afterAttempt(
     const failed = record.criteria.filter((c) => !c.passed).map((c) => c.reason ?? c.condition);
     record.error = {
       code: 'STEP_FAILED',
-      message: failed.length > 0 ? failed.join('; ') : transition.reason,
+      // Say the retry budget ran out, or a poll that never saw its status reads like a one-off failure.
+      message:
+        failed.length > 0
+          ? `${failed.join('; ')}${transition.retriesUsedUp ? `; ${transition.reason}` : ''}`
+          : transition.reason,
     };
   }
   pushRecord(state, ctx, record);

@@ -4,11 +4,13 @@ export { dummyAuth, dummyCredential, type SynthesizeOptions, synthesizeInputs } 
 export { createMessageMock } from './messages.js';
 export { chooseMediaType, chooseStatus, findResponse } from './respond.js';
 export {
+  checkScenarioKeys,
   isScenarioError,
   loadScenario,
   ScenarioCursor,
   ScenarioError,
   type ScenarioIssue,
+  type ScenarioTargets,
   type StepRef,
 } from './scenario.js';
 export { type MockServer, type MockServerOptions, startMockServer } from './server.js';

@@ -1,6 +1,7 @@
 /** Mock scenarios: scripted responses per operation or per step, validated, consumed in order. */
 import { parseDocument } from 'yaml';
 import { escapePointerToken } from '../document/diagnostic.js';
+import { didYouMean } from '../document/suggest.js';
 import { ArazzoError } from '../errors.js';
 import { setOwn } from '../own.js';
 import type { ResolvedOperation } from '../sources/types.js';
@@ -164,6 +165,13 @@ export function loadScenario(input: string | object): Scenario {
       throw new ScenarioError([{ pointer: '', message: `not valid YAML or JSON: ${message}` }]);
     }
   }
+  if (typeof raw === 'string' && looksLikePath(raw))
+    throw new ScenarioError([
+      {
+        pointer: '',
+        message: `"${raw}" looks like a file path; loadScenario() takes the scenario's text or parsed object, so read the file first`,
+      },
+    ]);
   if (!isObject(raw))
     throw new ScenarioError([
       { pointer: '', message: 'a scenario must be an object with "operations" and/or "steps"' },
@@ -185,6 +193,47 @@ export function loadScenario(input: string | object): Scenario {
   }
   if (issues.length > 0) throw new ScenarioError(issues);
   return scenario;
+}
+
+// One line, no spaces or colons-with-space, ending in a scenario file extension: a path, not YAML.
+function looksLikePath(text: string): boolean {
+  const t = text.trim();
+  return !t.includes('\n') && !/:\s/.test(t) && /\.(ya?ml|json)$/i.test(t);
+}
+
+/** The names a scenario may script, taken from the loaded document (see `checkScenarioKeys`). */
+export interface ScenarioTargets {
+  /** operationIds and "METHOD /path" of every operation of every OpenAPI source. */
+  operations: readonly string[];
+  /** "stepId" and "workflowId/stepId" of every step. */
+  steps: readonly string[];
+}
+
+/**
+ * Keys of a valid scenario that script nothing in this document (a typo such as `addCartItemz` would
+ * otherwise leave the mock's default answer in place without a word), each naming the closest key.
+ * @example checkScenarioKeys(scenario, { operations: ['addCartItem'], steps: ['checkout'] })
+ */
+export function checkScenarioKeys(scenario: Scenario, targets: ScenarioTargets): ScenarioIssue[] {
+  const issues: ScenarioIssue[] = [];
+  const sections = [
+    ['operations', scenario.operations, targets.operations, 'operation'],
+    ['steps', scenario.steps, targets.steps, 'step'],
+  ] as const;
+  for (const [section, entries, known, what] of sections) {
+    const set = new Set(known);
+    // Suggest a key of the same form: "workflowId/stepId" for one, "METHOD /path" for one.
+    const mark = section === 'steps' ? '/' : ' ';
+    for (const key of Object.keys(entries)) {
+      if (set.has(key)) continue;
+      const alike = known.filter((k) => k.includes(mark) === key.includes(mark));
+      issues.push({
+        pointer: `/${section}/${escapePointerToken(key)}`,
+        message: `no ${what} "${key}" in the document${didYouMean(key, alike)}`,
+      });
+    }
+  }
+  return issues;
 }
 
 /** Which step a request belongs to (transport only). */

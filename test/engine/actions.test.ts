@@ -73,7 +73,7 @@ const table: Array<[string, { given: Given; want: Transition }]> = [
     'a used-up retry with nothing after it fails and says why',
     {
       given: { outcome: 'failed', onFailure: [retry('r', { retryLimit: 3 })], retryUsed: { r: 3 } },
-      want: { type: 'fail', reason: 'retry action "r" used all 3 retries' },
+      want: { type: 'fail', reason: 'retry action "r" used all 3 retries', retriesUsedUp: true },
     },
   ],
   [
@@ -94,7 +94,7 @@ const table: Array<[string, { given: Given; want: Transition }]> = [
     'retryLimit 0 never retries',
     {
       given: { outcome: 'failed', onFailure: [retry('r', { retryLimit: 0 })] },
-      want: { type: 'fail', reason: 'retry action "r" used all 0 retries' },
+      want: { type: 'fail', reason: 'retry action "r" used all 0 retries', retriesUsedUp: true },
     },
   ],
   [

@@ -36,6 +36,8 @@ import { maskReporter } from '../reporters/masked.js';
 import { createPrettyReporter } from '../reporters/pretty.js';
 import { REPORTERS, type Reporter, type ReporterName } from '../reporters/types.js';
 import { RUN_USAGE } from '../usage.js';
+import { startHarRecording } from './har.js';
+import { assertDeclaredInputs, assertScenarioFits } from './misconfig.js';
 
 export const RUN_OPTIONS = {
   workflow: { type: 'string', short: 'w' },
@@ -54,6 +56,7 @@ export const RUN_OPTIONS = {
   seed: { type: 'string' },
   contract: { type: 'boolean' },
   'contract-severity': { type: 'string' },
+  har: { type: 'string' },
   reporter: { type: 'string', short: 'r' },
   output: { type: 'string', short: 'o' },
   verbose: { type: 'boolean' },
@@ -95,6 +98,8 @@ export interface RunArgs {
   contract?: 'error' | 'warning';
   reporter: ReporterName;
   output?: string;
+  /** Record every exchange to this HAR 1.2 file. */
+  har?: string;
   verbose: boolean;
   noColor: boolean;
   /** Open the authorization URL of an authorizationCode credential in a browser. */
@@ -127,12 +132,12 @@ export async function runOptionsFactory(
     | 'proxy'
   >,
   ctx: CommandContext,
-): Promise<() => RunOptions> {
+): Promise<RunOptionsFactory> {
   let transport: (() => NonNullable<RunOptions['transport']>) | undefined;
   let messageMock: (() => NonNullable<RunOptions['messageMock']>) | undefined;
+  let scenario: import('../../mock/types.js').Scenario | undefined;
   if (args.mock) {
     const mock = await import('../../mock/index.js');
-    let scenario: import('../../mock/types.js').Scenario | undefined;
     if (args.scenario !== undefined) {
       let text: string;
       try {
@@ -159,7 +164,7 @@ export async function runOptionsFactory(
         ...(seed !== undefined ? { seed } : {}),
       });
   }
-  return () => {
+  const factory = (): RunOptions => {
     const o: RunOptions = { servers: args.servers };
     if (Object.keys(args.auth).length > 0) o.auth = args.auth satisfies AuthValues;
     if (args.maxSteps !== undefined) o.maxSteps = args.maxSteps;
@@ -176,7 +181,12 @@ export async function runOptionsFactory(
     if (!args.mock && args.proxy !== undefined) o.proxy = args.proxy;
     return o;
   };
+  // Kept so the caller can check its keys against the document once that is loaded.
+  return scenario !== undefined ? Object.assign(factory, { scenario }) : factory;
 }
+
+/** A fresh RunOptions per run, plus the parsed --scenario (if any). */
+export type RunOptionsFactory = (() => RunOptions) & { scenario?: import('../../mock/types.js').Scenario };
 
 /** Fail before running (and sending requests) when the --output file cannot be written. */
 export async function checkWritable(output: string, ctx: CommandContext, command: string): Promise<void> {
@@ -314,6 +324,7 @@ export function parseRunArgs(
   if (proxy !== undefined) args.proxy = proxy;
   set('inputsFile', lastString(values.inputs));
   set('output', lastString(values.output));
+  set('har', lastString(values.har));
   set('maxSteps', parseIntegerFlag(lastString(values['max-steps']), '--max-steps', 1));
   set('timeoutMs', parseIntegerFlag(lastString(values.timeout), '--timeout', 1));
   set('requestTimeoutMs', parseIntegerFlag(lastString(values['request-timeout']), '--request-timeout', 1));
@@ -475,6 +486,8 @@ export interface ExecuteRunOptions {
   strict: boolean;
   /** Mock mode: security schemes without an --auth value get a dummy credential. */
   mock?: boolean;
+  /** The parsed --scenario, checked against the document's operations and steps once loaded. */
+  scenario?: { value: import('../../mock/types.js').Scenario; label: string };
 }
 
 /** Load, pick the workflow, type the inputs, run, report. Returns the exit code. */
@@ -491,6 +504,8 @@ export async function executeRun(ctx: CommandContext, o: ExecuteRunOptions): Pro
     return reportFailure(reporters, error);
   }
   const workflow = pickWorkflow(loaded.document, o.workflowId);
+  assertDeclaredInputs(loaded.document, [workflow], Object.keys(o.flagInputs), 'run');
+  if (o.scenario !== undefined) await assertScenarioFits(o.scenario.value, loaded, o.scenario.label, 'run');
   const inputs = buildInputs(loaded.document, workflow, o.fileInputs, o.flagInputs, o.envInputs, (s) =>
     ctx.masker.add(s),
   );
@@ -525,7 +540,7 @@ export async function executeRun(ctx: CommandContext, o: ExecuteRunOptions): Pro
     return reportFailure(reporters, error);
   }
   each(reporters, (r) => r.finish(result));
-  if (o.mock) {
+  if (o.mock && o.scenario === undefined) {
     const hint = mockLoopHint(result);
     if (hint !== undefined) ctx.err.write(`${hint}\n`);
   }
@@ -563,7 +578,10 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
   if (redirects.auth !== undefined) runOptions.auth = redirects.auth;
 
   if (args.output !== undefined) await checkWritable(args.output, ctx, 'run');
+  if (args.har !== undefined) await checkWritable(args.har, ctx, 'run');
   const setup = await createReporters(ctx, args);
+  const har = args.har !== undefined ? await startHarRecording(args.har, ctx, 'run') : undefined;
+  if (har !== undefined) setup.reporters.push(har.reporter);
   const code = await executeRun(ctx, {
     file: args.file,
     ...(args.workflowId !== undefined ? { workflowId: args.workflowId } : {}),
@@ -575,7 +593,11 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
     reporters: setup.reporters,
     strict: args.strict,
     mock: args.mock,
+    ...(makeOptions.scenario !== undefined && args.scenario !== undefined
+      ? { scenario: { value: makeOptions.scenario, label: `--scenario ${args.scenario}` } }
+      : {}),
   }).finally(() => redirects.close());
   await setup.flush();
+  await har?.write();
   return code;
 }

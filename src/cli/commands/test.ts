@@ -1,5 +1,5 @@
 /** `arazzo test`: run every workflow of every file; one line each, a summary, and CI reports. */
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { resolveInputsRef } from '../../document/inputs-ref.js';
 import type { ArazzoDocument, WorkflowObject } from '../../document/model.js';
@@ -7,6 +7,7 @@ import type { RunResult } from '../../engine/types.js';
 import { isArazzoError } from '../../errors.js';
 import type { LoadedDocument } from '../../sources/types.js';
 import {
+  inputProperties,
   lastString,
   oneOf,
   type Parsed,
@@ -16,6 +17,7 @@ import {
 } from '../args.js';
 import { addCredential, type CommandContext } from '../context.js';
 import { loadEngine, loadSources } from '../deps.js';
+import { responseExcerpt } from '../excerpt.js';
 import {
   displayPath,
   formatDiagnostic,
@@ -24,8 +26,18 @@ import {
   stringifyJson,
   toJsonSafe,
 } from '../format.js';
+import { failurePointer, renderGithubAnnotations, renderGithubSummary } from '../reporters/github.js';
 import { buildSuites, renderSuites, type Suite } from '../reporters/junit.js';
 import { TEST_USAGE } from '../usage.js';
+import { loadReplay, startHarRecording } from './har.js';
+import {
+  assertDeclaredInputs,
+  assertInputsDeclaredSomewhere,
+  assertScenarioFits,
+  isCompanionFile,
+  scenarioCandidates,
+  sidecarCandidates,
+} from './misconfig.js';
 import {
   buildInputs,
   checkWritable,
@@ -40,8 +52,9 @@ const TEST_OPTIONS = {
   ...RUN_OPTIONS,
   'sources-map': { type: 'string' },
   'scenario-dir': { type: 'string' },
+  replay: { type: 'string' },
 } as const;
-const TEST_REPORTERS = ['pretty', 'json', 'junit', 'html'] as const;
+const TEST_REPORTERS = ['pretty', 'json', 'junit', 'html', 'github'] as const;
 
 /** One workflow's outcome in a test run. */
 export interface TestCaseResult {
@@ -52,20 +65,33 @@ export interface TestCaseResult {
   invalid?: string;
   result?: RunResult;
   document?: ArazzoDocument;
+  /** 1-based line of the failing step (else workflow) in the document, for CI annotations. */
+  line?: number;
 }
 
 const ARAZZO_FILE = /\.(ya?ml|json)$/i;
 
-/** Expand files, folders (recursively: Arazzo-looking YAML/JSON) and simple globs (`*`, `**`, `?`). */
-export async function expandPaths(patterns: readonly string[], cwd: string): Promise<string[]> {
+/**
+ * Expand files, folders (recursively: Arazzo-looking YAML/JSON) and simple globs (`*`, `**`, `?`).
+ * Neither a folder nor a glob picks up sidecar inputs, files under `exclude` (the scenario folder) or,
+ * for a glob, files without an `arazzo:` key: the README glob of `*.arazzo.yaml` files under specs also
+ * matches a scenario named after its document. A file named on its own is always taken.
+ */
+export async function expandPaths(
+  patterns: readonly string[],
+  cwd: string,
+  exclude?: string,
+): Promise<string[]> {
   const out = new Set<string>();
+  const excluded = exclude !== undefined ? resolve(cwd, exclude) + sep : undefined;
+  const companion = (f: string) => isCompanionFile(f) || (excluded !== undefined && f.startsWith(excluded));
   for (const pattern of patterns) {
     if (!/[*?]/.test(pattern)) {
       const abs = resolve(cwd, pattern);
       const info = await stat(abs).catch(() => undefined);
       if (info === undefined) throw new UsageError(`no such file or folder: ${pattern}`, 'test');
       if (info.isDirectory()) {
-        for (const f of await walk(abs)) if (await looksLikeArazzo(f)) out.add(f);
+        for (const f of await walk(abs)) if (!companion(f) && (await looksLikeArazzo(f))) out.add(f);
       } else {
         out.add(abs);
       }
@@ -77,7 +103,17 @@ export async function expandPaths(patterns: readonly string[], cwd: string): Pro
     const regex = globToRegExp(parts.slice(firstGlob).join('/'));
     const matched = (await walk(base)).filter((f) => regex.test(relative(base, f).split(sep).join('/')));
     if (matched.length === 0) throw new UsageError(`no file matches ${pattern}`, 'test');
-    for (const f of matched) out.add(f);
+    let kept = 0;
+    for (const f of matched)
+      if (!companion(f) && (await looksLikeArazzo(f))) {
+        out.add(f);
+        kept++;
+      }
+    if (kept === 0)
+      throw new UsageError(
+        `no Arazzo document among the ${plural(matched.length, 'file')} ${pattern} matches`,
+        'test',
+      );
   }
   return [...out].sort();
 }
@@ -103,7 +139,7 @@ async function walk(dir: string): Promise<string[]> {
     if (e.name === 'node_modules' || e.name.startsWith('.')) continue;
     const full = join(dir, e.name);
     if (e.isDirectory()) out.push(...(await walk(full)));
-    else if (ARAZZO_FILE.test(e.name) && !e.name.endsWith('.inputs.json')) out.push(full);
+    else if (ARAZZO_FILE.test(e.name)) out.push(full);
   }
   return out;
 }
@@ -113,32 +149,55 @@ async function looksLikeArazzo(file: string): Promise<boolean> {
   return /(^|\n)\s*["']?arazzo["']?\s*:/.test(head);
 }
 
+/** The sidecar inputs of one document: the first file of `sidecarCandidates` that exists. */
+interface Sidecar {
+  /** Every file looked for, in order (named when the inputs turn out invalid). */
+  looked: string[];
+  found?: string;
+  value: Record<string, unknown>;
+}
+
+async function readSidecar(file: string): Promise<Sidecar> {
+  const looked = sidecarCandidates(file);
+  for (const path of looked) {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch {
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new UsageError(`${path}: not JSON (${(error as Error).message})`, 'test');
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new UsageError(`${path}: must hold a JSON object`, 'test');
+    return { looked, found: path, value: value as Record<string, unknown> };
+  }
+  return { looked, value: {} };
+}
+
 /**
- * Inputs for one workflow from the sidecar `<file>.inputs.json`. Decision (README): the sidecar is either
- * the inputs object for every workflow of the file, or `{ "workflows": { "<workflowId>": {...} } }`.
+ * Inputs for one workflow from the sidecar. Decision (README): the sidecar is either the inputs object
+ * for every workflow of the file, or `{ "workflows": { "<workflowId>": {...} } }`.
  */
-async function sidecarInputs(file: string, workflowId: string): Promise<Record<string, unknown>> {
-  const path = `${file.replace(/\.(ya?ml|json)$/i, '')}.inputs.json`;
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return {};
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`${path}: not JSON (${(error as Error).message})`, 'test');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
-  const obj = value as Record<string, unknown>;
+function sidecarInputs(sidecar: Sidecar, workflowId: string): Record<string, unknown> {
+  const obj = sidecar.value;
   const per = obj.workflows;
   if (typeof per === 'object' && per !== null && !Array.isArray(per)) {
-    const mine = (per as Record<string, unknown>)[workflowId];
+    const mine = Object.hasOwn(per, workflowId) ? (per as Record<string, unknown>)[workflowId] : undefined;
     return typeof mine === 'object' && mine !== null ? (mine as Record<string, unknown>) : {};
   }
   return obj;
+}
+
+function sidecarNote(sidecar: Sidecar, cwd: string): string {
+  const looked = sidecar.looked.map((f) => displayPath(f, cwd)).join(', ');
+  return sidecar.found !== undefined
+    ? `inputs sidecar: ${displayPath(sidecar.found, cwd)} (looked for ${looked})`
+    : `inputs sidecar: none found (looked for ${looked})`;
 }
 
 async function synthesize(
@@ -188,15 +247,10 @@ function mappedSources(map: Map<string, Record<string, string>>, file: string): 
   return {};
 }
 
-/** `--scenario-dir dir`: with --mock, `dir/<file name without extension>.yaml|.yml|.json` scripts that file's runs. */
+/** `--scenario-dir dir`: with --mock, the first of `scenarioCandidates` that exists scripts that file's runs. */
 async function scenarioFor(dir: string | undefined, file: string, cwd: string): Promise<string | undefined> {
   if (dir === undefined) return undefined;
-  const base = file
-    .split(sep)
-    .pop()!
-    .replace(/\.(ya?ml|json)$/i, '');
-  for (const ext of ['.yaml', '.yml', '.json']) {
-    const candidate = resolve(cwd, dir, base + ext);
+  for (const candidate of scenarioCandidates(resolve(cwd, dir), file)) {
     if (
       await stat(candidate)
         .then((s) => s.isFile())
@@ -205,6 +259,17 @@ async function scenarioFor(dir: string | undefined, file: string, cwd: string): 
       return candidate;
   }
   return undefined;
+}
+
+/** Scenario files of `--scenario-dir` (top level, YAML/JSON). */
+async function scenarioFiles(dir: string, cwd: string): Promise<string[]> {
+  const abs = resolve(cwd, dir);
+  const entries = await readdir(abs, { withFileTypes: true }).catch(() => undefined);
+  if (entries === undefined) throw new UsageError(`--scenario-dir: no such folder: ${dir}`, 'test');
+  return entries
+    .filter((e) => e.isFile() && ARAZZO_FILE.test(e.name))
+    .map((e) => join(abs, e.name))
+    .sort();
 }
 
 export async function testCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
@@ -217,7 +282,7 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
     throw new UsageError('missing <files...>: Arazzo files, folders or globs', 'test');
   const reporter = oneOf(lastString(values.reporter), TEST_REPORTERS, '--reporter') ?? 'pretty';
   // Reuse run's parsing for every shared flag (one positional stands in for the file).
-  const own = new Set(['--reporter', '-r', '--sources-map', '--scenario-dir']);
+  const own = new Set(['--reporter', '-r', '--sources-map', '--scenario-dir', '--replay']);
   const withoutReporter = argv.filter((a, i) => !(own.has(a) || own.has(argv[i - 1] ?? '')));
   const args = parseRunArgs(
     [positionals[0]!, ...withoutReporter.filter((a) => !positionals.includes(a))],
@@ -227,17 +292,26 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
   if (args === 'help') return 0;
   for (const value of args.authSecrets) addCredential(ctx.masker, value);
   if (args.output !== undefined) await checkWritable(args.output, ctx, 'test');
-  const files = await expandPaths(positionals, ctx.cwd);
+  const scenarioDirArg = lastString(values['scenario-dir']);
+  const files = await expandPaths(positionals, ctx.cwd, scenarioDirArg);
   const fileInputs = args.inputsFile !== undefined ? await readInputsFile(args.inputsFile, ctx) : {};
   const makeOptions = await runOptionsFactory(args, ctx);
   const sourcesMapFile = lastString(values['sources-map']);
   const sourcesMap = sourcesMapFile !== undefined ? await readSourcesMap(sourcesMapFile, ctx.cwd) : new Map();
-  const scenarioDir = lastString(values['scenario-dir']);
+  const scenarioDir = scenarioDirArg;
   if (scenarioDir !== undefined && !args.mock) throw new UsageError('--scenario-dir needs --mock', 'test');
+  const unusedScenarios = new Set(scenarioDir !== undefined ? await scenarioFiles(scenarioDir, ctx.cwd) : []);
+  const replayFile = lastString(values.replay);
+  if (replayFile !== undefined && args.mock)
+    throw new UsageError('--replay answers from a recording; it cannot be combined with --mock', 'test');
+  const replay = replayFile !== undefined ? await loadReplay(replayFile, ctx, 'test') : undefined;
+  if (args.har !== undefined) await checkWritable(args.har, ctx, 'test');
+  const har = args.har !== undefined ? await startHarRecording(args.har, ctx, 'test') : undefined;
   const mockModule = args.mock ? await import('../../mock/index.js') : undefined;
   const [{ loadArazzo }, { runWorkflow }] = await Promise.all([loadSources(), loadEngine()]);
   const colors = ctx.colors(args.noColor);
   const cases: TestCaseResult[] = [];
+  const declaredInputs = new Set<string>();
   const started = performance.now();
 
   for (const file of files) {
@@ -255,7 +329,14 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
         'diagnostics' in error ? (error.diagnostics as Parameters<typeof formatDiagnostic>[0][]) : [];
       const first = diags.find((d) => d.severity === 'error');
       const why = first ? formatDiagnostic(first, ctx.cwd) : error.message;
-      cases.push({ file: shown, workflowId: '', status: 'failed', invalid: why });
+      const line = first?.line;
+      cases.push({
+        file: shown,
+        workflowId: '',
+        status: 'failed',
+        invalid: why,
+        ...(line !== undefined ? { line } : {}),
+      });
       ctx.out.write(`${colors.red('✗')} ${shown} ${colors.dim('invalid document')}: ${why}\n`);
       continue;
     }
@@ -264,6 +345,16 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
       fileScenario !== undefined
         ? await runOptionsFactory({ ...args, scenario: fileScenario }, ctx)
         : makeOptions;
+    if (fileScenario !== undefined) {
+      unusedScenarios.delete(fileScenario);
+      ctx.out.write(`${colors.dim(`  ${shown}: scenario ${displayPath(fileScenario, ctx.cwd)}`)}\n`);
+    }
+    const scenarioLabel =
+      fileScenario !== undefined
+        ? `scenario ${displayPath(fileScenario, ctx.cwd)}`
+        : `--scenario ${args.scenario}`;
+    if (fileOptions.scenario !== undefined)
+      await assertScenarioFits(fileOptions.scenario, loaded, scenarioLabel, 'test');
     // In mock mode every security scheme gets a dummy credential unless --auth gives one.
     const auth =
       mockModule !== undefined
@@ -272,34 +363,55 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
     const workflows = loaded.document.workflows.filter(
       (w) => args.workflowId === undefined || w.workflowId === args.workflowId,
     );
+    // One --input serves every document: with several, only a name no document declares is an error.
+    if (files.length === 1)
+      assertDeclaredInputs(loaded.document, workflows, Object.keys(args.inputs), 'test');
+    for (const w of workflows)
+      for (const p of inputProperties(loaded.document, w)) declaredInputs.add(p.name);
+    const sidecar = await readSidecar(file);
     for (const workflow of workflows) {
       let inputs = buildInputs(
         loaded.document,
         workflow,
-        { ...(await sidecarInputs(file, workflow.workflowId)), ...fileInputs },
+        { ...sidecarInputs(sidecar, workflow.workflowId), ...fileInputs },
         args.inputs,
         args.envInputs,
         (s) => ctx.masker.add(s),
       );
       if (args.mock) inputs = await synthesize(loaded.document, workflow, inputs);
+      const options = fileOptions();
+      if (replay !== undefined) {
+        options.transport = replay();
+        // Decision (README): a replay skips retry waits like mock mode, unless --max-retry-delay is given.
+        options.maxRetryDelayMs ??= 0;
+      }
       const result = await runWorkflow(loaded, inputs, {
-        ...fileOptions(),
+        ...options,
         ...(auth !== undefined ? { auth } : {}),
+        ...(har !== undefined ? { onEvent: har.onEvent } : {}),
         workflowId: workflow.workflowId,
         strict: args.strict,
         masker: ctx.masker,
         ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
       });
       const passed = result.status === 'succeeded';
+      const pointer = passed ? undefined : failurePointer(loaded.document, result);
       cases.push({
         file: shown,
         workflowId: workflow.workflowId,
         status: passed ? 'passed' : 'failed',
         result,
         document: loaded.document,
+        ...(pointer !== undefined ? { line: loaded.locate(pointer).line } : {}),
       });
       const tolerated = loaded.diagnostics.filter((d) => d.severity === 'warning').length;
-      const attempts = `${plural(result.steps.length, 'step')}${tolerated > 0 ? `, ${plural(tolerated, 'compat warning')}` : ''}`;
+      // Counted as `arazzo run` counts: distinct steps, and attempts when a retry or loop repeated one.
+      const distinct = new Set(result.steps.map((r) => `${r.workflowId}/${r.stepId}`)).size;
+      const counted =
+        distinct === result.steps.length
+          ? plural(distinct, 'step')
+          : `${plural(distinct, 'step')}, ${plural(result.steps.length, 'attempt')}`;
+      const attempts = `${counted}${tolerated > 0 ? `, ${plural(tolerated, 'compat warning')}` : ''}`;
       if (passed) {
         ctx.out.write(
           `${colors.green('✓')} ${shown} › ${workflow.workflowId} ${colors.dim(`${attempts}, ${formatDuration(result.durationMs)}`)}\n`,
@@ -309,19 +421,42 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
         ctx.out.write(
           `${colors.red('✗')} ${shown} › ${workflow.workflowId} ${colors.dim(`${attempts}, ${formatDuration(result.durationMs)}`)}\n    ${why}\n`,
         );
-        const hint = args.mock ? mockLoopHint(result) : undefined;
+        const failedStep = result.steps.findLast(
+          (r) => r.outcome !== 'succeeded' && r.response !== undefined,
+        );
+        const excerpt = failedStep !== undefined ? responseExcerpt(failedStep) : undefined;
+        if (excerpt !== undefined) ctx.out.write(`    ${colors.dim(ctx.masker.text(excerpt))}\n`);
+        if (result.error?.code === 'INPUTS_INVALID') ctx.out.write(`    ${sidecarNote(sidecar, ctx.cwd)}\n`);
+        const hint = args.mock && fileOptions.scenario === undefined ? mockLoopHint(result) : undefined;
         if (hint !== undefined) ctx.out.write(`    ${colors.dim(hint)}\n`);
       }
       if (ctx.io.signal?.aborted) break;
     }
   }
 
+  for (const unused of unusedScenarios)
+    ctx.out.write(
+      `${colors.yellow('!')} scenario ${displayPath(unused, ctx.cwd)} matched no document (a scenario is named like its document: shop.yaml or shop.arazzo.yaml for shop.arazzo.yaml)\n`,
+    );
+  await har?.write();
+  assertInputsDeclaredSomewhere(Object.keys(args.inputs), declaredInputs, cases.length > 0);
   const passedCount = cases.filter((c) => c.status === 'passed').length;
   const failedCount = cases.length - passedCount;
   ctx.out.write(`\n${passedCount} passed, ${failedCount} failed\n`);
   const elapsed = performance.now() - started;
 
-  if (reporter !== 'pretty') {
+  if (reporter === 'github') {
+    ctx.out.write(ctx.masker.text(renderGithubAnnotations(cases)));
+    const summary = ctx.io.env.GITHUB_STEP_SUMMARY;
+    if (summary !== undefined && summary !== '') {
+      try {
+        await appendFile(summary, ctx.masker.text(renderGithubSummary(cases)), 'utf8');
+      } catch (error) {
+        const why = (error as { code?: string }).code ?? String(error);
+        ctx.err.write(`arazzo: warning: cannot append the job summary to GITHUB_STEP_SUMMARY (${why})\n`);
+      }
+    }
+  } else if (reporter !== 'pretty') {
     // Masked as a structure before it is serialized (README "Security").
     const text = await renderReport(reporter, ctx.masker.value(cases) as TestCaseResult[], elapsed);
     if (args.output !== undefined) {

@@ -4,6 +4,7 @@
  * graph drawn as inline SVG with the run's path highlighted. Every value that came from a document or a
  * run goes through `esc()`. The RunResult is masked by the engine; the CLI masks the file once more.
  */
+
 import type { Diagnostic } from '../../document/diagnostic.js';
 import type { ArazzoDocument } from '../../document/model.js';
 import type {
@@ -19,6 +20,7 @@ import { buildWorkflowGraph } from '../../graph/build.js';
 import { toMermaid } from '../../graph/mermaid.js';
 import { pathFromRun } from '../../graph/run.js';
 import { renderSvg } from '../../graph/svg.js';
+import { responseExcerpt } from '../excerpt.js';
 import {
   blockValue,
   formatDiagnostic,
@@ -398,6 +400,8 @@ function attemptHtml(r: StepRecord, index: number, prefix: string, open: boolean
   parts.push(`<h5 class="note">Success criteria</h5>${criteriaHtml(r.criteria)}`);
   if (r.error !== undefined)
     parts.push(`<p class="err"><code>${esc(r.error.code)}</code> ${esc(r.error.message)}</p>`);
+  const excerpt = responseExcerpt(r);
+  if (excerpt !== undefined) parts.push(`<p class="err excerpt">${esc(excerpt)}</p>`);
   for (const w of r.warnings ?? []) parts.push(`<p class="note">warning: ${esc(w)}</p>`);
   const http = [
     r.request !== undefined ? requestHtml(r.request, limit) : '',

@@ -1,7 +1,9 @@
 /** JUnit XML reporter: a testsuite per workflow, a testcase per step (attempts collapsed). */
+
 import type { Diagnostic } from '../../document/diagnostic.js';
 import type { ArazzoDocument } from '../../document/model.js';
 import type { RunResult, StepRecord } from '../../engine/types.js';
+import { responseExcerpt } from '../excerpt.js';
 import { formatDiagnostic, inlineValue } from '../format.js';
 import { escapeXml, type Writable } from '../io.js';
 import type { Reporter, RunInfo } from './types.js';
@@ -58,6 +60,8 @@ function failureOf(records: StepRecord[], result: RunResult): NonNullable<Case['
     lines.push(`${last.request.method} ${last.request.url}${status}`);
   }
   for (const m of last.messages ?? []) lines.push(`message ${m.direction} on ${m.channel} (${m.server})`);
+  const excerpt = responseExcerpt(last);
+  if (excerpt !== undefined) lines.push(excerpt);
   const failed = last.criteria.filter((c) => !c.passed);
   for (const c of failed) lines.push(`criterion failed: ${c.condition}${c.reason ? ` (${c.reason})` : ''}`);
   if (last.error) lines.push(`error: ${last.error.code} ${last.error.message}`);

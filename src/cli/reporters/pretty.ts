@@ -13,6 +13,7 @@ import type {
   StepRecord,
 } from '../../engine/types.js';
 import type { Colors } from '../color.js';
+import { responseExcerpt } from '../excerpt.js';
 import {
   blockValue,
   countSeverities,
@@ -97,6 +98,8 @@ export function createPrettyReporter(options: PrettyOptions): Reporter {
   let info: RunInfo | undefined;
   let depth = 0;
   let stepCount = 0;
+  // A warning a poll loop raises on every attempt is printed once; the repeats are counted and told at the end.
+  const warningsSeen = new Map<string, { stepId: string; text: string; count: number }>();
   let lastAction: ActionRecord | undefined;
   let countdown: { timer: ReturnType<typeof setInterval>; finalLine: string } | undefined;
 
@@ -171,8 +174,19 @@ export function createPrettyReporter(options: PrettyOptions): Reporter {
       line(
         `${pad(1)}${c.red('✗')} ${r.stepId}${attempt} failed${why} ${c.dim(formatDuration(r.durationMs))}`,
       );
+      const excerpt = verbose ? undefined : responseExcerpt(r);
+      if (excerpt !== undefined) line(`${pad(2)}${c.dim(excerpt)}`);
     }
-    for (const w of r.warnings ?? []) line(`${pad(2)}${c.yellow('warning')} ${w}`);
+    for (const w of r.warnings ?? []) {
+      const key = `${r.workflowId}\u0000${r.stepId}\u0000${w}`;
+      const seen = warningsSeen.get(key);
+      if (seen !== undefined && !verbose) {
+        seen.count++;
+        continue;
+      }
+      warningsSeen.set(key, { stepId: r.stepId, text: w, count: 1 });
+      line(`${pad(2)}${c.yellow('warning')} ${w}`);
+    }
     for (const check of r.checks ?? []) {
       if (check.passed && !verbose) continue;
       const mark = check.passed ? c.green('✓') : check.severity === 'error' ? c.red('✗') : c.yellow('!');
@@ -293,6 +307,9 @@ export function createPrettyReporter(options: PrettyOptions): Reporter {
           line(`  ${k.padEnd(width)}  ${value}`);
         }
       }
+      for (const w of warningsSeen.values())
+        if (w.count > 1)
+          line(`${pad(1)}${c.yellow('warning')} ${w.text} ${c.dim(`(step ${w.stepId}, ${w.count} times)`)}`);
       line('');
       const attempts = stepCount || result.steps.length;
       const distinct = new Set(result.steps.map((r) => `${r.workflowId}/${r.stepId}`)).size;

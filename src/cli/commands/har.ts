@@ -1,0 +1,64 @@
+/** `--har <file>` (record every exchange as HAR 1.2) and `--replay <file.har>` (answer from a recording). */
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Transport } from '../../engine/options.js';
+import type { RunEvent } from '../../engine/types.js';
+import { UsageError } from '../args.js';
+import type { CommandContext } from '../context.js';
+import { stringifyJson } from '../format.js';
+import type { Reporter } from '../reporters/types.js';
+
+export interface HarRecording {
+  onEvent(event: RunEvent): void;
+  /** A reporter that only listens, for commands that fan events out to reporters. */
+  reporter: Reporter;
+  /** Write the log (masked once more with every secret the command knows). */
+  write(): Promise<void>;
+}
+
+export async function startHarRecording(
+  file: string,
+  ctx: CommandContext,
+  command: string,
+): Promise<HarRecording> {
+  const { createHarRecorder } = await import('../../har/index.js');
+  const recorder = createHarRecorder({ version: 'cli' });
+  const onEvent = (event: RunEvent) => recorder.onEvent(event);
+  const ignore = () => {};
+  return {
+    onEvent,
+    reporter: { start: ignore, onEvent, finish: ignore, invalid: ignore, error: ignore },
+    async write() {
+      const text = `${stringifyJson(ctx.masker.value(recorder.har()))}\n`;
+      try {
+        await writeFile(resolve(ctx.cwd, file), text, 'utf8');
+      } catch (error) {
+        const why = (error as { code?: string }).code ?? String(error);
+        throw new UsageError(`--har: cannot write ${file} (${why})`, command);
+      }
+    },
+  };
+}
+
+/** A fresh replay transport per run (each keeps its own position in the log). */
+export async function loadReplay(
+  file: string,
+  ctx: CommandContext,
+  command: string,
+): Promise<() => Transport> {
+  const { createReplayTransport, parseHar } = await import('../../har/index.js');
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(resolve(ctx.cwd, file), 'utf8'));
+  } catch (error) {
+    const why = (error as { code?: string }).code ?? (error as Error).message;
+    throw new UsageError(`--replay: cannot read ${file} as JSON (${why})`, command);
+  }
+  let har: ReturnType<typeof parseHar>;
+  try {
+    har = parseHar(value);
+  } catch (error) {
+    throw new UsageError(`--replay ${file}: ${(error as Error).message}`, command);
+  }
+  return () => createReplayTransport(har);
+}
