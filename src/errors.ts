@@ -3,9 +3,26 @@
  * subclasses carry their context as fields. Failed checks (criteria, HTTP statuses, retry budgets)
  * are never thrown: they are recorded in the RunResult.
  */
-import type { Diagnostic } from './document/diagnostic.js';
 
 /** Stable error codes. Never renamed once released; new ones may be added. */
+/** How bad a diagnostic is. */
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Diagnostic {
+  /** Stable code, e.g. 'schema', 'duplicate-step-id', 'compat-step-retry-fields'. See README "Diagnostic codes". */
+  code: string;
+  severity: Severity;
+  /** "subject: what is wrong", no colour codes. */
+  message: string;
+  /** RFC 6901 JSON Pointer into `file`, e.g. '/workflows/0/steps/2/operationId'. '' is the root. */
+  pointer: string;
+  /** Path or URL of the document the pointer refers to. */
+  file: string;
+  /** 1-based line and column of the node at `pointer` (of its key where that reads better); 0 when unknown. */
+  line: number;
+  column: number;
+}
+
 export type ArazzoErrorCode =
   | 'DOCUMENT_INVALID'
   | 'DOCUMENT_UNREADABLE'

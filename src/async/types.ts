@@ -4,6 +4,8 @@
  * `messageTransports` run option with the same shape.
  */
 
+import type { AsyncApiMessage } from '../sources/types.js';
+
 /** A broker to talk to, from the AsyncAPI server (or a `servers` override). */
 export interface BrokerTarget {
   /** e.g. 'mqtt://127.0.0.1:1883', 'amqp://host:5672/vhost', 'nats://host:4222', 'ws://host:8080/base'. */
@@ -77,3 +79,13 @@ export interface MessageConnection {
 export interface MessageTransport {
   connect(target: BrokerTarget, options: ConnectOptions): Promise<MessageConnection>;
 }
+
+/** What a mocked `receive` step gets. `correlation` is the value the step waits for, if any. */
+export type MessageMock = (request: {
+  workflowId: string;
+  stepId: string;
+  operationId?: string;
+  channel: string;
+  messages: AsyncApiMessage[];
+  correlation?: { location: string; value: string };
+}) => { headers?: Record<string, string>; payload?: unknown } | undefined;

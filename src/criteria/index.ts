@@ -1,7 +1,6 @@
 // Criterion Object and Criterion Expression Type Object: static checks and evaluation of criteria.
 
 import { BoundedCache } from '../cache.js';
-import type { CriterionRecord } from '../engine/types.js';
 import { ExpressionSyntaxError } from '../errors.js';
 import type { ExpressionNode } from '../expression/ast.js';
 import {
@@ -41,6 +40,7 @@ import type {
   CriterionInput,
   CriterionIssue,
   CriterionOptions,
+  CriterionRecord,
 } from './types.js';
 import { evaluateXPathCondition, XPATH_VERSIONS, xpathSyntaxError } from './xpath.js';
 

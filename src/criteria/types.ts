@@ -59,3 +59,16 @@ export interface CriterionOptions {
    */
   onError?: (message: string) => void;
 }
+
+/** One criterion as evaluated: what a step record keeps. */
+export interface CriterionRecord {
+  condition: string;
+  /** 'simple' | 'regex' | 'jsonpath' | 'xpath' */
+  type?: string;
+  context?: string;
+  passed: boolean;
+  /** Why it failed or could not be evaluated, e.g. 'left side $statusCode is 500, expected == 201'. */
+  reason?: string;
+  /** Compat forms only the response revealed, e.g. a root JSONPath filter that matched the root itself. */
+  warnings?: string[];
+}

@@ -1,22 +1,10 @@
 /** Diagnostics: what is wrong with a document, and exactly where. Data, never printed here. */
+
+// The shape lives with the error family (errors.ts), which carries diagnostics and sits below every layer.
+import type { Diagnostic } from '../errors.js';
 import { escapePointerToken as escapeToken } from '../expression/parser.js';
 
-export type Severity = 'error' | 'warning' | 'info';
-
-export interface Diagnostic {
-  /** Stable code, e.g. 'schema', 'duplicate-step-id', 'compat-step-retry-fields'. See README "Diagnostic codes". */
-  code: string;
-  severity: Severity;
-  /** "subject: what is wrong", no colour codes. */
-  message: string;
-  /** RFC 6901 JSON Pointer into `file`, e.g. '/workflows/0/steps/2/operationId'. '' is the root. */
-  pointer: string;
-  /** Path or URL of the document the pointer refers to. */
-  file: string;
-  /** 1-based line and column of the node at `pointer` (of its key where that reads better); 0 when unknown. */
-  line: number;
-  column: number;
-}
+export type { Diagnostic, Severity } from '../errors.js';
 
 /** Escape one reference token for a JSON Pointer (RFC 6901 section 3); array indexes may be numbers. */
 export function escapePointerToken(token: string | number): string {

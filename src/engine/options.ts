@@ -1,36 +1,12 @@
 /** Options of runWorkflow. Every option is optional; defaults are given with each. */
 import type { Dispatcher } from 'undici';
-import type { MessageTransport } from '../async/types.js';
+import type { MessageMock, MessageTransport } from '../async/types.js';
 import type { ContractOptions } from '../contract/types.js';
 import type { ProxyOption, TlsOptions } from '../http/dispatcher.js';
-import type { HttpResponse, PreparedRequest } from '../http/types.js';
+import type { Transport } from '../http/types.js';
 import type { Masker } from '../secrets/index.js';
 import type { AsyncApiMessage, DocumentLoader, OpenApiSource, ResolvedOperation } from '../sources/types.js';
 import type { AuthValues, RunEvent } from './types.js';
-
-/** Context handed to an injected transport. */
-export interface TransportContext {
-  workflowId: string;
-  stepId: string;
-  attempt: number;
-  operation: ResolvedOperation;
-  signal: AbortSignal;
-  /** The status codes the step's `$statusCode` criteria ask for, if any (mock mode prefers them). */
-  expectedStatus?: number[];
-  /** The OpenAPI source the operation belongs to (mock mode resolves schema $refs through it). */
-  source?: OpenApiSource;
-}
-
-/** Sends a prepared request. The default is undici through `dispatcher`. */
-export interface Transport {
-  (request: PreparedRequest, context: TransportContext): Promise<HttpResponse>;
-  /**
-   * The transport sends nothing (mock mode), so a source whose server has no host (`/`, relative in a
-   * file document, or none declared) still runs: its URLs are addressed to `http://mock.invalid`.
-   * Default: false. @example Object.assign(myTransport, { offline: true })
-   */
-  readonly offline?: boolean;
-}
 
 export interface RunOptions {
   /**
@@ -174,12 +150,6 @@ export interface RunOptions {
   masker?: Masker;
 }
 
-/** What a mocked `receive` step gets. `correlation` is the value the step waits for, if any. */
-export type MessageMock = (request: {
-  workflowId: string;
-  stepId: string;
-  operationId?: string;
-  channel: string;
-  messages: AsyncApiMessage[];
-  correlation?: { location: string; value: string };
-}) => { headers?: Record<string, string>; payload?: unknown } | undefined;
+// The seams are declared by the layers that own them; re-exported here for the engine's callers.
+export type { MessageMock } from '../async/types.js';
+export type { Transport, TransportContext } from '../http/types.js';

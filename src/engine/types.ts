@@ -4,22 +4,12 @@
  */
 import type { Dispatcher } from 'undici';
 import type { ContractCheck } from '../contract/types.js';
+import type { CriterionRecord } from '../criteria/types.js';
 import type { Diagnostic } from '../document/diagnostic.js';
 import type { AuthCredentials } from '../http/types.js';
 
+export type { CriterionRecord };
 export type StepOutcome = 'succeeded' | 'failed';
-
-export interface CriterionRecord {
-  condition: string;
-  /** 'simple' | 'regex' | 'jsonpath' | 'xpath' */
-  type?: string;
-  context?: string;
-  passed: boolean;
-  /** Why it failed or could not be evaluated, e.g. 'left side $statusCode is 500, expected == 201'. */
-  reason?: string;
-  /** Compat forms only the response revealed, e.g. a root JSONPath filter that matched the root itself. */
-  warnings?: string[];
-}
 
 export interface ActionRecord {
   type: 'next' | 'goto' | 'retry' | 'end';

@@ -1,8 +1,7 @@
 /** Replaying a recorded HAR log as an offline transport: requests matched by method, path, query and body. */
 import { didYouMean } from '../document/suggest.js';
-import type { Transport } from '../engine/options.js';
 import { TransportError } from '../errors.js';
-import type { HttpResponse, PreparedRequest } from '../http/types.js';
+import type { HttpResponse, PreparedRequest, Transport } from '../http/types.js';
 import type { Har, HarEntry } from './types.js';
 
 /** What a recording masked; in a recorded value it stands for any text. */

@@ -1,6 +1,6 @@
 /** Contract types for building and sending HTTP requests. */
 import type { Dispatcher } from 'undici';
-import type { ResolvedOperation } from '../sources/types.js';
+import type { OpenApiSource, ResolvedOperation } from '../sources/types.js';
 
 /** A request ready to send. `secrets` are values that must be masked wherever the request is shown. */
 export interface PreparedRequest {
@@ -150,4 +150,28 @@ export interface SendOptions {
   maxRedirects?: number;
   /** Allow redirects to other origins (credentials are stripped all the same). Default false. */
   allowCrossOriginRedirects?: boolean;
+}
+
+/** Context handed to an injected transport. */
+export interface TransportContext {
+  workflowId: string;
+  stepId: string;
+  attempt: number;
+  operation: ResolvedOperation;
+  signal: AbortSignal;
+  /** The status codes the step's `$statusCode` criteria ask for, if any (mock mode prefers them). */
+  expectedStatus?: number[];
+  /** The OpenAPI source the operation belongs to (mock mode resolves schema $refs through it). */
+  source?: OpenApiSource;
+}
+
+/** Sends a prepared request. The default is undici through `dispatcher`. */
+export interface Transport {
+  (request: PreparedRequest, context: TransportContext): Promise<HttpResponse>;
+  /**
+   * The transport sends nothing (mock mode), so a source whose server has no host (`/`, relative in a
+   * file document, or none declared) still runs: its URLs are addressed to `http://mock.invalid`.
+   * Default: false. @example Object.assign(myTransport, { offline: true })
+   */
+  readonly offline?: boolean;
 }

@@ -1,5 +1,5 @@
 // Arazzo 1.0.1 "Workflow Object" `inputs` (a JSON Schema) and OpenAPI "Security Scheme Object": sample values for mock runs.
-import type { AuthValues } from '../engine/types.js';
+import type { AuthCredentials as AuthValues } from '../http/types.js';
 import type { LoadedSource, SecurityScheme } from '../sources/types.js';
 
 /** Options of `synthesizeInputs`. */

@@ -1,6 +1,6 @@
 // Arazzo 1.1.0 AsyncAPI `receive` steps in mock mode: the message comes from the scenario, else the
 // AsyncAPI message's first example, else a sample of its payload schema; the correlation id is set.
-import type { MessageMock } from '../engine/options.js';
+import type { MessageMock } from '../async/types.js';
 import { deepMerge, isObject, sampleSchema } from './sample.js';
 import { ScenarioCursor } from './scenario.js';
 import type { Scenario } from './types.js';

@@ -1,6 +1,5 @@
 /** Mock mode: a Transport that answers every operation from its OpenAPI description, offline. */
-import type { Transport, TransportContext } from '../engine/options.js';
-import type { HttpResponse, PreparedRequest } from '../http/types.js';
+import type { HttpResponse, PreparedRequest, Transport, TransportContext } from '../http/types.js';
 import type { OpenApiSource, ResolvedOperation } from '../sources/types.js';
 import { buildAnswer } from './respond.js';
 import { ScenarioCursor } from './scenario.js';

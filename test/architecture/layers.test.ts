@@ -1,0 +1,105 @@
+// The layering of docs/ARCHITECTURE.md, read from the imports themselves: each top-level module of src/
+// may import only the modules listed for it (static imports, `import type`, and dynamic `import()` alike).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+
+const BASE = ['cache', 'own', 'errors'];
+/** Module -> the modules it may import. `*` stands for any. */
+const ALLOWED: Record<string, readonly string[]> = {
+  cache: [],
+  own: [],
+  errors: [],
+  specs: [],
+  secrets: [...BASE],
+  expression: [...BASE],
+  criteria: ['expression', ...BASE],
+  document: ['criteria', 'expression', ...BASE],
+  sources: ['document', 'expression', ...BASE],
+  async: ['sources', 'document', 'secrets', ...BASE],
+  http: ['sources', 'document', 'criteria', 'expression', 'secrets', ...BASE],
+  contract: ['http', 'sources', 'document', ...BASE],
+  engine: ['http', 'sources', 'criteria', 'document', 'expression', 'contract', 'async', 'secrets', ...BASE],
+  mock: ['http', 'sources', 'document', 'expression', 'async', 'secrets', ...BASE],
+  graph: ['document', 'expression', ...BASE],
+  simulator: ['secrets', ...BASE],
+  har: ['engine', 'http', 'sources', 'document', 'secrets', ...BASE],
+  queue: ['engine', 'http', 'sources', 'document', 'secrets', ...BASE],
+  mcp: ['engine', 'http', 'sources', 'document', 'expression', 'secrets', ...BASE],
+  cli: ['*'],
+  index: ['*'],
+};
+
+interface Edge {
+  file: string;
+  from: string;
+  to: string;
+}
+
+function moduleOf(pathInSrc: string): string {
+  const first = pathInSrc.split(sep)[0] ?? pathInSrc;
+  return first.replace(/\.(ts|js)$/, '');
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : /\.(ts|js)$/.test(e.name) ? [join(dir, e.name)] : [],
+  );
+}
+
+const IMPORT = /(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
+
+/** Every relative import of a file under src/, as an edge between top-level modules. */
+export function edgesOf(file: string, text: string): Edge[] {
+  const from = moduleOf(relative(SRC, file));
+  const out: Edge[] = [];
+  for (const m of text.matchAll(IMPORT)) {
+    const target = relative(SRC, join(file, '..', m[1]!));
+    if (target.startsWith('..')) continue;
+    const to = moduleOf(target);
+    if (to !== from) out.push({ file: relative(SRC, file), from, to });
+  }
+  return out;
+}
+
+export function violations(edges: readonly Edge[]): string[] {
+  return edges
+    .filter((e) => {
+      const allowed = ALLOWED[e.from];
+      return allowed === undefined || !(allowed.includes('*') || allowed.includes(e.to));
+    })
+    .map((e) => `${e.file}: ${e.from} -> ${e.to}`);
+}
+
+describe('layers (docs/ARCHITECTURE.md): imports flow one way', () => {
+  const files = sourceFiles(SRC);
+  const edges = files.flatMap((f) => edgesOf(f, readFileSync(f, 'utf8')));
+
+  it('every top-level module of src/ has a row in the table', () => {
+    const modules = new Set(files.map((f) => moduleOf(relative(SRC, f))));
+    expect([...modules].filter((m) => ALLOWED[m] === undefined)).toEqual([]);
+  });
+
+  it('no module imports one above it', () => {
+    expect(edges.length).toBeGreaterThan(100);
+    expect(violations(edges)).toEqual([]);
+  });
+
+  it('the check sees static, type-only and dynamic imports', () => {
+    const file = join(SRC, 'criteria', 'x.ts');
+    const text = [
+      "import { a } from '../engine/run.js';",
+      "import type { B } from '../mock/types.js';",
+      "const c = await import('../cli/main.js');",
+      "import { d } from './local.js';",
+    ].join('\n');
+    expect(violations(edgesOf(file, text))).toEqual([
+      `criteria${sep}x.ts: criteria -> engine`,
+      `criteria${sep}x.ts: criteria -> mock`,
+      `criteria${sep}x.ts: criteria -> cli`,
+    ]);
+  });
+});
