@@ -1,13 +1,12 @@
 /** Contract checks: is a response's status, content type and body what the operation declares? */
 import type { HttpResponse } from '../http/types.js';
+import { isRecord } from '../own.js';
 import { declaredResponse } from '../sources/responses.js';
 import type { MediaTypeObject, OpenApiSource, ResolvedOperation } from '../sources/types.js';
 import { compileResponseSchema, type ErrorObject } from './schema.js';
 import type { ContractCheck, ContractCheckKind, ContractOptions, ContractSeverity } from './types.js';
 
 type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 function severityOf(options: ContractOptions, kind: ContractCheckKind): ContractSeverity {
   const s = options.severity;
   if (s === undefined) return 'error';
@@ -150,7 +149,7 @@ export function checkResponse(
   });
 
   const schema = media.media.schema;
-  if (schema === undefined || !isJson(contentType) || !(isObject(schema) || typeof schema === 'boolean'))
+  if (schema === undefined || !isJson(contentType) || !(isRecord(schema) || typeof schema === 'boolean'))
     return checks;
   const severity = severityOf(options, 'schema');
   if (response.bodyParseError !== undefined) {

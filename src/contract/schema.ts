@@ -2,7 +2,7 @@
 import ajvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import ajv2020 from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
-import { setOwn } from '../own.js';
+import { isRecord, setOwn } from '../own.js';
 import type { OpenApiSource } from '../sources/types.js';
 
 type AjvCtor = typeof ajvModule.default;
@@ -17,8 +17,6 @@ const addFormats: AddFormats =
   (formats as unknown as { default?: AddFormats }).default ?? (formats as unknown as AddFormats);
 
 type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 export type Dialect = 'draft-07' | '2020-12';
 
 interface Validators {
@@ -80,7 +78,7 @@ function pointerGet(root: unknown, pointer: string): unknown {
   for (const raw of pointer.split('/').slice(1)) {
     const t = raw.replace(/~1/g, '/').replace(/~0/g, '~');
     if (Array.isArray(node)) node = node[Number(t)];
-    else if (isObject(node) && Object.hasOwn(node, t)) node = node[t];
+    else if (isRecord(node) && Object.hasOwn(node, t)) node = node[t];
     else return undefined;
   }
   return node;
@@ -116,7 +114,7 @@ export function toJsonSchema(schema: unknown, dialect: Dialect, raw: unknown): u
   const convert = (node: unknown, depth: number): unknown => {
     if (depth > 256) return {};
     if (typeof node === 'boolean') return node;
-    if (!isObject(node)) return {};
+    if (!isRecord(node)) return {};
     const seen = memo.get(node);
     if (seen !== undefined) return seen;
     if (typeof node.$ref === 'string') {
@@ -132,7 +130,7 @@ export function toJsonSchema(schema: unknown, dialect: Dialect, raw: unknown): u
       if (SCHEMA_KEYS.has(k))
         out[k] = Array.isArray(v) ? v.map((s) => convert(s, depth + 1)) : convert(v, depth + 1);
       else if (SCHEMA_LIST_KEYS.has(k) && Array.isArray(v)) out[k] = v.map((s) => convert(s, depth + 1));
-      else if (SCHEMA_MAP_KEYS.has(k) && isObject(v)) {
+      else if (SCHEMA_MAP_KEYS.has(k) && isRecord(v)) {
         const map: Obj = {};
         for (const [name, s] of Object.entries(v)) setOwn(map, name, convert(s, depth + 1));
         out[k] = map;
@@ -147,10 +145,10 @@ export function toJsonSchema(schema: unknown, dialect: Dialect, raw: unknown): u
         delete out[bound.toLowerCase()];
       } else delete out[`exclusive${bound}`];
     }
-    if (Array.isArray(out.required) && isObject(node.properties)) {
+    if (Array.isArray(out.required) && isRecord(node.properties)) {
       const props = node.properties;
       out.required = out.required.filter(
-        (name) => !(typeof name === 'string' && isObject(props[name]) && props[name].writeOnly === true),
+        (name) => !(typeof name === 'string' && isRecord(props[name]) && props[name].writeOnly === true),
       );
     }
     if (node.nullable === true || node['x-nullable'] === true) return nullable(out, node);
@@ -159,7 +157,7 @@ export function toJsonSchema(schema: unknown, dialect: Dialect, raw: unknown): u
 
   const root = convert(schema, 0);
   if (Object.keys(defs).length === 0) return root;
-  return isObject(root) && root.$ref === undefined
+  return isRecord(root) && root.$ref === undefined
     ? { ...root, [defsKey]: defs }
     : { allOf: [root], [defsKey]: defs };
 }

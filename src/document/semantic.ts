@@ -9,6 +9,7 @@ import {
   parseExpression,
   parseTemplate,
 } from '../expression/index.js';
+import { isRecord } from '../own.js';
 import { childPointer } from './diagnostic.js';
 import { resolveInputsRef } from './inputs-ref.js';
 import type { SpecVersion } from './model.js';
@@ -44,9 +45,6 @@ const STEP_TARGETS = ['operationId', 'operationPath', 'workflowId'] as const;
 /** 1.1 adds `channelPath` (AsyncAPI steps). */
 const STEP_TARGETS_11 = ['operationId', 'operationPath', 'channelPath', 'workflowId'] as const;
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 function arr(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
@@ -54,7 +52,7 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 function entries(v: unknown): Array<[string, unknown]> {
-  return isObj(v) ? Object.keys(v).map((k) => [k, v[k]]) : [];
+  return isRecord(v) ? Object.keys(v).map((k) => [k, v[k]]) : [];
 }
 
 /** Per-workflow context for reference checks. */
@@ -154,7 +152,7 @@ class SemanticChecker {
     private readonly r: Reporter,
     private readonly version: SpecVersion,
   ) {
-    this.components = isObj(own(doc, 'components')) ? (own(doc, 'components') as Obj) : {};
+    this.components = isRecord(own(doc, 'components')) ? (own(doc, 'components') as Obj) : {};
     const schemas = [...entries(own(this.components, 'inputs')).map(([, v]) => v)];
     const outputMaps: unknown[] = [];
     for (const wf of arr(own(doc, 'workflows'))) {
@@ -186,7 +184,7 @@ class SemanticChecker {
       }
       this.workflowIds.add(id);
       const outputs = own(wf, 'outputs');
-      this.workflowOutputs.set(id, new Set(isObj(outputs) ? Object.keys(outputs) : []));
+      this.workflowOutputs.set(id, new Set(isRecord(outputs) ? Object.keys(outputs) : []));
       if (!ID_PATTERN.test(id)) {
         this.r.warn(
           'id-pattern',
@@ -275,7 +273,7 @@ class SemanticChecker {
 
   // ---- workflows ----
   private checkWorkflow(wf: unknown, p: string): void {
-    if (!isObj(wf)) return;
+    if (!isRecord(wf)) return;
     const ctx: WorkflowCtx = {
       pointer: p,
       id: str(wf.workflowId),
@@ -346,7 +344,7 @@ class SemanticChecker {
    */
   private outputsOfStep(step: unknown): Set<string> | undefined {
     const outputs = own(step, 'outputs');
-    if (isObj(outputs)) return new Set(Object.keys(outputs));
+    if (isRecord(outputs)) return new Set(Object.keys(outputs));
     const workflowId = str(own(step, 'workflowId'));
     if (workflowId !== undefined) return this.workflowOutputs.get(workflowId);
     return new Set();
@@ -360,9 +358,9 @@ class SemanticChecker {
       if (target === undefined) return undefined;
       node = target;
     }
-    if (!isObj(node) || OPEN_KEYWORDS.some((k) => own(node, k) !== undefined)) return undefined;
+    if (!isRecord(node) || OPEN_KEYWORDS.some((k) => own(node, k) !== undefined)) return undefined;
     const properties = own(node, 'properties');
-    if (properties !== undefined && !isObj(properties)) return undefined;
+    if (properties !== undefined && !isRecord(properties)) return undefined;
     return {
       names: new Set(Object.keys(properties ?? {})),
       closed: own(node, 'additionalProperties') === false,
@@ -377,7 +375,7 @@ class SemanticChecker {
         node.forEach((n, i) => {
           stack.push({ node: n, pointer: childPointer(pointer, i) });
         });
-      } else if (isObj(node)) {
+      } else if (isRecord(node)) {
         for (const [k, v] of entries(node)) {
           if (k === '$ref' && typeof v === 'string' && v.startsWith('#')) {
             if (resolveInputsRef(v, this.doc) === undefined) {
@@ -403,7 +401,7 @@ class SemanticChecker {
 
   // ---- steps ----
   private checkStep(step: unknown, p: string, ctx: WorkflowCtx): void {
-    if (!isObj(step)) return;
+    if (!isRecord(step)) return;
     const fields = this.version === '1.1' ? STEP_TARGETS_11 : STEP_TARGETS;
     const targets = fields.filter((f) => step[f] !== undefined);
     if (targets.length !== 1) {
@@ -444,7 +442,7 @@ class SemanticChecker {
       step.workflowId !== undefined,
     );
     const body = step.requestBody;
-    if (isObj(body)) {
+    if (isRecord(body)) {
       this.checkValueExpressions(body.payload, childPointer(p, 'requestBody', 'payload'), ctx);
       arr(body.replacements).forEach((rep, i) => {
         this.checkValueExpressions(
@@ -721,8 +719,8 @@ class SemanticChecker {
   private checkCriteria(list: unknown, p: string, ctx: WorkflowCtx | undefined): void {
     arr(list).forEach((c, i) => {
       const cp = childPointer(p, i);
-      if (!isObj(c) || typeof c.condition !== 'string') return; // schema reports the shape
-      if (isObj(c.type) && c.type.type === 'jsonpointer') {
+      if (!isRecord(c) || typeof c.condition !== 'string') return; // schema reports the shape
+      if (isRecord(c.type) && c.type.type === 'jsonpointer') {
         this.r.error(
           'criterion-type',
           childPointer(cp, 'type', 'type'),
@@ -780,7 +778,7 @@ class SemanticChecker {
         v.forEach((x, i) => {
           stack.push({ v: x, p: childPointer(vp, i) });
         });
-      } else if (isObj(v)) {
+      } else if (isRecord(v)) {
         for (const [k, x] of entries(v)) stack.push({ v: x, p: childPointer(vp, k) });
       }
     }

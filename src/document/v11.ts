@@ -1,5 +1,7 @@
 // Arazzo 1.1.0 "Step Object" (dependsOn, timeout, AsyncAPI fields), "Parameter Object", "Selector Object",
 // "Expression Type Object": 1.1 fields met in 1.0.x documents, and the 1.1 rules the schema cannot express.
+
+import { isRecord } from '../own.js';
 import type { CompatReport } from './compat.js';
 import { childPointer } from './diagnostic.js';
 import { EXPRESSION_TYPE_VERSIONS, parseStepDependency, type SelectorType } from './model.js';
@@ -8,9 +10,6 @@ import { own } from './subject.js';
 
 type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 function arr(v: unknown): unknown[] {
   return Array.isArray(v) ? v : [];
 }
@@ -50,9 +49,9 @@ export function find11Features(doc: unknown): Use11[] {
     });
   };
   const outputs = (map: unknown, p: string): void => {
-    if (!isObj(map)) return;
+    if (!isRecord(map)) return;
     for (const key of Object.keys(map)) {
-      if (isObj(map[key])) found.push({ pointer: childPointer(p, key), what: 'a Selector Object output' });
+      if (isRecord(map[key])) found.push({ pointer: childPointer(p, key), what: 'a Selector Object output' });
     }
   };
   const criteria = (list: unknown, p: string): void => {
@@ -101,7 +100,7 @@ export function find11Features(doc: unknown): Use11[] {
   });
   const components = own(doc, 'components');
   const parameters = own(components, 'parameters');
-  if (isObj(parameters)) {
+  if (isRecord(parameters)) {
     for (const name of Object.keys(parameters)) {
       const loc = str(own(parameters[name], 'in'));
       if (loc !== undefined && LOCATIONS_11.has(loc)) {
@@ -114,7 +113,7 @@ export function find11Features(doc: unknown): Use11[] {
   }
   for (const kind of ['successActions', 'failureActions']) {
     const map = own(components, kind);
-    if (!isObj(map)) continue;
+    if (!isRecord(map)) continue;
     for (const name of Object.keys(map)) {
       if (own(map[name], 'parameters') !== undefined) {
         found.push({
@@ -141,21 +140,21 @@ export function rewrite11FieldsIn10(doc: unknown, report: CompatReport): boolean
       `${f.what} is an Arazzo 1.1 feature in a 1.0.x document; declare arazzo: 1.1.0 (read as a 1.1.0 document)`,
     );
   }
-  if (found.length > 0 && isObj(doc)) doc.arazzo = '1.1.0';
+  if (found.length > 0 && isRecord(doc)) doc.arazzo = '1.1.0';
   return found.length > 0;
 }
 
 /** Calls `fn` for every Expression Type Object in a 1.1 document (criterion, selector and replacement types). */
 function forEachExpressionType(doc: unknown, fn: (holder: Obj, key: string, pointer: string) => void): void {
   const typeField = (holder: unknown, key: string, p: string): void => {
-    if (isObj(holder) && isObj(holder[key])) fn(holder[key] as Obj, key, childPointer(p, key));
+    if (isRecord(holder) && isRecord(holder[key])) fn(holder[key] as Obj, key, childPointer(p, key));
   };
   const deep = (value: unknown, p: string): void => {
     if (Array.isArray(value)) {
       value.forEach((v, i) => {
         deep(v, childPointer(p, i));
       });
-    } else if (isObj(value)) {
+    } else if (isRecord(value)) {
       if (typeof value.selector === 'string' && typeof value.context === 'string')
         typeField(value, 'type', p);
       for (const k of Object.keys(value)) if (k !== 'type') deep(value[k], childPointer(p, k));
@@ -197,7 +196,7 @@ function forEachExpressionType(doc: unknown, fn: (holder: Obj, key: string, poin
   const components = own(doc, 'components');
   for (const kind of ['successActions', 'failureActions']) {
     const map = own(components, kind);
-    if (isObj(map)) {
+    if (isRecord(map)) {
       for (const name of Object.keys(map)) {
         const ap = childPointer('', 'components', kind, name);
         criteria(own(map[name], 'criteria'), childPointer(ap, 'criteria'));
@@ -322,7 +321,7 @@ function resolvedParameters(list: unknown, doc: unknown): Array<{ param: Obj; in
     const param = ref?.startsWith(prefix)
       ? own(own(own(doc, 'components'), 'parameters'), ref.slice(prefix.length))
       : item;
-    if (isObj(param)) out.push({ param, index });
+    if (isRecord(param)) out.push({ param, index });
   });
   return out;
 }
@@ -410,7 +409,7 @@ const SELECTOR_KEYS = new Set(['context', 'selector', 'type']);
  * certainly a mistake.
  */
 export function selectorShape(value: unknown): 'complete' | 'incomplete' | undefined {
-  if (!isObj(value) || value.selector === undefined) return undefined;
+  if (!isRecord(value) || value.selector === undefined) return undefined;
   const keys = Object.keys(value).filter((k) => !k.startsWith('x-'));
   if (!keys.every((k) => SELECTOR_KEYS.has(k))) return undefined;
   return keys.length === 3 ? 'complete' : 'incomplete';
@@ -428,7 +427,7 @@ export function checkSelector(value: Obj, p: string, r: Reporter): void {
     return;
   }
   const selector = str(value.selector);
-  const rawType = isObj(value.type) ? value.type.type : value.type;
+  const rawType = isRecord(value.type) ? value.type.type : value.type;
   if (selector === undefined) return;
   if (rawType === 'jsonpointer' && selector !== '' && !selector.startsWith('/')) {
     r.error(

@@ -10,6 +10,7 @@ import type {
 } from '../document/model.js';
 import { parseStepDependency } from '../document/model.js';
 import { OptionsError } from '../errors.js';
+import { isRecord } from '../own.js';
 import {
   actionLabel,
   criteriaLabel,
@@ -30,10 +31,6 @@ export const START = 'start';
 export const END = 'end';
 export const FAILED = 'failed';
 export const stepKey = (stepId: string): string => `step:${stepId}`;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Resolve `$components.successActions.x` / `$components.failureActions.x`; undefined when it cannot be. */
 function resolveAction(

@@ -1,7 +1,8 @@
 // Arazzo 1.1.0 AsyncAPI `receive` steps in mock mode: the message comes from the scenario, else the
 // AsyncAPI message's first example, else a sample of its payload schema; the correlation id is set.
 import type { MessageMock } from '../async/types.js';
-import { deepMerge, isObject, sampleSchema } from './sample.js';
+import { isRecord } from '../own.js';
+import { deepMerge, sampleSchema } from './sample.js';
 import { ScenarioCursor } from './scenario.js';
 import type { Scenario } from './types.js';
 
@@ -11,11 +12,11 @@ function setAtPointer(target: unknown, pointer: string, value: unknown): unknown
     .slice(1)
     .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (tokens.length === 0) return value;
-  const root: Record<string, unknown> = isObject(target) ? { ...target } : {};
+  const root: Record<string, unknown> = isRecord(target) ? { ...target } : {};
   let node = root;
   for (let i = 0; i < tokens.length - 1; i++) {
     const key = tokens[i] as string;
-    const next = isObject(node[key]) ? { ...(node[key] as Record<string, unknown>) } : {};
+    const next = isRecord(node[key]) ? { ...(node[key] as Record<string, unknown>) } : {};
     node[key] = next;
     node = next;
   }

@@ -1,8 +1,9 @@
 /** The mock's answer for one operation: status, media type and body chosen from the OpenAPI description. */
 import type { JsonValue } from '../document/model.js';
+import { isRecord } from '../own.js';
 import { declaredResponse } from '../sources/responses.js';
 import type { MediaTypeObject, ResolvedOperation } from '../sources/types.js';
-import { deepMerge, isObject, sampleSchema, seedIdentifiers } from './sample.js';
+import { deepMerge, sampleSchema, seedIdentifiers } from './sample.js';
 import type { MockAnswer, ScenarioResponse } from './types.js';
 
 /** The response object for a status: exact code, then its `2XX`-style range, then `default`. */
@@ -65,7 +66,7 @@ export function chooseMediaType(
 function exampleOf(media: MediaTypeObject): { value: unknown } | undefined {
   if (media.example !== undefined) return { value: media.example };
   for (const ex of Object.values(media.examples ?? {}))
-    if (isObject(ex) && ex.value !== undefined) return { value: ex.value };
+    if (isRecord(ex) && ex.value !== undefined) return { value: ex.value };
   return undefined;
 }
 
@@ -123,7 +124,7 @@ export function buildAnswer(operation: ResolvedOperation, input: AnswerInput): M
   const headers: Record<string, string> = {};
   for (const [name, header] of Object.entries(declared?.headers ?? {})) {
     const lower = name.toLowerCase();
-    if (lower === 'content-type' || !isObject(header)) continue;
+    if (lower === 'content-type' || !isRecord(header)) continue;
     const value = sampleSchema(header.schema as JsonValue | undefined, { spec: input.spec });
     if (value !== undefined && value !== null)
       headers[lower] = Array.isArray(value)
@@ -151,10 +152,10 @@ function echoPathParams(
   params: Record<string, unknown> | undefined,
   schema: unknown,
 ): unknown {
-  if (!isObject(body) || params === undefined) return body;
+  if (!isRecord(body) || params === undefined) return body;
   const entries = Object.entries(params).filter(([, v]) => typeof v === 'string' || typeof v === 'number');
   if (entries.length === 0) return body;
-  const props = isObject(schema) && isObject(schema.properties) ? schema.properties : {};
+  const props = isRecord(schema) && isRecord(schema.properties) ? schema.properties : {};
   const out = { ...body };
   const put = (key: string, value: unknown) => {
     const current = out[key];

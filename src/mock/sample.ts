@@ -1,7 +1,7 @@
 /** Example bodies for OpenAPI schemas: openapi-sampler (loaded on first use), $ref clean-up, seeded ids. */
 import { createRequire } from 'node:module';
 import type { JsonValue } from '../document/model.js';
-import { setOwn } from '../own.js';
+import { isRecord, setOwn } from '../own.js';
 
 interface Sampler {
   sample(
@@ -21,10 +21,6 @@ function loadSampler(): Sampler {
 
 type Obj = Record<string, unknown>;
 
-export function isObject(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** Schemas with their unresolvable `$ref`s replaced, per original schema object and spec availability. */
 const cleaned = new WeakMap<object, { withSpec?: unknown; bare?: unknown }>();
 
@@ -34,7 +30,7 @@ const cleaned = new WeakMap<object, { withSpec?: unknown; bare?: unknown }>();
  * every other ref becomes `{}` so the sampler never throws on it.
  */
 function cleanRefs(schema: unknown, keepLocal: boolean): unknown {
-  if (!isObject(schema) && !Array.isArray(schema)) return schema;
+  if (!isRecord(schema) && !Array.isArray(schema)) return schema;
   const slot = cleaned.get(schema) ?? {};
   const key = keepLocal ? 'withSpec' : 'bare';
   if (slot[key] !== undefined) return slot[key];
@@ -42,7 +38,7 @@ function cleanRefs(schema: unknown, keepLocal: boolean): unknown {
   const walk = (node: unknown, depth: number): unknown => {
     if (depth > 200) return {};
     if (Array.isArray(node)) return node.map((n) => walk(n, depth + 1));
-    if (!isObject(node)) return node;
+    if (!isRecord(node)) return node;
     const seen = memo.get(node);
     if (seen !== undefined) return seen;
     if (typeof node.$ref === 'string') {
@@ -73,9 +69,9 @@ export function sampleSchema(
   schema: JsonValue | undefined,
   options: { xml?: boolean; spec?: unknown } = {},
 ): unknown {
-  if (schema === undefined || (!isObject(schema) && typeof schema !== 'boolean')) return undefined;
+  if (schema === undefined || (!isRecord(schema) && typeof schema !== 'boolean')) return undefined;
   if (schema === true || schema === false) return schema ? {} : undefined;
-  const spec = isObject(options.spec) ? options.spec : undefined;
+  const spec = isRecord(options.spec) ? options.spec : undefined;
   const prepared = cleanRefs(schema, spec !== undefined) as object;
   try {
     return loadSampler().sample(
@@ -123,7 +119,7 @@ export function seedIdentifiers(value: unknown, seed: number, key: string): unkn
   const walk = (node: unknown, path: string, depth: number): unknown => {
     if (depth > 64) return node;
     if (Array.isArray(node)) return node.map((n, i) => walk(n, `${path}/${i}`, depth + 1));
-    if (!isObject(node)) return node;
+    if (!isRecord(node)) return node;
     const out: Obj = {};
     for (const [k, v] of Object.entries(node)) {
       const here = `${path}/${k}`;
@@ -139,7 +135,7 @@ export function seedIdentifiers(value: unknown, seed: number, key: string): unkn
 
 /** Deep merge: objects merge key by key, anything else replaces. Neither input is modified. */
 export function deepMerge(base: unknown, patch: unknown): unknown {
-  if (!isObject(base) || !isObject(patch)) return structuredCloneJson(patch);
+  if (!isRecord(base) || !isRecord(patch)) return structuredCloneJson(patch);
   const out: Obj = { ...base };
   for (const [k, v] of Object.entries(patch)) {
     // Own-property writes only: a scenario key "__proto__" must not reach the prototype.

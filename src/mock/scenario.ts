@@ -3,7 +3,7 @@ import { parseDocument } from 'yaml';
 import { escapePointerToken } from '../document/diagnostic.js';
 import { didYouMean } from '../document/suggest.js';
 import { ArazzoError } from '../errors.js';
-import { setOwn } from '../own.js';
+import { isRecord, setOwn } from '../own.js';
 import type { ResolvedOperation } from '../sources/types.js';
 import type { Scenario, ScenarioResponse } from './types.js';
 
@@ -31,13 +31,11 @@ export function isScenarioError(value: unknown): value is ScenarioError {
 }
 
 type Obj = Record<string, unknown>;
-const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 const ENTRY_KEYS = new Set(['status', 'headers', 'body', 'merge', 'contentType', 'delayMs', 'times']);
 const METHOD_PATH = /^(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE) \/\S*$/;
 
 function checkEntry(raw: unknown, pointer: string, issues: ScenarioIssue[]): ScenarioResponse | undefined {
-  if (!isObject(raw)) {
+  if (!isRecord(raw)) {
     issues.push({ pointer, message: 'a response entry must be an object' });
     return undefined;
   }
@@ -56,7 +54,7 @@ function checkEntry(raw: unknown, pointer: string, issues: ScenarioIssue[]): Sce
     else issues.push({ pointer: `${pointer}/status`, message: 'must be an integer from 100 to 599' });
   }
   if (headers !== undefined) {
-    if (!isObject(headers))
+    if (!isRecord(headers))
       issues.push({ pointer: `${pointer}/headers`, message: 'must be an object of header names to values' });
     else {
       const h: Record<string, string> = {};
@@ -74,7 +72,7 @@ function checkEntry(raw: unknown, pointer: string, issues: ScenarioIssue[]): Sce
   }
   if (body !== undefined) out.body = body;
   if (merge !== undefined) {
-    if (isObject(merge)) out.merge = merge;
+    if (isRecord(merge)) out.merge = merge;
     else
       issues.push({
         pointer: `${pointer}/merge`,
@@ -109,7 +107,7 @@ function checkSection(
   const out: Record<string, ScenarioResponse[]> = {};
   if (raw === undefined || raw === null) return out;
   const pointer = `/${section}`;
-  if (!isObject(raw)) {
+  if (!isRecord(raw)) {
     issues.push({
       pointer,
       message: `must be an object of ${section === 'steps' ? 'step keys' : 'operation keys'} to responses`,
@@ -172,7 +170,7 @@ export function loadScenario(input: string | object): Scenario {
         message: `"${raw}" looks like a file path; loadScenario() takes the scenario's text or parsed object, so read the file first`,
       },
     ]);
-  if (!isObject(raw))
+  if (!isRecord(raw))
     throw new ScenarioError([
       { pointer: '', message: 'a scenario must be an object with "operations" and/or "steps"' },
     ]);

@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isRecord } from '../own.js';
 import { looksLikeCredential } from '../secrets/index.js';
 import {
   type AccountRecord,
@@ -96,10 +97,6 @@ function maskSecret(value: string): string {
   return value.length > 8 ? `${value.slice(0, 4)}****` : '****';
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function route(
   method: string,
   path: string,
@@ -187,13 +184,13 @@ export async function startComposioSimulator(
   };
 
   const createAuthConfig = (body: unknown): Reply => {
-    if (!isObject(body)) throw new HttpProblem(400, 'request body must be a JSON object');
+    if (!isRecord(body)) throw new HttpProblem(400, 'request body must be a JSON object');
     const toolkit = body.toolkit;
-    if (!isObject(toolkit) || typeof toolkit.slug !== 'string' || toolkit.slug === '') {
+    if (!isRecord(toolkit) || typeof toolkit.slug !== 'string' || toolkit.slug === '') {
       throw new HttpProblem(400, 'toolkit.slug is required', 'Send {"toolkit": {"slug": "gmail"}}');
     }
     const authConfig = body.auth_config ?? { type: 'use_composio_managed_auth' };
-    if (!isObject(authConfig)) throw new HttpProblem(400, 'auth_config must be an object');
+    if (!isRecord(authConfig)) throw new HttpProblem(400, 'auth_config must be an object');
     if (authConfig.name !== undefined && typeof authConfig.name !== 'string') {
       throw new HttpProblem(400, 'auth_config.name must be a string');
     }
@@ -231,13 +228,13 @@ export async function startComposioSimulator(
   };
 
   const createAccount = (body: unknown): Reply => {
-    if (!isObject(body)) throw new HttpProblem(400, 'request body must be a JSON object');
+    if (!isRecord(body)) throw new HttpProblem(400, 'request body must be a JSON object');
     const ref = body.auth_config;
-    if (!isObject(ref) || typeof ref.id !== 'string' || ref.id === '') {
+    if (!isRecord(ref) || typeof ref.id !== 'string' || ref.id === '') {
       throw new HttpProblem(400, 'auth_config.id is required');
     }
     const connection = body.connection;
-    if (!isObject(connection)) throw new HttpProblem(400, 'connection is required');
+    if (!isRecord(connection)) throw new HttpProblem(400, 'connection is required');
     if (connection.user_id !== undefined && typeof connection.user_id !== 'string') {
       throw new HttpProblem(400, 'connection.user_id must be a string');
     }
@@ -293,7 +290,7 @@ export async function startComposioSimulator(
     const out = (reply: Reply): Handled =>
       operation === undefined ? { ...reply, parsed } : { ...reply, parsed, operation };
     if (matched !== undefined && 'nanoid' in matched && matched.nanoid !== undefined) touch(matched.nanoid);
-    if (operation === 'postConnectedAccounts' && isObject(parsed) && isObject(parsed.auth_config)) {
+    if (operation === 'postConnectedAccounts' && isRecord(parsed) && isRecord(parsed.auth_config)) {
       const ref = parsed.auth_config.id;
       if (typeof ref === 'string' && authConfigs.has(ref)) touch(ref);
     }

@@ -2,13 +2,10 @@
 // A small own reader: @asyncapi/parser took 2-8 s to import and 3-12 s for its first parse here (README).
 import { type Diagnostic, escapePointerToken } from '../document/diagnostic.js';
 import type { JsonValue } from '../document/model.js';
+import { isRecord } from '../own.js';
 import { type DocumentSet, type RefProblem, RefResolver } from './refs.js';
 
 type Obj = Record<string, unknown>;
-
-function isObject(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export interface AsyncApiMessage {
   /** The message's key in its channel (3.0) or its `name`/`messageId` (2.6). */
@@ -111,7 +108,7 @@ export interface AsyncApiSourceInit {
 
 /** 'x.y.z' when the value looks like an AsyncAPI document of a version we read, else why not. */
 export function detectAsyncApiVersion(raw: unknown): { version: string; major: 2 | 3 } | { error: string } {
-  if (!isObject(raw)) return { error: 'not an AsyncAPI document (not an object)' };
+  if (!isRecord(raw)) return { error: 'not an AsyncAPI document (not an object)' };
   const v = raw.asyncapi;
   if (typeof v !== 'string') return { error: 'not an AsyncAPI document (no "asyncapi" field)' };
   if (/^3\.\d+\.\d+/.test(v)) return { version: v, major: 3 };
@@ -141,7 +138,7 @@ class Reader {
 
   message(value: unknown, pointer: string, fallbackName: string): AsyncApiMessage | undefined {
     const f = this.follow(value, pointer);
-    if (!isObject(f.value)) return undefined;
+    if (!isRecord(f.value)) return undefined;
     const memo = this.messageMemo.get(f.value);
     if (memo !== undefined) return memo;
     const m = f.value;
@@ -156,7 +153,7 @@ class Reader {
     const merged: Obj = {};
     for (let i = 0; i < traits.length; i++) {
       const t = this.follow(traits[i], `${f.pointer}/traits/${i}`).value;
-      if (isObject(t)) Object.assign(merged, t);
+      if (isRecord(t)) Object.assign(merged, t);
     }
     Object.assign(merged, m);
     if (typeof merged.contentType === 'string') out.contentType = merged.contentType;
@@ -164,16 +161,16 @@ class Reader {
     if (merged.headers !== undefined) out.headers = this.schemaOf(merged.headers, `${f.pointer}/headers`);
     if (Array.isArray(merged.examples)) {
       for (const ex of merged.examples) {
-        if (!isObject(ex)) continue;
+        if (!isRecord(ex)) continue;
         const e: AsyncApiMessage['examples'][number] = {};
         if (typeof ex.name === 'string') e.name = ex.name;
-        if (isObject(ex.headers)) e.headers = ex.headers;
+        if (isRecord(ex.headers)) e.headers = ex.headers;
         if (ex.payload !== undefined) e.payload = ex.payload;
         out.examples.push(e);
       }
     }
     const corr = this.follow(merged.correlationId, `${f.pointer}/correlationId`).value;
-    if (isObject(corr) && typeof corr.location === 'string') {
+    if (isRecord(corr) && typeof corr.location === 'string') {
       out.correlationId = { location: corr.location };
       if (typeof corr.description === 'string') out.correlationId.description = corr.description;
     }
@@ -184,7 +181,7 @@ class Reader {
   /** 3.0 multi-format schemas (`{ schemaFormat, schema }`) are unwrapped; JSON Schema is kept as is. */
   private schemaOf(value: unknown, pointer: string): JsonValue {
     const f = this.follow(value, pointer);
-    if (isObject(f.value) && typeof f.value.schemaFormat === 'string' && f.value.schema !== undefined)
+    if (isRecord(f.value) && typeof f.value.schemaFormat === 'string' && f.value.schema !== undefined)
       return this.deep(f.value.schema, `${f.pointer}/schema`);
     return this.deep(f.value, f.pointer);
   }
@@ -192,14 +189,14 @@ class Reader {
   parameters(value: unknown, pointer: string): Record<string, AsyncApiParameter> {
     const out: Record<string, AsyncApiParameter> = {};
     const params = this.follow(value, pointer).value;
-    if (!isObject(params)) return out;
+    if (!isRecord(params)) return out;
     for (const [key, raw] of Object.entries(params)) {
       const p = this.follow(raw, `${pointer}/${escapePointerToken(key)}`).value;
       const param: AsyncApiParameter = {};
-      if (isObject(p)) {
+      if (isRecord(p)) {
         // 2.6 keeps enum/default in a schema; 3.0 on the parameter itself.
-        const schema = isObject(p.schema) ? this.follow(p.schema, '').value : p;
-        const src = isObject(schema) ? schema : p;
+        const schema = isRecord(p.schema) ? this.follow(p.schema, '').value : p;
+        const src = isRecord(schema) ? schema : p;
         if (Array.isArray(src.enum)) param.enum = src.enum.map(String);
         if (src.default !== undefined) param.default = String(src.default);
         if (typeof p.location === 'string') param.location = p.location;
@@ -219,17 +216,17 @@ function securityNames(reader: Reader, value: unknown, schemes: Obj): string[] {
   if (!Array.isArray(value)) return [];
   const out: string[] = [];
   value.forEach((entry) => {
-    if (isObject(entry) && typeof entry.$ref === 'string') {
+    if (isRecord(entry) && typeof entry.$ref === 'string') {
       const name = /\/components\/securitySchemes\/([^/]+)$/.exec(entry.$ref)?.[1];
       if (name !== undefined) out.push(name.replace(/~1/g, '/').replace(/~0/g, '~'));
       return;
     }
-    if (isObject(entry) && typeof entry.type === 'string') {
+    if (isRecord(entry) && typeof entry.type === 'string') {
       const found = Object.entries(schemes).find(([, s]) => reader.follow(s, '').value === entry);
       if (found !== undefined) out.push(found[0]);
       return;
     }
-    if (isObject(entry)) out.push(...Object.keys(entry));
+    if (isRecord(entry)) out.push(...Object.keys(entry));
   });
   return out;
 }
@@ -237,12 +234,12 @@ function securityNames(reader: Reader, value: unknown, schemes: Obj): string[] {
 function readSchemes(reader: Reader, raw: Obj): Record<string, AsyncApiSecurityScheme> {
   const out: Record<string, AsyncApiSecurityScheme> = {};
   const schemes =
-    isObject(raw.components) && isObject(raw.components.securitySchemes)
+    isRecord(raw.components) && isRecord(raw.components.securitySchemes)
       ? raw.components.securitySchemes
       : {};
   for (const [name, value] of Object.entries(schemes)) {
     const s = reader.follow(value, `/components/securitySchemes/${escapePointerToken(name)}`).value;
-    if (!isObject(s) || typeof s.type !== 'string') continue;
+    if (!isRecord(s) || typeof s.type !== 'string') continue;
     const scheme: AsyncApiSecurityScheme = { type: s.type };
     if (typeof s.in === 'string') scheme.in = s.in;
     if (typeof s.name === 'string') scheme.name = s.name;
@@ -254,15 +251,15 @@ function readSchemes(reader: Reader, raw: Obj): Record<string, AsyncApiSecurityS
 
 function readServers(reader: Reader, raw: Obj, major: 2 | 3): AsyncApiServer[] {
   const out: AsyncApiServer[] = [];
-  const servers = isObject(raw.servers) ? raw.servers : {};
+  const servers = isRecord(raw.servers) ? raw.servers : {};
   const schemes =
-    isObject(raw.components) && isObject(raw.components.securitySchemes)
+    isRecord(raw.components) && isRecord(raw.components.securitySchemes)
       ? raw.components.securitySchemes
       : {};
   for (const [name, value] of Object.entries(servers)) {
     const pointer = `/servers/${escapePointerToken(name)}`;
     const s = reader.follow(value, pointer).value;
-    if (!isObject(s) || typeof s.protocol !== 'string') continue;
+    if (!isRecord(s) || typeof s.protocol !== 'string') continue;
     const protocol = s.protocol.toLowerCase();
     let url: string;
     if (major === 3) {
@@ -274,12 +271,12 @@ function readServers(reader: Reader, raw: Obj, major: 2 | 3): AsyncApiServer[] {
       url = /^[a-z][a-z0-9+.-]*:\/\//i.test(u) ? u : `${protocol}://${u}`;
     }
     const variables: Record<string, AsyncApiServerVariable> = {};
-    if (isObject(s.variables)) {
+    if (isRecord(s.variables)) {
       for (const [vn, vv] of Object.entries(s.variables)) {
         const v = reader.follow(vv, '').value;
         const variable: AsyncApiServerVariable = {};
-        if (isObject(v) && v.default !== undefined) variable.default = String(v.default);
-        if (isObject(v) && Array.isArray(v.enum)) variable.enum = v.enum.map(String);
+        if (isRecord(v) && v.default !== undefined) variable.default = String(v.default);
+        if (isRecord(v) && Array.isArray(v.enum)) variable.enum = v.enum.map(String);
         variables[vn] = variable;
       }
     }
@@ -300,7 +297,7 @@ function readServers(reader: Reader, raw: Obj, major: 2 | 3): AsyncApiServer[] {
 function channelMessages(reader: Reader, messages: unknown, pointer: string): AsyncApiMessage[] {
   const out: AsyncApiMessage[] = [];
   const m = reader.follow(messages, pointer).value;
-  if (!isObject(m)) return out;
+  if (!isRecord(m)) return out;
   for (const [key, value] of Object.entries(m)) {
     const msg = reader.message(value, `${pointer}/${escapePointerToken(key)}`, key);
     if (msg !== undefined) out.push(msg);
@@ -311,7 +308,7 @@ function channelMessages(reader: Reader, messages: unknown, pointer: string): As
 /** 2.6 `message` may be one message or `oneOf` a list. */
 function operationMessages2(reader: Reader, value: unknown, pointer: string): AsyncApiMessage[] {
   const f = reader.follow(value, pointer);
-  if (!isObject(f.value)) return [];
+  if (!isRecord(f.value)) return [];
   if (Array.isArray(f.value.oneOf)) {
     return f.value.oneOf
       .map((m, i) => reader.message(m, `${f.pointer}/oneOf/${i}`, `message${i}`))
@@ -329,11 +326,11 @@ interface Index {
 
 function index3(reader: Reader, raw: Obj, sourceName: string, schemes: Obj): Index {
   const idx: Index = { byId: new Map(), byPointer: new Map(), channels: new Map() };
-  const channels = isObject(raw.channels) ? raw.channels : {};
+  const channels = isRecord(raw.channels) ? raw.channels : {};
   for (const [key, value] of Object.entries(channels)) {
     const pointer = `/channels/${escapePointerToken(key)}`;
     const f = reader.follow(value, pointer);
-    if (!isObject(f.value)) continue;
+    if (!isRecord(f.value)) continue;
     const c = f.value;
     const channel: AsyncApiChannel = {
       key,
@@ -344,21 +341,21 @@ function index3(reader: Reader, raw: Obj, sourceName: string, schemes: Obj): Ind
     };
     const servers = (Array.isArray(c.servers) ? c.servers : [])
       .map((s) =>
-        isObject(s) && typeof s.$ref === 'string' ? /\/servers\/([^/]+)$/.exec(s.$ref)?.[1] : undefined,
+        isRecord(s) && typeof s.$ref === 'string' ? /\/servers\/([^/]+)$/.exec(s.$ref)?.[1] : undefined,
       )
       .filter((s): s is string => s !== undefined);
     if (servers.length > 0) channel.servers = servers;
-    if (isObject(c.bindings)) channel.bindings = c.bindings;
+    if (isRecord(c.bindings)) channel.bindings = c.bindings;
     idx.channels.set(pointer, channel);
     if (f.pointer !== pointer) idx.channels.set(f.pointer, channel);
   }
-  const operations = isObject(raw.operations) ? raw.operations : {};
+  const operations = isRecord(raw.operations) ? raw.operations : {};
   for (const [id, value] of Object.entries(operations)) {
     const pointer = `/operations/${escapePointerToken(id)}`;
     const f = reader.follow(value, pointer);
-    if (!isObject(f.value)) continue;
+    if (!isRecord(f.value)) continue;
     const o = f.value;
-    const ref = isObject(o.channel) && typeof o.channel.$ref === 'string' ? o.channel.$ref : undefined;
+    const ref = isRecord(o.channel) && typeof o.channel.$ref === 'string' ? o.channel.$ref : undefined;
     const channelPointer = ref?.startsWith('#') ? decodeURIComponent(ref.slice(1)) : undefined;
     const channel = channelPointer === undefined ? undefined : idx.channels.get(channelPointer);
     if (channel === undefined) continue;
@@ -385,11 +382,11 @@ function index3(reader: Reader, raw: Obj, sourceName: string, schemes: Obj): Ind
 
 function index2(reader: Reader, raw: Obj, sourceName: string, schemes: Obj): Index {
   const idx: Index = { byId: new Map(), byPointer: new Map(), channels: new Map() };
-  const channels = isObject(raw.channels) ? raw.channels : {};
+  const channels = isRecord(raw.channels) ? raw.channels : {};
   for (const [address, value] of Object.entries(channels)) {
     const pointer = `/channels/${escapePointerToken(address)}`;
     const f = reader.follow(value, pointer);
-    if (!isObject(f.value)) continue;
+    if (!isRecord(f.value)) continue;
     const c = f.value;
     const channel: AsyncApiChannel = {
       key: address,
@@ -400,11 +397,11 @@ function index2(reader: Reader, raw: Obj, sourceName: string, schemes: Obj): Ind
     };
     const servers = stringList(c.servers);
     if (servers.length > 0) channel.servers = servers;
-    if (isObject(c.bindings)) channel.bindings = c.bindings;
+    if (isRecord(c.bindings)) channel.bindings = c.bindings;
     idx.channels.set(pointer, channel);
     for (const kind of ['publish', 'subscribe'] as const) {
       const o = reader.follow(c[kind], `${f.pointer}/${kind}`).value;
-      if (!isObject(o)) continue;
+      if (!isRecord(o)) continue;
       const opPointer = `${pointer}/${kind}`;
       const messages = operationMessages2(reader, o.message, `${opPointer}/message`);
       channel.messages.push(...messages);
@@ -447,7 +444,7 @@ export function createAsyncApiSource(init: AsyncApiSourceInit): {
   const raw = init.raw as Obj;
   const reader = new Reader(init);
   const schemes =
-    isObject(raw.components) && isObject(raw.components.securitySchemes)
+    isRecord(raw.components) && isRecord(raw.components.securitySchemes)
       ? raw.components.securitySchemes
       : {};
   const idx =

@@ -4,6 +4,7 @@ import type jsYamlModule from 'js-yaml';
 import type { OpenAPI } from 'openapi-types';
 import { type Diagnostic, escapePointerToken, parsePointer } from '../document/diagnostic.js';
 import type { JsonValue } from '../document/model.js';
+import { isRecord } from '../own.js';
 import { type DocumentSet, operationPointer, type RefProblem, RefResolver } from './refs.js';
 import {
   convertParameters,
@@ -24,10 +25,6 @@ import type {
 } from './types.js';
 
 type Obj = Record<string, unknown>;
-
-function isObject(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
@@ -103,7 +100,7 @@ function withinExpansionLimit(root: unknown, limit: number): boolean {
 export function detectOpenApiVersion(
   raw: unknown,
 ): { version: OpenApiSource['version']; note?: string } | { error: string } {
-  if (!isObject(raw)) return { error: 'not an OpenAPI document (the top level is not an object)' };
+  if (!isRecord(raw)) return { error: 'not an OpenAPI document (the top level is not an object)' };
   if (raw.swagger !== undefined) {
     return String(raw.swagger) === '2.0'
       ? { version: '2.0' }
@@ -167,22 +164,22 @@ export function createOpenApiSource(init: OpenApiSourceInit): {
 
   const byId = new Map<string, IndexEntry>();
   const byPointer = new Map<string, IndexEntry>();
-  const paths = isObject(raw.paths) ? raw.paths : {};
+  const paths = isRecord(raw.paths) ? raw.paths : {};
   const indexProblems: RefProblem[] = [];
   for (const path of Object.keys(paths)) {
     let item = paths[path];
     let itemBase = init.url;
     let itemPointer = `/paths/${escapePointerToken(path)}`;
-    if (isObject(item) && typeof item.$ref === 'string') {
+    if (isRecord(item) && typeof item.$ref === 'string') {
       const followed = resolver.follow(item, init.url, itemPointer, indexProblems);
       item = followed.value;
       itemBase = followed.base;
       itemPointer = followed.pointer;
     }
-    if (!isObject(item)) continue;
+    if (!isRecord(item)) continue;
     for (const method of HTTP_METHODS) {
       const op = item[method];
-      if (!isObject(op)) continue;
+      if (!isRecord(op)) continue;
       const entry: IndexEntry = {
         pointer: operationPointer(path, method),
         path,
@@ -216,7 +213,7 @@ export function createOpenApiSource(init: OpenApiSourceInit): {
       const defs = resolver.deep(raw.securityDefinitions, init.url, '/securityDefinitions', []);
       schemes = convertSecurityDefinitions(defs);
     } else {
-      const components = isObject(raw.components) ? raw.components : {};
+      const components = isRecord(raw.components) ? raw.components : {};
       const defs = resolver.deep(components.securitySchemes, init.url, '/components/securitySchemes', []);
       schemes = normalizeSecuritySchemes(defs);
     }
@@ -255,21 +252,21 @@ export function createOpenApiSource(init: OpenApiSourceInit): {
       resolved.parameters = parts.parameters;
       if (parts.requestBody !== undefined) resolved.requestBody = parts.requestBody;
       const produces = mediaTypes(op, raw, 'produces');
-      if (isObject(rawResponses))
+      if (isRecord(rawResponses))
         for (const [status, r] of Object.entries(rawResponses))
           if (!status.startsWith('x-')) resolved.responses[status] = convertResponse(r, produces);
       resolved.servers = convertServers(raw, op.schemes, init.url);
     } else {
       resolved.parameters = merged.flatMap((p) => normalizeParameter(p));
       const body = resolver.deep(op.requestBody, base, `${opPointer}/requestBody`, problems);
-      if (isObject(body))
+      if (isRecord(body))
         resolved.requestBody = {
           required: body.required === true,
-          content: (isObject(body.content) ? body.content : {}) as Record<string, MediaTypeObject>,
+          content: (isRecord(body.content) ? body.content : {}) as Record<string, MediaTypeObject>,
         };
-      if (isObject(rawResponses))
+      if (isRecord(rawResponses))
         for (const [status, r] of Object.entries(rawResponses))
-          if (!status.startsWith('x-') && isObject(r)) resolved.responses[status] = r as ResponseObject;
+          if (!status.startsWith('x-') && isRecord(r)) resolved.responses[status] = r as ResponseObject;
       const servers =
         serverList(resolver.deep(op.servers, base, `${opPointer}/servers`, problems)) ??
         serverList(resolver.deep(item.servers, base, `${entry.pathItemPointer}/servers`, problems)) ??
@@ -330,7 +327,7 @@ function mergeParameters(itemParams: unknown, opParams: unknown): Obj[] {
   for (const list of [itemParams, opParams]) {
     if (!Array.isArray(list)) continue;
     for (const p of list) {
-      if (!isObject(p) || typeof p.name !== 'string' || typeof p.in !== 'string') continue;
+      if (!isRecord(p) || typeof p.name !== 'string' || typeof p.in !== 'string') continue;
       const name = p.in === 'header' ? p.name.toLowerCase() : p.name;
       byKey.set(`${p.in}\u0000${name}`, p);
     }
@@ -352,7 +349,7 @@ function normalizeParameter(p: Obj): OperationParameter[] {
   if (typeof p.allowReserved === 'boolean') out.allowReserved = p.allowReserved;
   if (typeof p.allowEmptyValue === 'boolean') out.allowEmptyValue = p.allowEmptyValue;
   if (p.schema !== undefined) out.schema = p.schema as JsonValue;
-  if (isObject(p.content)) out.content = p.content as Record<string, { schema?: JsonValue }>;
+  if (isRecord(p.content)) out.content = p.content as Record<string, { schema?: JsonValue }>;
   return [out];
 }
 
@@ -360,12 +357,12 @@ function serverList(v: unknown): ServerObject[] | undefined {
   if (!Array.isArray(v) || v.length === 0) return undefined;
   const out: ServerObject[] = [];
   for (const s of v) {
-    if (!isObject(s) || typeof s.url !== 'string') continue;
+    if (!isRecord(s) || typeof s.url !== 'string') continue;
     const server: ServerObject = { url: s.url };
-    if (isObject(s.variables)) {
+    if (isRecord(s.variables)) {
       const variables: NonNullable<ServerObject['variables']> = {};
       for (const [name, def] of Object.entries(s.variables)) {
-        if (!isObject(def)) continue;
+        if (!isRecord(def)) continue;
         const variable: { default: string; enum?: string[] } = { default: String(def.default ?? '') };
         if (Array.isArray(def.enum)) variable.enum = def.enum.map(String);
         variables[name] = variable;
@@ -379,7 +376,7 @@ function serverList(v: unknown): ServerObject[] | undefined {
 
 function securityRequirements(v: unknown): SecurityRequirement[] | undefined {
   if (!Array.isArray(v)) return undefined;
-  return v.filter(isObject).map((req) => {
+  return v.filter(isRecord).map((req) => {
     const out: SecurityRequirement = {};
     for (const [k, scopes] of Object.entries(req)) out[k] = Array.isArray(scopes) ? scopes.map(String) : [];
     return out;
@@ -388,9 +385,9 @@ function securityRequirements(v: unknown): SecurityRequirement[] | undefined {
 
 function normalizeSecuritySchemes(defs: unknown): Record<string, SecurityScheme> {
   const out: Record<string, SecurityScheme> = {};
-  if (!isObject(defs)) return out;
+  if (!isRecord(defs)) return out;
   for (const [name, d] of Object.entries(defs)) {
-    if (!isObject(d)) continue;
+    if (!isRecord(d)) continue;
     switch (d.type) {
       case 'apiKey':
         if (typeof d.name === 'string' && (d.in === 'header' || d.in === 'query' || d.in === 'cookie'))

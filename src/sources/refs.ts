@@ -1,5 +1,6 @@
 // OpenAPI 3.1 "Reference Object" / JSON Reference: lazy, cached, cycle-safe $ref resolution.
 import { childPointer, escapePointerToken, parsePointer } from '../document/diagnostic.js';
+import { isRecord } from '../own.js';
 
 /** Refs followed inside one another before giving up (a guard against pathological nesting). */
 export const MAX_REF_DEPTH = 64;
@@ -30,10 +31,6 @@ interface MemoEntry {
 
 type Obj = Record<string, unknown>;
 
-function isObject(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** Value at an RFC 6901 pointer, or undefined. Own properties only. */
 export function getAtPointer(root: unknown, pointer: string): unknown {
   const tokens = parsePointer(pointer);
@@ -43,7 +40,7 @@ export function getAtPointer(root: unknown, pointer: string): unknown {
     if (Array.isArray(node)) {
       if (!/^(0|[1-9]\d*)$/.test(t)) return undefined;
       node = node[Number(t)];
-    } else if (isObject(node)) {
+    } else if (isRecord(node)) {
       if (!Object.hasOwn(node, t)) return undefined;
       node = node[t];
     } else {
@@ -100,7 +97,7 @@ export class RefResolver {
   ): { value: unknown; base: string; pointer: string } {
     let cur = { value, base, pointer };
     const seen = new Set<string>();
-    for (let hops = 0; isObject(cur.value) && typeof cur.value.$ref === 'string'; hops++) {
+    for (let hops = 0; isRecord(cur.value) && typeof cur.value.$ref === 'string'; hops++) {
       const ref = cur.value.$ref;
       const target = splitRef(ref, cur.base);
       if (target === undefined) {
@@ -150,7 +147,7 @@ export class RefResolver {
       }
       return out ?? value;
     }
-    if (!isObject(value)) return value;
+    if (!isRecord(value)) return value;
     if (typeof value.$ref === 'string') return this.walkRef(value, base, pointer, problems, isRefTarget);
     let out: Obj | undefined;
     const keys = Object.keys(value);
@@ -215,7 +212,7 @@ export class RefResolver {
       problems.push(...local);
     }
     const keys = Object.keys(value);
-    if (keys.length === 1 || !isObject(resolved)) return resolved;
+    if (keys.length === 1 || !isRecord(resolved)) return resolved;
     // Siblings of $ref (OpenAPI 3.1 summary/description, JSON Schema 2020-12 keywords) are laid over the target.
     const merged: Obj = { ...resolved };
     for (const k of keys) {

@@ -1,5 +1,6 @@
 // Swagger 2.0 "Operation Object", "Parameter Object", "Response Object": mapped to the OpenAPI 3 shape.
 import type { JsonValue } from '../document/model.js';
+import { isRecord } from '../own.js';
 import type {
   MediaTypeObject,
   OperationParameter,
@@ -9,10 +10,6 @@ import type {
 } from './types.js';
 
 type Obj = Record<string, unknown>;
-
-function isObject(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function stringList(v: unknown): string[] | undefined {
   return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
@@ -42,7 +39,7 @@ function inlineSchema(p: Obj): JsonValue {
   const schema: Record<string, JsonValue> = {};
   for (const k of SCHEMA_KEYS) {
     if (p[k] === undefined) continue;
-    schema[k] = k === 'items' && isObject(p[k]) ? inlineSchema(p[k]) : (p[k] as JsonValue);
+    schema[k] = k === 'items' && isRecord(p[k]) ? inlineSchema(p[k]) : (p[k] as JsonValue);
   }
   // 2.0 'file' is a binary string in 3.x terms.
   if (schema.type === 'file') {
@@ -140,16 +137,16 @@ export function convertParameters(params: Obj[], consumes: string[]): Swagger2Pa
 
 /** A resolved 2.0 response: schema and examples spread over the `produces` media types. */
 export function convertResponse(r: unknown, produces: string[]): ResponseObject {
-  if (!isObject(r)) return {};
+  if (!isRecord(r)) return {};
   const out: ResponseObject = {};
   if (typeof r.description === 'string') out.description = r.description;
-  if (isObject(r.headers)) {
+  if (isRecord(r.headers)) {
     const headers: NonNullable<ResponseObject['headers']> = {};
     for (const [name, h] of Object.entries(r.headers))
-      if (isObject(h)) headers[name] = { schema: inlineSchema(h) };
+      if (isRecord(h)) headers[name] = { schema: inlineSchema(h) };
     out.headers = headers;
   }
-  const examples = isObject(r.examples) ? r.examples : {};
+  const examples = isRecord(r.examples) ? r.examples : {};
   if (r.schema !== undefined || Object.keys(examples).length > 0) {
     const content: Record<string, MediaTypeObject> = {};
     const types = produces.length > 0 ? produces : ['application/json'];
@@ -184,9 +181,9 @@ export function convertServers(doc: Obj, opSchemes: unknown, documentUrl: string
 /** securityDefinitions -> 3.x security schemes. */
 export function convertSecurityDefinitions(defs: unknown): Record<string, SecurityScheme> {
   const out: Record<string, SecurityScheme> = {};
-  if (!isObject(defs)) return out;
+  if (!isRecord(defs)) return out;
   for (const [name, d] of Object.entries(defs)) {
-    if (!isObject(d)) continue;
+    if (!isRecord(d)) continue;
     if (d.type === 'basic') out[name] = { type: 'http', scheme: 'basic' };
     else if (d.type === 'apiKey' && typeof d.name === 'string' && (d.in === 'header' || d.in === 'query'))
       out[name] = { type: 'apiKey', name: d.name, in: d.in };
@@ -199,7 +196,7 @@ export function convertSecurityDefinitions(defs: unknown): Record<string, Securi
             : typeof d.flow === 'string'
               ? d.flow
               : 'implicit';
-      const flow: Record<string, JsonValue> = { scopes: isObject(d.scopes) ? (d.scopes as JsonValue) : {} };
+      const flow: Record<string, JsonValue> = { scopes: isRecord(d.scopes) ? (d.scopes as JsonValue) : {} };
       if (typeof d.authorizationUrl === 'string') flow.authorizationUrl = d.authorizationUrl;
       if (typeof d.tokenUrl === 'string') flow.tokenUrl = d.tokenUrl;
       out[name] = { type: 'oauth2', flows: { [flowName]: flow } };
