@@ -5,10 +5,10 @@ import {
   abortedError,
   bounded,
   CloseWatch,
-  clientMissing,
   closedError,
   failed,
   headerText,
+  lazyClient,
   unreachable,
 } from './broker.js';
 import type {
@@ -23,14 +23,7 @@ import type {
 
 type AmqpModule = typeof import('amqplib');
 
-let loading: Promise<AmqpModule> | undefined;
-function loadAmqp(): Promise<AmqpModule> {
-  loading ??= import('amqplib').catch((error: unknown) => {
-    loading = undefined;
-    throw clientMissing('amqplib', 'AMQP', error);
-  });
-  return loading;
-}
+const loadAmqp = lazyClient<AmqpModule>('amqplib', 'AMQP', () => import('amqplib'));
 
 function amqpUrl(target: BrokerTarget, options: ConnectOptions): string {
   const c = options.credentials;

@@ -58,6 +58,22 @@ export function abortedError(url: string): MessagingError {
 }
 
 /** The client library of a built-in protocol is an optional peer dependency that is not installed. */
+/**
+ * A client library loaded on first use (an optional peer dependency): one import shared by every
+ * connection, tried again after a failure, and its absence reported as CLIENT_MISSING naming the package.
+ * @example const loadMqtt = lazyClient('mqtt', 'MQTT', () => import('mqtt'));
+ */
+export function lazyClient<T>(pkg: string, protocol: string, load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined;
+  return () => {
+    loading ??= load().catch((error: unknown) => {
+      loading = undefined;
+      throw clientMissing(pkg, protocol, error);
+    });
+    return loading;
+  };
+}
+
 export function clientMissing(pkg: string, protocol: string, error: unknown): MessagingError {
   return new MessagingError(
     'CLIENT_MISSING',

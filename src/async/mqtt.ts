@@ -5,10 +5,10 @@ import {
   abortedError,
   bounded,
   CloseWatch,
-  clientMissing,
   closedError,
   failed,
   headerText,
+  lazyClient,
   unreachable,
 } from './broker.js';
 import type {
@@ -22,14 +22,7 @@ import type {
 
 type MqttModule = typeof import('mqtt');
 
-let loading: Promise<MqttModule> | undefined;
-function loadMqtt(): Promise<MqttModule> {
-  loading ??= import('mqtt').catch((error: unknown) => {
-    loading = undefined;
-    throw clientMissing('mqtt', 'MQTT', error);
-  });
-  return loading;
-}
+const loadMqtt = lazyClient<MqttModule>('mqtt', 'MQTT', () => import('mqtt'));
 
 /** MQTT 5 unless the server says 3.1.1 (or 3.1). */
 function protocolVersion(target: BrokerTarget): 3 | 4 | 5 {

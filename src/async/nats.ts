@@ -1,14 +1,6 @@
 // NATS through the optional `nats` package. Subject = channel address; headers = NATS message headers.
 import type { ConnectionOptions, Msg, NatsConnection, Subscription } from 'nats';
-import {
-  abortedError,
-  bounded,
-  CloseWatch,
-  clientMissing,
-  closedError,
-  failed,
-  unreachable,
-} from './broker.js';
+import { abortedError, bounded, CloseWatch, closedError, failed, lazyClient, unreachable } from './broker.js';
 import type {
   BrokerTarget,
   ConnectOptions,
@@ -21,14 +13,7 @@ import type {
 
 type NatsModule = typeof import('nats');
 
-let loading: Promise<NatsModule> | undefined;
-function loadNats(): Promise<NatsModule> {
-  loading ??= import('nats').catch((error: unknown) => {
-    loading = undefined;
-    throw clientMissing('nats', 'NATS', error);
-  });
-  return loading;
-}
+const loadNats = lazyClient<NatsModule>('nats', 'NATS', () => import('nats'));
 
 /** nats.js wants `host:port`; user and password in the URL become options. */
 function natsOptions(target: BrokerTarget, options: ConnectOptions): ConnectionOptions {

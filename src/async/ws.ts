@@ -1,15 +1,7 @@
 // WebSocket through the optional `ws` package. One socket per channel: its URL is the server URL joined
 // with the channel address; a message is one frame (WebSocket frames carry no headers: they are not sent).
 import type { WebSocket as WsSocket } from 'ws';
-import {
-  abortedError,
-  bounded,
-  CloseWatch,
-  clientMissing,
-  closedError,
-  failed,
-  unreachable,
-} from './broker.js';
+import { abortedError, bounded, CloseWatch, closedError, failed, lazyClient, unreachable } from './broker.js';
 import type {
   BrokerTarget,
   ConnectOptions,
@@ -22,14 +14,7 @@ import type {
 
 type WsModule = typeof import('ws');
 
-let loading: Promise<WsModule> | undefined;
-function loadWs(): Promise<WsModule> {
-  loading ??= import('ws').catch((error: unknown) => {
-    loading = undefined;
-    throw clientMissing('ws', 'WebSocket', error);
-  });
-  return loading;
-}
+const loadWs = lazyClient<WsModule>('ws', 'WebSocket', () => import('ws'));
 
 /** The server URL and the channel address joined by exactly one slash. */
 export function channelUrl(server: string, channel: string): string {
