@@ -53,7 +53,7 @@ function sourceFiles(dir: string): string[] {
 const IMPORT = /(?:from\s+|import\s*\(\s*|import\s+)['"](\.{1,2}\/[^'"]+)['"]/g;
 
 /** Every relative import of a file under src/, as an edge between top-level modules. */
-export function edgesOf(file: string, text: string): Edge[] {
+function edgesOf(file: string, text: string): Edge[] {
   const from = moduleOf(relative(SRC, file));
   const out: Edge[] = [];
   for (const m of text.matchAll(IMPORT)) {
@@ -65,7 +65,7 @@ export function edgesOf(file: string, text: string): Edge[] {
   return out;
 }
 
-export function violations(edges: readonly Edge[]): string[] {
+function violations(edges: readonly Edge[]): string[] {
   return edges
     .filter((e) => {
       const allowed = ALLOWED[e.from];
