@@ -24,6 +24,12 @@ export interface SvgOptions extends GraphOptions {
    */
   badges?: Record<string, string>;
   /**
+   * Steps where the run failed, by stepId: drawn red (fill and border), whatever the highlight.
+   * @default []
+   * @example ['pollConnection']
+   */
+  failed?: readonly string[];
+  /**
    * Accessible title of the drawing.
    * @default 'workflow <workflowId>'
    */
@@ -134,7 +140,15 @@ function roundedPath(points: Array<[number, number]>): string {
   return d;
 }
 
-function nodeShape(node: GraphNode, x: number, y: number, w: number, h: number, lit: boolean): string {
+function nodeShape(
+  node: GraphNode,
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+  lit: boolean,
+  failed = false,
+): string {
   let fill = '#ffffff';
   let stroke = '#64748b';
   let dash = '';
@@ -173,10 +187,15 @@ function nodeShape(node: GraphNode, x: number, y: number, w: number, h: number, 
     case 'step':
       break;
   }
-  const width = lit ? 3 : 1.5;
+  const width = lit || failed ? 3 : 1.5;
   if (lit) {
     stroke = LIT;
     if (node.kind === 'step' || node.kind === 'start') fill = '#dbeafe';
+  }
+  if (failed) {
+    // Where the run failed reads first: red wins over the path highlight.
+    fill = '#fee2e2';
+    stroke = '#b91c1c';
   }
   let out = `<rect x="${n(x)}" y="${n(y)}" width="${n(w)}" height="${n(h)}" rx="${n(rx)}" fill="${fill}" stroke="${stroke}" stroke-width="${width}"${dash}/>`;
   if (node.kind === 'step' && node.callsWorkflow === true) {
@@ -193,6 +212,7 @@ function nodeShape(node: GraphNode, x: number, y: number, w: number, h: number, 
 export function renderSvg(graph: WorkflowGraph, options: SvgOptions = {}): string {
   const prefix = (options.idPrefix ?? 'g').replace(/[^A-Za-z0-9_-]/g, '_') || 'g';
   const lit = highlightSets(graph, options.highlight);
+  const failedSteps = new Set(options.failed ?? []);
   const dimOthers = lit.edges.size > 0;
   const row = new Map(graph.nodes.map((node, i) => [node.key, i]));
   const rowOf = (key: string): number => row.get(key) ?? 0;
@@ -402,7 +422,8 @@ export function renderSvg(graph: WorkflowGraph, options: SvgOptions = {}): strin
     const h = heights[i] ?? 0;
     const isLit = lit.nodes.has(node.key);
     const lines = node.lines.map((l) => cut(l, maxChars));
-    const parts = [nodeShape(node, nodeX, top, nodeW, h, isLit)];
+    const isFailed = node.kind === 'step' && failedSteps.has(node.key.slice('step:'.length));
+    const parts = [nodeShape(node, nodeX, top, nodeW, h, isLit, isFailed)];
     const mid = top + h / 2;
     if (lines.length === 1) {
       parts.push(

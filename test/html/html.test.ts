@@ -139,6 +139,30 @@ describe('structure', () => {
     expect(html).toContain('linkStyle');
   });
 
+  it.each<[string, { status: RunResult['status']; outcome: StepRecord['outcome']; red: string[] }]>([
+    [
+      'a failed run: the step where it stopped is red',
+      { status: 'failed', outcome: 'failed', red: ['poll'] },
+    ],
+    ['a succeeded run: no red step', { status: 'succeeded', outcome: 'succeeded', red: [] }],
+  ])('the graph: %s', (_name, { status, outcome, red }) => {
+    const result: RunResult = {
+      ...plainResult,
+      status,
+      steps: [record({ stepId: 'login' }), record({ stepId: 'poll', outcome })],
+      ...(status === 'failed'
+        ? { error: { code: 'STEP_FAILED', message: 'poll failed', stepId: 'poll', workflowId: 'wf' } }
+        : {}),
+    };
+    const page = renderHtmlReport([{ file: 'flow.arazzo.yaml', document: plainDoc, result }]);
+    const redSteps = [
+      ...page.matchAll(
+        /<g data-node="\w+" data-step="(\w+)"[^>]*><title>[^<]*<\/title><rect [^>]*fill="#fee2e2" stroke="#b91c1c"/g,
+      ),
+    ].map((m) => m[1]);
+    expect(redSteps).toEqual(red);
+  });
+
   it('is self-contained: no script, no external resource', () => {
     expect(tagsOf(html).has('script')).toBe(false);
     expect(html).not.toMatch(/\s(?:src|href)="(?!#)/);

@@ -329,6 +329,18 @@ function outputsHtml(outputs: Record<string, unknown>, limit: number): string {
   return `<div class="scroll"><table class="outputs" data-outputs="">${rows.join('')}</table></div>`;
 }
 
+/** The step of `workflowId` where a failed run stopped: its last record, when that attempt failed. */
+function failedSteps(result: RunResult, workflowId: string): string[] {
+  if (result.status !== 'failed') return [];
+  const records = result.steps.filter((r) => r.workflowId === workflowId);
+  const last = records[records.length - 1];
+  const named = result.error?.stepId;
+  const out = new Set<string>();
+  if (last !== undefined && last.outcome === 'failed') out.add(last.stepId);
+  if (named !== undefined && (result.error?.workflowId ?? result.workflowId) === workflowId) out.add(named);
+  return [...out];
+}
+
 function graphHtml(run: HtmlRun, workflowId: string, idPrefix: string): string {
   if (run.document === undefined) return '<p class="note">no graph: the document is not available</p>';
   let svg: string;
@@ -345,6 +357,7 @@ function graphHtml(run: HtmlRun, workflowId: string, idPrefix: string): string {
       highlight,
       idPrefix,
       badges,
+      failed: failedSteps(run.result, workflowId),
       title: `workflow ${workflowId}, path taken highlighted`,
     });
     mermaid = toMermaid(run.document, workflowId, { highlight });
@@ -353,7 +366,7 @@ function graphHtml(run: HtmlRun, workflowId: string, idPrefix: string): string {
   }
   return [
     `<div class="scroll graph">${svg}</div>`,
-    '<div class="legend"><span>path taken</span><span class="l-plain">success / next</span><span class="l-fail">failure</span><span class="l-retry">retry</span></div>',
+    '<div class="legend"><span>path taken</span><span class="l-plain">success / next</span><span class="l-fail">failure (a red step: where the run failed)</span><span class="l-retry">retry</span></div>',
     `<details><summary>Mermaid source</summary><pre>${esc(mermaid)}</pre></details>`,
   ].join('\n');
 }
