@@ -129,12 +129,62 @@ describe('junit reporter', () => {
     expect(failure.getAttribute('message')).toBe('apiKey is required');
   });
 
-  it('nested workflows get their own testsuite', () => {
-    const run = result({ steps: [step({ stepId: 'call' }), step({ workflowId: 'child', stepId: 'inner' })] });
-    expect(buildSuites(run).map((s) => [s.name, s.cases.map((c) => c.name)])).toEqual([
-      ['wf', ['call']],
-      ['child', ['inner']],
+  it('a child workflow is reported inside the testcase of the step that ran it, not as a suite', () => {
+    const run = result({
+      steps: [
+        step({ workflowId: 'child', stepId: 'inner' }),
+        step({ stepId: 'call' }),
+        step({ stepId: 'after' }),
+      ],
+    });
+    const suites = buildSuites(run);
+    expect(suites.map((s) => [s.name, s.cases.map((c) => [c.name, c.output ?? null])])).toEqual([
+      [
+        'wf',
+        [
+          ['call', 'child › inner attempt 1: succeeded'],
+          ['after', null],
+        ],
+      ],
     ]);
+  });
+
+  it('a failure inside a child workflow fails the parent step, naming where', () => {
+    const run = result({
+      status: 'failed',
+      error: { code: 'STEP_FAILED', message: 'inner failed', stepId: 'inner', workflowId: 'child' },
+      steps: [
+        step({ stepId: 'first' }),
+        step({ workflowId: 'child', stepId: 'inner', outcome: 'failed' }),
+        step({ stepId: 'call', outcome: 'failed' }),
+      ],
+    });
+    const cases = buildSuites(run)[0]!.cases;
+    expect(cases.map((c) => [c.name, c.failure !== undefined])).toEqual([
+      ['first', false],
+      ['call', true],
+    ]);
+    expect(cases[1]!.failure!.body).toMatch(/^in workflow child, step inner\n/);
+  });
+
+  it('each suite carries its own run properties (status, file, outputs)', () => {
+    const run = result({
+      outputs: { id: 'x1' },
+      steps: [step({ workflowId: 'child', stepId: 'inner' }), step({ stepId: 'call' })],
+    });
+    const { doc: dom } = parseXml(renderJunit(run, undefined, 'wf.yml'));
+    const suites = Array.from(dom.getElementsByTagName('testsuite'));
+    expect(suites).toHaveLength(1);
+    const props = Array.from(suites[0]!.getElementsByTagName('property')).map((p) => [
+      p.getAttribute('name'),
+      p.getAttribute('value'),
+    ]);
+    expect(props).toEqual([
+      ['status', 'succeeded'],
+      ['file', 'wf.yml'],
+      ['output.id', 'x1'],
+    ]);
+    expect(dom.getElementsByTagName('system-out')[0]?.textContent).toBe('child › inner attempt 1: succeeded');
   });
 
   it.each([

@@ -27,7 +27,7 @@ import {
   toJsonSafe,
 } from '../format.js';
 import { failurePointer, renderGithubAnnotations, renderGithubSummary } from '../reporters/github.js';
-import { buildSuites, renderSuites, type Suite } from '../reporters/junit.js';
+import { buildSuites, renderSuites, runProperties, type Suite } from '../reporters/junit.js';
 import { TEST_USAGE } from '../usage.js';
 import { loadReplay, startHarRecording } from './har.js';
 import {
@@ -509,7 +509,8 @@ async function renderReport(
         });
         continue;
       }
-      for (const s of buildSuites(c.result, c.document)) suites.push({ ...s, name: `${c.file} › ${s.name}` });
+      for (const s of buildSuites(c.result, c.document))
+        suites.push({ ...s, name: `${c.file} › ${s.name}`, properties: runProperties(c.result, c.file) });
     }
     return renderSuites(suites, elapsedMs);
   }

@@ -1,4 +1,7 @@
-/** JUnit XML reporter: a testsuite per workflow, a testcase per step (attempts collapsed). */
+/**
+ * JUnit XML reporter: a testsuite per workflow run, a testcase per step of that workflow (attempts
+ * collapsed); the steps of a child workflow are reported inside the testcase of the step that ran it.
+ */
 
 import type { Diagnostic } from '../../document/diagnostic.js';
 import type { ArazzoDocument } from '../../document/model.js';
@@ -44,12 +47,16 @@ export interface Case {
   timeMs: number;
   failure?: { type: string; message: string; body: string };
   skipped?: string;
+  /** The child workflow steps this step ran, one line each (JUnit `system-out`). */
+  output?: string;
 }
 
 export interface Suite {
   name: string;
   cases: Case[];
   timeMs: number;
+  /** This run's own properties (status, file, outputs). */
+  properties?: Record<string, string>;
 }
 
 function failureOf(records: StepRecord[], result: RunResult): NonNullable<Case['failure']> {
@@ -77,53 +84,80 @@ function failureOf(records: StepRecord[], result: RunResult): NonNullable<Case['
   return { type: last.error?.code ?? runError?.code ?? 'STEP_FAILED', message, body: lines.join('\n') };
 }
 
-/** Build the suites: grouping, collapsing attempts, deciding which step is where the run failed. */
-export function buildSuites(result: RunResult, document?: ArazzoDocument): Suite[] {
-  const byWorkflow = new Map<string, Map<string, StepRecord[]>>();
-  byWorkflow.set(result.workflowId, new Map());
+/**
+ * Records of other workflows (children run by a workflowId step, or a workflow a goto moved to) belong
+ * to the step of the run's own workflow that led to them: the step recorded after them (a workflowId
+ * step finishes after its child) or, for those at the end, the last one before them (a goto).
+ */
+function attachChildren(result: RunResult): { own: StepRecord[]; children: Map<StepRecord, StepRecord[]> } {
+  const own: StepRecord[] = [];
+  const children = new Map<StepRecord, StepRecord[]>();
+  let pending: StepRecord[] = [];
   for (const r of result.steps) {
-    let steps = byWorkflow.get(r.workflowId);
-    if (!steps) {
-      steps = new Map();
-      byWorkflow.set(r.workflowId, steps);
+    if (r.workflowId !== result.workflowId) {
+      pending.push(r);
+      continue;
     }
+    own.push(r);
+    if (pending.length > 0) children.set(r, pending);
+    pending = [];
+  }
+  const last = own[own.length - 1];
+  if (pending.length > 0 && last !== undefined)
+    children.set(last, [...(children.get(last) ?? []), ...pending]);
+  return { own, children };
+}
+
+function childLines(records: readonly StepRecord[]): string {
+  return records.map((r) => `${r.workflowId} › ${r.stepId} attempt ${r.attempt}: ${r.outcome}`).join('\n');
+}
+
+/** Build the run's suite: grouping, collapsing attempts, deciding which step is where the run failed. */
+export function buildSuites(result: RunResult, document?: ArazzoDocument): Suite[] {
+  const { own, children } = attachChildren(result);
+  const steps = new Map<string, StepRecord[]>();
+  for (const r of own) {
     const list = steps.get(r.stepId);
     if (list) list.push(r);
     else steps.set(r.stepId, [r]);
   }
-  const lastRecordOf = new Map<string, StepRecord>();
-  for (const r of result.steps) lastRecordOf.set(r.workflowId, r);
-
-  const suites: Suite[] = [];
+  const workflowId = result.workflowId;
+  const lastRecord = own[own.length - 1];
+  const cases: Case[] = [];
   let anyFailure = false;
-  for (const [workflowId, steps] of byWorkflow) {
-    const cases: Case[] = [];
-    for (const [stepId, records] of steps) {
-      const last = records[records.length - 1]!;
-      const timeMs = records.reduce((sum, r) => sum + r.durationMs, 0);
-      const named =
-        result.error?.stepId === stepId && (result.error.workflowId ?? result.workflowId) === workflowId;
-      const stoppedHere = lastRecordOf.get(workflowId) === last;
-      const failed = result.status === 'failed' && last.outcome === 'failed' && (named || stoppedHere);
-      const c: Case = { name: stepId, timeMs };
-      if (failed) {
-        c.failure = failureOf(records, result);
-        anyFailure = true;
-      }
-      cases.push(c);
+  for (const [stepId, records] of steps) {
+    const last = records[records.length - 1]!;
+    const timeMs = records.reduce((sum, r) => sum + r.durationMs, 0);
+    const nested = records.flatMap((r) => children.get(r) ?? []);
+    const errorIn = result.error?.workflowId ?? workflowId;
+    const named = result.error?.stepId === stepId && errorIn === workflowId;
+    const failedInChild =
+      errorIn !== workflowId &&
+      nested.some((r) => r.workflowId === errorIn && r.stepId === result.error?.stepId);
+    const failed =
+      result.status === 'failed' &&
+      (named || failedInChild || (last.outcome === 'failed' && lastRecord === last));
+    const c: Case = { name: stepId, timeMs };
+    if (nested.length > 0) c.output = childLines(nested);
+    if (failed) {
+      const failing = failedInChild
+        ? nested.filter((r) => r.workflowId === errorIn && r.stepId === result.error?.stepId)
+        : records;
+      c.failure = failureOf(failing, result);
+      if (failedInChild)
+        c.failure.body = `in workflow ${errorIn}, step ${result.error?.stepId}\n${c.failure.body}`;
+      anyFailure = true;
     }
-    const declared = document?.workflows.find((w) => w.workflowId === workflowId)?.steps ?? [];
-    for (const s of declared) {
-      if (!steps.has(s.stepId)) cases.push({ name: s.stepId, timeMs: 0, skipped: 'not reached' });
-    }
-    const timeMs =
-      workflowId === result.workflowId ? result.durationMs : cases.reduce((sum, c) => sum + c.timeMs, 0);
-    suites.push({ name: workflowId, cases, timeMs });
+    cases.push(c);
+  }
+  const declared = document?.workflows.find((w) => w.workflowId === workflowId)?.steps ?? [];
+  for (const s of declared) {
+    if (!steps.has(s.stepId)) cases.push({ name: s.stepId, timeMs: 0, skipped: 'not reached' });
   }
   if (result.status === 'failed' && !anyFailure) {
-    // The run failed outside any step (invalid inputs, timeout before a step, a dependency).
+    // The run failed outside any of its steps (invalid inputs, timeout before a step, a dependency).
     const e = result.error;
-    suites[0]!.cases.unshift({
+    cases.unshift({
       name: 'workflow',
       timeMs: 0,
       failure: {
@@ -133,14 +167,18 @@ export function buildSuites(result: RunResult, document?: ArazzoDocument): Suite
       },
     });
   }
-  return suites;
+  return [{ name: workflowId, cases, timeMs: result.durationMs, properties: runProperties(result) }];
 }
 
-export function renderSuites(
-  suites: Suite[],
-  totalMs: number,
-  properties: Record<string, string> = {},
-): string {
+/** The properties of one run's suite: its status and outputs, never another run's. */
+export function runProperties(result: RunResult, file?: string): Record<string, string> {
+  const props: Record<string, string> = { status: result.status };
+  if (file !== undefined) props.file = file;
+  for (const [k, v] of Object.entries(result.outputs)) props[`output.${k}`] = inlineValue(v);
+  return props;
+}
+
+export function renderSuites(suites: Suite[], totalMs: number): string {
   const count = (s: Suite, f: (c: Case) => boolean) => s.cases.filter(f).length;
   const tests = suites.reduce((n, s) => n + s.cases.length, 0);
   const failures = suites.reduce((n, s) => n + count(s, (c) => c.failure !== undefined), 0);
@@ -153,7 +191,7 @@ export function renderSuites(
     out.push(
       `  <testsuite name="${xmlText(s.name)}" tests="${s.cases.length}" failures="${count(s, (c) => c.failure !== undefined)}" errors="0" skipped="${count(s, (c) => c.skipped !== undefined)}" time="${seconds(s.timeMs)}">`,
     );
-    const props = Object.entries(properties);
+    const props = Object.entries(s.properties ?? {});
     if (props.length > 0) {
       out.push('    <properties>');
       for (const [k, v] of props) out.push(`      <property name="${xmlText(k)}" value="${xmlText(v)}"/>`);
@@ -161,17 +199,17 @@ export function renderSuites(
     }
     for (const c of s.cases) {
       const open = `    <testcase classname="${xmlText(s.name)}" name="${xmlText(c.name)}" time="${seconds(c.timeMs)}"`;
+      const inner: string[] = [];
       if (c.failure) {
-        out.push(`${open}>`);
-        out.push(
+        inner.push(
           `      <failure type="${xmlText(c.failure.type)}" message="${xmlText(c.failure.message)}">${xmlText(c.failure.body)}</failure>`,
         );
-        out.push('    </testcase>');
       } else if (c.skipped) {
-        out.push(`${open}>`, `      <skipped message="${xmlText(c.skipped)}"/>`, '    </testcase>');
-      } else {
-        out.push(`${open}/>`);
+        inner.push(`      <skipped message="${xmlText(c.skipped)}"/>`);
       }
+      if (c.output !== undefined) inner.push(`      <system-out>${xmlText(c.output)}</system-out>`);
+      if (inner.length === 0) out.push(`${open}/>`);
+      else out.push(`${open}>`, ...inner, '    </testcase>');
     }
     out.push('  </testsuite>');
   }
@@ -180,12 +218,11 @@ export function renderSuites(
 }
 
 export function renderJunit(result: RunResult, document?: ArazzoDocument, file?: string): string {
-  const props: Record<string, string> = { status: result.status };
-  if (file !== undefined) props.file = file;
-  if (Object.keys(result.outputs).length > 0) {
-    for (const [k, v] of Object.entries(result.outputs)) props[`output.${k}`] = inlineValue(v);
-  }
-  return renderSuites(buildSuites(result, document), result.durationMs, props);
+  const suites = buildSuites(result, document).map((s) => ({
+    ...s,
+    properties: runProperties(result, file),
+  }));
+  return renderSuites(suites, result.durationMs);
 }
 
 export function createJunitReporter(out: Writable, cwd: string): Reporter {
