@@ -185,6 +185,7 @@ function messageScope(
     workflows: base.workflows,
     sourceDescriptions: base.sourceDescriptions,
     components: base.components,
+    self: base.self,
     message: { headers, payload },
   } as ExpressionScope;
 }

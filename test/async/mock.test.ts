@@ -1,6 +1,9 @@
 // Mock mode for AsyncAPI steps: receive steps answered from the AsyncAPI examples (or a scenario), with the
 // correlation id the step waits for; no broker is contacted. Mixed HTTP + AsyncAPI, offline.
-import { fileURLToPath } from 'node:url';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { runWorkflow } from '../../src/index.js';
@@ -35,6 +38,30 @@ describe('mock mode with AsyncAPI steps', () => {
     expect(result.status).toBe('failed');
     expect(result.steps[2]?.messages?.[0]?.payload).toMatchObject({ requestId: 'req-78', state: 'rejected' });
     expect(result.steps[2]?.criteria[0]?.passed).toBe(false);
+  });
+
+  it('a message step sees the same scope as an HTTP step ($self included)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'arazzo-self-'));
+    try {
+      for (const f of ['async-orders.asyncapi.yaml', 'async-orders.openapi.yaml'])
+        copyFileSync(fileURLToPath(new URL(`../../examples/${f}`, import.meta.url)), join(dir, f));
+      const text = readFileSync(example, 'utf8').replace(
+        '          state: $message.payload#/state\n',
+        '          state: $message.payload#/state\n          self: $self\n',
+      );
+      expect(text).toContain('self: $self');
+      const file = join(dir, 'async-orders.arazzo.yaml');
+      writeFileSync(file, text);
+      const result = await runWorkflow(
+        file,
+        { sku: 'A', requestId: 'req-79' },
+        { transport: createMockTransport(), messageMock: createMessageMock() },
+      );
+      expect(result.error).toBeUndefined();
+      expect(result.steps[2]?.outputs?.self).toBe(pathToFileURL(file).href);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('arazzo test --mock runs the mixed workflow offline', async () => {
