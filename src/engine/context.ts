@@ -1,29 +1,33 @@
 // Arazzo 1.0.1 "Workflow Object" inputs and the run's options: everything a run needs before its first step.
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
+import type { MessageMock } from '../async/types.js';
 import type { ContractCheck } from '../contract/types.js';
 import type { WorkflowObject } from '../document/model.js';
 import { OptionsError } from '../errors.js';
 import { declareCredentials } from '../http/auth.js';
 import { createDispatcher, type TlsOptions, wantsProxy } from '../http/dispatcher.js';
 import { OAuthTokens } from '../http/oauth.js';
-import type { HttpResponse, SendOptions } from '../http/types.js';
+import type { HttpResponse, SendOptions, Transport } from '../http/types.js';
 import { Masker } from '../secrets/index.js';
 import { loadArazzo } from '../sources/index.js';
-import type { LoadedDocument, OpenApiSource, ResolvedOperation } from '../sources/types.js';
+import type { LoadedDocument, LoadOptions, OpenApiSource, ResolvedOperation } from '../sources/types.js';
 import { credentialInputs } from './credential-inputs.js';
 import { checkInputs, secretInputNames } from './inputs.js';
 import type { RunOptions } from './options.js';
 import type { RunState } from './state.js';
-import type { RunError, RunEvent, RunResult } from './types.js';
+import type { AuthValues, RunError, RunEvent, RunResult } from './types.js';
 
 const DEFAULT_MAX_STEPS = 1000;
 const DEFAULT_MAX_RETRY_DELAY_MS = 120_000;
+const DEFAULT_MESSAGE_TIMEOUT_MS = 30_000;
 
-/** Everything the loop needs that is not run state: the document, options, and injected I/O. */
-export interface RunContext {
+/**
+ * What the steps see of a run: the document, injected I/O, and everything derived from the options once,
+ * by `prepareRun` (ky's NormalizedOptions): a step never reads the raw options.
+ */
+export interface StepRunContext {
   root: LoadedDocument;
-  options: RunOptions;
   masker: Masker;
   signal: AbortSignal;
   maxSteps: number;
@@ -33,12 +37,33 @@ export interface RunContext {
   /** Options for the built-in transport, derived once per run (`signal` only if the run can be cancelled). */
   send: SendOptions;
   /** performance.now() by which the run must end (`timeoutMs`). */
-  deadline?: number;
+  deadline: number | undefined;
+  /** The run's wall-clock limit in ms (the `timeoutMs` option), for the TIMEOUT message. */
+  timeoutMs: number | undefined;
+  /** The caller's own signal (the `signal` option): aborted means cancelled, where `signal` may be a timeout. */
+  cancelSignal: AbortSignal | undefined;
   /** Whether anyone listens to events (`onEvent`): callers skip building events, and closures, if not. */
   listening: boolean;
   /** Sends an event to `onEvent`; a function is called only when someone listens (masking costs). */
   emit: (event: RunEvent | (() => RunEvent)) => void;
-  /** Checks responses against their OpenAPI operation (the `contract` option). */
+  /** Base URL overrides by source name (the `servers` option). */
+  servers: Record<string, string> | undefined;
+  /** Values of server variables by name (the `serverVariables` option). */
+  serverVariables: Record<string, string> | undefined;
+  /** Credentials by security scheme name (the `auth` option). */
+  auth: AuthValues | undefined;
+  /** The injected transport (the `transport` option: mock mode, tests); absent, requests go through `send`. */
+  transport: Transport | undefined;
+  /** The injected transport answers without a network: sources with no server host get a placeholder origin. */
+  offline: boolean;
+  /** Answers receive steps without a broker (the `messageMock` option): no subscription, no publish. */
+  messageMock: MessageMock | undefined;
+  /** How long a receive step without its own `timeout` waits (the `messageTimeoutMs` option, default 30 s). */
+  messageTimeoutMs: number;
+  /**
+   * Checks responses against their OpenAPI operation (the `contract` option); when set, receive steps also
+   * check their payload against the message's schema.
+   */
   contract?: (
     operation: ResolvedOperation,
     response: HttpResponse,
@@ -59,6 +84,15 @@ export interface RunContext {
   checkpoint?: (state: RunState) => Promise<void>;
   /** Retry waits of at least this many ms suspend the run instead of sleeping (durable runs re-queue it). */
   suspendRetryOverMs?: number;
+}
+
+/** Everything the loop needs that is not run state: the document, derived options, and injected I/O. */
+export interface RunContext extends StepRunContext {
+  /**
+   * The options as given. Only `prepareRun` derives from them; nothing else should read them (the loop's
+   * `checkSignal` is to read `cancelSignal` and `timeoutMs`, after which this field goes).
+   */
+  options: RunOptions;
 }
 
 const NEVER_ABORTED: AbortSignal = new AbortController().signal;
@@ -140,18 +174,54 @@ export async function prepareRun(
   started: number = performance.now(),
 ): Promise<Prepared> {
   checkOptions(options);
-  const loaded = isLoadedDocument(spec)
-    ? spec
-    : await loadArazzo(spec, {
-        ...(options.sources !== undefined ? { sources: options.sources } : {}),
-        ...(options.loader !== undefined ? { loader: options.loader } : {}),
-        ...(options.signal !== undefined ? { signal: options.signal } : {}),
-        ...(options.allowRemote !== undefined ? { allowRemote: options.allowRemote } : {}),
-        ...(options.rootDir !== undefined ? { rootDir: options.rootDir } : {}),
-        ...(options.maxDocumentBytes !== undefined ? { maxDocumentBytes: options.maxDocumentBytes } : {}),
-        strict: options.strict ?? false,
-      });
-  for (const name of Object.keys(options.servers ?? {})) {
+  const loaded = isLoadedDocument(spec) ? spec : await loadArazzo(spec, loadOptions(options));
+  checkServerNames(loaded, options.servers);
+  const document = loaded.document;
+  const workflowId = options.workflowId ?? document.workflows[0]?.workflowId ?? '';
+  const workflow = document.workflows.find((w) => w.workflowId === workflowId);
+  const masker = runMasker(options);
+  if (workflow === undefined) {
+    const known = document.workflows.map((w) => `"${w.workflowId}"`).join(', ');
+    return failedRun(loaded, workflowId, started, {
+      code: 'WORKFLOW_NOT_FOUND',
+      message: `workflow "${workflowId}" is not in the document; it has ${known}`,
+    });
+  }
+  const checked = checkRunInputs(loaded, workflow, inputs, masker, options.skipInputCheck === true);
+  if (!checked.ok) {
+    return failedRun(loaded, workflowId, started, {
+      code: 'INPUTS_INVALID',
+      workflowId,
+      message: masker.text(`workflow "${workflowId}": ${checked.problems.join('; ')}`),
+    });
+  }
+  const ctx = runContext(loaded, options, masker, started);
+  await connectionOptions(ctx, options);
+  if (OAuthTokens.wanted(options.auth)) ctx.tokens = oauthTokens(ctx, options);
+  if (hasAsyncApiSource(loaded)) ctx.messaging = await openMessaging(ctx, options);
+  if (options.contract !== undefined && options.contract !== false) {
+    const { createContractChecker } = await import('../contract/index.js');
+    ctx.contract = createContractChecker(options.contract === true ? {} : options.contract);
+  }
+  return { kind: 'ready', loaded, ctx, workflow, inputs: checked.value };
+}
+
+/** What loadArazzo takes of the run's options. */
+function loadOptions(options: RunOptions): LoadOptions {
+  return {
+    ...(options.sources !== undefined ? { sources: options.sources } : {}),
+    ...(options.loader !== undefined ? { loader: options.loader } : {}),
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    ...(options.allowRemote !== undefined ? { allowRemote: options.allowRemote } : {}),
+    ...(options.rootDir !== undefined ? { rootDir: options.rootDir } : {}),
+    ...(options.maxDocumentBytes !== undefined ? { maxDocumentBytes: options.maxDocumentBytes } : {}),
+    strict: options.strict ?? false,
+  };
+}
+
+/** A `servers` override must name a source of the document. */
+function checkServerNames(loaded: LoadedDocument, servers: Record<string, string> | undefined): void {
+  for (const name of Object.keys(servers ?? {})) {
     if (!loaded.sources.has(name) && !loaded.document.sourceDescriptions.some((s) => s.name === name)) {
       const known = loaded.document.sourceDescriptions.map((s) => `"${s.name}"`).join(', ');
       throw new OptionsError(
@@ -159,15 +229,19 @@ export async function prepareRun(
       );
     }
   }
+}
 
-  const document = loaded.document;
-  const workflowId = options.workflowId ?? document.workflows[0]?.workflowId ?? '';
-  const workflow = document.workflows.find((w) => w.workflowId === workflowId);
+/** The run's masker, told the `secrets` and `auth` values. */
+function runMasker(options: RunOptions): Masker {
   const masker = options.masker ?? new Masker();
   for (const s of options.secrets ?? []) masker.add(s);
   declareCredentials(masker, options.auth);
+  return masker;
+}
 
-  const failed = (error: RunError): Prepared => ({
+/** The result of a run that could not start. */
+function failedRun(loaded: LoadedDocument, workflowId: string, started: number, error: RunError): Prepared {
+  return {
     kind: 'result',
     result: {
       workflowId,
@@ -178,106 +252,128 @@ export async function prepareRun(
       diagnostics: loaded.diagnostics,
       durationMs: performance.now() - started,
     },
-  });
+  };
+}
 
-  if (workflow === undefined) {
-    const known = document.workflows.map((w) => `"${w.workflowId}"`).join(', ');
-    return failed({
-      code: 'WORKFLOW_NOT_FOUND',
-      message: `workflow "${workflowId}" is not in the document; it has ${known}`,
-    });
-  }
-
+/** The workflow's inputs checked against their schema (defaults applied), secret ones told the masker. */
+function checkRunInputs(
+  loaded: LoadedDocument,
+  workflow: WorkflowObject,
+  inputs: Record<string, unknown>,
+  masker: Masker,
+  skipCheck: boolean,
+): ReturnType<typeof checkInputs> {
+  const document = loaded.document;
   // Declared secret by the schema, or sent through a security scheme of the operations it feeds.
   const secretInputs = secretInputNames(workflow.inputs, document);
   for (const [name, schemes] of credentialInputs(loaded, workflow))
     if (schemes.length > 0) secretInputs.push(name);
   for (const name of secretInputs) masker.add(inputs[name]);
-
-  const checked = options.skipInputCheck
+  const checked = skipCheck
     ? { ok: true, value: inputs, problems: [] }
     : checkInputs(workflow.inputs, document, inputs);
-  if (!checked.ok) {
-    return failed({
-      code: 'INPUTS_INVALID',
-      workflowId,
-      message: masker.text(`workflow "${workflowId}": ${checked.problems.join('; ')}`),
-    });
-  }
-
+  if (!checked.ok) return checked;
   // A secret input that took its schema default is as secret as one that was given.
   for (const name of secretInputs) masker.add(checked.value[name]);
+  return checked;
+}
 
+/** The run's signal: the caller's and the `timeoutMs` one, or one that never aborts when there is neither. */
+function runSignal(options: RunOptions): AbortSignal {
   const signals: AbortSignal[] = [];
   if (options.signal !== undefined) signals.push(options.signal);
   if (options.timeoutMs !== undefined) signals.push(AbortSignal.timeout(options.timeoutMs));
   // A run nobody can cancel shares one signal that never aborts: no AbortController per run, and the
   // transport registers no abort listener per request.
-  const signal =
-    signals.length === 0 ? NEVER_ABORTED : signals.length === 1 ? signals[0]! : AbortSignal.any(signals);
-  const deadline = options.timeoutMs !== undefined ? started + options.timeoutMs : undefined;
+  return signals.length === 0 ? NEVER_ABORTED : signals.length === 1 ? signals[0]! : AbortSignal.any(signals);
+}
 
-  const ctx: RunContext = {
+/** Options for the built-in transport. A run nobody can cancel gives it no signal (no abort listener per request). */
+function sendOptions(signal: AbortSignal, options: RunOptions): SendOptions {
+  return {
+    ...(signal !== NEVER_ABORTED ? { signal } : {}),
+    ...(options.dispatcher !== undefined ? { dispatcher: options.dispatcher } : {}),
+    ...(options.requestTimeoutMs !== undefined ? { timeoutMs: options.requestTimeoutMs } : {}),
+    ...(options.maxResponseBytes !== undefined ? { maxBodyBytes: options.maxResponseBytes } : {}),
+    ...(options.allowCrossOriginRedirects !== undefined
+      ? { allowCrossOriginRedirects: options.allowCrossOriginRedirects }
+      : {}),
+  };
+}
+
+/** Everything the steps read, derived from the options once. */
+function runContext(
+  loaded: LoadedDocument,
+  options: RunOptions,
+  masker: Masker,
+  started: number,
+): RunContext {
+  const signal = runSignal(options);
+  return {
     root: loaded,
     options,
     masker,
     signal,
-    // A run nobody can cancel gives the transport no signal (no abort listener per request).
-    send: {
-      ...(signal !== NEVER_ABORTED ? { signal } : {}),
-      ...(options.dispatcher !== undefined ? { dispatcher: options.dispatcher } : {}),
-      ...(options.requestTimeoutMs !== undefined ? { timeoutMs: options.requestTimeoutMs } : {}),
-      ...(options.maxResponseBytes !== undefined ? { maxBodyBytes: options.maxResponseBytes } : {}),
-      ...(options.allowCrossOriginRedirects !== undefined
-        ? { allowCrossOriginRedirects: options.allowCrossOriginRedirects }
-        : {}),
-    },
+    send: sendOptions(signal, options),
     maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
     maxRetryDelayMs: options.maxRetryDelayMs ?? DEFAULT_MAX_RETRY_DELAY_MS,
     compat: !(options.strict ?? false),
-    ...(deadline !== undefined ? { deadline } : {}),
+    deadline: options.timeoutMs !== undefined ? started + options.timeoutMs : undefined,
+    timeoutMs: options.timeoutMs,
+    cancelSignal: options.signal,
     sleep: options.sleep ?? defaultSleep,
     listening: options.onEvent !== undefined,
-    emit: (event) => {
-      if (options.onEvent === undefined) return;
-      try {
-        options.onEvent(typeof event === 'function' ? event() : event);
-      } catch {
-        // A progress listener must not be able to break the run.
-      }
-    },
+    emit: emitterFor(options.onEvent),
+    servers: options.servers,
+    serverVariables: options.serverVariables,
+    auth: options.auth,
+    transport: options.transport,
+    offline: options.transport?.offline === true,
+    messageMock: options.messageMock,
+    messageTimeoutMs: options.messageTimeoutMs ?? DEFAULT_MESSAGE_TIMEOUT_MS,
   };
-  await connectionOptions(ctx, options);
-  if (OAuthTokens.wanted(options.auth)) {
-    ctx.tokens = new OAuthTokens(options.auth ?? {}, {
-      // The run's one secret set: tokens, codes and verifiers are masked like every other credential.
-      declareSecret: (value) => masker.add(value),
-      ...(options.now !== undefined ? { now: options.now } : {}),
-      ...(ctx.send.dispatcher !== undefined ? { dispatcher: ctx.send.dispatcher } : {}),
-      ...(signal !== NEVER_ABORTED ? { signal } : {}),
-      ...(options.requestTimeoutMs !== undefined ? { timeoutMs: options.requestTimeoutMs } : {}),
-    });
-  }
-  if (hasAsyncApiSource(loaded)) {
-    // Only runs with an AsyncAPI source load the messaging code (client libraries load on first connect).
-    const [{ MessagingSession }, step] = await Promise.all([
-      import('./messaging.js'),
-      import('./message-step.js'),
-    ]);
-    const session = new MessagingSession({
-      signal,
-      ...(options.servers !== undefined ? { servers: options.servers } : {}),
-      ...(options.serverVariables !== undefined ? { serverVariables: options.serverVariables } : {}),
-      ...(options.auth !== undefined ? { auth: options.auth } : {}),
-      ...(options.messageTransports !== undefined ? { messageTransports: options.messageTransports } : {}),
-    });
-    ctx.messaging = { session, step };
-  }
-  if (options.contract !== undefined && options.contract !== false) {
-    const { createContractChecker } = await import('../contract/index.js');
-    ctx.contract = createContractChecker(options.contract === true ? {} : options.contract);
-  }
-  return { kind: 'ready', loaded, ctx, workflow, inputs: checked.value };
+}
+
+function emitterFor(onEvent: RunOptions['onEvent']): RunContext['emit'] {
+  return (event) => {
+    if (onEvent === undefined) return;
+    try {
+      onEvent(typeof event === 'function' ? event() : event);
+    } catch {
+      // A progress listener must not be able to break the run.
+    }
+  };
+}
+
+/** The OAuth token client of a run whose `auth` has OAuth credentials. */
+function oauthTokens(ctx: RunContext, options: RunOptions): OAuthTokens {
+  return new OAuthTokens(options.auth ?? {}, {
+    // The run's one secret set: tokens, codes and verifiers are masked like every other credential.
+    declareSecret: (value) => ctx.masker.add(value),
+    ...(options.now !== undefined ? { now: options.now } : {}),
+    ...(ctx.send.dispatcher !== undefined ? { dispatcher: ctx.send.dispatcher } : {}),
+    ...(ctx.signal !== NEVER_ABORTED ? { signal: ctx.signal } : {}),
+    ...(options.requestTimeoutMs !== undefined ? { timeoutMs: options.requestTimeoutMs } : {}),
+  });
+}
+
+/** The broker session and step runner. Only runs with an AsyncAPI source load the messaging code (client libraries load on first connect). */
+async function openMessaging(
+  ctx: RunContext,
+  options: RunOptions,
+): Promise<NonNullable<RunContext['messaging']>> {
+  const [{ MessagingSession }, step] = await Promise.all([
+    import('./messaging.js'),
+    import('./message-step.js'),
+  ]);
+  const session = new MessagingSession({
+    signal: ctx.signal,
+    servers: ctx.servers,
+    serverVariables: ctx.serverVariables,
+    auth: ctx.auth,
+    messageTransports: options.messageTransports,
+  });
+  return { session, step };
 }
 
 /**

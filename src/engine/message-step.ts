@@ -1,7 +1,7 @@
 // Arazzo 1.1.0 "Step Object" for AsyncAPI operations (action send / receive, correlationId, timeout) and
 // "Defining Success for Asynchronous Steps": one attempt of a message step.
 import { displayServer } from '../async/broker.js';
-import type { IncomingMessage } from '../async/types.js';
+import type { IncomingMessage, MessageMock } from '../async/types.js';
 import { evaluateCriteria } from '../criteria/index.js';
 import type { StepObject, WorkflowObject } from '../document/model.js';
 import { isArazzoError, isMessagingError, MessagingError } from '../errors.js';
@@ -11,14 +11,21 @@ import { isDeclaredSecretHeader } from '../secrets/index.js';
 import { resolveStepTarget } from '../sources/index.js';
 import { getAtPointer } from '../sources/refs.js';
 import type { AsyncApiMessage, LoadedDocument, MessageTarget } from '../sources/types.js';
-import type { RunContext } from './context.js';
+import {
+  type Attempt,
+  type AttemptResult,
+  attemptScope,
+  beginAttempt,
+  failAttempt,
+  finishAttempt,
+  type StepContext,
+} from './attempt.js';
+import type { StepRunContext } from './context.js';
+import { emitCriteria, emitMessage, emitStepStart } from './events.js';
 import type { BrokerChoice, Delivered, Mailbox, MessagingSession } from './messaging.js';
 import { stepParameters } from './parameters.js';
-import type { AttemptResult, StepContext } from './step.js';
 import { evaluateOutputs, resolveStepValue } from './step.js';
-import type { CriterionRecord, RecordedMessage, StepRecord } from './types.js';
-
-const DEFAULT_MESSAGE_TIMEOUT_MS = 30_000;
+import type { RecordedMessage } from './types.js';
 
 /** Thrown inside an attempt to fail it with a code; never escapes this module. */
 class StepFailure {
@@ -64,7 +71,7 @@ function channelAddress(
 
 /** Evaluate the step's parameters: channel ones fill the address, header ones become message headers. */
 function resolveParameters(
-  ctx: RunContext,
+  ctx: StepRunContext,
   workflow: WorkflowObject,
   step: StepObject,
   loaded: LoadedDocument,
@@ -102,7 +109,7 @@ function label(target: MessageTarget): string {
  * reply that comes at once then waits in its mailbox. Called when a workflow starts and by send steps.
  */
 export function subscribeEarly(
-  ctx: RunContext,
+  ctx: StepRunContext,
   session: MessagingSession,
   loaded: LoadedDocument,
   workflow: WorkflowObject,
@@ -111,7 +118,7 @@ export function subscribeEarly(
   from: number,
 ): Mailbox[] {
   const boxes: Mailbox[] = [];
-  if (ctx.options.messageMock !== undefined) return boxes;
+  if (ctx.messageMock !== undefined) return boxes;
   for (let i = from; i < workflow.steps.length; i++) {
     const step = workflow.steps[i]!;
     if (step.action !== 'receive') continue;
@@ -173,23 +180,6 @@ function sameValue(a: unknown, b: unknown): boolean {
   return String(a) === String(b);
 }
 
-function messageScope(
-  base: ExpressionScope,
-  headers: Record<string, string>,
-  payload: unknown,
-): ExpressionScope {
-  return {
-    inputs: base.inputs,
-    outputs: base.outputs,
-    steps: base.steps,
-    workflows: base.workflows,
-    sourceDescriptions: base.sourceDescriptions,
-    components: base.components,
-    self: base.self,
-    message: { headers, payload },
-  } as ExpressionScope;
-}
-
 function encodePayload(payload: unknown, contentType: string): Uint8Array {
   if (payload instanceof Uint8Array) return payload;
   if (typeof payload === 'string' && !/json/i.test(contentType)) return Buffer.from(payload, 'utf8');
@@ -203,73 +193,58 @@ export async function runMessageAttempt(
   session: MessagingSession,
   wfIndex: number,
 ): Promise<AttemptResult> {
-  const { ctx, frame, step } = sc;
-  const started = performance.now();
-  const warnings: string[] = [];
-  const record: StepRecord = {
-    workflowId: frame.workflowId,
-    stepId: step.stepId,
-    attempt: frame.attempt,
-    outcome: 'failed',
-    criteria: [],
-    durationMs: 0,
-  };
-  if (ctx.listening)
-    ctx.emit(() => ({
-      type: 'step-start',
-      workflowId: frame.workflowId,
-      stepId: step.stepId,
-      attempt: frame.attempt,
-      operation: label(target),
-    }));
-  const finish = (scope: ExpressionScope): AttemptResult => {
-    record.durationMs = performance.now() - started;
-    if (warnings.length > 0) record.warnings = warnings.map((w) => ctx.masker.text(w));
-    return { outcome: record.outcome, record, scope };
-  };
-  const fail = (code: string, message: string, scope = sc.scope): AttemptResult => {
-    record.error = { code, message: ctx.masker.text(message) };
-    record.outcome = 'failed';
-    return finish(scope);
-  };
+  const a = beginAttempt(sc);
+  if (sc.ctx.listening) emitStepStart(sc, label(target));
   try {
-    const resolved = resolveParameters(ctx, sc.workflow, step, sc.loaded, sc.scope, target, warnings);
-    if (resolved instanceof StepFailure) return fail(resolved.code, resolved.message);
-    const broker = session.brokerFor(target.source, target.channel);
-    for (const v of Object.values(broker.credentials ?? {})) if (typeof v === 'string') ctx.masker.add(v);
+    const channel = openChannel(a, target, session);
+    if (channel instanceof StepFailure) return failAttempt(a, channel.code, channel.message);
     const out =
-      target.action === 'send'
-        ? await sendMessage(sc, target, session, broker, resolved, wfIndex, warnings)
-        : await receiveMessage(sc, target, session, broker, resolved, warnings);
-    record.messages = [out.recorded];
-    if (ctx.listening)
-      ctx.emit(() => ({
-        type: 'message',
-        workflowId: frame.workflowId,
-        stepId: step.stepId,
-        attempt: frame.attempt,
-        message: out.recorded,
-      }));
-    return await judge(sc, target, record, out, warnings, finish, fail);
+      target.action === 'send' ? await sendMessage(a, channel, wfIndex) : await receiveMessage(a, channel);
+    a.record.messages = [out.recorded];
+    emitMessage(sc, out.recorded);
+    return await judge(a, target, out);
   } catch (error) {
-    if (error instanceof StepFailure) return fail(error.code, error.message);
-    if (isMessagingError(error)) return fail(error.reason, error.message);
-    if (isArazzoError(error)) return fail(error.code, error.message);
-    if (ctx.signal.aborted) return fail('ABORTED', 'the run was cancelled');
-    throw error;
+    return failedBy(a, error);
   }
+}
+
+/** Where the step's message goes or comes from: the channel address on its broker, with the step's headers. */
+interface Channel extends Resolved {
+  target: MessageTarget;
+  session: MessagingSession;
+  broker: BrokerChoice;
+}
+
+/** The step's channel resolved from its parameters, on the broker of its source (whose credentials are secret). */
+function openChannel(a: Attempt, target: MessageTarget, session: MessagingSession): Channel | StepFailure {
+  const { sc } = a;
+  const resolved = resolveParameters(sc.ctx, sc.workflow, sc.step, sc.loaded, sc.scope, target, a.warnings);
+  if (resolved instanceof StepFailure) return resolved;
+  const broker = session.brokerFor(target.source, target.channel);
+  for (const v of Object.values(broker.credentials ?? {})) if (typeof v === 'string') sc.ctx.masker.add(v);
+  return { address: resolved.address, headers: resolved.headers, target, session, broker };
+}
+
+/** A step failure, broker or document error ends the attempt as failed; anything else is a bug. */
+function failedBy(a: Attempt, error: unknown): AttemptResult {
+  if (error instanceof StepFailure) return failAttempt(a, error.code, error.message);
+  if (isMessagingError(error)) return failAttempt(a, error.reason, error.message);
+  if (isArazzoError(error)) return failAttempt(a, error.code, error.message);
+  if (a.sc.ctx.signal.aborted) return failAttempt(a, 'ABORTED', 'the run was cancelled');
+  throw error;
 }
 
 interface Exchanged {
   recorded: RecordedMessage;
   headers: Record<string, string>;
   payload: unknown;
-  message?: AsyncApiMessage;
+  /** The AsyncAPI message the operation declares (the first), if any. */
+  message: AsyncApiMessage | undefined;
   decodeError?: string;
 }
 
 function recordOf(
-  ctx: RunContext,
+  ctx: StepRunContext,
   direction: 'sent' | 'received',
   address: string,
   broker: BrokerChoice,
@@ -288,16 +263,36 @@ function recordOf(
   return r;
 }
 
-async function sendMessage(
-  sc: StepContext,
-  target: MessageTarget,
-  session: MessagingSession,
-  broker: BrokerChoice,
-  resolved: Resolved,
-  wfIndex: number,
-  warnings: string[],
-): Promise<Exchanged> {
-  const { ctx, step } = sc;
+async function sendMessage(a: Attempt, channel: Channel, wfIndex: number): Promise<Exchanged> {
+  const { sc } = a;
+  const { ctx } = sc;
+  const payload = messagePayload(a);
+  const message = channel.target.messages[0];
+  const contentType = sc.step.requestBody?.contentType ?? message?.contentType ?? 'application/json';
+  // The replies this send may cause must find their mailbox already listening.
+  const early = subscribeEarly(
+    ctx,
+    channel.session,
+    sc.loaded,
+    sc.workflow,
+    wfIndex,
+    sc.scope,
+    sc.frame.stepIndex + 1,
+  );
+  await Promise.all(early.map((b) => b.ready.catch(() => undefined)));
+  if (ctx.messageMock === undefined) await publish(sc, channel, payload, contentType);
+  return {
+    recorded: recordOf(ctx, 'sent', channel.address, channel.broker, channel.headers, payload, contentType),
+    headers: channel.headers,
+    payload,
+    message,
+  };
+}
+
+/** The step's `requestBody` payload, evaluated, with its replacements applied. */
+function messagePayload(a: Attempt): unknown {
+  const { sc, warnings } = a;
+  const { step } = sc;
   let payload: unknown;
   const rb = step.requestBody;
   if (rb?.payload !== undefined) {
@@ -315,45 +310,22 @@ async function sendMessage(
     }
     payload = applyReplacements(payload, replacements);
   }
-  const message = target.messages[0];
-  const contentType = rb?.contentType ?? message?.contentType ?? 'application/json';
-  // The replies this send may cause must find their mailbox already listening.
-  const early = subscribeEarly(
-    ctx,
-    session,
-    sc.loaded,
-    sc.workflow,
-    wfIndex,
-    sc.scope,
-    sc.frame.stepIndex + 1,
-  );
-  await Promise.all(early.map((b) => b.ready.catch(() => undefined)));
-  if (ctx.options.messageMock === undefined)
-    await publish(sc, session, broker, resolved, payload, contentType);
-  const out: Exchanged = {
-    recorded: recordOf(ctx, 'sent', resolved.address, broker, resolved.headers, payload, contentType),
-    headers: resolved.headers,
-    payload,
-  };
-  if (message !== undefined) out.message = message;
-  return out;
+  return payload;
 }
 
 async function publish(
   sc: StepContext,
-  session: MessagingSession,
-  broker: BrokerChoice,
-  resolved: Resolved,
+  channel: Channel,
   payload: unknown,
   contentType: string,
 ): Promise<void> {
   const { ctx, step } = sc;
-  const connection = await withTimeout(session.connection(broker), step, ctx);
+  const connection = await withTimeout(channel.session.connection(channel.broker), step, ctx);
   await withTimeout(
     connection.publish(
       {
-        channel: resolved.address,
-        headers: resolved.headers,
+        channel: channel.address,
+        headers: channel.headers,
         body: encodePayload(payload, contentType),
         contentType,
       },
@@ -365,7 +337,7 @@ async function publish(
 }
 
 /** Settles with `p`, or fails with MESSAGE_TIMEOUT once the step's `timeout` has passed. */
-function withTimeout<T>(p: Promise<T>, step: StepObject, ctx: RunContext): Promise<T> {
+function withTimeout<T>(p: Promise<T>, step: StepObject, ctx: StepRunContext): Promise<T> {
   if (step.timeout === undefined) return p;
   return waitFor(
     p,
@@ -379,7 +351,12 @@ function withTimeout<T>(p: Promise<T>, step: StepObject, ctx: RunContext): Promi
   );
 }
 
-function waitFor<T>(p: Promise<T>, ms: number, ctx: RunContext, onTimeout: () => StepFailure): Promise<T> {
+function waitFor<T>(
+  p: Promise<T>,
+  ms: number,
+  ctx: StepRunContext,
+  onTimeout: () => StepFailure,
+): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();
@@ -408,18 +385,50 @@ function waitFor<T>(p: Promise<T>, ms: number, ctx: RunContext, onTimeout: () =>
   });
 }
 
-async function receiveMessage(
+/** Wait for the step's message (the one with its correlation id, if it has one), or take the mocked one. */
+async function receiveMessage(a: Attempt, channel: Channel): Promise<Exchanged> {
+  const { sc } = a;
+  const { ctx } = sc;
+  const timeoutMs = sc.step.timeout ?? ctx.messageTimeoutMs;
+  const correlation = expectedCorrelation(sc, channel.target);
+  const declared = channel.target.messages[0];
+  const got =
+    ctx.messageMock !== undefined
+      ? mockDelivery(sc, ctx.messageMock, channel, correlation, timeoutMs)
+      : await delivery(sc, channel, correlation, declared, timeoutMs);
+  got.taken = true;
+  const decoded = decode(got.message, declared?.contentType);
+  if (decoded.error !== undefined) a.warnings.push(`received ${decoded.error}`);
+  const { headers } = got.message;
+  const out: Exchanged = {
+    recorded: recordOf(
+      ctx,
+      'received',
+      got.message.channel,
+      channel.broker,
+      headers,
+      decoded.payload,
+      decoded.contentType,
+    ),
+    headers,
+    payload: decoded.payload,
+    message: declared,
+  };
+  if (decoded.error !== undefined) out.decodeError = decoded.error;
+  return out;
+}
+
+type Correlation = { location: string; value: unknown };
+
+/** The first message on the channel (kept or to come) that the step takes, within its timeout. */
+function delivery(
   sc: StepContext,
-  target: MessageTarget,
-  session: MessagingSession,
-  broker: BrokerChoice,
-  resolved: Resolved,
-  warnings: string[],
-): Promise<Exchanged> {
-  const { ctx, step } = sc;
-  const timeoutMs = step.timeout ?? ctx.options.messageTimeoutMs ?? DEFAULT_MESSAGE_TIMEOUT_MS;
-  const correlation = expectedCorrelation(sc, target);
-  const declared = target.messages[0];
+  channel: Channel,
+  correlation: Correlation | undefined,
+  declared: AsyncApiMessage | undefined,
+  timeoutMs: number,
+): Promise<Delivered> {
+  const box = channel.session.mailbox(channel.broker, channel.address);
   let stopWaiting: (() => void) | undefined;
   const matches = (d: Delivered): boolean => {
     if (d.taken) return false;
@@ -430,72 +439,24 @@ async function receiveMessage(
       correlation.value,
     );
   };
-  let got: Delivered;
-  if (ctx.options.messageMock !== undefined) {
-    got = mockDelivery(sc, target, resolved.address, correlation, timeoutMs);
-  } else {
-    const box = session.mailbox(broker, resolved.address);
-    got = await waitFor(
-      (async () => {
-        await box.ready;
-        if (box.failure !== undefined) throw box.failure;
-        const kept = box.kept.find(matches);
-        if (kept !== undefined) return kept;
-        return new Promise<Delivered>((resolve, reject) => {
-          const waiter = {
-            take: (d: Delivered): boolean => {
-              if (!matches(d)) return false;
-              box.waiters.delete(waiter);
-              resolve(d);
-              return true;
-            },
-            fail: (e: MessagingError): void => {
-              box.waiters.delete(waiter);
-              reject(e);
-            },
-          };
-          box.waiters.add(waiter);
-          stopWaiting = () => box.waiters.delete(waiter);
-        });
-      })(),
-      timeoutMs,
-      ctx,
-      () => {
-        stopWaiting?.();
-        return new StepFailure(
-          'MESSAGE_TIMEOUT',
-          `step "${step.stepId}": no ${correlation === undefined ? '' : `message with correlation id ${JSON.stringify(correlation.value)} `}${correlation === undefined ? 'message ' : ''}on "${resolved.address}" within ${timeoutMs} ms`,
-        );
-      },
-    );
-  }
-  got.taken = true;
-  const message = declared;
-  const decoded = decode(got.message, message?.contentType);
-  if (decoded.error !== undefined) warnings.push(`received ${decoded.error}`);
-  const out: Exchanged = {
-    recorded: recordOf(
-      ctx,
-      'received',
-      got.message.channel,
-      broker,
-      got.message.headers,
-      decoded.payload,
-      decoded.contentType,
-    ),
-    headers: got.message.headers,
-    payload: decoded.payload,
-  };
-  if (message !== undefined) out.message = message;
-  if (decoded.error !== undefined) out.decodeError = decoded.error;
-  return out;
+  return waitFor(
+    box.first(matches, (stop) => {
+      stopWaiting = stop;
+    }),
+    timeoutMs,
+    sc.ctx,
+    () => {
+      stopWaiting?.();
+      return new StepFailure(
+        'MESSAGE_TIMEOUT',
+        `step "${sc.step.stepId}": no ${correlation === undefined ? '' : `message with correlation id ${JSON.stringify(correlation.value)} `}${correlation === undefined ? 'message ' : ''}on "${channel.address}" within ${timeoutMs} ms`,
+      );
+    },
+  );
 }
 
 /** The correlation value the step waits for and where the AsyncAPI message keeps it. */
-function expectedCorrelation(
-  sc: StepContext,
-  target: MessageTarget,
-): { location: string; value: unknown } | undefined {
+function expectedCorrelation(sc: StepContext, target: MessageTarget): Correlation | undefined {
   const { step } = sc;
   if (step.correlationId === undefined) return undefined;
   const v = resolveStepValue(step.correlationId, sc.scope, undefined, 'correlationId');
@@ -513,12 +474,12 @@ function expectedCorrelation(
 /** Mock mode: the scripted or example message, correlated, delivered at once. */
 function mockDelivery(
   sc: StepContext,
-  target: MessageTarget,
-  address: string,
-  correlation: { location: string; value: unknown } | undefined,
+  mock: MessageMock,
+  channel: Channel,
+  correlation: Correlation | undefined,
   timeoutMs: number,
 ): Delivered {
-  const mock = sc.ctx.options.messageMock!;
+  const { target, address } = channel;
   const request: Parameters<typeof mock>[0] = {
     workflowId: sc.frame.workflowId,
     stepId: sc.step.stepId,
@@ -547,47 +508,38 @@ function mockDelivery(
 }
 
 /** successCriteria over `$message`, the contract check of a received payload, outputs. */
-async function judge(
-  sc: StepContext,
-  target: MessageTarget,
-  record: StepRecord,
-  out: Exchanged,
-  warnings: string[],
-  finish: (scope: ExpressionScope) => AttemptResult,
-  fail: (code: string, message: string, scope?: ExpressionScope) => AttemptResult,
-): Promise<AttemptResult> {
+async function judge(a: Attempt, target: MessageTarget, out: Exchanged): Promise<AttemptResult> {
+  const { sc, record } = a;
   const { ctx, step, frame } = sc;
-  const scope = messageScope(sc.scope, out.headers, out.payload);
+  const scope = attemptScope(sc.scope, undefined, undefined, { headers: out.headers, payload: out.payload });
   if (out.decodeError !== undefined && target.action === 'receive')
-    return fail('MESSAGE_NOT_JSON', `step "${step.stepId}": the received ${out.decodeError}`, scope);
+    return failAttempt(
+      a,
+      'MESSAGE_NOT_JSON',
+      `step "${step.stepId}": the received ${out.decodeError}`,
+      scope,
+    );
   let passed = true;
-  let criteria: CriterionRecord[] = [];
   if (step.successCriteria !== undefined && step.successCriteria.length > 0) {
     const evaluated = evaluateCriteria(step.successCriteria, scope, { compat: ctx.compat });
     passed = evaluated.passed;
-    criteria = evaluated.records.map((c) =>
+    record.criteria = evaluated.records.map((c) =>
       c.reason === undefined ? c : { ...c, reason: ctx.masker.text(c.reason) },
     );
   }
-  record.criteria = criteria;
-  if (ctx.listening)
-    ctx.emit(() => ({
-      type: 'criteria',
-      workflowId: frame.workflowId,
-      stepId: step.stepId,
-      attempt: frame.attempt,
-      criteria,
-    }));
+  emitCriteria(sc, record.criteria);
   const outputs = evaluateOutputs(step.outputs as Record<string, string> | undefined, scope);
   frame.steps[step.stepId] = { outputs: outputs.outputs };
   record.outputs = ctx.masker.value(outputs.outputs) as Record<string, unknown>;
-  warnings.push(...outputs.warnings.map((w) => `output ${w}`));
-  if (ctx.options.contract !== undefined && ctx.options.contract !== false && target.action === 'receive') {
+  a.warnings.push(...outputs.warnings.map((w) => `output ${w}`));
+  // The `contract` option: a received payload is checked against the message's payload schema.
+  if (ctx.contract !== undefined && target.action === 'receive') {
     const problem = await contractProblem(out);
-    if (problem !== undefined && passed) return fail('CONTRACT', `step "${step.stepId}": ${problem}`, scope);
+    if (problem !== undefined && passed)
+      return failAttempt(a, 'CONTRACT', `step "${step.stepId}": ${problem}`, scope);
   }
   record.outcome = passed ? 'succeeded' : 'failed';
-  return finish(scope);
+  return finishAttempt(a, scope);
 }
 
 /** The received payload against the message's payload schema (the `contract` option; ajv loads then). */

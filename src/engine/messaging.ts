@@ -50,6 +50,33 @@ class Mailbox {
     this.failure = error;
     for (const w of [...this.waiters]) w.fail(error);
   }
+
+  /**
+   * The first kept message that `matches`, or the first to arrive that does. `waiting` gets the way to stop
+   * waiting (the caller's timeout).
+   */
+  async first(matches: (d: Delivered) => boolean, waiting: (stop: () => void) => void): Promise<Delivered> {
+    await this.ready;
+    if (this.failure !== undefined) throw this.failure;
+    const kept = this.kept.find(matches);
+    if (kept !== undefined) return kept;
+    return new Promise<Delivered>((resolve, reject) => {
+      const waiter: Waiter = {
+        take: (d: Delivered): boolean => {
+          if (!matches(d)) return false;
+          this.waiters.delete(waiter);
+          resolve(d);
+          return true;
+        },
+        fail: (e: MessagingError): void => {
+          this.waiters.delete(waiter);
+          reject(e);
+        },
+      };
+      this.waiters.add(waiter);
+      waiting(() => this.waiters.delete(waiter));
+    });
+  }
 }
 
 export interface BrokerChoice {
@@ -70,10 +97,10 @@ export class MessagingSession {
 
   constructor(
     private readonly options: {
-      servers?: Record<string, string>;
-      serverVariables?: Record<string, string>;
-      auth?: AuthValues;
-      messageTransports?: Record<string, MessageTransport>;
+      servers?: Record<string, string> | undefined;
+      serverVariables?: Record<string, string> | undefined;
+      auth?: AuthValues | undefined;
+      messageTransports?: Record<string, MessageTransport> | undefined;
       signal: AbortSignal;
     },
   ) {}

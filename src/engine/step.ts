@@ -2,7 +2,7 @@
 
 import { BoundedCache } from '../cache.js';
 import { evaluateCriteria, replaceXPath } from '../criteria/index.js';
-import type { OutputValue, StepObject, WorkflowObject } from '../document/model.js';
+import type { OutputValue, StepObject } from '../document/model.js';
 import {
   isArazzoError,
   isAuthError,
@@ -25,33 +25,25 @@ import type { HttpResponse, PreparedRequest } from '../http/types.js';
 import { setOwn } from '../own.js';
 import { isDeclaredSecretHeader } from '../secrets/index.js';
 import { resolveStepTarget } from '../sources/index.js';
-import type { LoadedDocument, ResolvedOperation } from '../sources/types.js';
-import type { RunContext } from './context.js';
+import type { ResolvedOperation } from '../sources/types.js';
+import {
+  type Attempt,
+  type AttemptResult,
+  attemptScope,
+  beginAttempt,
+  failAttempt,
+  finishAttempt,
+  type StepContext,
+} from './attempt.js';
+import type { StepRunContext } from './context.js';
+import { emitCriteria, emitRequest, emitResponse, emitStepStart, emitWarning } from './events.js';
 import type { TransportContext } from './options.js';
 import { stepParameters } from './parameters.js';
-import type { Frame } from './state.js';
-import type { AuthValues, CriterionRecord, StepRecord } from './types.js';
+import type { AuthValues, RecordedRequest, RecordedResponse } from './types.js';
 import { isV11, jsonPathTargets, objectEvaluator, stepTimeoutMs, targetType } from './v11.js';
 import { applyRespectSecurity } from './x-security.js';
 
-export interface StepContext {
-  ctx: RunContext;
-  loaded: LoadedDocument;
-  workflow: WorkflowObject;
-  step: StepObject;
-  pointer: string;
-  frame: Frame;
-  scope: ExpressionScope;
-}
-
-export interface AttemptResult {
-  outcome: 'succeeded' | 'failed';
-  record: StepRecord;
-  /** The scope after the attempt (with $statusCode, $response...), for action criteria. */
-  scope: ExpressionScope;
-  /** Delay an HTTP Retry-After header asked for, in ms. */
-  retryAfterMs?: number;
-}
+export type { AttemptResult, StepContext } from './attempt.js';
 
 /** Evaluate a document value (parameter value, payload) against a scope. */
 export function resolveStepValue(
@@ -110,40 +102,6 @@ export function evaluateOutputs(
     setOwn(result, name, value);
   }
   return { outputs: result, warnings };
-}
-
-/**
- * The scope of an attempt: the frame's scope plus the request sent and, once it came, the response. Built
- * field by field so every step's scope has one shape (spreading a scope was the costliest line of a step).
- * Absent parts are undefined, which the evaluator treats as missing.
- */
-function attemptScope(
-  base: ExpressionScope,
-  request: PreparedRequest,
-  response: HttpResponse | undefined,
-): ExpressionScope {
-  return {
-    inputs: base.inputs,
-    outputs: base.outputs,
-    steps: base.steps,
-    workflows: base.workflows,
-    sourceDescriptions: base.sourceDescriptions,
-    components: base.components,
-    self: base.self,
-    url: request.url,
-    method: request.method,
-    request: {
-      headers: request.headers,
-      query: request.queryParams,
-      path: request.pathParams,
-      body: request.bodyValue,
-    },
-    statusCode: response?.statusCode,
-    response:
-      response === undefined
-        ? undefined
-        : { headers: response.headers, body: response.body, text: response.text },
-  } as ExpressionScope;
 }
 
 /** The request body's JSON text when the body was serialized as JSON (the masker scans it at once). */
@@ -209,37 +167,10 @@ function serverUrlFor(
   return url;
 }
 
-/** Which attempt of which step: the fields every step event begins with. */
-function attemptOf(sc: StepContext): { workflowId: string; stepId: string; attempt: number } {
-  return { workflowId: sc.frame.workflowId, stepId: sc.step.stepId, attempt: sc.frame.attempt };
-}
-
-/** One attempt in progress: what the failure and success paths both finish. */
-interface Attempt {
-  sc: StepContext;
-  started: number;
-  warnings: string[];
-  record: StepRecord;
-}
-
 /** The attempt's request, built and recorded, ready to send. */
 interface ReadyAttempt {
   op: ResolvedOperation;
   request: PreparedRequest;
-}
-
-function failAttempt(
-  a: Attempt,
-  code: string,
-  message: string,
-  scope: ExpressionScope = a.sc.scope,
-): AttemptResult {
-  const { record, warnings } = a;
-  const masker = a.sc.ctx.masker;
-  record.error = { code, message: masker.text(message) };
-  record.durationMs = performance.now() - a.started;
-  if (warnings.length > 0) record.warnings = warnings.map((w) => masker.text(w));
-  return { outcome: 'failed', record, scope };
 }
 
 /**
@@ -248,24 +179,12 @@ function failAttempt(
  * functions, so a suspended attempt holds little.
  */
 export async function runOperationAttempt(sc: StepContext): Promise<AttemptResult> {
-  const { frame, step, ctx } = sc;
-  const a: Attempt = {
-    sc,
-    started: performance.now(),
-    warnings: [],
-    record: {
-      workflowId: frame.workflowId,
-      stepId: step.stepId,
-      attempt: frame.attempt,
-      outcome: 'failed',
-      criteria: [],
-      durationMs: 0,
-    },
-  };
+  const { step, ctx } = sc;
+  const a = beginAttempt(sc);
   const target = resolveOperation(a);
   if ('outcome' in target) return target;
   let op = target;
-  let auth = ctx.options.auth;
+  let auth = ctx.auth;
   const respect = applyRespectSecurity(sc.workflow, step, op, sc.scope, ctx.masker);
   if (typeof respect === 'string')
     return failAttempt(a, 'REQUEST_BUILD', `step "${step.stepId}": ${respect}`);
@@ -326,24 +245,15 @@ async function obtainTokens(
 /** The step's operation (announced by a step-start event), or the attempt failed. */
 function resolveOperation(a: Attempt): ResolvedOperation | AttemptResult {
   const { sc } = a;
-  const { ctx, step, pointer } = sc;
+  const { step, pointer } = sc;
   const target = resolveStepTarget(sc.loaded, step, pointer);
   if (!('kind' in target) || target.kind !== 'operation') {
     const message = 'message' in target ? target.message : `step "${step.stepId}" (${pointer}): no operation`;
-    if (ctx.listening)
-      ctx.emit(() => ({
-        type: 'step-start',
-        ...attemptOf(sc),
-      }));
+    emitStepStart(sc, undefined);
     return failAttempt(a, 'OPERATION_NOT_FOUND', message);
   }
   const op = target.operation;
-  if (ctx.listening)
-    ctx.emit(() => ({
-      type: 'step-start',
-      ...attemptOf(sc),
-      operation: operationLabel(op),
-    }));
+  if (sc.ctx.listening) emitStepStart(sc, operationLabel(op));
   return op;
 }
 
@@ -353,118 +263,146 @@ function prepareAttempt(
   op: ResolvedOperation,
   auth: AuthValues | undefined,
 ): ReadyAttempt | AttemptResult {
-  const { sc, warnings, record } = a;
-  const { ctx, step, workflow } = sc;
-  const fail = (code: string, message: string): AttemptResult => failAttempt(a, code, message);
-
   let request: PreparedRequest;
   try {
-    const objects = objectEvaluator(sc.loaded.document, sc.scope);
-    let querystring: { name: string; value: unknown } | undefined;
-    const parameters: Array<{ name: string; in: 'path' | 'query' | 'header' | 'cookie'; value: unknown }> =
-      [];
-    for (const p of stepParameters(workflow.parameters, step, sc.loaded.document.components)) {
-      if (p.in === undefined) continue;
-      if (p.in === 'channel' || (p.in === 'querystring' && objects === undefined)) {
-        warnings.push(`parameter "${p.name}" (${p.in}): this location is not sent on HTTP steps`);
-        continue;
-      }
-      const value = resolveStepValue(p.value, sc.scope, warnings, `parameter "${p.name}"`, objects);
-      if (p.in === 'querystring') {
-        if (value.resolved) querystring = { name: p.name, value: value.value };
-        else warnings.push(`parameter "${p.name}" (querystring): ${value.reason}; not sent`);
-        continue;
-      }
-      if (!value.resolved) {
-        warnings.push(`parameter "${p.name}" (${p.in}): ${value.reason}; not sent`);
-        continue;
-      }
-      if (p.in === 'header' && isDeclaredSecretHeader(p.name)) ctx.masker.add(value.value);
-      parameters.push({ name: p.name, in: p.in, value: value.value });
-    }
-    let body: { contentType?: string; value: unknown } | undefined;
-    if (step.requestBody !== undefined) {
-      const rb = step.requestBody;
-      let payload: unknown;
-      if (rb.payload !== undefined) {
-        const v = resolveStepValue(rb.payload, sc.scope, warnings, 'requestBody.payload', objects);
-        payload = v.resolved ? v.value : undefined;
-        if (!v.resolved) warnings.push(`requestBody.payload: ${v.reason}; no body sent`);
-      }
-      if (rb.replacements !== undefined && rb.replacements.length > 0) {
-        const replacements: Array<{ target: string; value: unknown }> = [];
-        for (const r of rb.replacements) {
-          const v = resolveStepValue(r.value, sc.scope, warnings, `replacement "${r.target}"`, objects);
-          if (!v.resolved) {
-            warnings.push(`replacement "${r.target}": ${v.reason}; skipped`);
-            continue;
-          }
-          if (objects === undefined) {
-            replacements.push({ target: r.target, value: v.value });
-            continue;
-          }
-          // A JSONPath or XPath target reads the payload as the earlier replacements left it.
-          const current = applyReplacements(payload, replacements.splice(0));
-          payload = current;
-          const type = targetType(r.targetSelectorType, rb.contentType);
-          if (type.kind === 'xpath' && typeof current === 'string') {
-            try {
-              payload = replaceXPath(current, r.target, v.value, type.version);
-            } catch (error) {
-              const message = error instanceof Error ? error.message : String(error);
-              warnings.push(`replacement "${r.target}": ${message}; skipped`);
-            }
-            continue;
-          }
-          for (const target of replacementTargets(r, rb.contentType, current, warnings))
-            replacements.push({ target, value: v.value });
-        }
-        payload = applyReplacements(payload, replacements, { xpath: replaceXPath });
-      }
-      if (payload !== undefined) {
-        body = { value: payload };
-        if (rb.contentType !== undefined) body.contentType = rb.contentType;
-      }
-    }
-    const baseUrl = serverUrlFor(
-      op,
-      ctx.options.servers?.[op.sourceName],
-      ctx.options.serverVariables,
-      ctx.options.transport?.offline === true,
-    );
-    request = buildRequest({
-      operation: op,
-      baseUrl,
-      parameters,
-      ...(body !== undefined ? { body } : {}),
-      ...(auth !== undefined ? { auth } : {}),
-    });
-    if (querystring !== undefined) withQueryString(request, querystring.name, querystring.value);
+    request = buildStepRequest(a, op, auth);
   } catch (error) {
     if (isRequestBuildError(error) || isArazzoError(error))
-      return fail('REQUEST_BUILD', `step "${step.stepId}": ${error.message}`);
+      return failAttempt(a, 'REQUEST_BUILD', `step "${a.sc.step.stepId}": ${error.message}`);
     throw error;
   }
-  for (const secret of request.secrets) ctx.masker.add(secret);
-
-  const masked = {
-    method: request.method,
-    url: ctx.masker.url(request.url),
-    headers: ctx.masker.headers(request.headers) as Record<string, string>,
-    ...(request.bodyValue !== undefined
-      ? { body: ctx.masker.value(request.bodyValue, jsonTextOf(request)) }
-      : {}),
-  };
-  record.request = masked;
-  if (ctx.listening)
-    ctx.emit(() => ({
-      type: 'request',
-      ...attemptOf(sc),
-      request: masked,
-    }));
-
+  for (const secret of request.secrets) a.sc.ctx.masker.add(secret);
+  recordRequest(a, request);
   // The request-only scope ($url, $request...) is built if the send fails: nothing extra lives across it.
   return { op, request };
+}
+
+/** The step's parameters and body evaluated and the request built from them; throws what cannot be built. */
+function buildStepRequest(a: Attempt, op: ResolvedOperation, auth: AuthValues | undefined): PreparedRequest {
+  const { sc } = a;
+  const objects = objectEvaluator(sc.loaded.document, sc.scope);
+  const parameters: RequestParameter[] = [];
+  const querystring = evaluateParameters(a, objects, parameters);
+  const body = requestBody(a, objects);
+  const request = buildRequest({
+    operation: op,
+    baseUrl: serverUrlFor(op, sc.ctx.servers?.[op.sourceName], sc.ctx.serverVariables, sc.ctx.offline),
+    parameters,
+    ...(body !== undefined ? { body } : {}),
+    ...(auth !== undefined ? { auth } : {}),
+  });
+  if (querystring !== undefined) withQueryString(request, querystring.name, querystring.value);
+  return request;
+}
+
+type RequestParameter = { name: string; in: 'path' | 'query' | 'header' | 'cookie'; value: unknown };
+
+/**
+ * The step's parameters (workflow-level ones included) evaluated into `parameters`; a 1.1.0 `in: querystring`
+ * one is returned. What cannot be sent on an HTTP step, or did not resolve, is a warning.
+ */
+function evaluateParameters(
+  a: Attempt,
+  objects: ResolveValueOptions['evaluateObject'],
+  parameters: RequestParameter[],
+): { name: string; value: unknown } | undefined {
+  const { sc, warnings } = a;
+  let querystring: { name: string; value: unknown } | undefined;
+  for (const p of stepParameters(sc.workflow.parameters, sc.step, sc.loaded.document.components)) {
+    if (p.in === undefined) continue;
+    if (p.in === 'channel' || (p.in === 'querystring' && objects === undefined)) {
+      warnings.push(`parameter "${p.name}" (${p.in}): this location is not sent on HTTP steps`);
+      continue;
+    }
+    const value = resolveStepValue(p.value, sc.scope, warnings, `parameter "${p.name}"`, objects);
+    if (p.in === 'querystring') {
+      if (value.resolved) querystring = { name: p.name, value: value.value };
+      else warnings.push(`parameter "${p.name}" (querystring): ${value.reason}; not sent`);
+      continue;
+    }
+    if (!value.resolved) {
+      warnings.push(`parameter "${p.name}" (${p.in}): ${value.reason}; not sent`);
+      continue;
+    }
+    if (p.in === 'header' && isDeclaredSecretHeader(p.name)) sc.ctx.masker.add(value.value);
+    parameters.push({ name: p.name, in: p.in, value: value.value });
+  }
+  return querystring;
+}
+
+/** The step's `requestBody`: its payload evaluated and its replacements applied; undefined sends no body. */
+function requestBody(
+  a: Attempt,
+  objects: ResolveValueOptions['evaluateObject'],
+): { contentType?: string; value: unknown } | undefined {
+  const { sc, warnings } = a;
+  const rb = sc.step.requestBody;
+  if (rb === undefined) return undefined;
+  let payload: unknown;
+  if (rb.payload !== undefined) {
+    const v = resolveStepValue(rb.payload, sc.scope, warnings, 'requestBody.payload', objects);
+    payload = v.resolved ? v.value : undefined;
+    if (!v.resolved) warnings.push(`requestBody.payload: ${v.reason}; no body sent`);
+  }
+  if (rb.replacements !== undefined && rb.replacements.length > 0)
+    payload = replacePayload(a, rb, payload, objects);
+  if (payload === undefined) return undefined;
+  const body: { contentType?: string; value: unknown } = { value: payload };
+  if (rb.contentType !== undefined) body.contentType = rb.contentType;
+  return body;
+}
+
+type RequestBodyObject = NonNullable<StepObject['requestBody']>;
+
+/** The payload with the request body's `replacements` applied, in order. */
+function replacePayload(
+  a: Attempt,
+  rb: RequestBodyObject,
+  payload: unknown,
+  objects: ResolveValueOptions['evaluateObject'],
+): unknown {
+  const { sc, warnings } = a;
+  const replacements: Array<{ target: string; value: unknown }> = [];
+  for (const r of rb.replacements ?? []) {
+    const v = resolveStepValue(r.value, sc.scope, warnings, `replacement "${r.target}"`, objects);
+    if (!v.resolved) {
+      warnings.push(`replacement "${r.target}": ${v.reason}; skipped`);
+      continue;
+    }
+    if (objects === undefined) {
+      replacements.push({ target: r.target, value: v.value });
+      continue;
+    }
+    // A JSONPath or XPath target reads the payload as the earlier replacements left it.
+    const current = applyReplacements(payload, replacements.splice(0));
+    payload = current;
+    const type = targetType(r.targetSelectorType, rb.contentType);
+    if (type.kind === 'xpath' && typeof current === 'string') {
+      try {
+        payload = replaceXPath(current, r.target, v.value, type.version);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        warnings.push(`replacement "${r.target}": ${message}; skipped`);
+      }
+      continue;
+    }
+    for (const target of replacementTargets(r, rb.contentType, current, warnings))
+      replacements.push({ target, value: v.value });
+  }
+  return applyReplacements(payload, replacements, { xpath: replaceXPath });
+}
+
+/** The request as recorded and announced: masked, headers copied. */
+function recordRequest(a: Attempt, request: PreparedRequest): void {
+  const { masker } = a.sc.ctx;
+  const masked: RecordedRequest = {
+    method: request.method,
+    url: masker.url(request.url),
+    headers: masker.headers(request.headers) as Record<string, string>,
+  };
+  if (request.bodyValue !== undefined) masked.body = masker.value(request.bodyValue, jsonTextOf(request));
+  a.record.request = masked;
+  emitRequest(a.sc, masked);
 }
 
 /**
@@ -547,11 +485,12 @@ function sendOnce(
   sc: StepContext,
   ready: ReadyAttempt,
   signal: AbortSignal,
-  send: RunContext['send'],
+  send: StepRunContext['send'],
 ): Promise<HttpResponse> {
   const { ctx, step } = sc;
   const { op, request } = ready;
-  if (ctx.options.transport === undefined) {
+  const transport = ctx.transport;
+  if (transport === undefined) {
     return sendRequest(request, ctx.sendBySource?.get(op.sourceName) ?? ctx.send);
   }
   // Built field by field (no spread): this runs for every step of a mock or injected-transport run.
@@ -566,7 +505,7 @@ function sendOnce(
   if (source?.kind === 'openapi') tctx.source = source;
   const expected = expectedStatuses(step);
   if (expected !== undefined) tctx.expectedStatus = expected;
-  return ctx.options.transport(request, tctx);
+  return transport(request, tctx);
 }
 
 function transportFailure(a: Attempt, error: unknown, requestScope: ExpressionScope): AttemptResult {
@@ -578,113 +517,110 @@ function transportFailure(a: Attempt, error: unknown, requestScope: ExpressionSc
 
 /** 1.1.0 "Evaluation Errors": a criterion that could not be evaluated is a warning (record and event). */
 function reportCriterionError(a: Attempt, message: string): void {
-  const { ctx } = a.sc;
-  const masked = ctx.masker.text(message);
+  const masked = a.sc.ctx.masker.text(message);
   a.warnings.push(masked);
-  if (ctx.listening)
-    ctx.emit(() => ({ type: 'warning', ...attemptOf(a.sc), code: 'CRITERION_ERROR', message: masked }));
+  emitWarning(a.sc, 'CRITERION_ERROR', masked);
 }
 
 /** Record the response, judge it by the success criteria (and contract), evaluate outputs. */
 function judgeAttempt(a: Attempt, ready: ReadyAttempt, response: HttpResponse): AttemptResult {
-  const { sc, warnings, record, started } = a;
-  const { ctx, frame, step } = sc;
-  const { op, request } = ready;
-  const maskedResponse = {
-    statusCode: response.statusCode,
-    headers: ctx.masker.headers(response.headers),
-    // The JSON text is trusted only from the built-in transport: an injected one may change the body and
-    // keep a stale text.
-    ...(response.body !== undefined
-      ? {
-          body: ctx.masker.value(
-            response.body,
-            ctx.options.transport === undefined ? response.text : undefined,
-          ),
-        }
-      : {}),
-  };
-  record.response = maskedResponse;
-  if (ctx.listening)
-    ctx.emit(() => ({
-      type: 'response',
-      ...attemptOf(sc),
-      response: maskedResponse,
-      durationMs: response.durationMs,
-    }));
-
+  const { sc, record } = a;
+  recordResponse(a, response);
   if (response.bodyParseError !== undefined) {
-    warnings.push(
+    a.warnings.push(
       `response body is not valid ${response.contentType ?? 'JSON'} (${response.bodyParseError}); kept as text`,
     );
   }
-  const scope = attemptScope(sc.scope, request, response);
+  const scope = attemptScope(sc.scope, ready.request, response);
+  const passed = meetsContract(a, ready.op, response, meetsCriteria(a, scope, response));
+  emitCriteria(sc, record.criteria);
+  recordOutputs(a, scope);
+  record.outcome = passed ? 'succeeded' : 'failed';
+  const result = finishAttempt(a, scope);
+  const retryAfterMs = retryAfterOf(response);
+  if (retryAfterMs !== undefined) result.retryAfterMs = retryAfterMs;
+  return result;
+}
 
-  let passed: boolean;
-  let criteria: CriterionRecord[] = [];
+/** The response as recorded and announced: masked, headers copied. */
+function recordResponse(a: Attempt, response: HttpResponse): void {
+  const { ctx } = a.sc;
+  const masked: RecordedResponse = {
+    statusCode: response.statusCode,
+    headers: ctx.masker.headers(response.headers),
+  };
+  // The JSON text is trusted only from the built-in transport: an injected one may change the body and
+  // keep a stale text.
+  if (response.body !== undefined)
+    masked.body = ctx.masker.value(response.body, ctx.transport === undefined ? response.text : undefined);
+  a.record.response = masked;
+  emitResponse(a.sc, masked, response.durationMs);
+}
+
+/** Whether the success criteria hold (records in `record.criteria`); with none, whether the status is 2xx. */
+function meetsCriteria(a: Attempt, scope: ExpressionScope, response: HttpResponse): boolean {
+  const { sc, record, warnings } = a;
+  const { ctx, step } = sc;
   if (step.successCriteria === undefined || step.successCriteria.length === 0) {
     // Spec: success criteria decide; with none, any 2xx is success (README "Semantics").
-    passed = response.statusCode >= 200 && response.statusCode < 300;
+    const passed = response.statusCode >= 200 && response.statusCode < 300;
     if (!passed)
       record.error = {
         code: 'HTTP_STATUS',
         message: `status ${response.statusCode} is not 2xx and the step has no successCriteria`,
       };
-  } else {
-    const errors: string[] = [];
-    const evaluated = evaluateCriteria(
-      step.successCriteria,
-      scope,
-      isV11(sc.loaded.document)
-        ? { compat: ctx.compat, onError: (m) => errors.push(m) }
-        : { compat: ctx.compat },
-    );
-    passed = evaluated.passed;
-    for (const message of errors) reportCriterionError(a, message);
-    criteria = evaluated.records.map((c) => {
-      if (c.warnings === undefined)
-        return c.reason === undefined ? c : { ...c, reason: ctx.masker.text(c.reason) };
-      // Compat forms the response revealed are step warnings, shown by every reporter (masked below).
-      const { warnings: found, ...rest } = c;
-      warnings.push(...found.map((w) => `successCriteria: ${w}`));
-      return rest.reason === undefined ? rest : { ...rest, reason: ctx.masker.text(rest.reason) };
-    });
+    return passed;
   }
-  if (ctx.contract !== undefined) {
-    const source = sc.loaded.sources.get(op.sourceName);
-    const checks = ctx.contract(op, response, source?.kind === 'openapi' ? source : undefined);
-    record.checks = checks.map((c) => ({ ...c, message: ctx.masker.text(c.message) }));
-    const broken = record.checks.filter((c) => !c.passed && c.severity === 'error');
-    if (broken.length > 0 && passed) {
-      // Decision (README "Contract checks"): an error-severity contract failure fails the step.
-      passed = false;
-      record.error = { code: 'CONTRACT', message: broken.map((c) => c.message).join('; ') };
-    }
-  }
-  record.criteria = criteria;
-  if (ctx.listening)
-    ctx.emit(() => ({
-      type: 'criteria',
-      ...attemptOf(sc),
-      criteria,
-    }));
+  const errors: string[] = [];
+  const evaluated = evaluateCriteria(
+    step.successCriteria,
+    scope,
+    isV11(sc.loaded.document)
+      ? { compat: ctx.compat, onError: (m) => errors.push(m) }
+      : { compat: ctx.compat },
+  );
+  for (const message of errors) reportCriterionError(a, message);
+  record.criteria = evaluated.records.map((c) => {
+    if (c.warnings === undefined)
+      return c.reason === undefined ? c : { ...c, reason: ctx.masker.text(c.reason) };
+    // Compat forms the response revealed are step warnings, shown by every reporter (masked below).
+    const { warnings: found, ...rest } = c;
+    warnings.push(...found.map((w) => `successCriteria: ${w}`));
+    return rest.reason === undefined ? rest : { ...rest, reason: ctx.masker.text(rest.reason) };
+  });
+  return evaluated.passed;
+}
 
-  // Decision (README "Semantics"): outputs are evaluated for every attempt that got a response, so failure
-  // handlers can read them; a later attempt replaces them.
-  const outputs = evaluateOutputs(step.outputs, scope, objectEvaluator(sc.loaded.document, scope));
-  frame.steps[step.stepId] = { outputs: outputs.outputs };
+/** With the `contract` option, the response checked against its operation (`record.checks`). */
+function meetsContract(a: Attempt, op: ResolvedOperation, response: HttpResponse, passed: boolean): boolean {
+  const { sc, record } = a;
+  const { ctx } = sc;
+  if (ctx.contract === undefined) return passed;
+  const source = sc.loaded.sources.get(op.sourceName);
+  const checks = ctx.contract(op, response, source?.kind === 'openapi' ? source : undefined);
+  record.checks = checks.map((c) => ({ ...c, message: ctx.masker.text(c.message) }));
+  const broken = record.checks.filter((c) => !c.passed && c.severity === 'error');
+  if (broken.length === 0 || !passed) return passed;
+  // Decision (README "Contract checks"): an error-severity contract failure fails the step.
+  record.error = { code: 'CONTRACT', message: broken.map((c) => c.message).join('; ') };
+  return false;
+}
+
+/**
+ * Decision (README "Semantics"): outputs are evaluated for every attempt that got a response, so failure
+ * handlers can read them; a later attempt replaces them.
+ */
+function recordOutputs(a: Attempt, scope: ExpressionScope): void {
+  const { sc, record } = a;
+  const outputs = evaluateOutputs(sc.step.outputs, scope, objectEvaluator(sc.loaded.document, scope));
+  sc.frame.steps[sc.step.stepId] = { outputs: outputs.outputs };
   record.outputs = outputs.outputs;
-  warnings.push(...outputs.warnings.map((w) => `output ${w}`));
+  a.warnings.push(...outputs.warnings.map((w) => `output ${w}`));
+}
 
-  record.outcome = passed ? 'succeeded' : 'failed';
-  record.durationMs = performance.now() - started;
-  if (warnings.length > 0) record.warnings = warnings.map((w) => ctx.masker.text(w));
-  const retryHeader = response.headers['retry-after'];
-  const retryAfterMs =
-    retryHeader === undefined
-      ? undefined
-      : parseRetryAfter(Array.isArray(retryHeader) ? retryHeader[0] : retryHeader, Date.now());
-  const result: AttemptResult = { outcome: record.outcome, record, scope };
-  if (retryAfterMs !== undefined) result.retryAfterMs = retryAfterMs;
-  return result;
+/** The delay an HTTP Retry-After header asks for, in ms. */
+function retryAfterOf(response: HttpResponse): number | undefined {
+  const header = response.headers['retry-after'];
+  if (header === undefined) return undefined;
+  return parseRetryAfter(Array.isArray(header) ? header[0] : header, Date.now());
 }
