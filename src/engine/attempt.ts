@@ -38,18 +38,18 @@ export interface Attempt {
 
 /** A new attempt of the step: its record says failed until the attempt is judged. */
 export function beginAttempt(sc: StepContext): Attempt {
+  return { sc, started: performance.now(), warnings: [], record: stepRecord(sc.frame, sc.step.stepId) };
+}
+
+/** The record of the frame's current attempt of a step, failed until judged. */
+export function stepRecord(frame: Frame, stepId: string): StepRecord {
   return {
-    sc,
-    started: performance.now(),
-    warnings: [],
-    record: {
-      workflowId: sc.frame.workflowId,
-      stepId: sc.step.stepId,
-      attempt: sc.frame.attempt,
-      outcome: 'failed',
-      criteria: [],
-      durationMs: 0,
-    },
+    workflowId: frame.workflowId,
+    stepId,
+    attempt: frame.attempt,
+    outcome: 'failed',
+    criteria: [],
+    durationMs: 0,
   };
 }
 
