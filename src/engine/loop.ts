@@ -459,27 +459,19 @@ function retryStep(
     delayMs: transition.delayMs,
     reason: `retry ${transition.used}/${transition.limit} (action "${transition.name}")`,
   });
-  const detour = transition.detour;
-  if (
-    detour !== undefined &&
-    'stepId' in detour &&
-    detourThroughStep(frame, workflow, detour.stepId, transition)
-  )
-    return;
+  if (detourThroughStep(frame, workflow, transition)) return;
   frame.attempt += 1;
   if (transition.delayMs > 0) frame.pendingDelayMs = transition.delayMs;
+  const detour = transition.detour;
   if (detour !== undefined && 'workflowId' in detour)
     startActionTarget(state, ctx, frame, detour.workflowId, detour.parameters, scope, 'retry-detour');
 }
 
-/** Run the detour step next; the retried step resumes after it. False when no such step exists. */
-function detourThroughStep(
-  frame: Frame,
-  workflow: WorkflowObject,
-  stepId: string,
-  transition: Retry,
-): boolean {
-  const index = workflow.steps.findIndex((s) => s.stepId === stepId);
+/** A retry through a step: run that step next, the retried step after it. False when there is none. */
+function detourThroughStep(frame: Frame, workflow: WorkflowObject, transition: Retry): boolean {
+  const detour = transition.detour;
+  if (detour === undefined || !('stepId' in detour)) return false;
+  const index = workflow.steps.findIndex((s) => s.stepId === detour.stepId);
   if (index < 0) return false;
   frame.detour = { stepIndex: index, resumeStepIndex: frame.stepIndex, delayMs: transition.delayMs };
   frame.retryAttempt = frame.attempt + 1;
