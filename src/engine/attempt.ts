@@ -4,13 +4,14 @@ import type { StepObject, WorkflowObject } from '../document/model.js';
 import type { ExpressionScope } from '../expression/types.js';
 import type { HttpResponse, PreparedRequest } from '../http/types.js';
 import type { LoadedDocument } from '../sources/types.js';
-import type { StepRunContext } from './context.js';
+import type { RunContext } from './context.js';
+import { newStepRecord } from './records.js';
 import type { Frame } from './state.js';
 import type { StepRecord } from './types.js';
 
 /** One step of a running frame, with the run's derived context (never the raw options). */
 export interface StepContext {
-  ctx: StepRunContext;
+  ctx: RunContext;
   loaded: LoadedDocument;
   workflow: WorkflowObject;
   step: StepObject;
@@ -38,19 +39,7 @@ export interface Attempt {
 
 /** A new attempt of the step: its record says failed until the attempt is judged. */
 export function beginAttempt(sc: StepContext): Attempt {
-  return { sc, started: performance.now(), warnings: [], record: stepRecord(sc.frame, sc.step.stepId) };
-}
-
-/** The record of the frame's current attempt of a step, failed until judged. */
-export function stepRecord(frame: Frame, stepId: string): StepRecord {
-  return {
-    workflowId: frame.workflowId,
-    stepId,
-    attempt: frame.attempt,
-    outcome: 'failed',
-    criteria: [],
-    durationMs: 0,
-  };
+  return { sc, started: performance.now(), warnings: [], record: newStepRecord(sc.frame, sc.step.stepId) };
 }
 
 /** The attempt ends as its record says: its duration and masked warnings recorded. */

@@ -26,7 +26,7 @@ const DEFAULT_MESSAGE_TIMEOUT_MS = 30_000;
  * What the steps see of a run: the document, injected I/O, and everything derived from the options once,
  * by `prepareRun` (ky's NormalizedOptions): a step never reads the raw options.
  */
-export interface StepRunContext {
+export interface RunContext {
   root: LoadedDocument;
   masker: Masker;
   signal: AbortSignal;
@@ -84,15 +84,6 @@ export interface StepRunContext {
   checkpoint?: (state: RunState) => Promise<void>;
   /** Retry waits of at least this many ms suspend the run instead of sleeping (durable runs re-queue it). */
   suspendRetryOverMs?: number;
-}
-
-/** Everything the loop needs that is not run state: the document, derived options, and injected I/O. */
-export interface RunContext extends StepRunContext {
-  /**
-   * The options as given. Only `prepareRun` derives from them; nothing else should read them (the loop's
-   * `checkSignal` is to read `cancelSignal` and `timeoutMs`, after which this field goes).
-   */
-  options: RunOptions;
 }
 
 const NEVER_ABORTED: AbortSignal = new AbortController().signal;
@@ -311,7 +302,6 @@ function runContext(
   const signal = runSignal(options);
   return {
     root: loaded,
-    options,
     masker,
     signal,
     send: sendOptions(signal, options),

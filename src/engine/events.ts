@@ -1,12 +1,12 @@
 // The events of one step attempt (`RunEvent` in types.ts), built only when someone listens (`ctx.listening`).
 
-import type { StepRunContext } from './context.js';
+import type { RunContext } from './context.js';
 import type { Frame } from './state.js';
 import type { CriterionRecord, RecordedMessage, RecordedRequest, RecordedResponse } from './types.js';
 
 /** Which attempt of which step: what an attempt event is about. */
 export interface AttemptAt {
-  ctx: Pick<StepRunContext, 'listening' | 'emit'>;
+  ctx: Pick<RunContext, 'listening' | 'emit'>;
   frame: Frame;
   step: { stepId: string };
 }

@@ -216,10 +216,10 @@ function checkSignal(ctx: RunContext): void {
   // transport) would otherwise never see the timeout signal fire.
   const late = ctx.deadline !== undefined && performance.now() > ctx.deadline;
   if (!ctx.signal.aborted && !late) return;
-  if (ctx.options.signal?.aborted) throw new RunStop({ code: 'CANCELLED', message: 'the run was cancelled' });
+  if (ctx.cancelSignal?.aborted) throw new RunStop({ code: 'CANCELLED', message: 'the run was cancelled' });
   throw new RunStop({
     code: 'TIMEOUT',
-    message: `the run did not finish within ${ctx.options.timeoutMs} ms`,
+    message: `the run did not finish within ${ctx.timeoutMs} ms`,
   });
 }
 

@@ -20,7 +20,7 @@ import {
   finishAttempt,
   type StepContext,
 } from './attempt.js';
-import type { StepRunContext } from './context.js';
+import type { RunContext } from './context.js';
 import { emitCriteria, emitMessage, emitStepStart } from './events.js';
 import type { BrokerChoice, Delivered, Mailbox, MessagingSession } from './messaging.js';
 import { stepParameters } from './parameters.js';
@@ -71,7 +71,7 @@ function channelAddress(
 
 /** Evaluate the step's parameters: channel ones fill the address, header ones become message headers. */
 function resolveParameters(
-  ctx: StepRunContext,
+  ctx: RunContext,
   workflow: WorkflowObject,
   step: StepObject,
   loaded: LoadedDocument,
@@ -109,7 +109,7 @@ function label(target: MessageTarget): string {
  * reply that comes at once then waits in its mailbox. Called when a workflow starts and by send steps.
  */
 export function subscribeEarly(
-  ctx: StepRunContext,
+  ctx: RunContext,
   session: MessagingSession,
   loaded: LoadedDocument,
   workflow: WorkflowObject,
@@ -244,7 +244,7 @@ interface Exchanged {
 }
 
 function recordOf(
-  ctx: StepRunContext,
+  ctx: RunContext,
   direction: 'sent' | 'received',
   address: string,
   broker: BrokerChoice,
@@ -337,7 +337,7 @@ async function publish(
 }
 
 /** Settles with `p`, or fails with MESSAGE_TIMEOUT once the step's `timeout` has passed. */
-function withTimeout<T>(p: Promise<T>, step: StepObject, ctx: StepRunContext): Promise<T> {
+function withTimeout<T>(p: Promise<T>, step: StepObject, ctx: RunContext): Promise<T> {
   if (step.timeout === undefined) return p;
   return waitFor(
     p,
@@ -351,12 +351,7 @@ function withTimeout<T>(p: Promise<T>, step: StepObject, ctx: StepRunContext): P
   );
 }
 
-function waitFor<T>(
-  p: Promise<T>,
-  ms: number,
-  ctx: StepRunContext,
-  onTimeout: () => StepFailure,
-): Promise<T> {
+function waitFor<T>(p: Promise<T>, ms: number, ctx: RunContext, onTimeout: () => StepFailure): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();

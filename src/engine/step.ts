@@ -35,7 +35,6 @@ import {
   finishAttempt,
   type StepContext,
 } from './attempt.js';
-import type { StepRunContext } from './context.js';
 import { emitCriteria, emitRequest, emitResponse, emitStepStart, emitWarning } from './events.js';
 import type { TransportContext } from './options.js';
 import { stepParameters } from './parameters.js';
@@ -459,7 +458,7 @@ function withQueryString(request: PreparedRequest, name: string, value: unknown)
 /** Send the request through the injected transport or undici, bounded by the step's 1.1.0 `timeout`. */
 function sendAttempt(sc: StepContext, ready: ReadyAttempt): Promise<HttpResponse> {
   const timeout = stepTimeoutMs(sc.loaded.document, sc.step);
-  if (timeout === undefined) return sendOnce(sc, ready, sc.ctx.signal, sc.ctx.send);
+  if (timeout === undefined) return sendOnce(sc, ready, sc.ctx.signal);
   // The request is aborted at the step's deadline (through the signal), and the attempt fails at that
   // deadline even if an injected transport ignores its signal.
   const timer = AbortSignal.timeout(timeout);
@@ -470,7 +469,7 @@ function sendAttempt(sc: StepContext, ready: ReadyAttempt): Promise<HttpResponse
       `step "${sc.step.stepId}": no response within its timeout of ${timeout} ms`,
       { method: ready.request.method, url: ready.request.url },
     );
-  const sent = sendOnce(sc, ready, signal, { ...sc.ctx.send, signal }).catch((error: unknown) => {
+  const sent = sendOnce(sc, ready, signal).catch((error: unknown) => {
     throw timer.aborted ? expiredError() : error;
   });
   const expired = new Promise<never>((_, reject) => {
@@ -481,17 +480,14 @@ function sendAttempt(sc: StepContext, ready: ReadyAttempt): Promise<HttpResponse
   return Promise.race([sent, expired]);
 }
 
-function sendOnce(
-  sc: StepContext,
-  ready: ReadyAttempt,
-  signal: AbortSignal,
-  send: StepRunContext['send'],
-): Promise<HttpResponse> {
+/** One send on `signal`: the run's own, or (with a step timeout) one that also aborts at the step's deadline. */
+function sendOnce(sc: StepContext, ready: ReadyAttempt, signal: AbortSignal): Promise<HttpResponse> {
   const { ctx, step } = sc;
   const { op, request } = ready;
   const transport = ctx.transport;
   if (transport === undefined) {
-    return sendRequest(request, ctx.sendBySource?.get(op.sourceName) ?? ctx.send);
+    const send = ctx.sendBySource?.get(op.sourceName) ?? ctx.send;
+    return sendRequest(request, signal === ctx.signal ? send : { ...send, signal });
   }
   // Built field by field (no spread): this runs for every step of a mock or injected-transport run.
   const tctx: TransportContext = {

@@ -6,15 +6,11 @@ import type {
   ArazzoDocument,
   JsonObject,
   JsonValue,
-  ParameterObject,
-  ReusableObject,
   WorkflowObject,
 } from '../document/model.js';
 import { credentialInputs } from '../engine/credential-inputs.js';
 import { resolveInputsSchema } from '../engine/inputs.js';
-import { resolveStepTarget } from '../sources/index.js';
 import type { LoadedDocument } from '../sources/types.js';
-import { isCredentialHeader } from './mask.js';
 import { workflowOutputSchema } from './output-schema.js';
 import type { McpServerOptions, McpToolInfo, ToolSchema } from './types.js';
 

@@ -30,7 +30,6 @@ export function isScenarioError(value: unknown): value is ScenarioError {
   return value instanceof ScenarioError;
 }
 
-type Obj = Record<string, unknown>;
 const ENTRY_KEYS = new Set(['status', 'headers', 'body', 'merge', 'contentType', 'delayMs', 'times']);
 const METHOD_PATH = /^(GET|PUT|POST|DELETE|OPTIONS|HEAD|PATCH|TRACE) \/\S*$/;
 

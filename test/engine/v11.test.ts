@@ -1,4 +1,7 @@
 // Arazzo 1.1 engine behaviour that a scripted server cannot show: a transport that ignores its signal, warning events.
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ArazzoDocument, WorkflowObject } from '../../src/document/model.js';
@@ -38,6 +41,43 @@ describe('1.1 step timeout', () => {
     expect(result.steps[0]?.error?.message).toContain('timeout of 200 ms');
     // The transport was told to stop.
     expect(signals[0]?.aborted).toBe(true);
+  });
+  it('aborts the request of the built-in transport at the step deadline, not at the request timeout', async () => {
+    // The slow item never answers; the server sees its request closed when the client gives up.
+    let closedAfterMs: number | undefined;
+    const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      if (req.url?.endsWith('/items/slow')) {
+        const started = performance.now();
+        res.on('close', () => {
+          closedAfterMs = performance.now() - started;
+        });
+        return;
+      }
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ id: 'fast' }));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const result = await runWorkflow(
+        caseDoc('v11-step-timeout-onfailure'),
+        {},
+        { servers: { items: `http://127.0.0.1:${port}` }, requestTimeoutMs: 60_000 },
+      );
+      expect(result.steps.map((s) => [s.stepId, s.outcome, s.error?.code])).toEqual([
+        ['slow', 'failed', 'STEP_TIMEOUT'],
+        ['fast', 'succeeded', undefined],
+      ]);
+      // By the time the run has finished, the slow request is gone: aborted at the 200 ms step deadline,
+      // where the 60 s request timeout would have left it open.
+      for (let i = 0; i < 100 && closedAfterMs === undefined; i++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(closedAfterMs).toBeDefined();
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });
 
