@@ -2,6 +2,7 @@
 
 import { BoundedCache } from '../cache.js';
 import { ExpressionSyntaxError, syntaxErrorAt } from '../errors.js';
+import { formatPointer } from '../pointer.js';
 import type {
   CompatForm,
   ExpressionNode,
@@ -47,11 +48,6 @@ const isTchar = (c: number): boolean =>
   isAlpha(c) || isDigit(c) || (c < 128 && "!#$%&'*+-.^_`|~".includes(String.fromCharCode(c)));
 /** Characters that end an expression inside a simple condition. */
 const CONDITION_STOPS = new Set([...' \t\r\n()=!<>&|[]\'",'].map((s) => s.charCodeAt(0)));
-
-/** Escape one reference token for display in a JSON Pointer (RFC 6901). */
-export function escapePointerToken(token: string): string {
-  return token.replaceAll('~', '~0').replaceAll('/', '~1');
-}
 
 class Scanner {
   pos: number;
@@ -362,7 +358,7 @@ function specFormOf(node: ExpressionNode): string {
   const head = node.source.slice(0, headEnd - node.start);
   const tokens = node.path.map((p) => (p.kind === 'index' ? String(p.index) : p.key));
   if (node.pointer) tokens.push(...node.pointer.tokens);
-  return `${head}#/${tokens.map(escapePointerToken).join('/')}`;
+  return `${head}#${formatPointer(tokens)}`;
 }
 
 const CACHE_LIMIT = 4096;

@@ -3,9 +3,10 @@
 import { BoundedCache } from '../cache.js';
 import { ExpressionSyntaxError } from '../errors.js';
 import { setOwn } from '../own.js';
+import { escapePointerToken } from '../pointer.js';
 import type { ExpressionNode, TemplateNode, TextPart } from './ast.js';
 import { evaluateNode, isUnresolved, unresolved } from './evaluate.js';
-import { escapePointerToken, parseExpressionAt, tryParseExpressionCached } from './parser.js';
+import { parseExpressionAt, tryParseExpressionCached } from './parser.js';
 import type { ExpressionScope, Unresolved } from './types.js';
 
 const isAlpha = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
