@@ -373,30 +373,17 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+function parseWhole(src: string): ExpressionNode {
+  return deepFreeze(parseExpressionAt(src, 0, 'whole'));
+}
+
 /** Parse a whole string as one runtime expression; results (and errors) are cached by source text. */
 export function parseExpressionCached(src: string): ExpressionNode {
-  let hit = cache.get(src);
-  if (hit === undefined) {
-    try {
-      hit = deepFreeze(parseExpressionAt(src, 0, 'whole'));
-    } catch (err) {
-      if (!(err instanceof ExpressionSyntaxError)) throw err;
-      hit = err;
-    }
-    cache.set(src, hit);
-  }
-  if (hit instanceof ExpressionSyntaxError) throw hit;
-  return hit;
+  return cache.getOrParse(src, parseWhole, ExpressionSyntaxError);
 }
 
 /** Non-throwing variant used on hot paths. */
 export function tryParseExpressionCached(src: string): ExpressionNode | undefined {
-  const hit = cache.get(src);
-  if (hit !== undefined) return hit instanceof ExpressionSyntaxError ? undefined : hit;
-  try {
-    return parseExpressionCached(src);
-  } catch (err) {
-    if (err instanceof ExpressionSyntaxError) return undefined;
-    throw err;
-  }
+  const hit = cache.getOrFailure(src, parseWhole, ExpressionSyntaxError);
+  return hit instanceof ExpressionSyntaxError ? undefined : hit;
 }
