@@ -4,6 +4,10 @@ import { workflowInputsSchema } from '../src/cli/args.js';
 import type { ArazzoDocument } from '../src/document/model.js';
 import { runWorkflow } from '../src/engine/index.js';
 import { componentInputsSchema } from '../src/engine/inputs.js';
+import { readCorrelation } from '../src/engine/message-step.js';
+import { isUnresolved, selectPointer } from '../src/expression/index.js';
+import { stepTargetLabel } from '../src/graph/labels.js';
+import { applyReplacements } from '../src/http/index.js';
 import { synthesizeInputs } from '../src/mock/index.js';
 import {
   childPointer,
@@ -163,6 +167,54 @@ describe('readPointer: own properties only, array indices per RFC 6901 section 4
     [' 1', false],
   ])('isArrayIndex(%j) is %j', (token, want) => {
     expect(isArrayIndex(token)).toBe(want);
+  });
+});
+
+describe('the layers read pointers through it', () => {
+  it.each<[string, Record<string, string>, string]>([
+    ['escapes', { operationPath: '{$sourceDescriptions.api.url}#/paths/~1pets~1{id}/get' }, 'GET /pets/{id}'],
+    ['percent-encoding', { operationPath: '{$sourceDescriptions.api.url}#/paths/~1a%20b/post' }, 'POST /a b'],
+    [
+      'channel escapes',
+      { channelPath: '{$sourceDescriptions.ev.url}#/channels/a~1b', action: 'send' },
+      'send channel a/b',
+    ],
+  ])('graph labels: %s', (_name, step, want) => {
+    expect(stepTargetLabel(step as never)).toBe(want);
+  });
+
+  it.each<[string, unknown]>([
+    ['$message.payload#/a~1b/0', 5],
+    ['$message.payload', { 'a/b': [5] }],
+    ['$message.payload#/__proto__', undefined],
+    ['$message.payload#/a~1b/-', undefined],
+    ['$message.header#/X-Id', 'x~y'],
+    ['$message.header#/x-id/a', undefined],
+    ['$message.header#/nope', undefined],
+  ])('AsyncAPI correlation %s', (location, want) => {
+    expect(readCorrelation(location, { 'x-id': 'x~y' }, { 'a/b': [5] })).toEqual(want);
+  });
+
+  it('payload replacements take a pointer or its fragment form', () => {
+    const payload = { 'a b': { 'c/d': 1 }, list: [1] };
+    expect(applyReplacements(payload, [{ target: '#/a%20b/c~1d', value: 2 }])).toEqual({
+      'a b': { 'c/d': 2 },
+      list: [1],
+    });
+    expect(applyReplacements(payload, [{ target: '/list/-', value: 2 }])).toEqual({
+      ...payload,
+      list: [1, 2],
+    });
+    expect(() => applyReplacements(payload, [{ target: '#/%', value: 2 }])).toThrow(
+      /percent-encoding is malformed/,
+    );
+  });
+
+  it('selectPointer says where and why', () => {
+    const v = selectPointer({ a: { b: 1 } }, '/a/c');
+    expect(isUnresolved(v) && v.reason).toBe('JSON Pointer "/a/c": no member "c" at "/a"');
+    const w = selectPointer({}, 'a');
+    expect(isUnresolved(w) && w.reason).toBe('"a" is not a JSON Pointer: it must start with "/"');
   });
 });
 
