@@ -1,5 +1,8 @@
 /** The one cache shape of the package: values derived from document text, options or secrets, bounded. */
 
+/** The class of the errors a parse cache keeps (getOrParse). */
+type ErrorClass<E> = abstract new (...args: never[]) => E;
+
 /**
  * A Map bounded in size: adding an entry to a full cache evicts the oldest one (documents reuse a small
  * set of strings, so the oldest entries are the coldest). With `forgetAfterMs`, every entry is dropped
@@ -36,6 +39,34 @@ export class BoundedCache<K, V> {
       this.forgetting.unref?.();
     }
     return value;
+  }
+
+  /**
+   * The value `parse(key)` gives, parsed once per key. A parse that throws a `failure` (a syntax error:
+   * the same text always fails the same way) caches the error, which is rethrown on every call for the
+   * key; any other error is a bug and propagates uncached. Pass a module-level `parse`, so a call makes
+   * no closure.
+   * @example const ast = expressions.getOrParse(src, parseWhole, ExpressionSyntaxError)
+   */
+  getOrParse<T extends V, E extends V>(key: K, parse: (key: K) => T, failure: ErrorClass<E>): T {
+    const hit = this.getOrFailure(key, parse, failure);
+    if (hit instanceof failure) throw hit;
+    return hit as T;
+  }
+
+  /** Like getOrParse, but a cached `failure` is returned instead of thrown. */
+  getOrFailure<T extends V, E extends V>(key: K, parse: (key: K) => T, failure: ErrorClass<E>): T | E {
+    let hit = this.entries.get(key);
+    if (hit === undefined) {
+      try {
+        hit = parse(key);
+      } catch (err) {
+        if (!(err instanceof failure)) throw err;
+        hit = err;
+      }
+      this.set(key, hit);
+    }
+    return hit as T | E;
   }
 
   get size(): number {

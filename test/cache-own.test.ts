@@ -1,4 +1,4 @@
-// The two package-wide helpers every layer uses: BoundedCache (src/cache.ts) and setOwn (src/own.ts).
+// The package-wide helpers every layer uses: BoundedCache (src/cache.ts) and setOwn (src/own.ts).
 import { describe, expect, it, vi } from 'vitest';
 import { BoundedCache } from '../src/cache.js';
 import { setOwn } from '../src/own.js';
@@ -28,6 +28,50 @@ describe('BoundedCache', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('BoundedCache.getOrParse: the parse, or its syntax error, cached', () => {
+  class SyntaxFailure extends Error {}
+  let calls = 0;
+  const parse = (src: string): { n: number } => {
+    calls++;
+    if (src === 'bad') throw new SyntaxFailure(`cannot parse ${src}`);
+    if (src === 'bug') throw new TypeError('a bug');
+    return { n: src.length };
+  };
+
+  it('parses a key once and returns the same value after', () => {
+    calls = 0;
+    const cache = new BoundedCache<string, { n: number } | SyntaxFailure>(8);
+    const first = cache.getOrParse('abc', parse, SyntaxFailure);
+    expect(first).toEqual({ n: 3 });
+    expect(cache.getOrParse('abc', parse, SyntaxFailure)).toBe(first);
+    expect(calls).toBe(1);
+  });
+
+  it('caches a failure and rethrows the same error; getOrFailure returns it', () => {
+    calls = 0;
+    const cache = new BoundedCache<string, { n: number } | SyntaxFailure>(8);
+    let thrown: unknown;
+    try {
+      cache.getOrParse('bad', parse, SyntaxFailure);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(SyntaxFailure);
+    expect(() => cache.getOrParse('bad', parse, SyntaxFailure)).toThrow(thrown as Error);
+    expect(cache.getOrFailure('bad', parse, SyntaxFailure)).toBe(thrown);
+    expect(calls).toBe(1);
+  });
+
+  it('lets other errors through and caches nothing for them', () => {
+    calls = 0;
+    const cache = new BoundedCache<string, { n: number } | SyntaxFailure>(8);
+    expect(() => cache.getOrParse('bug', parse, SyntaxFailure)).toThrow(TypeError);
+    expect(() => cache.getOrFailure('bug', parse, SyntaxFailure)).toThrow(TypeError);
+    expect(cache.size).toBe(0);
+    expect(calls).toBe(2);
   });
 });
 

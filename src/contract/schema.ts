@@ -3,6 +3,7 @@ import ajvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import ajv2020 from 'ajv/dist/2020.js';
 import formats from 'ajv-formats';
 import { isRecord, setOwn } from '../own.js';
+import { parseFragmentPointer, readPointer } from '../pointer.js';
 import type { OpenApiSource } from '../sources/types.js';
 
 type AjvCtor = typeof ajvModule.default;
@@ -73,17 +74,6 @@ const DROPPED = new Set([
   '$id',
 ]);
 
-function pointerGet(root: unknown, pointer: string): unknown {
-  let node = root;
-  for (const raw of pointer.split('/').slice(1)) {
-    const t = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(node)) node = node[Number(t)];
-    else if (isRecord(node) && Object.hasOwn(node, t)) node = node[t];
-    else return undefined;
-  }
-  return node;
-}
-
 /**
  * Translate to JSON Schema: `nullable`/`x-nullable` become a null type (or an anyOf with null),
  * boolean `exclusiveMinimum`/`exclusiveMaximum` (OpenAPI 3.0, Swagger 2) become numbers, write-only
@@ -101,7 +91,8 @@ export function toJsonSchema(schema: unknown, dialect: Dialect, raw: unknown): u
     if (!ref.startsWith('#/') || raw === undefined) return {};
     let name = defNames.get(ref);
     if (name === undefined) {
-      const target = pointerGet(raw, decodeURIComponent(ref.slice(1)));
+      const tokens = parseFragmentPointer(ref);
+      const target = tokens === undefined ? undefined : readPointer(raw, tokens);
       if (target === undefined) return {};
       name = `r${defNames.size}`;
       defNames.set(ref, name);

@@ -114,21 +114,13 @@ const CONDITION_LIMIT = 2048;
 const compatConditions = new BoundedCache<string, ParsedCondition | ExpressionSyntaxError>(CONDITION_LIMIT);
 const strictConditions = new BoundedCache<string, ParsedCondition | ExpressionSyntaxError>(CONDITION_LIMIT);
 
+const parseCompat = (src: string): ParsedCondition => parseConditionText(src, true);
+const parseStrict = (src: string): ParsedCondition => parseConditionText(src, false);
+
 function parseCached(src: string, compat: boolean): ParsedCondition {
-  const conditions = compat ? compatConditions : strictConditions;
-  const key = src;
-  let hit = conditions.get(key);
-  if (hit === undefined) {
-    try {
-      hit = parseConditionText(src, compat);
-    } catch (err) {
-      if (!(err instanceof ExpressionSyntaxError)) throw err;
-      hit = err;
-    }
-    conditions.set(key, hit);
-  }
-  if (hit instanceof ExpressionSyntaxError) throw hit;
-  return hit;
+  return compat
+    ? compatConditions.getOrParse(src, parseCompat, ExpressionSyntaxError)
+    : strictConditions.getOrParse(src, parseStrict, ExpressionSyntaxError);
 }
 
 /**

@@ -1,6 +1,7 @@
 // Criterion Object: `jsonpath` conditions (RFC 9535 by default; draft-goessner-dispatch-jsonpath-00 on request).
 import { createRequire } from 'node:module';
 import { BoundedCache } from '../cache.js';
+import { formatPointer } from '../pointer.js';
 
 type JsonPathPlus = typeof import('jsonpath-plus');
 type Rfc9535 = typeof import('jsonpath-rfc9535');
@@ -199,7 +200,7 @@ export function jsonPathToPointer(path: string): string | undefined {
     if (!m) return undefined;
     tokens.push(m[1] ?? m[2] ?? m[3] ?? m[4] ?? '');
   }
-  return tokens.map((t) => `/${t.replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+  return formatPointer(tokens);
 }
 
 /** A quoted literal of a query whose whole text is a runtime expression, beside a comparison operator. */
@@ -278,8 +279,6 @@ export function rootFilterAsRfc9535(query: string): string | undefined {
  */
 export function jsonPathPointers(version: JsonPathVersion, path: string, context: unknown): string[] {
   const json = asJson(context) as Parameters<typeof rfc9535Query>[0];
-  const toPointer = (tokens: ReadonlyArray<string | number>): string =>
-    tokens.map((t) => `/${String(t).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
   if (version === 'draft-goessner-dispatch-jsonpath-00') {
     const found = JSONPath({ path, json: json as object, eval: false, wrap: true, resultType: 'pointer' });
     return Array.isArray(found) ? found.filter((p): p is string => typeof p === 'string') : [];
@@ -287,7 +286,7 @@ export function jsonPathPointers(version: JsonPathVersion, path: string, context
   rfcModule ??= lazyRequire('jsonpath-rfc9535') as Rfc9535;
   const out: string[] = [];
   rfcModule.exec(json, path, (_value, tokens) => {
-    out.push(toPointer(tokens as ReadonlyArray<string | number>));
+    out.push(formatPointer(tokens as ReadonlyArray<string | number>));
   });
   return out;
 }

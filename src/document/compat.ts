@@ -1,6 +1,6 @@
 // Arazzo 1.0.1 "Step Object" / "Failure Action Object": non-spec forms read as their spec equivalents.
 import { parseExpressionAt } from '../expression/parser.js';
-import { childPointer } from './diagnostic.js';
+import { childPointer } from '../pointer.js';
 import type { SpecVersion } from './model.js';
 import { own } from './subject.js';
 

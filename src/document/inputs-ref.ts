@@ -1,6 +1,6 @@
 // Arazzo 1.1.0 "Resolving URI Fragments": `$ref` in workflow and component inputs (JSON Schema 2020-12) with
 // JSON Pointer fragments (`#/components/inputs/x`) and plain-name fragments defined by `$anchor` (`#x`).
-import { parsePointer } from './diagnostic.js';
+import { readPointer } from '../pointer.js';
 import type { JsonObject } from './model.js';
 import { own } from './subject.js';
 
@@ -34,10 +34,7 @@ export function resolveInputsRef(ref: string, document: unknown): JsonObject | u
     return undefined;
   }
   if (fragment === '' || fragment.startsWith('/')) {
-    const tokens = parsePointer(fragment);
-    if (tokens === undefined) return undefined;
-    let node: unknown = document;
-    for (const t of tokens) node = own(node, Array.isArray(node) ? Number(t) : t);
+    const node = readPointer(document, fragment);
     return isObject(node) ? node : undefined;
   }
   const inComponents = findAnchor(own(own(document, 'components'), 'inputs'), fragment);

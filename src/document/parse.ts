@@ -12,7 +12,8 @@ import {
   parseDocument,
   type YAMLError,
 } from 'yaml';
-import { childPointer, type Diagnostic, parsePointer } from './diagnostic.js';
+import { childPointer, formatPointer, isArrayIndex, parsePointer } from '../pointer.js';
+import type { Diagnostic } from './diagnostic.js';
 
 /** A document parsed from text, with a pointer -> line:column map. */
 export interface ParsedText {
@@ -141,7 +142,7 @@ function tooDeep(
     if (entry.depth >= MAX_NESTING_DEPTH) {
       const tokens: Array<string | number> = [];
       for (let e: Entry | undefined = entry; e?.parent !== undefined; e = e.parent) tokens.unshift(e.key);
-      const pointer = tokens.reduce<string>((p, t) => childPointer(p, t), '');
+      const pointer = formatPointer(tokens);
       diag(
         'document-too-deep',
         'error',
@@ -390,7 +391,7 @@ function locateOffset(doc: Document, pointer: string): number | undefined {
       best = keyOffset ?? valueOffset ?? best;
       node = found.value;
     } else if (isSeq(node)) {
-      if (!/^(0|[1-9]\d*)$/.test(token)) return best;
+      if (!isArrayIndex(token)) return best;
       const item = node.items[Number(token)];
       if (item === undefined) return best;
       best = isNode(item) ? (item.range?.[0] ?? best) : best;

@@ -3,14 +3,9 @@
 import type { CriterionInput } from '../criteria/index.js';
 import { checkCriterion, criterionExpressions } from '../criteria/index.js';
 import { isExpressionSyntaxError } from '../errors.js';
-import {
-  type ExpressionNode,
-  escapePointerToken,
-  parseExpression,
-  parseTemplate,
-} from '../expression/index.js';
+import { type ExpressionNode, parseExpression, parseTemplate } from '../expression/index.js';
 import { isRecord } from '../own.js';
-import { childPointer } from './diagnostic.js';
+import { childPointer, formatPointer } from '../pointer.js';
 import { resolveInputsRef } from './inputs-ref.js';
 import type { SpecVersion } from './model.js';
 import { own } from './subject.js';
@@ -848,7 +843,7 @@ class SemanticChecker {
         .slice(used)
         .map((seg) => (seg.kind === 'property' ? seg.key : String(seg.index)));
       const head = node.source.slice(0, node.path[used - 1]!.end - node.start);
-      specForm = `${head}#/${[...rest, ...(node.pointer?.tokens ?? [])].map(escapePointerToken).join('/')}`;
+      specForm = `${head}#${formatPointer([...rest, ...(node.pointer?.tokens ?? [])])}`;
     }
     if (node.compat.includes('whole-outputs')) {
       const head = node.source.replace(/#.*$/, '');

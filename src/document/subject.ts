@@ -1,5 +1,5 @@
 // Arazzo 1.0.1 "Schema" section: names the object a diagnostic is about ("step \"x\"", "workflow \"w\"").
-import { parsePointer } from './diagnostic.js';
+import { parsePointer, readPointer } from '../pointer.js';
 
 const NAMED: Record<string, { label: string; idField: string }> = {
   workflows: { label: 'workflow', idField: 'workflowId' },
@@ -33,7 +33,10 @@ export function subjectLabel(root: unknown, pointer: string): string {
     node = own(node, Array.isArray(node) ? Number(token) : token);
     if (grand === 'components' && parent !== undefined) {
       label = `component ${parent.replace(/s$/, '')} "${token}"`;
-    } else if (parent !== undefined && Array.isArray(own(walk(root, tokens.slice(0, i - 1)), parent))) {
+    } else if (
+      parent !== undefined &&
+      Array.isArray(own(readPointer(root, tokens.slice(0, i - 1)), parent))
+    ) {
       const named = NAMED[parent];
       if (named !== undefined) {
         const id = own(node, named.idField);
@@ -47,10 +50,4 @@ export function subjectLabel(root: unknown, pointer: string): string {
     }
   }
   return label;
-}
-
-function walk(root: unknown, tokens: string[]): unknown {
-  let node = root;
-  for (const t of tokens) node = own(node, Array.isArray(node) ? Number(t) : t);
-  return node;
 }

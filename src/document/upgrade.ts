@@ -12,8 +12,8 @@ import {
   Scalar,
 } from 'yaml';
 import { type ExpressionNode, parseExpression, parseTemplate } from '../expression/index.js';
+import { parsePointer, readPointer } from '../pointer.js';
 import { rewriteStepRetryFields, rewriteUnbracedExpressions, rewriteUnknownRootFields } from './compat.js';
-import { parsePointer } from './diagnostic.js';
 import { checkSemantics } from './semantic.js';
 import { own } from './subject.js';
 
@@ -115,7 +115,7 @@ export function upgradeArazzoText(text: string): UpgradeResult {
       change(r.code, r.pointer, pair.key.range[0], `"${key}" renamed to "x-${key}" (an extension)`);
     } else if (r.code === 'compat-unbraced-expression') {
       const node = nodeAt(doc.contents, r.pointer);
-      const spec = valueAt(copy, r.pointer);
+      const spec = readPointer(copy, r.pointer);
       if (!isScalar(node) || node.range == null || typeof spec !== 'string') continue;
       edits.push({ start: node.range[0], end: node.range[1], text: scalarText(spec, node, json) });
       change(r.code, r.pointer, node.range[0], `${JSON.stringify(node.value)} -> ${JSON.stringify(spec)}`);
@@ -168,12 +168,6 @@ function scalarText(value: string, node: Scalar, json: boolean): string {
     /^[^\s{}[\],&*#?|<>=!%@`'"-][^\n]*$/.test(value) && !/: |\s#|:$/.test(value) && !/\s$/.test(value);
   if (node.type === Scalar.PLAIN && plainSafe && /^1\.1\.0$|[A-Za-z]/.test(value)) return value;
   return JSON.stringify(value);
-}
-
-function valueAt(root: unknown, pointer: string): unknown {
-  let node = root;
-  for (const t of parsePointer(pointer) ?? []) node = own(node, Array.isArray(node) ? Number(t) : t);
-  return node;
 }
 
 function pairAt(node: unknown, _pointer: string, key: string): Pair | undefined {

@@ -2,8 +2,8 @@
 // "Expression Type Object": 1.1 fields met in 1.0.x documents, and the 1.1 rules the schema cannot express.
 
 import { isRecord } from '../own.js';
+import { childPointer, readPointer } from '../pointer.js';
 import type { CompatReport } from './compat.js';
-import { childPointer } from './diagnostic.js';
 import { EXPRESSION_TYPE_VERSIONS, parseStepDependency, type SelectorType } from './model.js';
 import type { Reporter } from './semantic.js';
 import { own } from './subject.js';
@@ -346,7 +346,7 @@ function checkParameterLocations(step: Obj, p: string, r: Reporter, doc: unknown
   }
   // Workflow-level parameters apply to this step too, unless the step overrides them by name and location.
   const workflowPointer = p.replace(/\/steps\/\d+$/, '');
-  const workflowParams = resolvedParameters(own(ownAt(doc, workflowPointer), 'parameters'), doc);
+  const workflowParams = resolvedParameters(own(readPointer(doc, workflowPointer), 'parameters'), doc);
   const all = [
     ...workflowParams.map((x) => ({ ...x, pointer: childPointer(workflowPointer, 'parameters', x.index) })),
     ...stepParams.map((x) => ({ ...x, pointer: childPointer(p, 'parameters', x.index) })),
@@ -371,12 +371,6 @@ function checkParameterLocations(step: Obj, p: string, r: Reporter, doc: unknown
       `a querystring parameter is the whole query string and cannot be combined with query parameters ("${str(q.param.name) ?? '?'}")`,
     );
   }
-}
-
-function ownAt(doc: unknown, pointer: string): unknown {
-  let node = doc;
-  for (const t of pointer.split('/').slice(1)) node = own(node, Array.isArray(node) ? Number(t) : t);
-  return node;
 }
 
 /** Success/Failure Action `parameters` (1.1): the target workflow's inputs, so a workflowId and no `in`. */

@@ -1,6 +1,7 @@
 // Arazzo 1.0.1 "Versions" and "Arazzo Specification Object": decides whether a parsed document is usable.
 
 import { setOwn } from '../own.js';
+import { childPointer } from '../pointer.js';
 import {
   dropReusableExtras,
   reportRespectSecurity,
@@ -8,7 +9,7 @@ import {
   rewriteUnbracedExpressions,
   rewriteUnknownRootFields,
 } from './compat.js';
-import { childPointer, type Diagnostic, hasErrors, type Severity } from './diagnostic.js';
+import { type Diagnostic, hasErrors, type Severity } from './diagnostic.js';
 import type { ArazzoDocument, SpecVersion } from './model.js';
 import type { ParsedText } from './parse.js';
 import { arazzoSchemaValidator, preloadSchemaValidator, type SchemaError } from './schema.js';

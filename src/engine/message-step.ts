@@ -7,9 +7,9 @@ import type { StepObject, WorkflowObject } from '../document/model.js';
 import { isArazzoError, isMessagingError, MessagingError } from '../errors.js';
 import type { ExpressionScope } from '../expression/types.js';
 import { applyReplacements } from '../http/index.js';
+import { parsePointer, readPointer } from '../pointer.js';
 import { isDeclaredSecretHeader } from '../secrets/index.js';
 import { resolveStepTarget } from '../sources/index.js';
-import { getAtPointer } from '../sources/refs.js';
 import type { AsyncApiMessage, LoadedDocument, MessageTarget } from '../sources/types.js';
 import {
   type Attempt,
@@ -163,15 +163,14 @@ export function readCorrelation(
 ): unknown {
   const m = /^\$message\.(header|payload)(?:#(.*))?$/.exec(location.trim());
   if (m === null) return undefined;
-  const pointer = m[2] ?? '';
-  if (m[1] === 'payload') return getAtPointer(payload, pointer);
-  const tokens = pointer.split('/').slice(1);
+  const tokens = parsePointer(m[2] ?? '');
+  if (tokens === undefined) return undefined;
+  if (m[1] === 'payload') return readPointer(payload, tokens);
   const first = tokens[0];
   if (first === undefined) return headers;
   const key = Object.keys(headers).find((k) => k.toLowerCase() === first.toLowerCase());
   if (key === undefined) return undefined;
-  const rest = tokens.slice(1);
-  return rest.length === 0 ? headers[key] : getAtPointer(headers[key], `/${rest.join('/')}`);
+  return readPointer(headers[key], tokens.slice(1));
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

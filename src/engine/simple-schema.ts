@@ -7,7 +7,7 @@
 // Anything else returns undefined and the caller compiles the schema with ajv. test/engine/simple-schema.test.ts
 // runs both on the same table and compares them.
 
-import { escapePointerToken } from '../document/diagnostic.js';
+import { escapePointerToken } from '../pointer.js';
 
 /** Formats inputs.ts registers in ajv as always valid: they annotate (secrets, number widths) and constrain nothing. */
 export const ANNOTATION_FORMATS: readonly string[] = [

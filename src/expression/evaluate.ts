@@ -1,6 +1,6 @@
 // Runtime Expressions: evaluation of a parsed expression against an ExpressionScope (pure, no eval).
+import { formatPointer, isArrayIndex, parsePointer, pointerProblem } from '../pointer.js';
 import type { ExpressionNode } from './ast.js';
-import { escapePointerToken } from './parser.js';
 import type { ExpressionScope, HeaderMap, Unresolved } from './types.js';
 
 /** A reference to something that does not exist. Frozen so shared markers cannot be tampered with. */
@@ -18,7 +18,6 @@ export function isUnresolved(v: unknown): v is Unresolved {
 }
 
 const hasOwn = Object.hasOwn;
-const ARRAY_INDEX = /^(0|[1-9][0-9]*)$/;
 
 /** Case-insensitive header lookup; repeated fields are joined with ", " (RFC 9110 field combination). */
 export function lookupHeader(headers: HeaderMap, name: string): string | undefined {
@@ -75,7 +74,7 @@ export function step(
   lengthOk: boolean,
 ): { ok: true; value: unknown } | { ok: false; why: string } {
   if (Array.isArray(cur)) {
-    if (ARRAY_INDEX.test(key)) {
+    if (isArrayIndex(key)) {
       const i = Number(key);
       if (i < cur.length) return { ok: true, value: cur[i] };
       return { ok: false, why: `index ${key} is out of range (length ${cur.length})` };
@@ -250,10 +249,7 @@ export function evaluateNode(node: ExpressionNode, scope: ExpressionScope): unkn
     const tokens = pointer.tokens;
     for (let i = 0; i < tokens.length; i++) {
       const r = step(cur, tokens[i]!, false);
-      if (!r.ok) {
-        const at = tokens.slice(0, i).map(escapePointerToken).join('/');
-        return unresolved(`${node.source}: ${r.why} at #${at === '' ? '' : `/${at}`}`);
-      }
+      if (!r.ok) return unresolved(`${node.source}: ${r.why} at #${formatPointer(tokens.slice(0, i))}`);
       cur = r.value;
     }
     // `#` alone or a pointer that ends on JSON text stored as a string: the text is the value.
@@ -266,15 +262,14 @@ export function evaluateNode(node: ExpressionNode, scope: ExpressionScope): unkn
  * Unresolved saying where the walk stopped. JSON text stored as a string is walked as its parsed value.
  */
 export function selectPointer(value: unknown, pointer: string): unknown {
-  if (pointer === '') return value;
-  if (pointer[0] !== '/') return unresolved(`"${pointer}" is not a JSON Pointer (it must start with "/")`);
+  const tokens = parsePointer(pointer);
+  if (tokens === undefined)
+    return unresolved(`"${pointer}" is not a JSON Pointer: ${pointerProblem(pointer)}`);
   let cur = value;
-  const tokens = pointer.slice(1).split('/');
   for (let i = 0; i < tokens.length; i++) {
-    const raw = tokens[i]!;
-    if (/~[^01]|~$/.test(raw)) return unresolved(`JSON Pointer "${pointer}": bad escape in "${raw}"`);
-    const r = step(cur, raw.replaceAll('~1', '/').replaceAll('~0', '~'), false);
-    if (!r.ok) return unresolved(`JSON Pointer "${pointer}": ${r.why} at /${tokens.slice(0, i).join('/')}`);
+    const r = step(cur, tokens[i]!, false);
+    if (!r.ok)
+      return unresolved(`JSON Pointer "${pointer}": ${r.why} at "${formatPointer(tokens.slice(0, i))}"`);
     cur = r.value;
   }
   return cur;

@@ -6,7 +6,7 @@ import type { ExpressionScope } from './types.js';
 
 export type * from './ast.js';
 export { isUnresolved, lookupHeader, selectPointer, unresolved } from './evaluate.js';
-export { EXPECTED_SOURCES, escapePointerToken } from './parser.js';
+export { EXPECTED_SOURCES } from './parser.js';
 export type { ResolveValueOptions } from './template.js';
 export {
   embedText,

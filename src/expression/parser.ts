@@ -2,6 +2,7 @@
 
 import { BoundedCache } from '../cache.js';
 import { ExpressionSyntaxError, syntaxErrorAt } from '../errors.js';
+import { formatPointer } from '../pointer.js';
 import type {
   CompatForm,
   ExpressionNode,
@@ -47,11 +48,6 @@ const isTchar = (c: number): boolean =>
   isAlpha(c) || isDigit(c) || (c < 128 && "!#$%&'*+-.^_`|~".includes(String.fromCharCode(c)));
 /** Characters that end an expression inside a simple condition. */
 const CONDITION_STOPS = new Set([...' \t\r\n()=!<>&|[]\'",'].map((s) => s.charCodeAt(0)));
-
-/** Escape one reference token for display in a JSON Pointer (RFC 6901). */
-export function escapePointerToken(token: string): string {
-  return token.replaceAll('~', '~0').replaceAll('/', '~1');
-}
 
 class Scanner {
   pos: number;
@@ -362,7 +358,7 @@ function specFormOf(node: ExpressionNode): string {
   const head = node.source.slice(0, headEnd - node.start);
   const tokens = node.path.map((p) => (p.kind === 'index' ? String(p.index) : p.key));
   if (node.pointer) tokens.push(...node.pointer.tokens);
-  return `${head}#/${tokens.map(escapePointerToken).join('/')}`;
+  return `${head}#${formatPointer(tokens)}`;
 }
 
 const CACHE_LIMIT = 4096;
@@ -377,30 +373,17 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+function parseWhole(src: string): ExpressionNode {
+  return deepFreeze(parseExpressionAt(src, 0, 'whole'));
+}
+
 /** Parse a whole string as one runtime expression; results (and errors) are cached by source text. */
 export function parseExpressionCached(src: string): ExpressionNode {
-  let hit = cache.get(src);
-  if (hit === undefined) {
-    try {
-      hit = deepFreeze(parseExpressionAt(src, 0, 'whole'));
-    } catch (err) {
-      if (!(err instanceof ExpressionSyntaxError)) throw err;
-      hit = err;
-    }
-    cache.set(src, hit);
-  }
-  if (hit instanceof ExpressionSyntaxError) throw hit;
-  return hit;
+  return cache.getOrParse(src, parseWhole, ExpressionSyntaxError);
 }
 
 /** Non-throwing variant used on hot paths. */
 export function tryParseExpressionCached(src: string): ExpressionNode | undefined {
-  const hit = cache.get(src);
-  if (hit !== undefined) return hit instanceof ExpressionSyntaxError ? undefined : hit;
-  try {
-    return parseExpressionCached(src);
-  } catch (err) {
-    if (err instanceof ExpressionSyntaxError) return undefined;
-    throw err;
-  }
+  const hit = cache.getOrFailure(src, parseWhole, ExpressionSyntaxError);
+  return hit instanceof ExpressionSyntaxError ? undefined : hit;
 }

@@ -3,9 +3,10 @@
 import { BoundedCache } from '../cache.js';
 import { ExpressionSyntaxError } from '../errors.js';
 import { setOwn } from '../own.js';
+import { escapePointerToken } from '../pointer.js';
 import type { ExpressionNode, TemplateNode, TextPart } from './ast.js';
 import { evaluateNode, isUnresolved, unresolved } from './evaluate.js';
-import { escapePointerToken, parseExpressionAt, tryParseExpressionCached } from './parser.js';
+import { parseExpressionAt, tryParseExpressionCached } from './parser.js';
 import type { ExpressionScope, Unresolved } from './types.js';
 
 const isAlpha = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
@@ -60,22 +61,15 @@ function parseTemplateUncached(src: string): TemplateNode {
 const TEMPLATE_LIMIT = 2048;
 const templates = new BoundedCache<string, TemplateNode | ExpressionSyntaxError>(TEMPLATE_LIMIT);
 
+function parseTemplateFrozen(src: string): TemplateNode {
+  const t = parseTemplateUncached(src);
+  Object.freeze(t.parts);
+  return Object.freeze(t);
+}
+
 /** Parse a string with embedded `{$...}` expressions (cached). Throws ExpressionSyntaxError. */
 export function parseTemplate(src: string): TemplateNode {
-  let hit = templates.get(src);
-  if (hit === undefined) {
-    try {
-      hit = parseTemplateUncached(src);
-      Object.freeze(hit.parts);
-      Object.freeze(hit);
-    } catch (err) {
-      if (!(err instanceof ExpressionSyntaxError)) throw err;
-      hit = err;
-    }
-    templates.set(src, hit);
-  }
-  if (hit instanceof ExpressionSyntaxError) throw hit;
-  return hit;
+  return templates.getOrParse(src, parseTemplateFrozen, ExpressionSyntaxError);
 }
 
 /**

@@ -1,5 +1,6 @@
 /** Human-readable, shortened label text for steps, criteria and actions (unescaped). */
 import type { CriterionObject, StepObject } from '../document/model.js';
+import { parseFragmentPointer } from '../pointer.js';
 
 const MAX_CONDITION = 40;
 const MAX_TARGET = 48;
@@ -18,14 +19,9 @@ function stripSourcePrefix(ref: string): string {
 /** `{$sourceDescriptions.api.url}#/paths/~1pets~1{id}/get` -> `GET /pets/{id}`; other forms are shortened. */
 export function operationPathLabel(operationPath: string): string {
   const hash = operationPath.indexOf('#');
-  if (hash >= 0) {
-    const segments = operationPath
-      .slice(hash + 1)
-      .split('/')
-      .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-    if (segments[0] === '' && segments[1] === 'paths' && segments.length === 4) {
-      return shorten(`${(segments[3] ?? '').toUpperCase()} ${segments[2] ?? ''}`, MAX_TARGET);
-    }
+  const tokens = hash < 0 ? undefined : parseFragmentPointer(operationPath.slice(hash));
+  if (tokens !== undefined && tokens.length === 3 && tokens[0] === 'paths') {
+    return shorten(`${(tokens[2] ?? '').toUpperCase()} ${tokens[1] ?? ''}`, MAX_TARGET);
   }
   const flat = operationPath.replace(/\s+/g, ' ');
   return flat.length <= MAX_TARGET ? flat : `…${flat.slice(flat.length - (MAX_TARGET - 1))}`;
@@ -46,8 +42,9 @@ export function stepTargetLabel(step: StepObject): string | undefined {
 
 /** `{$sourceDescriptions.events.url}#/channels/orders` -> `channel orders`. */
 function channelLabel(channelPath: string): string {
-  const m = /#\/channels\/(.+)$/.exec(channelPath);
-  return m === null ? channelPath : `channel ${(m[1] ?? '').replace(/~1/g, '/').replace(/~0/g, '~')}`;
+  const hash = channelPath.indexOf('#');
+  const tokens = hash < 0 ? undefined : parseFragmentPointer(channelPath.slice(hash));
+  return tokens?.length === 2 && tokens[0] === 'channels' ? `channel ${tokens[1]}` : channelPath;
 }
 
 /** 1.1 step `timeout` as a node line. */

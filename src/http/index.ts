@@ -15,7 +15,7 @@ export {
 } from './body.js';
 export { encodeAllowReserved, serializeParameter, styleOptions } from './parameters.js';
 export type { Replacement, ReplacementOptions } from './replacements.js';
-export { applyReplacements, parsePointer } from './replacements.js';
+export { applyReplacements } from './replacements.js';
 export { buildRequest } from './request.js';
 export { parseRetryAfter } from './retry-after.js';
 export type { ServerUrlOptions } from './server.js';

@@ -1,6 +1,13 @@
 // Arazzo 1.0.1 "Payload Replacement Object": JSON Pointer (RFC 6901) or XPath targets applied to a request payload.
 import { RequestBuildError } from '../errors.js';
 import { setOwn } from '../own.js';
+import {
+  formatPointer,
+  isArrayIndex,
+  parseFragmentPointer,
+  parsePointer,
+  pointerProblem,
+} from '../pointer.js';
 
 /** One replacement: `target` is a JSON Pointer into the payload, `value` the evaluated replacement. */
 export interface Replacement {
@@ -77,43 +84,21 @@ function replaceInXml(
   return out;
 }
 
-/** Split an RFC 6901 pointer into unescaped tokens. Accepts the URI fragment form '#/a/b' too. */
-export function parsePointer(pointer: string): string[] {
-  let p = pointer;
-  if (p.startsWith('#')) {
-    try {
-      p = decodeURIComponent(p.slice(1));
-    } catch (cause) {
-      throw new RequestBuildError(
-        `payload replacement target "${pointer}" is not a valid JSON Pointer`,
-        undefined,
-        {
-          cause,
-        },
-      );
-    }
-  }
-  if (p === '') return [];
-  if (!p.startsWith('/')) {
+/** The unescaped tokens of a replacement target: a JSON Pointer, or its URI fragment form '#/a/b'. */
+function targetTokens(target: string): string[] {
+  const tokens = target.startsWith('#') ? parseFragmentPointer(target) : parsePointer(target);
+  if (tokens === undefined) {
+    const hint = target.startsWith('/') ? '' : ' (XPath targets apply to XML payloads)';
     throw new RequestBuildError(
-      `payload replacement target "${pointer}" is not a JSON Pointer (XPath targets apply to XML payloads)`,
+      `payload replacement target "${target}" is not a JSON Pointer: ${pointerProblem(target)}${hint}`,
     );
   }
-  return p
-    .slice(1)
-    .split('/')
-    .map((token) => {
-      if (/~[^01]|~$/.test(token)) {
-        throw new RequestBuildError(`payload replacement target "${pointer}": bad escape in "${token}"`);
-      }
-      const t = token.replace(/~1/g, '/').replace(/~0/g, '~');
-      if (FORBIDDEN.has(t)) {
-        throw new RequestBuildError(
-          `payload replacement target "${pointer}": the token "${t}" is not allowed`,
-        );
-      }
-      return t;
-    });
+  for (const t of tokens) {
+    if (FORBIDDEN.has(t)) {
+      throw new RequestBuildError(`payload replacement target "${target}": the token "${t}" is not allowed`);
+    }
+  }
+  return tokens;
 }
 
 function copyContainer(value: object): Record<string, unknown> | unknown[] {
@@ -123,7 +108,7 @@ function copyContainer(value: object): Record<string, unknown> | unknown[] {
 function arrayIndex(tokens: string[], i: number, arr: unknown[], target: string, forWrite: boolean): number {
   const token = tokens[i] as string;
   if (token === '-') return arr.length;
-  if (!/^(0|[1-9][0-9]*)$/.test(token)) {
+  if (!isArrayIndex(token)) {
     throw new RequestBuildError(`payload replacement target "${target}": "${token}" is not an array index`);
   }
   const index = Number(token);
@@ -136,7 +121,7 @@ function arrayIndex(tokens: string[], i: number, arr: unknown[], target: string,
 }
 
 function replaceAt(root: unknown, target: string, value: unknown): unknown {
-  const tokens = parsePointer(target);
+  const tokens = targetTokens(target);
   if (tokens.length === 0) return value;
   const set = (node: unknown, i: number): unknown => {
     const token = tokens[i] as string;
@@ -149,7 +134,7 @@ function replaceAt(root: unknown, target: string, value: unknown): unknown {
       container = copyContainer(node);
     } else {
       throw new RequestBuildError(
-        `payload replacement target "${target}": "/${tokens.slice(0, i).join('/')}" is a ${typeof node}, not an object or array`,
+        `payload replacement target "${target}": "${formatPointer(tokens.slice(0, i))}" is a ${typeof node}, not an object or array`,
       );
     }
     if (Array.isArray(container)) {

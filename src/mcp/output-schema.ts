@@ -1,7 +1,8 @@
 // Arazzo 1.0.1 "Workflow Object" `outputs`, typed for an MCP tool's `outputSchema`.
-import { parsePointer } from '../document/diagnostic.js';
+
 import type { JsonObject, StepObject, WorkflowObject } from '../document/model.js';
 import { resolveInputsSchema } from '../engine/inputs.js';
+import { isArrayIndex, parsePointer } from '../pointer.js';
 import { declaredResponse, resolveStepTarget } from '../sources/index.js';
 import type { LoadedDocument, ResolvedOperation } from '../sources/types.js';
 import type { ToolSchema } from './types.js';
@@ -61,8 +62,7 @@ function schemaAt(schema: unknown, tokens: readonly string[], depth = 0): unknow
   const [head, ...rest] = tokens as [string, ...string[]];
   const prop = asObject(s.properties)?.[head];
   if (prop !== undefined) return schemaAt(prop, rest, depth + 1);
-  if (/^(0|[1-9]\d*)$/.test(head) && asObject(s.items) !== undefined)
-    return schemaAt(s.items, rest, depth + 1);
+  if (isArrayIndex(head) && asObject(s.items) !== undefined) return schemaAt(s.items, rest, depth + 1);
   for (const key of ['allOf', 'anyOf', 'oneOf']) {
     const list = s[key];
     if (!Array.isArray(list)) continue;

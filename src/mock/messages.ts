@@ -1,26 +1,26 @@
 // Arazzo 1.1.0 AsyncAPI `receive` steps in mock mode: the message comes from the scenario, else the
 // AsyncAPI message's first example, else a sample of its payload schema; the correlation id is set.
 import type { MessageMock } from '../async/types.js';
-import { isRecord } from '../own.js';
+import { isRecord, setOwn } from '../own.js';
+import { parsePointer } from '../pointer.js';
 import { deepMerge, sampleSchema } from './sample.js';
 import { ScenarioCursor } from './scenario.js';
 import type { Scenario } from './types.js';
 
 function setAtPointer(target: unknown, pointer: string, value: unknown): unknown {
-  const tokens = pointer
-    .split('/')
-    .slice(1)
-    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const tokens = parsePointer(pointer);
+  if (tokens === undefined) return target;
   if (tokens.length === 0) return value;
   const root: Record<string, unknown> = isRecord(target) ? { ...target } : {};
   let node = root;
   for (let i = 0; i < tokens.length - 1; i++) {
     const key = tokens[i] as string;
-    const next = isRecord(node[key]) ? { ...(node[key] as Record<string, unknown>) } : {};
-    node[key] = next;
+    const existing = Object.hasOwn(node, key) ? node[key] : undefined;
+    const next = isRecord(existing) ? { ...existing } : {};
+    setOwn(node, key, next);
     node = next;
   }
-  node[tokens[tokens.length - 1] as string] = value;
+  setOwn(node, tokens[tokens.length - 1] as string, value);
   return root;
 }
 
@@ -51,7 +51,7 @@ export function createMessageMock(options: { scenario?: Scenario } = {}): Messag
       const m = /^\$message\.(header|payload)(?:#(.*))?$/.exec(c.location.trim());
       if (m?.[1] === 'payload') payload = setAtPointer(payload, m[2] ?? '', c.value);
       else if (m?.[1] === 'header') {
-        const name = (m[2] ?? '').split('/')[1];
+        const name = parsePointer(m[2] ?? '')?.[0];
         if (name !== undefined) headers[name] = c.value;
       }
     }

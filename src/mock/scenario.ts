@@ -1,9 +1,9 @@
 /** Mock scenarios: scripted responses per operation or per step, validated, consumed in order. */
 import { parseDocument } from 'yaml';
-import { escapePointerToken } from '../document/diagnostic.js';
 import { didYouMean } from '../document/suggest.js';
 import { ArazzoError } from '../errors.js';
 import { isRecord, setOwn } from '../own.js';
+import { escapePointerToken } from '../pointer.js';
 import type { ResolvedOperation } from '../sources/types.js';
 import type { Scenario, ScenarioResponse } from './types.js';
 

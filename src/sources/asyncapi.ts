@@ -1,8 +1,9 @@
 // Arazzo 1.1.0 "Source Description Object" (type asyncapi): an index over AsyncAPI 3.0 and 2.6 documents.
 // A small own reader: @asyncapi/parser took 2-8 s to import and 3-12 s for its first parse here (README).
-import { type Diagnostic, escapePointerToken } from '../document/diagnostic.js';
+import type { Diagnostic } from '../document/diagnostic.js';
 import type { JsonValue } from '../document/model.js';
 import { isRecord } from '../own.js';
+import { escapePointerToken, formatPointer, parseFragmentPointer, parsePointer } from '../pointer.js';
 import { type DocumentSet, type RefProblem, RefResolver } from './refs.js';
 
 type Obj = Record<string, unknown>;
@@ -147,7 +148,7 @@ class Reader {
         ? m.name
         : typeof m.messageId === 'string'
           ? m.messageId
-          : (f.pointer.split('/').pop() ?? fallbackName);
+          : (parsePointer(f.pointer)?.at(-1) ?? fallbackName);
     const out: AsyncApiMessage = { name, pointer: f.pointer, examples: [] };
     const traits = Array.isArray(m.traits) ? m.traits : [];
     const merged: Obj = {};
@@ -217,8 +218,10 @@ function securityNames(reader: Reader, value: unknown, schemes: Obj): string[] {
   const out: string[] = [];
   value.forEach((entry) => {
     if (isRecord(entry) && typeof entry.$ref === 'string') {
-      const name = /\/components\/securitySchemes\/([^/]+)$/.exec(entry.$ref)?.[1];
-      if (name !== undefined) out.push(name.replace(/~1/g, '/').replace(/~0/g, '~'));
+      const hash = entry.$ref.indexOf('#');
+      const tokens = hash < 0 ? undefined : parseFragmentPointer(entry.$ref.slice(hash));
+      if (tokens?.length === 3 && tokens[0] === 'components' && tokens[1] === 'securitySchemes')
+        out.push(tokens[2] as string);
       return;
     }
     if (isRecord(entry) && typeof entry.type === 'string') {
@@ -356,8 +359,8 @@ function index3(reader: Reader, raw: Obj, sourceName: string, schemes: Obj): Ind
     if (!isRecord(f.value)) continue;
     const o = f.value;
     const ref = isRecord(o.channel) && typeof o.channel.$ref === 'string' ? o.channel.$ref : undefined;
-    const channelPointer = ref?.startsWith('#') ? decodeURIComponent(ref.slice(1)) : undefined;
-    const channel = channelPointer === undefined ? undefined : idx.channels.get(channelPointer);
+    const tokens = ref === undefined ? undefined : parseFragmentPointer(ref);
+    const channel = tokens === undefined ? undefined : idx.channels.get(formatPointer(tokens));
     if (channel === undefined) continue;
     let messages = channel.messages;
     if (Array.isArray(o.messages) && o.messages.length > 0) {

@@ -2,9 +2,10 @@
 // JSON Schema, for `arazzo validate`. Loaded only there: a run pays nothing for it.
 import { readFile } from 'node:fs/promises';
 import type { OpenAPI } from 'openapi-types';
-import { childPointer, type Diagnostic, parsePointer } from '../document/diagnostic.js';
+import type { Diagnostic } from '../document/diagnostic.js';
 import { parseDocumentText } from '../document/index.js';
 import { isRecord } from '../own.js';
+import { formatPointer, parsePointer } from '../pointer.js';
 import type { DocumentLoader, LoadedDocument, OpenApiSource } from './types.js';
 
 /** Schema problems listed per source before the rest are summed up in one line. */
@@ -159,10 +160,8 @@ function describe(p: SchemaProblem): string {
 /** ajv 8 reports JSON Pointers already; older drafts' dotted paths are turned into pointers. */
 function ajvPathToPointer(path: string): string {
   if (path === '' || path.startsWith('/')) return path;
-  return path
-    .split('.')
-    .filter((t) => t !== '')
-    .reduce<string>((p, t) => childPointer(p, t), '');
+  const tokens = path.split('.').filter((t) => t !== '');
+  return formatPointer(tokens);
 }
 
 async function locator(

@@ -2,9 +2,10 @@
 import { createRequire } from 'node:module';
 import type jsYamlModule from 'js-yaml';
 import type { OpenAPI } from 'openapi-types';
-import { type Diagnostic, escapePointerToken, parsePointer } from '../document/diagnostic.js';
+import type { Diagnostic } from '../document/diagnostic.js';
 import type { JsonValue } from '../document/model.js';
 import { isRecord } from '../own.js';
+import { escapePointerToken, parsePointer } from '../pointer.js';
 import { type DocumentSet, operationPointer, type RefProblem, RefResolver } from './refs.js';
 import {
   convertParameters,

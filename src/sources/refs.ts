@@ -1,6 +1,7 @@
 // OpenAPI 3.1 "Reference Object" / JSON Reference: lazy, cached, cycle-safe $ref resolution.
-import { childPointer, escapePointerToken, parsePointer } from '../document/diagnostic.js';
+
 import { isRecord } from '../own.js';
+import { childPointer, escapePointerToken, pointerFragment, readPointer } from '../pointer.js';
 
 /** Refs followed inside one another before giving up (a guard against pathological nesting). */
 export const MAX_REF_DEPTH = 64;
@@ -30,25 +31,6 @@ interface MemoEntry {
 }
 
 type Obj = Record<string, unknown>;
-
-/** Value at an RFC 6901 pointer, or undefined. Own properties only. */
-export function getAtPointer(root: unknown, pointer: string): unknown {
-  const tokens = parsePointer(pointer);
-  if (tokens === undefined) return undefined;
-  let node = root;
-  for (const t of tokens) {
-    if (Array.isArray(node)) {
-      if (!/^(0|[1-9]\d*)$/.test(t)) return undefined;
-      node = node[Number(t)];
-    } else if (isRecord(node)) {
-      if (!Object.hasOwn(node, t)) return undefined;
-      node = node[t];
-    } else {
-      return undefined;
-    }
-  }
-  return node;
-}
 
 /** Split an absolute reference into its document URL and (decoded) JSON Pointer. */
 export function splitRef(ref: string, base: string): { doc: string; pointer: string } | undefined {
@@ -127,7 +109,7 @@ export class RefResolver {
         missing: `document ${doc} ${why === undefined ? 'was not loaded' : `could not be read: ${why}`}`,
       };
     }
-    const value = getAtPointer(this.set.docs.get(doc), pointer);
+    const value = readPointer(this.set.docs.get(doc), pointer);
     return value === undefined ? { missing: `nothing at #${pointer} in ${doc}` } : { value };
   }
 
@@ -225,13 +207,9 @@ export class RefResolver {
   }
 
   private absoluteRef(doc: string, pointer: string): string {
-    const fragment = `#${pointer.split('/').map(encodeFragmentToken).join('/')}`;
+    const fragment = pointerFragment(pointer);
     return doc === this.mainUrl ? fragment : `${doc}${fragment}`;
   }
-}
-
-function encodeFragmentToken(token: string): string {
-  return token.replace(/[%#\s"<>\\^`{|}]/g, (c) => encodeURIComponent(c));
 }
 
 function unresolved(ref: string, base: string, pointer: string, why: string): RefProblem {

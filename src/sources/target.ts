@@ -1,7 +1,8 @@
 // Arazzo 1.0.1 "Step Object" (operationId, operationPath, workflowId): finding what a step calls.
-import { type Diagnostic, parsePointer } from '../document/diagnostic.js';
+import type { Diagnostic } from '../document/diagnostic.js';
 import type { StepObject } from '../document/model.js';
 import { didYouMean } from '../document/suggest.js';
+import { parsePointer } from '../pointer.js';
 import type {
   AsyncApiSource,
   LoadedDocument,

@@ -1,9 +1,9 @@
 // Arazzo 1.0.1 Workflow Object `inputs`: `$ref: '#/components/inputs/x'` resolves wherever it appears.
 import { describe, expect, it } from 'vitest';
-import { parseFragmentPointer } from '../../src/document/diagnostic.js';
 import type { ArazzoDocument, JsonObject } from '../../src/document/model.js';
 import { runWorkflow } from '../../src/engine/index.js';
 import { checkInputs, componentInputsSchema } from '../../src/engine/inputs.js';
+import { parseFragmentPointer } from '../../src/pointer.js';
 import { loadArazzo, validate } from '../../src/sources/index.js';
 
 const components = {
