@@ -5,7 +5,7 @@ import type { ContractOptions } from '../contract/types.js';
 import type { ProxyOption, TlsOptions } from '../http/dispatcher.js';
 import type { Transport } from '../http/types.js';
 import type { Masker } from '../secrets/index.js';
-import type { DocumentLoader, } from '../sources/types.js';
+import type { DocumentLoader } from '../sources/types.js';
 import type { AuthValues, RunEvent } from './types.js';
 
 export interface RunOptions {

@@ -2,12 +2,7 @@
  * One MCP tool per workflow: its name, description and input schema, and which inputs the server fills
  * (credentials the model must never see).
  */
-import type {
-  ArazzoDocument,
-  JsonObject,
-  JsonValue,
-  WorkflowObject,
-} from '../document/model.js';
+import type { ArazzoDocument, JsonObject, JsonValue, WorkflowObject } from '../document/model.js';
 import { credentialInputs } from '../engine/credential-inputs.js';
 import { resolveInputsSchema } from '../engine/inputs.js';
 import type { LoadedDocument } from '../sources/types.js';
