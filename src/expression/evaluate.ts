@@ -124,110 +124,125 @@ function lookupNamed(
   return unresolved(`${node.source}: ${missing(name)}`);
 }
 
-function base(
-  node: ExpressionNode,
-  scope: ExpressionScope,
-): { value: unknown; consumed: number } | Unresolved {
-  const names = node.names;
+type Based = { value: unknown; consumed: number } | Unresolved;
+
+/** The value an expression's root names (before its JSON Pointer or dotted path), by root. */
+function base(node: ExpressionNode, scope: ExpressionScope): Based {
   switch (node.root) {
     case 'url':
-      return scope.url === undefined
-        ? unresolved('$url: no request has been sent')
-        : { value: scope.url, consumed: 0 };
+      return given(scope.url, '$url: no request has been sent');
     case 'method':
-      return scope.method === undefined
-        ? unresolved('$method: no request has been sent')
-        : { value: scope.method, consumed: 0 };
+      return given(scope.method, '$method: no request has been sent');
     case 'statusCode':
-      return scope.statusCode === undefined
-        ? unresolved('$statusCode: no response has been received')
-        : { value: scope.statusCode, consumed: 0 };
+      return given(scope.statusCode, '$statusCode: no response has been received');
     case 'self':
-      return scope.self === undefined
-        ? unresolved('$self: the description has no $self URI')
-        : { value: scope.self, consumed: 0 };
+      return given(scope.self, '$self: the description has no $self URI');
     case 'request':
-    case 'response': {
-      const msg = node.root === 'request' ? scope.request : scope.response;
-      if (msg === undefined) {
-        return unresolved(
-          `${node.source}: ${node.root === 'request' ? 'no request has been sent' : 'no response has been received'}`,
-        );
-      }
-      const name = names[0]?.value ?? '';
-      switch (node.location) {
-        case 'header': {
-          const v = msg.headers === undefined ? undefined : lookupHeader(msg.headers, name);
-          return v === undefined
-            ? unresolved(`${node.source}: the ${node.root} has no header "${name}"`)
-            : { value: v, consumed: 0 };
-        }
-        case 'query':
-        case 'path': {
-          const rec =
-            node.root === 'request'
-              ? node.location === 'query'
-                ? scope.request?.query
-                : scope.request?.path
-              : undefined;
-          if (rec !== undefined && hasOwn(rec, name)) return { value: rec[name], consumed: 0 };
-          return unresolved(`${node.source}: the ${node.root} has no ${node.location} parameter "${name}"`);
-        }
-        default:
-          return msg.body === undefined
-            ? unresolved(`${node.source}: the ${node.root} has no body`)
-            : { value: msg.body, consumed: 0 };
-      }
-    }
+    case 'response':
+      return messagePart(node, scope);
     case 'message':
       return evaluateMessage(node, scope);
     case 'inputs':
       return lookupNamed(node, scope.inputs, (n) => `no input "${n}" was given`);
     case 'outputs':
       return lookupNamed(node, scope.outputs, (n) => `the workflow has no output "${n}" (yet)`);
-    case 'steps': {
-      const id = names[0]!.value;
-      const steps = scope.steps;
-      if (steps === undefined || !hasOwn(steps, id))
-        return unresolved(`${node.source}: step "${id}" has not run`);
-      if (node.compat.includes('whole-outputs')) return { value: steps[id]?.outputs ?? {}, consumed: 0 };
-      return lookupNamed(node, steps[id]?.outputs, (n) => `step "${id}" has no output "${n}"`);
-    }
-    case 'workflows': {
-      const id = names[0]!.value;
-      const wfs = scope.workflows;
-      if (wfs === undefined || !hasOwn(wfs, id))
-        return unresolved(`${node.source}: workflow "${id}" has not run`);
-      const wf = wfs[id]!;
-      const field = names[1]!.value;
-      if (node.compat.includes('whole-outputs')) return { value: wf.outputs ?? {}, consumed: 0 };
-      return lookupNamed(
-        node,
-        field === 'inputs' ? wf.inputs : wf.outputs,
-        (n) => `workflow "${id}" has no ${field.slice(0, -1)} "${n}"`,
-      );
-    }
-    case 'sourceDescriptions': {
-      const sd = names[0]!.value;
-      const field = names[1]!.value;
-      const all = scope.sourceDescriptions;
-      if (all === undefined || !hasOwn(all, sd))
-        return unresolved(`${node.source}: no source description "${sd}"`);
-      const rec = all[sd]!;
-      return hasOwn(rec, field)
-        ? { value: rec[field], consumed: 0 }
-        : unresolved(`${node.source}: source description "${sd}" has no "${field}"`);
-    }
-    case 'components': {
-      const kind = names[0]!.value;
-      const name = names[1]!.value;
-      const all = scope.components;
-      const rec = all !== undefined && hasOwn(all, kind) ? all[kind] : undefined;
-      return rec !== undefined && hasOwn(rec, name)
-        ? { value: rec[name], consumed: 0 }
-        : unresolved(`${node.source}: no component ${kind} "${name}"`);
-    }
+    case 'steps':
+      return stepOutputs(node, scope);
+    case 'workflows':
+      return workflowField(node, scope);
+    case 'sourceDescriptions':
+      return sourceDescriptionField(node, scope);
+    case 'components':
+      return component(node, scope);
   }
+}
+
+function given(value: unknown, missing: string): Based {
+  return value === undefined ? unresolved(missing) : { value, consumed: 0 };
+}
+
+/** `$request.*` / `$response.*`: a header, a query or path parameter (request only), or the body. */
+function messagePart(node: ExpressionNode, scope: ExpressionScope): Based {
+  const msg = node.root === 'request' ? scope.request : scope.response;
+  if (msg === undefined) {
+    return unresolved(
+      `${node.source}: ${node.root === 'request' ? 'no request has been sent' : 'no response has been received'}`,
+    );
+  }
+  const name = node.names[0]?.value ?? '';
+  switch (node.location) {
+    case 'header': {
+      const v = msg.headers === undefined ? undefined : lookupHeader(msg.headers, name);
+      return v === undefined
+        ? unresolved(`${node.source}: the ${node.root} has no header "${name}"`)
+        : { value: v, consumed: 0 };
+    }
+    case 'query':
+    case 'path': {
+      const rec =
+        node.root === 'request'
+          ? node.location === 'query'
+            ? scope.request?.query
+            : scope.request?.path
+          : undefined;
+      if (rec !== undefined && hasOwn(rec, name)) return { value: rec[name], consumed: 0 };
+      return unresolved(`${node.source}: the ${node.root} has no ${node.location} parameter "${name}"`);
+    }
+    default:
+      return msg.body === undefined
+        ? unresolved(`${node.source}: the ${node.root} has no body`)
+        : { value: msg.body, consumed: 0 };
+  }
+}
+
+/** `$steps.<id>.outputs.<name>` (or, compat, the whole outputs). */
+function stepOutputs(node: ExpressionNode, scope: ExpressionScope): Based {
+  const id = node.names[0]!.value;
+  const steps = scope.steps;
+  if (steps === undefined || !hasOwn(steps, id))
+    return unresolved(`${node.source}: step "${id}" has not run`);
+  if (node.compat.includes('whole-outputs')) return { value: steps[id]?.outputs ?? {}, consumed: 0 };
+  return lookupNamed(node, steps[id]?.outputs, (n) => `step "${id}" has no output "${n}"`);
+}
+
+/** `$workflows.<id>.inputs.<name>` / `$workflows.<id>.outputs.<name>`. */
+function workflowField(node: ExpressionNode, scope: ExpressionScope): Based {
+  const id = node.names[0]!.value;
+  const wfs = scope.workflows;
+  if (wfs === undefined || !hasOwn(wfs, id))
+    return unresolved(`${node.source}: workflow "${id}" has not run`);
+  const wf = wfs[id]!;
+  const field = node.names[1]!.value;
+  if (node.compat.includes('whole-outputs')) return { value: wf.outputs ?? {}, consumed: 0 };
+  return lookupNamed(
+    node,
+    field === 'inputs' ? wf.inputs : wf.outputs,
+    (n) => `workflow "${id}" has no ${field.slice(0, -1)} "${n}"`,
+  );
+}
+
+/** `$sourceDescriptions.<name>.<field>`. */
+function sourceDescriptionField(node: ExpressionNode, scope: ExpressionScope): Based {
+  const sd = node.names[0]!.value;
+  const field = node.names[1]!.value;
+  const all = scope.sourceDescriptions;
+  if (all === undefined || !hasOwn(all, sd))
+    return unresolved(`${node.source}: no source description "${sd}"`);
+  const rec = all[sd]!;
+  return hasOwn(rec, field)
+    ? { value: rec[field], consumed: 0 }
+    : unresolved(`${node.source}: source description "${sd}" has no "${field}"`);
+}
+
+/** `$components.<kind>.<name>`. */
+function component(node: ExpressionNode, scope: ExpressionScope): Based {
+  const kind = node.names[0]!.value;
+  const name = node.names[1]!.value;
+  const all = scope.components;
+  const rec = all !== undefined && hasOwn(all, kind) ? all[kind] : undefined;
+  return rec !== undefined && hasOwn(rec, name)
+    ? { value: rec[name], consumed: 0 }
+    : unresolved(`${node.source}: no component ${kind} "${name}"`);
 }
 
 /** Evaluate a parsed expression. Whole values keep their type; anything missing is an Unresolved. */
