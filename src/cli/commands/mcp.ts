@@ -25,7 +25,7 @@ import {
   UsageError,
 } from '../args.js';
 import type { CommandContext } from '../context.js';
-import type { Readable as CliReadable, Writable as CliWritable } from '../io.js';
+import { type Readable as CliReadable, type Writable as CliWritable, untilAborted } from '../io.js';
 import { packageVersion } from '../paths.js';
 import { MCP_USAGE } from '../usage.js';
 import { loadFailureReporter, loadOrReport } from './preamble.js';
@@ -321,12 +321,4 @@ function serversOf(servers: Record<string, string>, loaded: LoadedDocument): Rec
 async function mockCredentials(loaded: readonly LoadedDocument[]): Promise<AuthValues> {
   const { dummyAuth } = await import('../../mock/index.js');
   return Object.assign({}, ...loaded.map((l) => dummyAuth(l.sources.values()))) as AuthValues;
-}
-
-function untilAborted(signal: AbortSignal | undefined): Promise<void> {
-  return new Promise<void>((done) => {
-    if (signal === undefined) return;
-    if (signal.aborted) done();
-    else signal.addEventListener('abort', () => done(), { once: true });
-  });
 }

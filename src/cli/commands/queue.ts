@@ -17,6 +17,7 @@ import {
   UsageError,
 } from '../args.js';
 import { addCredential, type CommandContext } from '../context.js';
+import { untilAborted } from '../io.js';
 import { parseFileCommand } from './preamble.js';
 import {
   buildInputs,
@@ -109,10 +110,7 @@ export async function workerCommand(argv: readonly string[], ctx: CommandContext
   ctx.out.write(
     `arazzo worker: ready (concurrency ${concurrency}, queue ${base.queueName ?? 'arazzo-runs'})\n`,
   );
-  const signal = ctx.io.signal;
-  if (signal !== undefined && !signal.aborted) {
-    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-  }
+  if (ctx.io.signal !== undefined) await untilAborted(ctx.io.signal);
   ctx.out.write('arazzo worker: stopping (active runs finish their current hop)\n');
   await worker.close();
   const s = worker.stats();
