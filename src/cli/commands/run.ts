@@ -187,24 +187,7 @@ export async function runOptionsFactory(
   let scenario: import('../../mock/types.js').Scenario | undefined;
   if (args.mock) {
     const mock = await import('../../mock/index.js');
-    if (args.scenario !== undefined) {
-      let text: string;
-      try {
-        text = await readFile(resolve(ctx.cwd, args.scenario), 'utf8');
-      } catch (error) {
-        const why = (error as { code?: string }).code ?? String(error);
-        throw new UsageError(`--scenario: cannot read ${args.scenario} (${why})`);
-      }
-      try {
-        scenario = mock.loadScenario(text);
-      } catch (error) {
-        if (mock.isScenarioError(error)) {
-          const issues = error.issues.map((i) => `${i.pointer || '/'}: ${i.message}`).join('; ');
-          throw new UsageError(`--scenario ${args.scenario}: ${issues}`);
-        }
-        throw error;
-      }
-    }
+    if (args.scenario !== undefined) scenario = await readScenarioFlag(mock, args.scenario, ctx);
     const seed = args.seed;
     messageMock = () => mock.createMessageMock(scenario !== undefined ? { scenario } : {});
     transport = () =>
@@ -232,6 +215,30 @@ export async function runOptionsFactory(
   };
   // Kept so the caller can check its keys against the document once that is loaded.
   return scenario !== undefined ? Object.assign(factory, { scenario }) : factory;
+}
+
+/** The --scenario file, read and checked (a usage error names what is wrong in it). */
+async function readScenarioFlag(
+  mock: typeof import('../../mock/index.js'),
+  file: string,
+  ctx: CommandContext,
+): Promise<import('../../mock/types.js').Scenario> {
+  let text: string;
+  try {
+    text = await readFile(resolve(ctx.cwd, file), 'utf8');
+  } catch (error) {
+    const why = (error as { code?: string }).code ?? String(error);
+    throw new UsageError(`--scenario: cannot read ${file} (${why})`);
+  }
+  try {
+    return mock.loadScenario(text);
+  } catch (error) {
+    if (mock.isScenarioError(error)) {
+      const issues = error.issues.map((i) => `${i.pointer || '/'}: ${i.message}`).join('; ');
+      throw new UsageError(`--scenario ${file}: ${issues}`);
+    }
+    throw error;
+  }
 }
 
 /** A fresh RunOptions per run, plus the parsed --scenario (if any). */
