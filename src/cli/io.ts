@@ -48,3 +48,12 @@ export async function readAll(stream: Readable): Promise<string> {
   parts.push(decoder.decode());
   return parts.join('');
 }
+
+/** Resolves when the signal aborts (at once if it has); never when there is no signal. For servers that run until Ctrl-C. */
+export function untilAborted(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((done) => {
+    if (signal === undefined) return;
+    if (signal.aborted) done();
+    else signal.addEventListener('abort', () => done(), { once: true });
+  });
+}

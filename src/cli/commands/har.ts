@@ -1,5 +1,5 @@
 /** `--har <file>` (record every exchange as HAR 1.2) and `--replay <file.har>` (answer from a recording). */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Transport } from '../../engine/options.js';
 import type { RunEvent } from '../../engine/types.js';
@@ -7,6 +7,7 @@ import { UsageError } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { stringifyJson } from '../format.js';
 import type { Reporter } from '../reporters/types.js';
+import { writeOutputFile } from './output.js';
 
 export interface HarRecording {
   onEvent(event: RunEvent): void;
@@ -30,12 +31,7 @@ export async function startHarRecording(
     reporter: { start: ignore, onEvent, finish: ignore, invalid: ignore, error: ignore },
     async write() {
       const text = `${stringifyJson(ctx.masker.value(recorder.har()))}\n`;
-      try {
-        await writeFile(resolve(ctx.cwd, file), text, 'utf8');
-      } catch (error) {
-        const why = (error as { code?: string }).code ?? String(error);
-        throw new UsageError(`--har: cannot write ${file} (${why})`, command);
-      }
+      await writeOutputFile(ctx, file, text, '--har', command);
     },
   };
 }

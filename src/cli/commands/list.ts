@@ -1,13 +1,11 @@
 /** `arazzo list`: each workflow with its inputs (type, required) and outputs. */
-import { outputLabel } from '../../document/model.js';
-import { inputProperties, lastString, oneOf, parseCommandArgs, UsageError } from '../args.js';
+import { type ArazzoDocument, outputLabel } from '../../document/model.js';
+import { inputProperties, lastString, oneOf } from '../args.js';
+import type { Colors } from '../color.js';
 import type { CommandContext } from '../context.js';
-import { loadSources } from '../deps.js';
 import { stringifyJson } from '../format.js';
-import { createJsonReporter } from '../reporters/json.js';
-import { createPrettyReporter } from '../reporters/pretty.js';
 import { LIST_USAGE } from '../usage.js';
-import { reportFailure } from './run.js';
+import { loadFailureReporter, loadOrReport, parseFileCommand } from './preamble.js';
 
 const OPTIONS = {
   reporter: { type: 'string', short: 'r' },
@@ -15,39 +13,38 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+const SPEC = { command: 'list', options: OPTIONS, usage: LIST_USAGE, what: 'the Arazzo document to list' };
+
 export async function listCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 'list');
-  if (values.help === true) {
-    ctx.out.write(LIST_USAGE);
+  const parsed = parseFileCommand(argv, ctx, SPEC);
+  if (parsed === undefined) return 0;
+  const { values, file } = parsed;
+  const reporter = oneOf(lastString(values.reporter), ['pretty', 'json'] as const, '--reporter') ?? 'pretty';
+  const noColor = values['no-color'] === true;
+  const loaded = await loadOrReport(
+    ctx,
+    file,
+    {},
+    {
+      reporters: () => [loadFailureReporter(ctx, { json: reporter === 'json', noColor })],
+    },
+  );
+  if (typeof loaded === 'number') return loaded;
+  const { document } = loaded;
+  const workflows = listedWorkflows(document);
+  if (reporter === 'json') {
+    ctx.out.write(`${stringifyJson({ title: document.info.title, workflows })}\n`);
     return 0;
   }
-  const file = positionals[0];
-  if (file === undefined) throw new UsageError('missing <file>: the Arazzo document to list', 'list');
-  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`, 'list');
-  const reporter = oneOf(lastString(values.reporter), ['pretty', 'json'] as const, '--reporter') ?? 'pretty';
-  const c = ctx.colors(values['no-color'] === true);
+  ctx.out.write(listLines(workflows, ctx.colors(noColor)).join('\n'));
+  return 0;
+}
 
-  const { loadArazzo } = await loadSources();
-  let document: Awaited<ReturnType<typeof loadArazzo>>['document'];
-  try {
-    document = (await loadArazzo(file, { cwd: ctx.cwd })).document;
-  } catch (error) {
-    const r =
-      reporter === 'json'
-        ? createJsonReporter(ctx.out)
-        : createPrettyReporter({
-            out: ctx.out,
-            errOut: ctx.err,
-            colors: c,
-            live: false,
-            verbose: false,
-            cwd: ctx.cwd,
-          });
-    r.start({ file, workflowId: '', diagnostics: [] });
-    return reportFailure([r], error);
-  }
+type ListedWorkflow = ReturnType<typeof listedWorkflows>[number];
 
-  const workflows = document.workflows.map((w) => ({
+/** Each workflow as listed: its inputs typed by their schema, its outputs by their expression. */
+function listedWorkflows(document: ArazzoDocument) {
+  return document.workflows.map((w) => ({
     workflowId: w.workflowId,
     summary: w.summary,
     inputs: inputProperties(document, w).map((p) => ({
@@ -62,10 +59,10 @@ export async function listCommand(argv: readonly string[], ctx: CommandContext):
     })),
     steps: w.steps.map((s) => s.stepId),
   }));
-  if (reporter === 'json') {
-    ctx.out.write(`${stringifyJson({ title: document.info.title, workflows })}\n`);
-    return 0;
-  }
+}
+
+/** The pretty listing: a block per workflow, the input and output names aligned. */
+function listLines(workflows: readonly ListedWorkflow[], c: Colors): string[] {
   const lines: string[] = [];
   for (const w of workflows) {
     lines.push(`${c.bold(w.workflowId)}${w.summary ? `  ${c.dim(w.summary)}` : ''}`);
@@ -87,6 +84,5 @@ export async function listCommand(argv: readonly string[], ctx: CommandContext):
     lines.push(`  steps: ${w.steps.join(' → ')}`);
     lines.push('');
   }
-  ctx.out.write(lines.join('\n'));
-  return 0;
+  return lines;
 }

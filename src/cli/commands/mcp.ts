@@ -25,29 +25,30 @@ import {
   UsageError,
 } from '../args.js';
 import type { CommandContext } from '../context.js';
-import { loadSources } from '../deps.js';
-import type { Readable as CliReadable, Writable as CliWritable } from '../io.js';
+import { type Readable as CliReadable, type Writable as CliWritable, untilAborted } from '../io.js';
 import { packageVersion } from '../paths.js';
-import { createPrettyReporter } from '../reporters/pretty.js';
 import { MCP_USAGE } from '../usage.js';
-import { reportFailure, runOptionsFactory } from './run.js';
+import { loadFailureReporter, loadOrReport } from './preamble.js';
+import { parseLimitFlags, pickRunOptions, readInputFlags, runOptionsFactory } from './run.js';
 import { expandPaths } from './test.js';
 
 const MCP_OPTIONS = {
-  input: { type: 'string', short: 'i', multiple: true },
+  ...pickRunOptions(
+    'input',
+    'source',
+    'server',
+    'auth',
+    'strict',
+    'max-steps',
+    'timeout',
+    'request-timeout',
+    'max-retry-delay',
+    'mock',
+    'scenario',
+    'seed',
+  ),
   'server-input': { type: 'string', multiple: true },
   'env-file': { type: 'string' },
-  source: { type: 'string', multiple: true },
-  server: { type: 'string', multiple: true },
-  auth: { type: 'string', multiple: true },
-  strict: { type: 'boolean' },
-  'max-steps': { type: 'string' },
-  timeout: { type: 'string' },
-  'request-timeout': { type: 'string' },
-  'max-retry-delay': { type: 'string' },
-  mock: { type: 'boolean' },
-  scenario: { type: 'string' },
-  seed: { type: 'string' },
   http: { type: 'boolean' },
   port: { type: 'string' },
   host: { type: 'string' },
@@ -78,23 +79,12 @@ async function loadAll(
   ctx: CommandContext,
   options: { sources: Record<string, string>; strict: boolean },
 ): Promise<LoadedDocument[] | number> {
-  const { loadArazzo } = await loadSources();
   const out: LoadedDocument[] = [];
+  const failure = { reporters: () => [loadFailureReporter(ctx, { noColor: true, out: ctx.err })] };
   for (const file of files) {
-    try {
-      out.push(await loadArazzo(file, { sources: options.sources, strict: options.strict, cwd: ctx.cwd }));
-    } catch (error) {
-      const reporter = createPrettyReporter({
-        out: ctx.err,
-        errOut: ctx.err,
-        colors: ctx.colors(true),
-        live: false,
-        verbose: false,
-        cwd: ctx.cwd,
-      });
-      reporter.start({ file, workflowId: '', diagnostics: [] });
-      return reportFailure([reporter], error);
-    }
+    const loaded = await loadOrReport(ctx, file, options, failure);
+    if (typeof loaded === 'number') return loaded;
+    out.push(loaded);
   }
   return out;
 }
@@ -161,13 +151,10 @@ function parseMcpArgs(
   const scenario = lastString(values.scenario);
   if (scenario !== undefined && !mock) throw new UsageError('--scenario needs --mock', 'mcp');
 
-  const rawInputs: Record<string, string> = {};
+  const { inputs: rawInputs, envInputs } = readInputFlags(values, env);
   const secrets: string[] = [];
-  for (const [name, raw] of Object.entries(collectPairs(stringList(values.input), '--input'))) {
-    const fromEnv = readEnvRef(raw, env, `--input ${name}`);
-    rawInputs[name] = fromEnv ?? raw;
-    if (fromEnv !== undefined || looksLikeCredential(name)) secrets.push(rawInputs[name]);
-  }
+  for (const [name, value] of Object.entries(rawInputs))
+    if (envInputs.has(name) || looksLikeCredential(name)) secrets.push(value);
   const auth: AuthValues = {};
   for (const [scheme, raw] of Object.entries(collectPairs(stringList(values.auth), '--auth'))) {
     const value = readEnvRef(raw, env, `--auth ${scheme}`) ?? raw;
@@ -184,10 +171,7 @@ function parseMcpArgs(
   };
   set('scenario', scenario);
   set('seed', parseIntegerFlag(lastString(values.seed), '--seed', 0));
-  set('maxSteps', parseIntegerFlag(lastString(values['max-steps']), '--max-steps', 1));
-  set('timeoutMs', parseIntegerFlag(lastString(values.timeout), '--timeout', 1));
-  set('requestTimeoutMs', parseIntegerFlag(lastString(values['request-timeout']), '--request-timeout', 1));
-  set('maxRetryDelayMs', parseIntegerFlag(lastString(values['max-retry-delay']), '--max-retry-delay', 0));
+  Object.assign(run, parseLimitFlags(values));
   return {
     patterns: positionals,
     http,
@@ -337,12 +321,4 @@ function serversOf(servers: Record<string, string>, loaded: LoadedDocument): Rec
 async function mockCredentials(loaded: readonly LoadedDocument[]): Promise<AuthValues> {
   const { dummyAuth } = await import('../../mock/index.js');
   return Object.assign({}, ...loaded.map((l) => dummyAuth(l.sources.values()))) as AuthValues;
-}
-
-function untilAborted(signal: AbortSignal | undefined): Promise<void> {
-  return new Promise<void>((done) => {
-    if (signal === undefined) return;
-    if (signal.aborted) done();
-    else signal.addEventListener('abort', () => done(), { once: true });
-  });
 }

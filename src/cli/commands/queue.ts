@@ -13,12 +13,20 @@ import {
   parseAuthFlags,
   parseCommandArgs,
   parseIntegerFlag,
-  readEnvRef,
   stringList,
   UsageError,
 } from '../args.js';
 import { addCredential, type CommandContext } from '../context.js';
-import { buildInputs, pickWorkflow, RUN_OPTIONS, readInputsFile } from './run.js';
+import { untilAborted } from '../io.js';
+import { parseFileCommand } from './preamble.js';
+import {
+  buildInputs,
+  parseLimitFlags,
+  pickRunOptions,
+  pickWorkflow,
+  readInputFlags,
+  readInputsFile,
+} from './run.js';
 
 export const WORKER_USAGE = `Usage: arazzo worker --redis <url> [options]
 
@@ -102,10 +110,7 @@ export async function workerCommand(argv: readonly string[], ctx: CommandContext
   ctx.out.write(
     `arazzo worker: ready (concurrency ${concurrency}, queue ${base.queueName ?? 'arazzo-runs'})\n`,
   );
-  const signal = ctx.io.signal;
-  if (signal !== undefined && !signal.aborted) {
-    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-  }
+  if (ctx.io.signal !== undefined) await untilAborted(ctx.io.signal);
   ctx.out.write('arazzo worker: stopping (active runs finish their current hop)\n');
   await worker.close();
   const s = worker.stats();
@@ -116,50 +121,36 @@ export async function workerCommand(argv: readonly string[], ctx: CommandContext
 }
 
 /** The `arazzo run` flags that make sense for a queued run (no reporters, no mock: a worker runs it). */
-const ENQUEUE_RUN_OPTIONS = (() => {
-  const { workflow, input, inputs, source, server, auth, strict, timeout } = RUN_OPTIONS;
-  return {
-    workflow,
-    input,
-    inputs,
-    source,
-    server,
-    auth,
-    strict,
-    timeout,
-    'max-steps': RUN_OPTIONS['max-steps'],
-    'request-timeout': RUN_OPTIONS['request-timeout'],
-    'max-retry-delay': RUN_OPTIONS['max-retry-delay'],
-  } as const;
-})();
+const ENQUEUE_RUN_OPTIONS = pickRunOptions(
+  'workflow',
+  'input',
+  'inputs',
+  'source',
+  'server',
+  'auth',
+  'strict',
+  'timeout',
+  'max-steps',
+  'request-timeout',
+  'max-retry-delay',
+);
+
+const ENQUEUE_SPEC = {
+  command: 'enqueue',
+  options: { ...COMMON, ...ENQUEUE_RUN_OPTIONS },
+  usage: ENQUEUE_USAGE,
+  what: 'the Arazzo document to run',
+};
 
 /** `arazzo enqueue <file>`: prints the run id. */
 export async function enqueueCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs(
-    argv,
-    {
-      ...COMMON,
-      ...ENQUEUE_RUN_OPTIONS,
-    },
-    'enqueue',
-  );
-  if (values.help === true) {
-    ctx.out.write(ENQUEUE_USAGE);
-    return 0;
-  }
-  const file = positionals[0];
-  if (file === undefined) throw new UsageError('missing <file>: the Arazzo document to run', 'enqueue');
-  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`, 'enqueue');
+  const parsed = parseFileCommand(argv, ctx, ENQUEUE_SPEC);
+  if (parsed === undefined) return 0;
+  const { values, file } = parsed;
   const base = common(values, ctx, 'enqueue');
   const env = ctx.io.env;
 
-  const flagInputs: Record<string, string> = {};
-  const envInputs = new Set<string>();
-  for (const [name, raw] of Object.entries(collectPairs(stringList(values.input), '--input'))) {
-    const fromEnv = readEnvRef(raw, env, `--input ${name}`);
-    flagInputs[name] = fromEnv ?? raw;
-    if (fromEnv !== undefined) envInputs.add(name);
-  }
+  const { inputs: flagInputs, envInputs } = readInputFlags(values, env);
   // OAuth credentials (client credentials or a refresh token) go into the sealed job like any other.
   const { auth, secrets: authSecrets } = parseAuthFlags(stringList(values.auth), env);
   for (const secret of authSecrets) addCredential(ctx.masker, secret);
@@ -184,15 +175,7 @@ export async function enqueueCommand(argv: readonly string[], ctx: CommandContex
   if (Object.keys(servers).length > 0) options.servers = servers;
   if (Object.keys(sources).length > 0) options.sources = sources;
   if (Object.keys(auth).length > 0) options.auth = auth;
-  const int = (flag: string, min: number) => parseIntegerFlag(lastString(values[flag]), `--${flag}`, min);
-  const maxSteps = int('max-steps', 1);
-  const timeoutMs = int('timeout', 1);
-  const requestTimeoutMs = int('request-timeout', 1);
-  const maxRetryDelayMs = int('max-retry-delay', 0);
-  if (maxSteps !== undefined) options.maxSteps = maxSteps;
-  if (timeoutMs !== undefined) options.timeoutMs = timeoutMs;
-  if (requestTimeoutMs !== undefined) options.requestTimeoutMs = requestTimeoutMs;
-  if (maxRetryDelayMs !== undefined) options.maxRetryDelayMs = maxRetryDelayMs;
+  Object.assign(options, parseLimitFlags(values));
   if (ctx.masker.size > 0) options.secrets = ctx.masker.list();
 
   const queue = createRunQueue({ ...base, cwd: ctx.cwd });

@@ -1,12 +1,10 @@
 /** `arazzo run`: load, type the inputs, run one workflow, report. */
-import { constants, readFileSync } from 'node:fs';
-import { access, readFile, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import type { Diagnostic } from '../../document/diagnostic.js';
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { ArazzoDocument, WorkflowObject } from '../../document/model.js';
 import type { RunOptions } from '../../engine/options.js';
 import type { AuthValues, RunResult } from '../../engine/types.js';
-import { isArazzoError, isDocumentError, isUnreadableDocumentError } from '../../errors.js';
 import type { ProxyOption, TlsOptions } from '../../http/dispatcher.js';
 import { isSecretSchema } from '../../secrets/index.js';
 import type { LoadedDocument } from '../../sources/types.js';
@@ -27,7 +25,7 @@ import {
   withoutOAuthClients,
 } from '../args.js';
 import { addCredential, type CommandContext } from '../context.js';
-import { loadEngine, loadSources } from '../deps.js';
+import { loadEngine } from '../deps.js';
 import { BufferWriter, readAll, type Writable } from '../io.js';
 import { startRedirectListeners } from '../redirect.js';
 import { createJsonReporter } from '../reporters/json.js';
@@ -38,6 +36,8 @@ import { REPORTERS, type Reporter, type ReporterName } from '../reporters/types.
 import { RUN_USAGE } from '../usage.js';
 import { startHarRecording } from './har.js';
 import { assertDeclaredInputs, assertScenarioFits } from './misconfig.js';
+import { checkWritable, writeOutputFile } from './output.js';
+import { loadOrReport, reportFailure } from './preamble.js';
 
 export const RUN_OPTIONS = {
   workflow: { type: 'string', short: 'w' },
@@ -70,6 +70,55 @@ export const RUN_OPTIONS = {
   proxy: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** Some of the `arazzo run` flags, for a command that takes them too (`arazzo enqueue`, `arazzo mcp`). */
+export function pickRunOptions<K extends keyof typeof RUN_OPTIONS>(
+  ...keys: K[]
+): Pick<typeof RUN_OPTIONS, K> {
+  const picked = {} as Pick<typeof RUN_OPTIONS, K>;
+  for (const key of keys) picked[key] = RUN_OPTIONS[key];
+  return picked;
+}
+
+/** The run limits the flags set (--max-steps, --timeout, --request-timeout, --max-retry-delay). */
+export interface RunLimits {
+  maxSteps?: number;
+  timeoutMs?: number;
+  requestTimeoutMs?: number;
+  maxRetryDelayMs?: number;
+}
+
+/** Read the limit flags, in this order (the first bad one is the error); a flag not given is left out. */
+export function parseLimitFlags(values: Parsed['values']): RunLimits {
+  const limits: RunLimits = {};
+  const maxSteps = parseIntegerFlag(lastString(values['max-steps']), '--max-steps', 1);
+  const timeoutMs = parseIntegerFlag(lastString(values.timeout), '--timeout', 1);
+  const requestTimeoutMs = parseIntegerFlag(lastString(values['request-timeout']), '--request-timeout', 1);
+  const maxRetryDelayMs = parseIntegerFlag(lastString(values['max-retry-delay']), '--max-retry-delay', 0);
+  if (maxSteps !== undefined) limits.maxSteps = maxSteps;
+  if (timeoutMs !== undefined) limits.timeoutMs = timeoutMs;
+  if (requestTimeoutMs !== undefined) limits.requestTimeoutMs = requestTimeoutMs;
+  if (maxRetryDelayMs !== undefined) limits.maxRetryDelayMs = maxRetryDelayMs;
+  return limits;
+}
+
+/**
+ * `--input name=value` (repeatable; `env:NAME` reads the environment): the raw values by name, typed
+ * later by the schema, and the names whose value came from the environment (always secrets).
+ */
+export function readInputFlags(
+  values: Parsed['values'],
+  env: Record<string, string | undefined>,
+): { inputs: Record<string, string>; envInputs: Set<string> } {
+  const inputs: Record<string, string> = {};
+  const envInputs = new Set<string>();
+  for (const [name, raw] of Object.entries(collectPairs(stringList(values.input), '--input'))) {
+    const fromEnv = readEnvRef(raw, env, `--input ${name}`);
+    inputs[name] = fromEnv ?? raw;
+    if (fromEnv !== undefined) envInputs.add(name);
+  }
+  return { inputs, envInputs };
+}
 
 /** Everything `arazzo run` understood from its arguments, before any file is read. */
 export interface RunArgs {
@@ -138,24 +187,7 @@ export async function runOptionsFactory(
   let scenario: import('../../mock/types.js').Scenario | undefined;
   if (args.mock) {
     const mock = await import('../../mock/index.js');
-    if (args.scenario !== undefined) {
-      let text: string;
-      try {
-        text = await readFile(resolve(ctx.cwd, args.scenario), 'utf8');
-      } catch (error) {
-        const why = (error as { code?: string }).code ?? String(error);
-        throw new UsageError(`--scenario: cannot read ${args.scenario} (${why})`);
-      }
-      try {
-        scenario = mock.loadScenario(text);
-      } catch (error) {
-        if (mock.isScenarioError(error)) {
-          const issues = error.issues.map((i) => `${i.pointer || '/'}: ${i.message}`).join('; ');
-          throw new UsageError(`--scenario ${args.scenario}: ${issues}`);
-        }
-        throw error;
-      }
-    }
+    if (args.scenario !== undefined) scenario = await readScenarioFlag(mock, args.scenario, ctx);
     const seed = args.seed;
     messageMock = () => mock.createMessageMock(scenario !== undefined ? { scenario } : {});
     transport = () =>
@@ -185,19 +217,32 @@ export async function runOptionsFactory(
   return scenario !== undefined ? Object.assign(factory, { scenario }) : factory;
 }
 
-/** A fresh RunOptions per run, plus the parsed --scenario (if any). */
-export type RunOptionsFactory = (() => RunOptions) & { scenario?: import('../../mock/types.js').Scenario };
-
-/** Fail before running (and sending requests) when the --output file cannot be written. */
-export async function checkWritable(output: string, ctx: CommandContext, command: string): Promise<void> {
-  const path = resolve(ctx.cwd, output);
+/** The --scenario file, read and checked (a usage error names what is wrong in it). */
+async function readScenarioFlag(
+  mock: typeof import('../../mock/index.js'),
+  file: string,
+  ctx: CommandContext,
+): Promise<import('../../mock/types.js').Scenario> {
+  let text: string;
   try {
-    await access(dirname(path), constants.W_OK);
+    text = await readFile(resolve(ctx.cwd, file), 'utf8');
   } catch (error) {
     const why = (error as { code?: string }).code ?? String(error);
-    throw new UsageError(`--output: cannot write ${output} (${why})`, command);
+    throw new UsageError(`--scenario: cannot read ${file} (${why})`);
+  }
+  try {
+    return mock.loadScenario(text);
+  } catch (error) {
+    if (mock.isScenarioError(error)) {
+      const issues = error.issues.map((i) => `${i.pointer || '/'}: ${i.message}`).join('; ');
+      throw new UsageError(`--scenario ${file}: ${issues}`);
+    }
+    throw error;
   }
 }
+
+/** A fresh RunOptions per run, plus the parsed --scenario (if any). */
+export type RunOptionsFactory = (() => RunOptions) & { scenario?: import('../../mock/types.js').Scenario };
 
 /** Security scheme names the document's OpenAPI (3.x components, Swagger 2 definitions) and AsyncAPI sources declare. */
 function declaredSchemes(loaded: LoadedDocument): Set<string> {
@@ -282,14 +327,7 @@ export function parseRunArgs(
   if (positionals.length === 0) throw new UsageError('missing <file>: the Arazzo document to run', 'run');
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`, 'run');
 
-  const inputs: Record<string, string> = {};
-  const envInputs = new Set<string>();
-  for (const [name, raw] of Object.entries(collectPairs(stringList(values.input), '--input'))) {
-    const fromEnv = readEnvRef(raw, env, `--input ${name}`);
-    inputs[name] = fromEnv ?? raw;
-    if (fromEnv !== undefined) envInputs.add(name);
-    else envInputs.delete(name);
-  }
+  const { inputs, envInputs } = readInputFlags(values, env);
   const { auth, secrets: authSecrets } = parseAuthFlags(stringList(values.auth), env);
   const servers = collectPairs(stringList(values.server), '--server');
   for (const [name, url] of Object.entries(servers)) {
@@ -325,10 +363,7 @@ export function parseRunArgs(
   set('inputsFile', lastString(values.inputs));
   set('output', lastString(values.output));
   set('har', lastString(values.har));
-  set('maxSteps', parseIntegerFlag(lastString(values['max-steps']), '--max-steps', 1));
-  set('timeoutMs', parseIntegerFlag(lastString(values.timeout), '--timeout', 1));
-  set('requestTimeoutMs', parseIntegerFlag(lastString(values['request-timeout']), '--request-timeout', 1));
-  set('maxRetryDelayMs', parseIntegerFlag(lastString(values['max-retry-delay']), '--max-retry-delay', 0));
+  Object.assign(args, parseLimitFlags(values));
   set('scenario', lastString(values.scenario));
   set('seed', parseIntegerFlag(lastString(values.seed), '--seed', 0));
   const severity = oneOf(
@@ -438,38 +473,14 @@ export async function createReporters(
   return {
     reporters,
     async flush() {
-      if (fileBuffer && options.output !== undefined) {
-        const path = resolve(ctx.cwd, options.output);
-        try {
-          await writeFile(path, fileBuffer.text, 'utf8');
-        } catch (error) {
-          const why = (error as { code?: string }).code ?? String(error);
-          throw new UsageError(`--output: cannot write ${options.output} (${why})`, 'run');
-        }
-      }
+      if (fileBuffer && options.output !== undefined)
+        await writeOutputFile(ctx, options.output, fileBuffer.text, '--output', 'run');
     },
   };
 }
 
 function each(reporters: Reporter[], f: (r: Reporter) => void): void {
   for (const r of reporters) f(r);
-}
-
-/** Exit code 2 for the document and usage family, 1 for everything that happened while running. */
-export function reportFailure(reporters: Reporter[], error: unknown): number {
-  if (isDocumentError(error) || isUnreadableDocumentError(error)) {
-    const diagnostics: readonly Diagnostic[] = error.diagnostics;
-    const unreadable = isUnreadableDocumentError(error);
-    if (diagnostics.length > 0) each(reporters, (r) => r.invalid(diagnostics, error.message, unreadable));
-    else each(reporters, (r) => r.error(error.code, error.message));
-    return 2;
-  }
-  if (error instanceof UsageError) throw error;
-  if (isArazzoError(error)) {
-    each(reporters, (r) => r.error(error.code, error.message));
-    return error.code === 'OPTIONS_INVALID' ? 2 : 1;
-  }
-  throw error;
 }
 
 export interface ExecuteRunOptions {
@@ -493,16 +504,16 @@ export interface ExecuteRunOptions {
 /** Load, pick the workflow, type the inputs, run, report. Returns the exit code. */
 export async function executeRun(ctx: CommandContext, o: ExecuteRunOptions): Promise<number> {
   const { reporters } = o;
-  const [{ loadArazzo }, { runWorkflow }] = await Promise.all([loadSources(), loadEngine()]);
-  let loaded: LoadedDocument;
-  try {
-    loaded = await loadArazzo(o.file, { sources: o.sources, strict: o.strict, cwd: ctx.cwd });
-  } catch (error) {
-    each(reporters, (r) =>
-      r.start({ file: o.displayFile ?? o.file, workflowId: o.workflowId ?? '', diagnostics: [] }),
-    );
-    return reportFailure(reporters, error);
-  }
+  const [{ runWorkflow }, loaded] = await Promise.all([
+    loadEngine(),
+    loadOrReport(
+      ctx,
+      o.file,
+      { sources: o.sources, strict: o.strict },
+      { reporters: () => reporters, shown: o.displayFile ?? o.file, workflowId: o.workflowId ?? '' },
+    ),
+  ]);
+  if (typeof loaded === 'number') return loaded;
   const workflow = pickWorkflow(loaded.document, o.workflowId);
   assertDeclaredInputs(loaded.document, [workflow], Object.keys(o.flagInputs), 'run');
   if (o.scenario !== undefined) await assertScenarioFits(o.scenario.value, loaded, o.scenario.label, 'run');

@@ -1,9 +1,10 @@
 /** `arazzo test`: run every workflow of every file; one line each, a summary, and CI reports. */
-import { appendFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { appendFile, readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { resolveInputsRef } from '../../document/inputs-ref.js';
 import type { ArazzoDocument, WorkflowObject } from '../../document/model.js';
-import type { RunResult } from '../../engine/types.js';
+import type { Transport } from '../../engine/options.js';
+import type { AuthValues, RunResult } from '../../engine/types.js';
 import { isArazzoError } from '../../errors.js';
 import type { LoadedDocument } from '../../sources/types.js';
 import {
@@ -15,8 +16,9 @@ import {
   UsageError,
   withoutOAuthClients,
 } from '../args.js';
+import type { Colors } from '../color.js';
 import { addCredential, type CommandContext } from '../context.js';
-import { loadEngine, loadSources } from '../deps.js';
+import { type EngineModule, loadEngine, loadSources, type SourcesModule } from '../deps.js';
 import { responseExcerpt } from '../excerpt.js';
 import {
   displayPath,
@@ -29,7 +31,7 @@ import {
 import { failurePointer, renderGithubAnnotations, renderGithubSummary } from '../reporters/github.js';
 import { buildSuites, renderSuites, runProperties, type Suite } from '../reporters/junit.js';
 import { TEST_USAGE } from '../usage.js';
-import { loadReplay, startHarRecording } from './har.js';
+import { type HarRecording, loadReplay, startHarRecording } from './har.js';
 import {
   assertDeclaredInputs,
   assertInputsDeclaredSomewhere,
@@ -38,12 +40,14 @@ import {
   scenarioCandidates,
   sidecarCandidates,
 } from './misconfig.js';
+import { checkWritable, writeOutputFile } from './output.js';
 import {
   buildInputs,
-  checkWritable,
   mockLoopHint,
   parseRunArgs,
   RUN_OPTIONS,
+  type RunArgs,
+  type RunOptionsFactory,
   readInputsFile,
   runOptionsFactory,
 } from './run.js';
@@ -272,11 +276,80 @@ async function scenarioFiles(dir: string, cwd: string): Promise<string[]> {
     .sort();
 }
 
+/** What `arazzo test` understood from its arguments: run's flags, and its own. */
+interface TestArgs {
+  /** Files, folders and globs. */
+  patterns: string[];
+  reporter: (typeof TEST_REPORTERS)[number];
+  run: RunArgs;
+  sourcesMap: string | undefined;
+  scenarioDir: string | undefined;
+  replay: string | undefined;
+}
+
+/** What every run of one `arazzo test` shares, set up once, and the cases it has gathered so far. */
+interface TestSession {
+  run: RunArgs;
+  files: string[];
+  fileInputs: Record<string, unknown>;
+  makeOptions: RunOptionsFactory;
+  sourcesMap: Map<string, Record<string, string>>;
+  scenarioDir: string | undefined;
+  /** Scenario files no document has used yet (told at the end). */
+  unusedScenarios: Set<string>;
+  replay: (() => Transport) | undefined;
+  har: HarRecording | undefined;
+  mock: MockModule | undefined;
+  sources: SourcesModule;
+  engine: EngineModule;
+  colors: Colors;
+  cases: TestCaseResult[];
+  /** Every input name some tested workflow declares (an --input none declares is an error). */
+  declaredInputs: Set<string>;
+}
+
+type MockModule = typeof import('../../mock/index.js');
+
+/** One loaded file's runs: its options, its credentials, the workflows to run and their sidecar inputs. */
+interface FileRuns {
+  file: string;
+  shown: string;
+  loaded: LoadedDocument;
+  options: RunOptionsFactory;
+  auth: AuthValues | undefined;
+  workflows: WorkflowObject[];
+  sidecar: Sidecar;
+}
+
 export async function testCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
+  const args = parseTestArgs(argv, ctx);
+  if (args === undefined) return 0;
+  const session = await prepareTests(args, ctx);
+  const started = performance.now();
+  for (const file of session.files) {
+    const shown = displayPath(file, ctx.cwd);
+    const loaded = await loadTestDocument(session, file, shown, ctx);
+    if (loaded === undefined) continue;
+    const runs = await planFileRuns(session, file, shown, loaded, ctx);
+    for (const workflow of runs.workflows) {
+      const result = await runTestCase(session, runs, workflow, ctx);
+      const passed = recordCase(session, runs, workflow, result);
+      printCaseLine(session, runs, workflow, result, passed, ctx);
+      if (ctx.io.signal?.aborted) break;
+    }
+  }
+  const failedCount = await finishTests(session, ctx);
+  const elapsed = performance.now() - started;
+  await writeTestReport(args, session.cases, elapsed, ctx);
+  return failedCount > 0 ? 1 : 0;
+}
+
+/** The arguments; undefined when --help printed the usage. */
+function parseTestArgs(argv: readonly string[], ctx: CommandContext): TestArgs | undefined {
   const { values, positionals }: Parsed = parseCommandArgs(argv, TEST_OPTIONS, 'test');
   if (values.help === true) {
     ctx.out.write(TEST_USAGE);
-    return 0;
+    return undefined;
   }
   if (positionals.length === 0)
     throw new UsageError('missing <files...>: Arazzo files, folders or globs', 'test');
@@ -284,196 +357,271 @@ export async function testCommand(argv: readonly string[], ctx: CommandContext):
   // Reuse run's parsing for every shared flag (one positional stands in for the file).
   const own = new Set(['--reporter', '-r', '--sources-map', '--scenario-dir', '--replay']);
   const withoutReporter = argv.filter((a, i) => !(own.has(a) || own.has(argv[i - 1] ?? '')));
-  const args = parseRunArgs(
+  const run = parseRunArgs(
     [positionals[0]!, ...withoutReporter.filter((a) => !positionals.includes(a))],
     ctx.io.env,
     ctx.cwd,
   );
-  if (args === 'help') return 0;
-  for (const value of args.authSecrets) addCredential(ctx.masker, value);
-  if (args.output !== undefined) await checkWritable(args.output, ctx, 'test');
-  const scenarioDirArg = lastString(values['scenario-dir']);
-  const files = await expandPaths(positionals, ctx.cwd, scenarioDirArg);
-  const fileInputs = args.inputsFile !== undefined ? await readInputsFile(args.inputsFile, ctx) : {};
-  const makeOptions = await runOptionsFactory(args, ctx);
-  const sourcesMapFile = lastString(values['sources-map']);
-  const sourcesMap = sourcesMapFile !== undefined ? await readSourcesMap(sourcesMapFile, ctx.cwd) : new Map();
-  const scenarioDir = scenarioDirArg;
-  if (scenarioDir !== undefined && !args.mock) throw new UsageError('--scenario-dir needs --mock', 'test');
+  if (run === 'help') return undefined;
+  return {
+    patterns: positionals,
+    reporter,
+    run,
+    sourcesMap: lastString(values['sources-map']),
+    scenarioDir: lastString(values['scenario-dir']),
+    replay: lastString(values.replay),
+  };
+}
+
+/** Read and check everything the runs share, in the order the errors are told; load the modules. */
+async function prepareTests(args: TestArgs, ctx: CommandContext): Promise<TestSession> {
+  const { run, scenarioDir } = args;
+  for (const value of run.authSecrets) addCredential(ctx.masker, value);
+  if (run.output !== undefined) await checkWritable(run.output, ctx, 'test');
+  const files = await expandPaths(args.patterns, ctx.cwd, scenarioDir);
+  const fileInputs = run.inputsFile !== undefined ? await readInputsFile(run.inputsFile, ctx) : {};
+  const makeOptions = await runOptionsFactory(run, ctx);
+  const sourcesMap =
+    args.sourcesMap !== undefined ? await readSourcesMap(args.sourcesMap, ctx.cwd) : new Map();
+  if (scenarioDir !== undefined && !run.mock) throw new UsageError('--scenario-dir needs --mock', 'test');
   const unusedScenarios = new Set(scenarioDir !== undefined ? await scenarioFiles(scenarioDir, ctx.cwd) : []);
-  const replayFile = lastString(values.replay);
-  if (replayFile !== undefined && args.mock)
+  if (args.replay !== undefined && run.mock)
     throw new UsageError('--replay answers from a recording; it cannot be combined with --mock', 'test');
-  const replay = replayFile !== undefined ? await loadReplay(replayFile, ctx, 'test') : undefined;
-  if (args.har !== undefined) await checkWritable(args.har, ctx, 'test');
-  const har = args.har !== undefined ? await startHarRecording(args.har, ctx, 'test') : undefined;
-  const mockModule = args.mock ? await import('../../mock/index.js') : undefined;
-  const [{ loadArazzo }, { runWorkflow }] = await Promise.all([loadSources(), loadEngine()]);
-  const colors = ctx.colors(args.noColor);
-  const cases: TestCaseResult[] = [];
-  const declaredInputs = new Set<string>();
-  const started = performance.now();
+  const replay = args.replay !== undefined ? await loadReplay(args.replay, ctx, 'test') : undefined;
+  if (run.har !== undefined) await checkWritable(run.har, ctx, 'test');
+  const har = run.har !== undefined ? await startHarRecording(run.har, ctx, 'test') : undefined;
+  const mock = run.mock ? await import('../../mock/index.js') : undefined;
+  const [sources, engine] = await Promise.all([loadSources(), loadEngine()]);
+  return {
+    run,
+    files,
+    fileInputs,
+    makeOptions,
+    sourcesMap,
+    scenarioDir,
+    unusedScenarios,
+    replay,
+    har,
+    mock,
+    sources,
+    engine,
+    colors: ctx.colors(run.noColor),
+    cases: [],
+    declaredInputs: new Set(),
+  };
+}
 
-  for (const file of files) {
-    const shown = displayPath(file, ctx.cwd);
-    let loaded: LoadedDocument;
-    try {
-      loaded = await loadArazzo(file, {
-        sources: { ...mappedSources(sourcesMap, file), ...args.sources },
-        strict: args.strict,
-        cwd: ctx.cwd,
-      });
-    } catch (error) {
-      if (!isArazzoError(error)) throw error;
-      const diags =
-        'diagnostics' in error ? (error.diagnostics as Parameters<typeof formatDiagnostic>[0][]) : [];
-      const first = diags.find((d) => d.severity === 'error');
-      const why = first ? formatDiagnostic(first, ctx.cwd) : error.message;
-      const line = first?.line;
-      cases.push({
-        file: shown,
-        workflowId: '',
-        status: 'failed',
-        invalid: why,
-        ...(line !== undefined ? { line } : {}),
-      });
-      ctx.out.write(`${colors.red('✗')} ${shown} ${colors.dim('invalid document')}: ${why}\n`);
-      continue;
-    }
-    const fileScenario = await scenarioFor(scenarioDir, file, ctx.cwd);
-    const fileOptions =
-      fileScenario !== undefined
-        ? await runOptionsFactory({ ...args, scenario: fileScenario }, ctx)
-        : makeOptions;
-    if (fileScenario !== undefined) {
-      unusedScenarios.delete(fileScenario);
-      ctx.out.write(`${colors.dim(`  ${shown}: scenario ${displayPath(fileScenario, ctx.cwd)}`)}\n`);
-    }
-    const scenarioLabel =
-      fileScenario !== undefined
-        ? `scenario ${displayPath(fileScenario, ctx.cwd)}`
-        : `--scenario ${args.scenario}`;
-    if (fileOptions.scenario !== undefined)
-      await assertScenarioFits(fileOptions.scenario, loaded, scenarioLabel, 'test');
-    // In mock mode every security scheme gets a dummy credential unless --auth gives one.
-    const auth =
-      mockModule !== undefined
-        ? { ...mockModule.dummyAuth(loaded.sources.values()), ...withoutOAuthClients(args.auth) }
-        : undefined;
-    const workflows = loaded.document.workflows.filter(
-      (w) => args.workflowId === undefined || w.workflowId === args.workflowId,
-    );
-    // One --input serves every document: with several, only a name no document declares is an error.
-    if (files.length === 1)
-      assertDeclaredInputs(loaded.document, workflows, Object.keys(args.inputs), 'test');
-    for (const w of workflows)
-      for (const p of inputProperties(loaded.document, w)) declaredInputs.add(p.name);
-    const sidecar = await readSidecar(file);
-    for (const workflow of workflows) {
-      let inputs = buildInputs(
-        loaded.document,
-        workflow,
-        { ...sidecarInputs(sidecar, workflow.workflowId), ...fileInputs },
-        args.inputs,
-        args.envInputs,
-        (s) => ctx.masker.add(s),
-      );
-      if (args.mock) inputs = await synthesize(loaded.document, workflow, inputs);
-      const options = fileOptions();
-      if (replay !== undefined) {
-        options.transport = replay();
-        // Decision (README): a replay skips retry waits like mock mode, unless --max-retry-delay is given.
-        options.maxRetryDelayMs ??= 0;
-      }
-      const result = await runWorkflow(loaded, inputs, {
-        ...options,
-        ...(auth !== undefined ? { auth } : {}),
-        ...(har !== undefined ? { onEvent: har.onEvent } : {}),
-        workflowId: workflow.workflowId,
-        strict: args.strict,
-        masker: ctx.masker,
-        ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
-      });
-      const passed = result.status === 'succeeded';
-      const pointer = passed ? undefined : failurePointer(loaded.document, result);
-      cases.push({
-        file: shown,
-        workflowId: workflow.workflowId,
-        status: passed ? 'passed' : 'failed',
-        result,
-        document: loaded.document,
-        ...(pointer !== undefined ? { line: loaded.locate(pointer).line } : {}),
-      });
-      const tolerated = loaded.diagnostics.filter((d) => d.severity === 'warning').length;
-      // Counted as `arazzo run` counts: distinct steps, and attempts when a retry or loop repeated one.
-      const distinct = new Set(result.steps.map((r) => `${r.workflowId}/${r.stepId}`)).size;
-      const counted =
-        distinct === result.steps.length
-          ? plural(distinct, 'step')
-          : `${plural(distinct, 'step')}, ${plural(result.steps.length, 'attempt')}`;
-      const attempts = `${counted}${tolerated > 0 ? `, ${plural(tolerated, 'compat warning')}` : ''}`;
-      if (passed) {
-        ctx.out.write(
-          `${colors.green('✓')} ${shown} › ${workflow.workflowId} ${colors.dim(`${attempts}, ${formatDuration(result.durationMs)}`)}\n`,
-        );
-      } else {
-        const why = result.error ? `${result.error.code}: ${result.error.message}` : 'failed';
-        ctx.out.write(
-          `${colors.red('✗')} ${shown} › ${workflow.workflowId} ${colors.dim(`${attempts}, ${formatDuration(result.durationMs)}`)}\n    ${why}\n`,
-        );
-        const failedStep = result.steps.findLast(
-          (r) => r.outcome !== 'succeeded' && r.response !== undefined,
-        );
-        const excerpt = failedStep !== undefined ? responseExcerpt(failedStep) : undefined;
-        if (excerpt !== undefined) ctx.out.write(`    ${colors.dim(ctx.masker.text(excerpt))}\n`);
-        if (result.error?.code === 'INPUTS_INVALID') ctx.out.write(`    ${sidecarNote(sidecar, ctx.cwd)}\n`);
-        const hint = args.mock && fileOptions.scenario === undefined ? mockLoopHint(result) : undefined;
-        if (hint !== undefined) ctx.out.write(`    ${colors.dim(hint)}\n`);
-      }
-      if (ctx.io.signal?.aborted) break;
-    }
+/** Load one file; a document that does not load is a failed case of its own (told, not thrown). */
+async function loadTestDocument(
+  s: TestSession,
+  file: string,
+  shown: string,
+  ctx: CommandContext,
+): Promise<LoadedDocument | undefined> {
+  try {
+    return await s.sources.loadArazzo(file, {
+      sources: { ...mappedSources(s.sourcesMap, file), ...s.run.sources },
+      strict: s.run.strict,
+      cwd: ctx.cwd,
+    });
+  } catch (error) {
+    if (!isArazzoError(error)) throw error;
+    const diags =
+      'diagnostics' in error ? (error.diagnostics as Parameters<typeof formatDiagnostic>[0][]) : [];
+    const first = diags.find((d) => d.severity === 'error');
+    const why = first ? formatDiagnostic(first, ctx.cwd) : error.message;
+    const line = first?.line;
+    s.cases.push({
+      file: shown,
+      workflowId: '',
+      status: 'failed',
+      invalid: why,
+      ...(line !== undefined ? { line } : {}),
+    });
+    ctx.out.write(`${s.colors.red('✗')} ${shown} ${s.colors.dim('invalid document')}: ${why}\n`);
+    return undefined;
   }
+}
 
-  for (const unused of unusedScenarios)
+/** The runs of one loaded file: its scenario's options, its credentials, its workflows, its sidecar. */
+async function planFileRuns(
+  s: TestSession,
+  file: string,
+  shown: string,
+  loaded: LoadedDocument,
+  ctx: CommandContext,
+): Promise<FileRuns> {
+  const options = await fileRunOptions(s, file, shown, loaded, ctx);
+  // In mock mode every security scheme gets a dummy credential unless --auth gives one.
+  const auth =
+    s.mock !== undefined
+      ? { ...s.mock.dummyAuth(loaded.sources.values()), ...withoutOAuthClients(s.run.auth) }
+      : undefined;
+  const workflows = loaded.document.workflows.filter(
+    (w) => s.run.workflowId === undefined || w.workflowId === s.run.workflowId,
+  );
+  // One --input serves every document: with several, only a name no document declares is an error.
+  if (s.files.length === 1)
+    assertDeclaredInputs(loaded.document, workflows, Object.keys(s.run.inputs), 'test');
+  for (const w of workflows)
+    for (const p of inputProperties(loaded.document, w)) s.declaredInputs.add(p.name);
+  const sidecar = await readSidecar(file);
+  return { file, shown, loaded, options, auth, workflows, sidecar };
+}
+
+/** The file's own scenario (--scenario-dir) or the command's options, checked against the document. */
+async function fileRunOptions(
+  s: TestSession,
+  file: string,
+  shown: string,
+  loaded: LoadedDocument,
+  ctx: CommandContext,
+): Promise<RunOptionsFactory> {
+  const fileScenario = await scenarioFor(s.scenarioDir, file, ctx.cwd);
+  const fileOptions =
+    fileScenario !== undefined
+      ? await runOptionsFactory({ ...s.run, scenario: fileScenario }, ctx)
+      : s.makeOptions;
+  if (fileScenario !== undefined) {
+    s.unusedScenarios.delete(fileScenario);
+    ctx.out.write(`${s.colors.dim(`  ${shown}: scenario ${displayPath(fileScenario, ctx.cwd)}`)}\n`);
+  }
+  const scenarioLabel =
+    fileScenario !== undefined
+      ? `scenario ${displayPath(fileScenario, ctx.cwd)}`
+      : `--scenario ${s.run.scenario}`;
+  if (fileOptions.scenario !== undefined)
+    await assertScenarioFits(fileOptions.scenario, loaded, scenarioLabel, 'test');
+  return fileOptions;
+}
+
+/** Run one workflow with its inputs: the sidecar's, --inputs, --input (and synthesized in mock mode). */
+async function runTestCase(
+  s: TestSession,
+  f: FileRuns,
+  workflow: WorkflowObject,
+  ctx: CommandContext,
+): Promise<RunResult> {
+  let inputs = buildInputs(
+    f.loaded.document,
+    workflow,
+    { ...sidecarInputs(f.sidecar, workflow.workflowId), ...s.fileInputs },
+    s.run.inputs,
+    s.run.envInputs,
+    (secret) => ctx.masker.add(secret),
+  );
+  if (s.run.mock) inputs = await synthesize(f.loaded.document, workflow, inputs);
+  const options = f.options();
+  if (s.replay !== undefined) {
+    options.transport = s.replay();
+    // Decision (README): a replay skips retry waits like mock mode, unless --max-retry-delay is given.
+    options.maxRetryDelayMs ??= 0;
+  }
+  return s.engine.runWorkflow(f.loaded, inputs, {
+    ...options,
+    ...(f.auth !== undefined ? { auth: f.auth } : {}),
+    ...(s.har !== undefined ? { onEvent: s.har.onEvent } : {}),
+    workflowId: workflow.workflowId,
+    strict: s.run.strict,
+    masker: ctx.masker,
+    ...(ctx.io.signal ? { signal: ctx.io.signal } : {}),
+  });
+}
+
+/** Keep the run as a case, with the line of what failed for CI annotations. Returns whether it passed. */
+function recordCase(s: TestSession, f: FileRuns, workflow: WorkflowObject, result: RunResult): boolean {
+  const { loaded } = f;
+  const passed = result.status === 'succeeded';
+  const pointer = passed ? undefined : failurePointer(loaded.document, result);
+  s.cases.push({
+    file: f.shown,
+    workflowId: workflow.workflowId,
+    status: passed ? 'passed' : 'failed',
+    result,
+    document: loaded.document,
+    ...(pointer !== undefined ? { line: loaded.locate(pointer).line } : {}),
+  });
+  return passed;
+}
+
+/** The case's line (✓/✗, counts, time) and, for a failure, why, the response excerpt and hints. */
+function printCaseLine(
+  s: TestSession,
+  f: FileRuns,
+  workflow: WorkflowObject,
+  result: RunResult,
+  passed: boolean,
+  ctx: CommandContext,
+): void {
+  const { colors } = s;
+  const counts = `${caseCounts(f.loaded, result)}, ${formatDuration(result.durationMs)}`;
+  if (passed) {
+    ctx.out.write(`${colors.green('✓')} ${f.shown} › ${workflow.workflowId} ${colors.dim(counts)}\n`);
+    return;
+  }
+  const why = result.error ? `${result.error.code}: ${result.error.message}` : 'failed';
+  ctx.out.write(`${colors.red('✗')} ${f.shown} › ${workflow.workflowId} ${colors.dim(counts)}\n    ${why}\n`);
+  const failedStep = result.steps.findLast((r) => r.outcome !== 'succeeded' && r.response !== undefined);
+  const excerpt = failedStep !== undefined ? responseExcerpt(failedStep) : undefined;
+  if (excerpt !== undefined) ctx.out.write(`    ${colors.dim(ctx.masker.text(excerpt))}\n`);
+  if (result.error?.code === 'INPUTS_INVALID') ctx.out.write(`    ${sidecarNote(f.sidecar, ctx.cwd)}\n`);
+  const hint = s.run.mock && f.options.scenario === undefined ? mockLoopHint(result) : undefined;
+  if (hint !== undefined) ctx.out.write(`    ${colors.dim(hint)}\n`);
+}
+
+/** Steps (and attempts), and the compat warnings the document was loaded with. */
+function caseCounts(loaded: LoadedDocument, result: RunResult): string {
+  const tolerated = loaded.diagnostics.filter((d) => d.severity === 'warning').length;
+  // Counted as `arazzo run` counts: distinct steps, and attempts when a retry or loop repeated one.
+  const distinct = new Set(result.steps.map((r) => `${r.workflowId}/${r.stepId}`)).size;
+  const counted =
+    distinct === result.steps.length
+      ? plural(distinct, 'step')
+      : `${plural(distinct, 'step')}, ${plural(result.steps.length, 'attempt')}`;
+  return `${counted}${tolerated > 0 ? `, ${plural(tolerated, 'compat warning')}` : ''}`;
+}
+
+/** Unused scenarios, the HAR log, the --input check, the summary line. Returns how many cases failed. */
+async function finishTests(s: TestSession, ctx: CommandContext): Promise<number> {
+  for (const unused of s.unusedScenarios)
     ctx.out.write(
-      `${colors.yellow('!')} scenario ${displayPath(unused, ctx.cwd)} matched no document (a scenario is named like its document: shop.yaml or shop.arazzo.yaml for shop.arazzo.yaml)\n`,
+      `${s.colors.yellow('!')} scenario ${displayPath(unused, ctx.cwd)} matched no document (a scenario is named like its document: shop.yaml or shop.arazzo.yaml for shop.arazzo.yaml)\n`,
     );
-  await har?.write();
-  assertInputsDeclaredSomewhere(Object.keys(args.inputs), declaredInputs, cases.length > 0);
-  const passedCount = cases.filter((c) => c.status === 'passed').length;
-  const failedCount = cases.length - passedCount;
+  await s.har?.write();
+  assertInputsDeclaredSomewhere(Object.keys(s.run.inputs), s.declaredInputs, s.cases.length > 0);
+  const passedCount = s.cases.filter((c) => c.status === 'passed').length;
+  const failedCount = s.cases.length - passedCount;
   ctx.out.write(`\n${passedCount} passed, ${failedCount} failed\n`);
-  const elapsed = performance.now() - started;
+  return failedCount;
+}
 
-  if (reporter === 'github') {
-    ctx.out.write(ctx.masker.text(renderGithubAnnotations(cases)));
-    const summary = ctx.io.env.GITHUB_STEP_SUMMARY;
-    if (summary !== undefined && summary !== '') {
-      try {
-        await appendFile(summary, ctx.masker.text(renderGithubSummary(cases)), 'utf8');
-      } catch (error) {
-        const why = (error as { code?: string }).code ?? String(error);
-        ctx.err.write(`arazzo: warning: cannot append the job summary to GITHUB_STEP_SUMMARY (${why})\n`);
-      }
-    }
-  } else if (reporter !== 'pretty') {
-    // Masked as a structure before it is serialized (README "Security").
-    const text = await renderReport(reporter, ctx.masker.value(cases) as TestCaseResult[], elapsed);
-    if (args.output !== undefined) {
-      const path = resolve(ctx.cwd, args.output);
-      try {
-        await writeFile(path, text, 'utf8');
-      } catch (error) {
-        throw new UsageError(
-          `--output: cannot write ${args.output} (${(error as { code?: string }).code ?? String(error)})`,
-          'test',
-        );
-      }
-    } else {
-      ctx.out.write(text);
-    }
+/** The --reporter's report after the summary: GitHub annotations, or JSON/JUnit/HTML to stdout or --output. */
+async function writeTestReport(
+  args: TestArgs,
+  cases: TestCaseResult[],
+  elapsedMs: number,
+  ctx: CommandContext,
+): Promise<void> {
+  const { reporter } = args;
+  if (reporter === 'github') return writeGithubReport(cases, ctx);
+  if (reporter === 'pretty') return;
+  // Masked as a structure before it is serialized (README "Security").
+  const text = await renderReport(reporter, ctx.masker.value(cases) as TestCaseResult[], elapsedMs);
+  if (args.run.output !== undefined) await writeOutputFile(ctx, args.run.output, text, '--output', 'test');
+  else ctx.out.write(text);
+}
+
+/** Annotations on stdout, and the job summary appended to GITHUB_STEP_SUMMARY when the job has one. */
+async function writeGithubReport(cases: TestCaseResult[], ctx: CommandContext): Promise<void> {
+  ctx.out.write(ctx.masker.text(renderGithubAnnotations(cases)));
+  const summary = ctx.io.env.GITHUB_STEP_SUMMARY;
+  if (summary === undefined || summary === '') return;
+  try {
+    await appendFile(summary, ctx.masker.text(renderGithubSummary(cases)), 'utf8');
+  } catch (error) {
+    const why = (error as { code?: string }).code ?? String(error);
+    ctx.err.write(`arazzo: warning: cannot append the job summary to GITHUB_STEP_SUMMARY (${why})\n`);
   }
-  return failedCount > 0 ? 1 : 0;
 }
 
 async function renderReport(

@@ -2,10 +2,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { upgradeArazzoText } from '../../document/upgrade.js';
-import { parseCommandArgs, UsageError } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { displayPath } from '../format.js';
 import { UPGRADE_USAGE } from '../usage.js';
+import { parseFileCommand } from './preamble.js';
 
 const OPTIONS = {
   write: { type: 'boolean' },
@@ -13,16 +13,17 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+const SPEC = {
+  command: 'upgrade',
+  options: OPTIONS,
+  usage: UPGRADE_USAGE,
+  what: 'the Arazzo 1.0.x document to upgrade',
+};
+
 export async function upgradeCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 'upgrade');
-  if (values.help === true) {
-    ctx.out.write(UPGRADE_USAGE);
-    return 0;
-  }
-  const file = positionals[0];
-  if (file === undefined)
-    throw new UsageError('missing <file>: the Arazzo 1.0.x document to upgrade', 'upgrade');
-  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`, 'upgrade');
+  const parsed = parseFileCommand(argv, ctx, SPEC);
+  if (parsed === undefined) return 0;
+  const { values, file } = parsed;
   const c = ctx.colors(values['no-color'] === true);
   const path = resolve(ctx.cwd, file);
   const shown = displayPath(file, ctx.cwd);

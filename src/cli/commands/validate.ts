@@ -1,10 +1,11 @@
 /** `arazzo validate`: diagnostics as file:line:col lines, a summary, exit 2 on errors. */
 import { isArazzoError } from '../../errors.js';
-import { lastString, oneOf, parseCommandArgs, UsageError } from '../args.js';
+import { lastString, oneOf } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { loadSources } from '../deps.js';
 import { countSeverities, displayPath, formatDiagnostic, plural, stringifyJson } from '../format.js';
 import { VALIDATE_USAGE } from '../usage.js';
+import { parseFileCommand } from './preamble.js';
 
 const OPTIONS = {
   strict: { type: 'boolean' },
@@ -13,15 +14,17 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+const SPEC = {
+  command: 'validate',
+  options: OPTIONS,
+  usage: VALIDATE_USAGE,
+  what: 'the Arazzo document to check',
+};
+
 export async function validateCommand(argv: readonly string[], ctx: CommandContext): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, OPTIONS, 'validate');
-  if (values.help === true) {
-    ctx.out.write(VALIDATE_USAGE);
-    return 0;
-  }
-  const file = positionals[0];
-  if (file === undefined) throw new UsageError('missing <file>: the Arazzo document to check', 'validate');
-  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`, 'validate');
+  const parsed = parseFileCommand(argv, ctx, SPEC);
+  if (parsed === undefined) return 0;
+  const { values, file } = parsed;
   const reporter = oneOf(lastString(values.reporter), ['pretty', 'json'] as const, '--reporter') ?? 'pretty';
   const c = ctx.colors(values['no-color'] === true);
 

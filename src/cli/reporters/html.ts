@@ -30,7 +30,8 @@ import {
   stringifyJson,
 } from '../format.js';
 import type { Writable } from '../io.js';
-import type { Reporter, RunInfo } from './types.js';
+import { createFinalReporter } from './final.js';
+import type { Reporter } from './types.js';
 
 export interface HtmlRun {
   /** The Arazzo file as the user named it. */
@@ -541,37 +542,27 @@ export function renderHtmlProblem(
 
 /** The `--reporter html` reporter: the page is written once, when the run finishes. */
 export function createHtmlReporter(out: Writable, cwd: string, options: HtmlReportOptions = {}): Reporter {
-  let info: RunInfo | undefined;
-  return {
-    start(i) {
-      info = i;
-    },
-    onEvent() {},
-    finish(result) {
+  return createFinalReporter(out, {
+    finish(result, info) {
       const run: HtmlRun = { file: info?.file ?? '', result };
       if (info?.document !== undefined) run.document = info.document;
-      out.write(renderHtmlReport([run], options));
+      return renderHtmlReport([run], options);
     },
-    invalid(diagnostics: readonly Diagnostic[], message: string) {
+    invalid(diagnostics: readonly Diagnostic[], message: string, info) {
       const lines = diagnostics.map((d) => formatDiagnostic(d, cwd));
-      out.write(
-        renderHtmlProblem(
-          `Arazzo: ${info?.file ?? 'document'} is not valid`,
-          message,
-          lines,
-          options.generatedAt,
-        ),
+      return renderHtmlProblem(
+        `Arazzo: ${info?.file ?? 'document'} is not valid`,
+        message,
+        lines,
+        options.generatedAt,
       );
     },
-    error(code: string, message: string) {
-      out.write(
-        renderHtmlProblem(
-          `Arazzo run: ${info?.workflowId || info?.file || 'error'}`,
-          `${code}: ${message}`,
-          [],
-          options.generatedAt,
-        ),
-      );
-    },
-  };
+    error: (code: string, message: string, info) =>
+      renderHtmlProblem(
+        `Arazzo run: ${info?.workflowId || info?.file || 'error'}`,
+        `${code}: ${message}`,
+        [],
+        options.generatedAt,
+      ),
+  });
 }

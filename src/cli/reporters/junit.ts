@@ -9,7 +9,8 @@ import type { RunResult, StepRecord } from '../../engine/types.js';
 import { responseExcerpt } from '../excerpt.js';
 import { formatDiagnostic, inlineValue } from '../format.js';
 import { escapeXml, type Writable } from '../io.js';
-import type { Reporter, RunInfo } from './types.js';
+import { createFinalReporter } from './final.js';
+import type { Reporter } from './types.js';
 
 /** Replace what XML 1.0 forbids even escaped: C0 controls but tab/CR/LF, U+FFFE/U+FFFF, lone surrogates. */
 function stripInvalidXml(text: string): string {
@@ -226,16 +227,9 @@ export function renderJunit(result: RunResult, document?: ArazzoDocument, file?:
 }
 
 export function createJunitReporter(out: Writable, cwd: string): Reporter {
-  let info: RunInfo | undefined;
-  return {
-    start(i) {
-      info = i;
-    },
-    onEvent() {},
-    finish(result) {
-      out.write(renderJunit(result, info?.document, info?.file));
-    },
-    invalid(diagnostics: readonly Diagnostic[], message: string) {
+  return createFinalReporter(out, {
+    finish: (result, info) => renderJunit(result, info?.document, info?.file),
+    invalid(diagnostics: readonly Diagnostic[], message: string, info) {
       const errors = diagnostics.filter((d) => d.severity === 'error');
       const body = errors.map((d) => formatDiagnostic(d, cwd)).join('\n') || message;
       const suite: Suite = {
@@ -243,9 +237,9 @@ export function createJunitReporter(out: Writable, cwd: string): Reporter {
         timeMs: 0,
         cases: [{ name: 'validate', timeMs: 0, failure: { type: 'DOCUMENT_INVALID', message, body } }],
       };
-      out.write(renderSuites([suite], 0));
+      return renderSuites([suite], 0);
     },
-    error(code: string, message: string) {
+    error(code: string, message: string, info) {
       const suite: Suite = {
         name: info?.workflowId ?? info?.file ?? 'run',
         timeMs: 0,
@@ -253,7 +247,7 @@ export function createJunitReporter(out: Writable, cwd: string): Reporter {
           { name: 'workflow', timeMs: 0, failure: { type: code, message, body: `${code} ${message}` } },
         ],
       };
-      out.write(renderSuites([suite], 0));
+      return renderSuites([suite], 0);
     },
-  };
+  });
 }

@@ -91,261 +91,330 @@ export function findRetryLimit(
   return typeof legacy === 'number' ? legacy : undefined;
 }
 
-export function createPrettyReporter(options: PrettyOptions): Reporter {
-  const { out, colors: c, live, verbose, cwd } = options;
-  const bodyLimit = options.bodyLimit ?? 2000;
-  const timers = options.timers ?? { setInterval, clearInterval };
-  let info: RunInfo | undefined;
-  let depth = 0;
-  let stepCount = 0;
+/** The pretty reporter's settings and what it remembers between events. */
+interface PrettyState {
+  out: Writable;
+  errOut: Writable;
+  c: Colors;
+  live: boolean;
+  verbose: boolean;
+  cwd: string;
+  bodyLimit: number;
+  note: string | undefined;
+  timers: NonNullable<PrettyOptions['timers']>;
+  info: RunInfo | undefined;
+  /** Nesting of the workflow being reported (child workflows are indented). */
+  depth: number;
+  stepCount: number;
   // A warning a poll loop raises on every attempt is printed once; the repeats are counted and told at the end.
-  const warningsSeen = new Map<string, { stepId: string; text: string; count: number }>();
-  let lastAction: ActionRecord | undefined;
-  let countdown: { timer: ReturnType<typeof setInterval>; finalLine: string } | undefined;
+  warningsSeen: Map<string, { stepId: string; text: string; count: number }>;
+  lastAction: ActionRecord | undefined;
+  countdown: { timer: ReturnType<typeof setInterval>; finalLine: string } | undefined;
+}
 
-  const pad = (extra: number) => '  '.repeat(depth + extra);
-  const line = (text: string) => out.write(`${text}\n`);
-  const errOut = options.errOut ?? out;
-  const errLine = (text: string) => errOut.write(`${text}\n`);
-
-  const endCountdown = () => {
-    if (!countdown) return;
-    timers.clearInterval(countdown.timer);
-    out.write(`\r\u001b[2K${countdown.finalLine}\n`);
-    countdown = undefined;
+export function createPrettyReporter(options: PrettyOptions): Reporter {
+  const s: PrettyState = {
+    out: options.out,
+    errOut: options.errOut ?? options.out,
+    c: options.colors,
+    live: options.live,
+    verbose: options.verbose,
+    cwd: options.cwd,
+    bodyLimit: options.bodyLimit ?? 2000,
+    note: options.note,
+    timers: options.timers ?? { setInterval, clearInterval },
+    info: undefined,
+    depth: 0,
+    stepCount: 0,
+    warningsSeen: new Map(),
+    lastAction: undefined,
+    countdown: undefined,
   };
-
-  const headers = (h: Record<string, string | string[]>, indent: string) => {
-    for (const [k, v] of Object.entries(h)) {
-      for (const one of Array.isArray(v) ? v : [v]) line(`${indent}${c.dim(`${k}:`)} ${one}`);
-    }
-  };
-  const body = (value: unknown, indent: string) => {
-    if (value === undefined) return;
-    for (const l of blockValue(value, bodyLimit).split('\n')) line(`${indent}${l}`);
-  };
-
-  const criterion = (cr: CriterionRecord, indent: string) => {
-    const mark = cr.passed ? c.green('✓') : c.red('✗');
-    const ctx = cr.context ? c.dim(` [${cr.type ?? 'simple'} on ${cr.context}]`) : '';
-    const why = cr.reason ? c.dim(` — ${cr.reason}`) : '';
-    line(`${indent}${mark} ${cr.condition}${ctx}${why}`);
-  };
-
-  const request = (r: RecordedRequest) => {
-    // In mock mode nothing is sent: say so next to the URL the request would have gone to.
-    line(`${pad(2)}${c.bold(r.method)} ${r.url}${info?.mock ? c.dim(' (mock: not sent)') : ''}`);
-    if (verbose) {
-      headers(r.headers, pad(3));
-      body(r.body, pad(3));
-    }
-  };
-
-  const response = (r: RecordedResponse, durationMs: number) => {
-    const text = STATUS_TEXT[r.statusCode] ?? '';
-    const status = `${r.statusCode}${text ? ` ${text}` : ''}`;
-    const coloured =
-      r.statusCode >= 400 ? c.red(status) : r.statusCode >= 300 ? c.yellow(status) : c.green(status);
-    line(`${pad(2)}← ${coloured} ${c.dim(formatDuration(durationMs))}`);
-    if (verbose) {
-      headers(r.headers, pad(3));
-      body(r.body, pad(3));
-    }
-  };
-
-  /** An AsyncAPI step's message: → sent / ← received, with its channel and broker. */
-  const message = (m: RecordedMessage) => {
-    const arrow = m.direction === 'sent' ? '→' : '←';
-    const mock = info?.mock && m.direction === 'sent' ? c.dim(' (mock: not sent)') : '';
-    line(`${pad(2)}${arrow} ${c.bold(m.direction)} ${m.channel} ${c.dim(m.server)}${mock}`);
-    if (verbose) {
-      headers(m.headers, pad(3));
-      body(m.payload, pad(3));
-    }
-  };
-
-  const stepEnd = (r: StepRecord) => {
-    stepCount++;
-    const attempt = r.attempt > 1 ? c.dim(` attempt ${r.attempt}`) : '';
-    if (r.outcome === 'succeeded') {
-      line(`${pad(1)}${c.green('✓')} ${r.stepId}${attempt} ${c.dim(formatDuration(r.durationMs))}`);
-    } else {
-      const why = r.error ? `: ${r.error.code} ${r.error.message}` : '';
-      line(
-        `${pad(1)}${c.red('✗')} ${r.stepId}${attempt} failed${why} ${c.dim(formatDuration(r.durationMs))}`,
-      );
-      const excerpt = verbose ? undefined : responseExcerpt(r);
-      if (excerpt !== undefined) line(`${pad(2)}${c.dim(excerpt)}`);
-    }
-    for (const w of r.warnings ?? []) {
-      const key = `${r.workflowId}\u0000${r.stepId}\u0000${w}`;
-      const seen = warningsSeen.get(key);
-      if (seen !== undefined && !verbose) {
-        seen.count++;
-        continue;
-      }
-      warningsSeen.set(key, { stepId: r.stepId, text: w, count: 1 });
-      line(`${pad(2)}${c.yellow('warning')} ${w}`);
-    }
-    for (const check of r.checks ?? []) {
-      if (check.passed && !verbose) continue;
-      const mark = check.passed ? c.green('✓') : check.severity === 'error' ? c.red('✗') : c.yellow('!');
-      line(`${pad(2)}${mark} contract ${check.check}: ${check.message}`);
-    }
-    if (verbose && r.outputs && Object.keys(r.outputs).length > 0) {
-      for (const [k, v] of Object.entries(r.outputs)) {
-        line(`${pad(2)}${c.dim('output')} ${k} = ${truncate(inlineValue(v), 200)}`);
-      }
-    }
-  };
-
-  const action = (a: ActionRecord) => {
-    lastAction = a;
-    if (a.type === 'next' && !verbose) return;
-    const name = a.name ? c.dim(` (${a.name})`) : '';
-    switch (a.type) {
-      case 'goto':
-        line(`${pad(2)}→ goto ${a.target ?? '?'}${name}`);
-        break;
-      case 'retry':
-        line(`${pad(2)}→ retry${a.delayMs ? ` in ${formatWait(a.delayMs)}` : ' now'}${name}`);
-        break;
-      case 'end':
-        line(`${pad(2)}→ end${name}`);
-        break;
-      default:
-        line(`${pad(2)}→ next${name}`);
-    }
-  };
-
-  const retryWait = (e: Extract<RunEvent, { type: 'retry-wait' }>) => {
-    const limit = findRetryLimit(info?.document, e.workflowId, e.stepId, lastAction?.name);
-    // The event carries the attempt about to start; retry n is attempt n + 1.
-    const which = `retry ${Math.max(1, e.attempt - 1)}${limit !== undefined ? `/${limit}` : ''}`;
-    const text = (ms: number) => `${pad(2)}${c.yellow('waiting')} ${formatWait(ms)} before ${which}`;
-    if (e.delayMs <= 0) return; // no wait (mock mode, retryAfter 0): the action line already says retry
-    if (!live || e.delayMs < 1000) {
-      line(text(e.delayMs));
-      return;
-    }
-    let remaining = e.delayMs;
-    out.write(text(remaining));
-    const timer = timers.setInterval(() => {
-      remaining = Math.max(0, remaining - 1000);
-      out.write(`\r\u001b[2K${text(remaining)}`);
-    }, 1000);
-    (timer as { unref?: () => void }).unref?.();
-    countdown = { timer, finalLine: `${pad(2)}${c.dim(`waited ${formatWait(e.delayMs)} before ${which}`)}` };
-  };
-
   return {
-    start(i) {
-      info = i;
-      const warnings = i.diagnostics.filter((d) => d.severity !== 'error');
-      for (const d of warnings) {
-        const sev = d.severity === 'warning' ? c.yellow('warning') : c.dim(d.severity);
-        // Same field order as `arazzo validate`: file:line:col severity code message.
-        line(`${diagnosticLocation(d, cwd)} ${sev} ${d.code} ${d.message}`);
-      }
-      if (warnings.length > 0) line('');
-      if (options.note) line(c.dim(options.note));
-    },
-
-    onEvent(e) {
-      endCountdown();
-      switch (e.type) {
-        case 'workflow-start':
-          depth = e.depth;
-          line(`${pad(0)}${c.bold(c.cyan('▶'))} ${c.bold(e.workflowId)}`);
-          break;
-        case 'step-start': {
-          const op = e.operation ? c.dim(` ${e.operation}`) : '';
-          const attempt = e.attempt > 1 ? c.dim(` (attempt ${e.attempt})`) : '';
-          line(`${pad(1)}${c.cyan('●')} ${e.stepId}${op}${attempt}`);
-          break;
-        }
-        case 'request':
-          request(e.request);
-          break;
-        case 'response':
-          response(e.response, e.durationMs);
-          break;
-        case 'message':
-          message(e.message);
-          break;
-        case 'criteria':
-          for (const cr of e.criteria) if (verbose || !cr.passed) criterion(cr, pad(2));
-          break;
-        case 'step-end':
-          stepEnd(e.record);
-          break;
-        case 'action':
-          action(e.action);
-          break;
-        case 'retry-wait':
-          retryWait(e);
-          break;
-        case 'workflow-end':
-          if (e.depth > 0) {
-            const mark = e.status === 'succeeded' ? c.green('✓') : c.red('✗');
-            line(`${pad(0)}${mark} ${e.workflowId} ${e.status}`);
-          }
-          depth = Math.max(0, e.depth - 1);
-          break;
-      }
-    },
-
-    finish(result: RunResult) {
-      endCountdown();
-      const outputs = Object.entries(result.outputs);
-      if (outputs.length > 0) {
-        line('');
-        line(c.bold('Outputs'));
-        const width = Math.max(...outputs.map(([k]) => k.length));
-        for (const [k, v] of outputs) {
-          const value = v === undefined ? c.dim('(not set)') : truncate(inlineValue(v), 200);
-          line(`  ${k.padEnd(width)}  ${value}`);
-        }
-      }
-      for (const w of warningsSeen.values())
-        if (w.count > 1)
-          line(`${pad(1)}${c.yellow('warning')} ${w.text} ${c.dim(`(step ${w.stepId}, ${w.count} times)`)}`);
-      line('');
-      const attempts = stepCount || result.steps.length;
-      const distinct = new Set(result.steps.map((r) => `${r.workflowId}/${r.stepId}`)).size;
-      const steps =
-        attempts === distinct
-          ? plural(distinct, 'step')
-          : `${plural(distinct, 'step')}, ${plural(attempts, 'attempt')}`;
-      const took = `${steps} in ${formatDuration(result.durationMs)}`;
-      if (result.status === 'succeeded') {
-        line(`${c.green('✓')} ${c.bold(result.workflowId)} succeeded ${c.dim(`(${took})`)}`);
-      } else {
-        const e = result.error;
-        const where = e?.stepId ? ` at step ${e.stepId}` : '';
-        const why = e ? `: ${e.code} ${e.message}` : '';
-        line(`${c.red('✗')} ${c.bold(result.workflowId)} failed${where}${why} ${c.dim(`(${took})`)}`);
-      }
-    },
-
-    invalid(diagnostics: readonly Diagnostic[], message: string, unreadable?: boolean) {
-      endCountdown();
-      for (const d of diagnostics) {
-        const sev = d.severity === 'error' ? c.red('error') : c.yellow(d.severity);
-        errLine(`${diagnosticLocation(d, cwd)} ${sev} ${d.code} ${d.message}`);
-      }
-      // An unreadable file is fully told by its one diagnostic.
-      if (unreadable && diagnostics.length > 0) return;
-      const { errors, warnings } = countSeverities(diagnostics);
-      const subject = info?.file ?? message;
-      errLine(
-        `${c.red('✗')} ${subject} is invalid (${plural(errors, 'error')}, ${plural(warnings, 'warning')})`,
-      );
-    },
-
-    error(code: string, message: string) {
-      endCountdown();
-      errLine(`${c.red('error')} ${code}: ${message}`);
-    },
+    start: (info) => writeStart(s, info),
+    onEvent: (e) => writeEvent(s, e),
+    finish: (result) => writeFinish(s, result),
+    invalid: (diagnostics, message, unreadable) => writeInvalid(s, diagnostics, message, unreadable),
+    error: (code, message) => writeError(s, code, message),
   };
+}
+
+const pad = (s: PrettyState, extra: number): string => '  '.repeat(s.depth + extra);
+const line = (s: PrettyState, text: string): void => void s.out.write(`${text}\n`);
+const errLine = (s: PrettyState, text: string): void => void s.errOut.write(`${text}\n`);
+
+function endCountdown(s: PrettyState): void {
+  if (!s.countdown) return;
+  s.timers.clearInterval(s.countdown.timer);
+  s.out.write(`\r\u001b[2K${s.countdown.finalLine}\n`);
+  s.countdown = undefined;
+}
+
+/** The load's warnings (as `arazzo validate` prints them) and the note, before the run. */
+function writeStart(s: PrettyState, i: RunInfo): void {
+  const { c } = s;
+  s.info = i;
+  const warnings = i.diagnostics.filter((d) => d.severity !== 'error');
+  for (const d of warnings) {
+    const sev = d.severity === 'warning' ? c.yellow('warning') : c.dim(d.severity);
+    // Same field order as `arazzo validate`: file:line:col severity code message.
+    line(s, `${diagnosticLocation(d, s.cwd)} ${sev} ${d.code} ${d.message}`);
+  }
+  if (warnings.length > 0) line(s, '');
+  if (s.note) line(s, c.dim(s.note));
+}
+
+/** Live progress: one line (or block) per event, indented by workflow depth. */
+function writeEvent(s: PrettyState, e: RunEvent): void {
+  const { c } = s;
+  endCountdown(s);
+  switch (e.type) {
+    case 'workflow-start':
+      s.depth = e.depth;
+      line(s, `${pad(s, 0)}${c.bold(c.cyan('▶'))} ${c.bold(e.workflowId)}`);
+      break;
+    case 'step-start': {
+      const op = e.operation ? c.dim(` ${e.operation}`) : '';
+      const attempt = e.attempt > 1 ? c.dim(` (attempt ${e.attempt})`) : '';
+      line(s, `${pad(s, 1)}${c.cyan('●')} ${e.stepId}${op}${attempt}`);
+      break;
+    }
+    case 'request':
+      writeRequest(s, e.request);
+      break;
+    case 'response':
+      writeResponse(s, e.response, e.durationMs);
+      break;
+    case 'message':
+      writeMessage(s, e.message);
+      break;
+    case 'criteria':
+      for (const cr of e.criteria) if (s.verbose || !cr.passed) writeCriterion(s, cr, pad(s, 2));
+      break;
+    case 'step-end':
+      writeStepEnd(s, e.record);
+      break;
+    case 'action':
+      writeAction(s, e.action);
+      break;
+    case 'retry-wait':
+      writeRetryWait(s, e);
+      break;
+    case 'workflow-end':
+      if (e.depth > 0) {
+        const mark = e.status === 'succeeded' ? c.green('✓') : c.red('✗');
+        line(s, `${pad(s, 0)}${mark} ${e.workflowId} ${e.status}`);
+      }
+      s.depth = Math.max(0, e.depth - 1);
+      break;
+  }
+}
+
+function writeHeaders(s: PrettyState, h: Record<string, string | string[]>, indent: string): void {
+  for (const [k, v] of Object.entries(h)) {
+    for (const one of Array.isArray(v) ? v : [v]) line(s, `${indent}${s.c.dim(`${k}:`)} ${one}`);
+  }
+}
+
+function writeBody(s: PrettyState, value: unknown, indent: string): void {
+  if (value === undefined) return;
+  for (const l of blockValue(value, s.bodyLimit).split('\n')) line(s, `${indent}${l}`);
+}
+
+function writeCriterion(s: PrettyState, cr: CriterionRecord, indent: string): void {
+  const { c } = s;
+  const mark = cr.passed ? c.green('✓') : c.red('✗');
+  const ctx = cr.context ? c.dim(` [${cr.type ?? 'simple'} on ${cr.context}]`) : '';
+  const why = cr.reason ? c.dim(` — ${cr.reason}`) : '';
+  line(s, `${indent}${mark} ${cr.condition}${ctx}${why}`);
+}
+
+function writeRequest(s: PrettyState, r: RecordedRequest): void {
+  const { c } = s;
+  // In mock mode nothing is sent: say so next to the URL the request would have gone to.
+  line(s, `${pad(s, 2)}${c.bold(r.method)} ${r.url}${s.info?.mock ? c.dim(' (mock: not sent)') : ''}`);
+  if (s.verbose) {
+    writeHeaders(s, r.headers, pad(s, 3));
+    writeBody(s, r.body, pad(s, 3));
+  }
+}
+
+function writeResponse(s: PrettyState, r: RecordedResponse, durationMs: number): void {
+  const { c } = s;
+  const text = STATUS_TEXT[r.statusCode] ?? '';
+  const status = `${r.statusCode}${text ? ` ${text}` : ''}`;
+  const coloured =
+    r.statusCode >= 400 ? c.red(status) : r.statusCode >= 300 ? c.yellow(status) : c.green(status);
+  line(s, `${pad(s, 2)}← ${coloured} ${c.dim(formatDuration(durationMs))}`);
+  if (s.verbose) {
+    writeHeaders(s, r.headers, pad(s, 3));
+    writeBody(s, r.body, pad(s, 3));
+  }
+}
+
+/** An AsyncAPI step's message: → sent / ← received, with its channel and broker. */
+function writeMessage(s: PrettyState, m: RecordedMessage): void {
+  const { c } = s;
+  const arrow = m.direction === 'sent' ? '→' : '←';
+  const mock = s.info?.mock && m.direction === 'sent' ? c.dim(' (mock: not sent)') : '';
+  line(s, `${pad(s, 2)}${arrow} ${c.bold(m.direction)} ${m.channel} ${c.dim(m.server)}${mock}`);
+  if (s.verbose) {
+    writeHeaders(s, m.headers, pad(s, 3));
+    writeBody(s, m.payload, pad(s, 3));
+  }
+}
+
+/** ✓/✗ with the step's time, then its warnings, contract checks and (verbose) outputs. */
+function writeStepEnd(s: PrettyState, r: StepRecord): void {
+  const { c } = s;
+  s.stepCount++;
+  const attempt = r.attempt > 1 ? c.dim(` attempt ${r.attempt}`) : '';
+  if (r.outcome === 'succeeded') {
+    line(s, `${pad(s, 1)}${c.green('✓')} ${r.stepId}${attempt} ${c.dim(formatDuration(r.durationMs))}`);
+  } else {
+    const why = r.error ? `: ${r.error.code} ${r.error.message}` : '';
+    line(
+      s,
+      `${pad(s, 1)}${c.red('✗')} ${r.stepId}${attempt} failed${why} ${c.dim(formatDuration(r.durationMs))}`,
+    );
+    const excerpt = s.verbose ? undefined : responseExcerpt(r);
+    if (excerpt !== undefined) line(s, `${pad(s, 2)}${c.dim(excerpt)}`);
+  }
+  writeStepWarnings(s, r);
+  for (const check of r.checks ?? []) {
+    if (check.passed && !s.verbose) continue;
+    const mark = check.passed ? c.green('✓') : check.severity === 'error' ? c.red('✗') : c.yellow('!');
+    line(s, `${pad(s, 2)}${mark} contract ${check.check}: ${check.message}`);
+  }
+  if (s.verbose && r.outputs && Object.keys(r.outputs).length > 0) {
+    for (const [k, v] of Object.entries(r.outputs)) {
+      line(s, `${pad(s, 2)}${c.dim('output')} ${k} = ${truncate(inlineValue(v), 200)}`);
+    }
+  }
+}
+
+/** A step's warnings, each printed the first time only (unless verbose); repeats are counted. */
+function writeStepWarnings(s: PrettyState, r: StepRecord): void {
+  for (const w of r.warnings ?? []) {
+    const key = `${r.workflowId}\u0000${r.stepId}\u0000${w}`;
+    const seen = s.warningsSeen.get(key);
+    if (seen !== undefined && !s.verbose) {
+      seen.count++;
+      continue;
+    }
+    s.warningsSeen.set(key, { stepId: r.stepId, text: w, count: 1 });
+    line(s, `${pad(s, 2)}${s.c.yellow('warning')} ${w}`);
+  }
+}
+
+function writeAction(s: PrettyState, a: ActionRecord): void {
+  s.lastAction = a;
+  if (a.type === 'next' && !s.verbose) return;
+  const name = a.name ? s.c.dim(` (${a.name})`) : '';
+  switch (a.type) {
+    case 'goto':
+      line(s, `${pad(s, 2)}→ goto ${a.target ?? '?'}${name}`);
+      break;
+    case 'retry':
+      line(s, `${pad(s, 2)}→ retry${a.delayMs ? ` in ${formatWait(a.delayMs)}` : ' now'}${name}`);
+      break;
+    case 'end':
+      line(s, `${pad(s, 2)}→ end${name}`);
+      break;
+    default:
+      line(s, `${pad(s, 2)}→ next${name}`);
+  }
+}
+
+/** The wait before a retry; on a live terminal a countdown that the next event replaces with its final line. */
+function writeRetryWait(s: PrettyState, e: Extract<RunEvent, { type: 'retry-wait' }>): void {
+  const { c } = s;
+  const limit = findRetryLimit(s.info?.document, e.workflowId, e.stepId, s.lastAction?.name);
+  // The event carries the attempt about to start; retry n is attempt n + 1.
+  const which = `retry ${Math.max(1, e.attempt - 1)}${limit !== undefined ? `/${limit}` : ''}`;
+  const text = (ms: number) => `${pad(s, 2)}${c.yellow('waiting')} ${formatWait(ms)} before ${which}`;
+  if (e.delayMs <= 0) return; // no wait (mock mode, retryAfter 0): the action line already says retry
+  if (!s.live || e.delayMs < 1000) {
+    line(s, text(e.delayMs));
+    return;
+  }
+  let remaining = e.delayMs;
+  s.out.write(text(remaining));
+  const timer = s.timers.setInterval(() => {
+    remaining = Math.max(0, remaining - 1000);
+    s.out.write(`\r\u001b[2K${text(remaining)}`);
+  }, 1000);
+  (timer as { unref?: () => void }).unref?.();
+  s.countdown = {
+    timer,
+    finalLine: `${pad(s, 2)}${c.dim(`waited ${formatWait(e.delayMs)} before ${which}`)}`,
+  };
+}
+
+/** The outputs table, the repeated warnings counted, and the summary line. */
+function writeFinish(s: PrettyState, result: RunResult): void {
+  const { c } = s;
+  endCountdown(s);
+  writeOutputs(s, result.outputs);
+  for (const w of s.warningsSeen.values())
+    if (w.count > 1)
+      line(
+        s,
+        `${pad(s, 1)}${c.yellow('warning')} ${w.text} ${c.dim(`(step ${w.stepId}, ${w.count} times)`)}`,
+      );
+  line(s, '');
+  const attempts = s.stepCount || result.steps.length;
+  const distinct = new Set(result.steps.map((r) => `${r.workflowId}/${r.stepId}`)).size;
+  const steps =
+    attempts === distinct
+      ? plural(distinct, 'step')
+      : `${plural(distinct, 'step')}, ${plural(attempts, 'attempt')}`;
+  const took = `${steps} in ${formatDuration(result.durationMs)}`;
+  if (result.status === 'succeeded') {
+    line(s, `${c.green('✓')} ${c.bold(result.workflowId)} succeeded ${c.dim(`(${took})`)}`);
+  } else {
+    const e = result.error;
+    const where = e?.stepId ? ` at step ${e.stepId}` : '';
+    const why = e ? `: ${e.code} ${e.message}` : '';
+    line(s, `${c.red('✗')} ${c.bold(result.workflowId)} failed${where}${why} ${c.dim(`(${took})`)}`);
+  }
+}
+
+function writeOutputs(s: PrettyState, outputs: RunResult['outputs']): void {
+  const entries = Object.entries(outputs);
+  if (entries.length === 0) return;
+  line(s, '');
+  line(s, s.c.bold('Outputs'));
+  const width = Math.max(...entries.map(([k]) => k.length));
+  for (const [k, v] of entries) {
+    const value = v === undefined ? s.c.dim('(not set)') : truncate(inlineValue(v), 200);
+    line(s, `  ${k.padEnd(width)}  ${value}`);
+  }
+}
+
+function writeInvalid(
+  s: PrettyState,
+  diagnostics: readonly Diagnostic[],
+  message: string,
+  unreadable: boolean | undefined,
+): void {
+  const { c } = s;
+  endCountdown(s);
+  for (const d of diagnostics) {
+    const sev = d.severity === 'error' ? c.red('error') : c.yellow(d.severity);
+    errLine(s, `${diagnosticLocation(d, s.cwd)} ${sev} ${d.code} ${d.message}`);
+  }
+  // An unreadable file is fully told by its one diagnostic.
+  if (unreadable && diagnostics.length > 0) return;
+  const { errors, warnings } = countSeverities(diagnostics);
+  const subject = s.info?.file ?? message;
+  errLine(
+    s,
+    `${c.red('✗')} ${subject} is invalid (${plural(errors, 'error')}, ${plural(warnings, 'warning')})`,
+  );
+}
+
+function writeError(s: PrettyState, code: string, message: string): void {
+  endCountdown(s);
+  errLine(s, `${s.c.red('error')} ${code}: ${message}`);
 }
