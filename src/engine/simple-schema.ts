@@ -430,7 +430,25 @@ function compileObject(schema: SchemaMap, sp: string): Check[] {
   // ajv's `properties` skips a "__proto__" entry but its defaults loop does not; keep clear of both.
   if (properties !== undefined && Object.hasOwn(properties, '__proto__')) unsupported();
   const names = properties === undefined ? [] : Object.keys(properties);
+  const defaults = compileDefaults(properties, names);
+  if (defaults !== undefined) checks.push(defaults);
+  if (has(schema, 'required')) checks.push(compileRequired(schema.required, sp));
+  if (has(schema, 'additionalProperties')) {
+    const additional = compileAdditional(schema.additionalProperties, names, sp);
+    if (additional !== undefined) checks.push(additional);
+  }
+  if (properties !== undefined) {
+    const each = compileProperties(properties, names, sp);
+    if (each !== undefined) checks.push(each);
+  }
+  return checks;
+}
 
+/**
+ * useDefaults: a property that reads as undefined (inherited ones do not) gets a fresh copy of its default,
+ * before any object keyword runs, so a defaulted property satisfies `required`.
+ */
+function compileDefaults(properties: SchemaMap | undefined, names: string[]): Check | undefined {
   const defaults: Array<[string, unknown]> = [];
   for (const name of names) {
     const sub = properties![name];
@@ -439,94 +457,86 @@ function compileObject(schema: SchemaMap, sp: string): Check[] {
       defaults.push([name, sub.default]);
     }
   }
-  if (defaults.length > 0) {
-    // useDefaults: a property that reads as undefined (inherited ones do not) gets a fresh copy of its default,
-    // before any object keyword runs, so a defaulted property satisfies `required`.
-    checks.push((data) => {
-      const target = data as Record<string, unknown>;
-      for (const [name, value] of defaults) {
-        if (target[name] === undefined) target[name] = copyJson(value);
-      }
-    });
-  }
+  if (defaults.length === 0) return undefined;
+  return (data) => {
+    const target = data as Record<string, unknown>;
+    for (const [name, value] of defaults) {
+      if (target[name] === undefined) target[name] = copyJson(value);
+    }
+  };
+}
 
-  if (has(schema, 'required')) {
-    const required = schema.required;
-    if (!Array.isArray(required) || !required.every((r) => typeof r === 'string')) unsupported();
-    const list = required as string[];
-    checks.push((data, path, errors) => {
-      const target = data as Record<string, unknown>;
-      for (const name of list) {
-        if (target[name] !== undefined && Object.hasOwn(target, name)) continue;
+function compileRequired(required: unknown, sp: string): Check {
+  if (!Array.isArray(required) || !required.every((r) => typeof r === 'string')) unsupported();
+  const list = required as string[];
+  return (data, path, errors) => {
+    const target = data as Record<string, unknown>;
+    for (const name of list) {
+      if (target[name] !== undefined && Object.hasOwn(target, name)) continue;
+      errors.push({
+        instancePath: path,
+        schemaPath: `${sp}/required`,
+        keyword: 'required',
+        params: { missingProperty: name },
+        message: `must have required property '${name}'`,
+      });
+    }
+  };
+}
+
+function compileAdditional(additional: unknown, names: string[], sp: string): Check | undefined {
+  const known = new Set(names);
+  if (additional === true) return undefined;
+  if (additional === false) {
+    return (data, path, errors) => {
+      for (const key of Object.keys(data as object)) {
+        if (known.has(key)) continue;
         errors.push({
           instancePath: path,
-          schemaPath: `${sp}/required`,
-          keyword: 'required',
-          params: { missingProperty: name },
-          message: `must have required property '${name}'`,
+          schemaPath: `${sp}/additionalProperties`,
+          keyword: 'additionalProperties',
+          params: { additionalProperty: key },
+          message: 'must NOT have additional properties',
         });
       }
+    };
+  }
+  if (!isPlainObject(additional)) unsupported();
+  const extraCheck = compileSubschema(additional, `${sp}/additionalProperties`);
+  if (extraCheck === undefined) return undefined;
+  return (data, path, errors) => {
+    const target = data as Record<string, unknown>;
+    for (const key of Object.keys(target)) {
+      if (!known.has(key)) extraCheck(target[key], `${path}/${escapePointerToken(key)}`, errors);
+    }
+  };
+}
+
+function compileProperties(properties: SchemaMap, names: string[], sp: string): Check | undefined {
+  const compiled: Array<{ name: string; pointer: string; check: Check; hasDefault: boolean }> = [];
+  for (const name of names) {
+    const sub = properties[name];
+    if (sub !== true && !isPlainObject(sub)) unsupported();
+    const check = compileSubschema(sub, `${sp}/properties/${encodeURIComponent(escapePointerToken(name))}`);
+    if (check === undefined) continue;
+    compiled.push({
+      name,
+      pointer: `/${escapePointerToken(name)}`,
+      check,
+      hasDefault: isPlainObject(sub) && sub.default !== undefined,
     });
   }
-
-  if (has(schema, 'additionalProperties')) {
-    const additional = schema.additionalProperties;
-    const known = new Set(names);
-    if (additional === false) {
-      checks.push((data, path, errors) => {
-        for (const key of Object.keys(data as object)) {
-          if (known.has(key)) continue;
-          errors.push({
-            instancePath: path,
-            schemaPath: `${sp}/additionalProperties`,
-            keyword: 'additionalProperties',
-            params: { additionalProperty: key },
-            message: 'must NOT have additional properties',
-          });
-        }
-      });
-    } else if (additional !== true) {
-      if (!isPlainObject(additional)) unsupported();
-      const extraCheck = compileSubschema(additional, `${sp}/additionalProperties`);
-      if (extraCheck !== undefined) {
-        checks.push((data, path, errors) => {
-          const target = data as Record<string, unknown>;
-          for (const key of Object.keys(target)) {
-            if (!known.has(key)) extraCheck(target[key], `${path}/${escapePointerToken(key)}`, errors);
-          }
-        });
+  if (compiled.length === 0) return undefined;
+  return (data, path, errors) => {
+    const target = data as Record<string, unknown>;
+    for (const { name, pointer, check, hasDefault } of compiled) {
+      const value = target[name];
+      // With a default, ajv validates whatever the property reads as, even an inherited value.
+      if (hasDefault || (value !== undefined && Object.hasOwn(target, name))) {
+        check(value, path + pointer, errors);
       }
     }
-  }
-
-  if (properties !== undefined) {
-    const compiled: Array<{ name: string; pointer: string; check: Check; hasDefault: boolean }> = [];
-    for (const name of names) {
-      const sub = properties[name];
-      if (sub !== true && !isPlainObject(sub)) unsupported();
-      const check = compileSubschema(sub, `${sp}/properties/${encodeURIComponent(escapePointerToken(name))}`);
-      if (check === undefined) continue;
-      compiled.push({
-        name,
-        pointer: `/${escapePointerToken(name)}`,
-        check,
-        hasDefault: isPlainObject(sub) && sub.default !== undefined,
-      });
-    }
-    if (compiled.length > 0) {
-      checks.push((data, path, errors) => {
-        const target = data as Record<string, unknown>;
-        for (const { name, pointer, check, hasDefault } of compiled) {
-          const value = target[name];
-          // With a default, ajv validates whatever the property reads as, even an inherited value.
-          if (hasDefault || (value !== undefined && Object.hasOwn(target, name))) {
-            check(value, path + pointer, errors);
-          }
-        }
-      });
-    }
-  }
-  return checks;
+  };
 }
 
 /** Accepts only values ajv would embed unchanged in its generated code as a JSON literal. */
