@@ -5,10 +5,12 @@ import {
   abortedError,
   bounded,
   CloseWatch,
+  clientTransport,
   closedError,
+  connecting,
   failed,
   headerText,
-  lazyClient,
+  operationFailure,
   unreachable,
 } from './broker.js';
 import type {
@@ -17,13 +19,10 @@ import type {
   IncomingMessage,
   MessageConnection,
   MessageSubscription,
-  MessageTransport,
   OutgoingMessage,
 } from './types.js';
 
 type AmqpModule = typeof import('amqplib');
-
-const loadAmqp = lazyClient<AmqpModule>('amqplib', 'AMQP', () => import('amqplib'));
 
 function amqpUrl(target: BrokerTarget, options: ConnectOptions): string {
   const c = options.credentials;
@@ -38,30 +37,29 @@ function amqpUrl(target: BrokerTarget, options: ConnectOptions): string {
   }
 }
 
-export const amqpTransport: MessageTransport = {
-  async connect(target: BrokerTarget, options: ConnectOptions): Promise<MessageConnection> {
-    const amqp = await loadAmqp();
-    let model: ChannelModel;
-    try {
-      model = await bounded(
-        amqp.connect(amqpUrl(target, options), { timeout: options.connectTimeoutMs }),
-        options.signal,
-        () => abortedError(target.url),
-      );
-    } catch (error) {
-      if (options.signal.aborted) throw abortedError(target.url);
-      throw unreachable(target.url, error);
-    }
-    model.on('error', () => {});
-    try {
-      const channel = await model.createChannel();
-      return new AmqpConnection(model, channel, target.url);
-    } catch (error) {
-      await model.close().catch(() => {});
-      throw unreachable(target.url, error);
-    }
-  },
-};
+export const amqpTransport = clientTransport<AmqpModule>(
+  'amqplib',
+  'AMQP',
+  () => import('amqplib'),
+  connectAmqp,
+);
+
+async function connectAmqp(
+  amqp: AmqpModule,
+  target: BrokerTarget,
+  options: ConnectOptions,
+): Promise<MessageConnection> {
+  const attempt = amqp.connect(amqpUrl(target, options), { timeout: options.connectTimeoutMs });
+  const model = await connecting(attempt, target, options.signal);
+  model.on('error', () => {});
+  try {
+    const channel = await model.createChannel();
+    return new AmqpConnection(model, channel, target.url);
+  } catch (error) {
+    await model.close().catch(() => {});
+    throw unreachable(target.url, error);
+  }
+}
 
 class AmqpConnection implements MessageConnection {
   private readonly watch = new CloseWatch();
@@ -143,8 +141,7 @@ class AmqpConnection implements MessageConnection {
       await bounded(current.tag, signal, () => abortedError(this.url));
     } catch (error) {
       current.handlers.delete(onMessage);
-      if (signal.aborted) throw abortedError(this.url);
-      throw failed('SUBSCRIBE_FAILED', this.url, channel, error);
+      throw operationFailure('SUBSCRIBE_FAILED', this.url, channel, error, signal);
     }
     return {
       close: async () => {

@@ -1,5 +1,6 @@
 /** What the built-in message transports share: server display, error shapes, abort handling. */
 import { MessagingError } from '../errors.js';
+import type { BrokerTarget, ConnectOptions, MessageConnection, MessageTransport } from './types.js';
 
 /** A server URL with any user:password removed, for messages and records. */
 export function displayServer(url: string): string {
@@ -53,11 +54,21 @@ export function failed(
   );
 }
 
+/** The error a failed publish or subscribe throws: ABORTED when the run's signal aborted, else `reason`. */
+export function operationFailure(
+  reason: 'PUBLISH_FAILED' | 'SUBSCRIBE_FAILED',
+  url: string,
+  channel: string,
+  error: unknown,
+  signal: AbortSignal,
+): MessagingError {
+  return signal.aborted ? abortedError(url) : failed(reason, url, channel, error);
+}
+
 export function abortedError(url: string): MessagingError {
   return new MessagingError('ABORTED', 'the run was cancelled', displayServer(url));
 }
 
-/** The client library of a built-in protocol is an optional peer dependency that is not installed. */
 /**
  * A client library loaded on first use (an optional peer dependency): one import shared by every
  * connection, tried again after a failure, and its absence reported as CLIENT_MISSING naming the package.
@@ -72,6 +83,42 @@ export function lazyClient<T>(pkg: string, protocol: string, load: () => Promise
     });
     return loading;
   };
+}
+
+/**
+ * A built-in transport over an optional client library: the library is loaded on the first `connect`
+ * (see lazyClient), then `connect` opens the connection with it.
+ * @example export const natsTransport = clientTransport('nats', 'NATS', () => import('nats'), connectNats);
+ */
+export function clientTransport<T>(
+  pkg: string,
+  protocol: string,
+  load: () => Promise<T>,
+  connect: (client: T, target: BrokerTarget, options: ConnectOptions) => Promise<MessageConnection>,
+): MessageTransport {
+  const loadClient = lazyClient(pkg, protocol, load);
+  return {
+    async connect(target, options) {
+      return connect(await loadClient(), target, options);
+    },
+  };
+}
+
+/**
+ * A connection attempt bounded by the run's signal: ABORTED when the signal aborts (also when the attempt
+ * failed because of it), BROKER_UNREACHABLE when it fails otherwise.
+ */
+export async function connecting<T>(
+  attempt: Promise<T>,
+  target: BrokerTarget,
+  signal: AbortSignal,
+): Promise<T> {
+  try {
+    return await bounded(attempt, signal, () => abortedError(target.url));
+  } catch (error) {
+    if (signal.aborted) throw abortedError(target.url);
+    throw unreachable(target.url, error);
+  }
 }
 
 export function clientMissing(pkg: string, protocol: string, error: unknown): MessagingError {

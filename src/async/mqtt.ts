@@ -5,11 +5,11 @@ import {
   abortedError,
   bounded,
   CloseWatch,
+  clientTransport,
   closedError,
-  failed,
+  connecting,
   headerText,
-  lazyClient,
-  unreachable,
+  operationFailure,
 } from './broker.js';
 import type {
   BrokerTarget,
@@ -17,12 +17,9 @@ import type {
   IncomingMessage,
   MessageConnection,
   MessageSubscription,
-  MessageTransport,
 } from './types.js';
 
 type MqttModule = typeof import('mqtt');
-
-const loadMqtt = lazyClient<MqttModule>('mqtt', 'MQTT', () => import('mqtt'));
 
 /** MQTT 5 unless the server says 3.1.1 (or 3.1). */
 function protocolVersion(target: BrokerTarget): 3 | 4 | 5 {
@@ -32,41 +29,44 @@ function protocolVersion(target: BrokerTarget): 3 | 4 | 5 {
   return 5;
 }
 
-export const mqttTransport: MessageTransport = {
-  async connect(target: BrokerTarget, options: ConnectOptions): Promise<MessageConnection> {
-    const mqtt = await loadMqtt();
-    const version = protocolVersion(target);
-    const clientOptions: IClientOptions = {
-      protocolVersion: version,
-      reconnectPeriod: 0,
-      connectTimeout: options.connectTimeoutMs,
-      clean: true,
-    };
-    const creds = options.credentials;
-    if (creds?.username !== undefined) clientOptions.username = creds.username;
-    if (creds?.password !== undefined) clientOptions.password = creds.password;
-    else if (creds?.token !== undefined) clientOptions.password = creds.token;
-    const client = mqtt.connect(target.url, clientOptions);
-    // Errors after connecting arrive as 'close' (reconnecting is off); an unhandled 'error' would throw.
-    client.on('error', () => {});
-    try {
-      await bounded(
-        new Promise<void>((resolve, reject) => {
-          client.once('connect', () => resolve());
-          client.once('error', reject);
-          client.once('close', () => reject(new Error('closed before CONNACK')));
-        }),
-        options.signal,
-        () => abortedError(target.url),
-      );
-    } catch (error) {
-      client.end(true);
-      if (options.signal.aborted) throw abortedError(target.url);
-      throw unreachable(target.url, error);
-    }
-    return new MqttConnection(client, target.url, version);
-  },
-};
+export const mqttTransport = clientTransport<MqttModule>('mqtt', 'MQTT', () => import('mqtt'), connectMqtt);
+
+async function connectMqtt(
+  mqtt: MqttModule,
+  target: BrokerTarget,
+  options: ConnectOptions,
+): Promise<MessageConnection> {
+  const version = protocolVersion(target);
+  const client = mqtt.connect(target.url, clientOptions(version, options));
+  // Errors after connecting arrive as 'close' (reconnecting is off); an unhandled 'error' would throw.
+  client.on('error', () => {});
+  const connack = new Promise<void>((resolve, reject) => {
+    client.once('connect', () => resolve());
+    client.once('error', reject);
+    client.once('close', () => reject(new Error('closed before CONNACK')));
+  });
+  try {
+    await connecting(connack, target, options.signal);
+  } catch (error) {
+    client.end(true);
+    throw error;
+  }
+  return new MqttConnection(client, target.url, version);
+}
+
+function clientOptions(version: 3 | 4 | 5, options: ConnectOptions): IClientOptions {
+  const clientOptions: IClientOptions = {
+    protocolVersion: version,
+    reconnectPeriod: 0,
+    connectTimeout: options.connectTimeoutMs,
+    clean: true,
+  };
+  const creds = options.credentials;
+  if (creds?.username !== undefined) clientOptions.username = creds.username;
+  if (creds?.password !== undefined) clientOptions.password = creds.password;
+  else if (creds?.token !== undefined) clientOptions.password = creds.token;
+  return clientOptions;
+}
 
 class MqttConnection implements MessageConnection {
   private readonly handlers = new Map<string, Set<(m: IncomingMessage) => void>>();
@@ -106,8 +106,7 @@ class MqttConnection implements MessageConnection {
         () => abortedError(this.url),
       );
     } catch (error) {
-      if (signal.aborted) throw abortedError(this.url);
-      throw failed('PUBLISH_FAILED', this.url, message.channel, error);
+      throw operationFailure('PUBLISH_FAILED', this.url, message.channel, error, signal);
     }
   }
 
@@ -130,8 +129,7 @@ class MqttConnection implements MessageConnection {
       } catch (error) {
         set.delete(onMessage);
         if (set.size === 0) this.handlers.delete(channel);
-        if (signal.aborted) throw abortedError(this.url);
-        throw failed('SUBSCRIBE_FAILED', this.url, channel, error);
+        throw operationFailure('SUBSCRIBE_FAILED', this.url, channel, error, signal);
       }
     }
     return {

@@ -1,19 +1,24 @@
 // NATS through the optional `nats` package. Subject = channel address; headers = NATS message headers.
 import type { ConnectionOptions, Msg, NatsConnection, Subscription } from 'nats';
-import { abortedError, bounded, CloseWatch, closedError, failed, lazyClient, unreachable } from './broker.js';
+import {
+  abortedError,
+  bounded,
+  CloseWatch,
+  clientTransport,
+  closedError,
+  connecting,
+  operationFailure,
+} from './broker.js';
 import type {
   BrokerTarget,
   ConnectOptions,
   IncomingMessage,
   MessageConnection,
   MessageSubscription,
-  MessageTransport,
   OutgoingMessage,
 } from './types.js';
 
 type NatsModule = typeof import('nats');
-
-const loadNats = lazyClient<NatsModule>('nats', 'NATS', () => import('nats'));
 
 /** nats.js wants `host:port`; user and password in the URL become options. */
 function natsOptions(target: BrokerTarget, options: ConnectOptions): ConnectionOptions {
@@ -33,21 +38,16 @@ function natsOptions(target: BrokerTarget, options: ConnectOptions): ConnectionO
   return out;
 }
 
-export const natsTransport: MessageTransport = {
-  async connect(target: BrokerTarget, options: ConnectOptions): Promise<MessageConnection> {
-    const nats = await loadNats();
-    let nc: NatsConnection;
-    try {
-      nc = await bounded(nats.connect(natsOptions(target, options)), options.signal, () =>
-        abortedError(target.url),
-      );
-    } catch (error) {
-      if (options.signal.aborted) throw abortedError(target.url);
-      throw unreachable(target.url, error);
-    }
-    return new NatsMessageConnection(nats, nc, target.url);
-  },
-};
+export const natsTransport = clientTransport<NatsModule>('nats', 'NATS', () => import('nats'), connectNats);
+
+async function connectNats(
+  nats: NatsModule,
+  target: BrokerTarget,
+  options: ConnectOptions,
+): Promise<MessageConnection> {
+  const nc = await connecting(nats.connect(natsOptions(target, options)), target, options.signal);
+  return new NatsMessageConnection(nats, nc, target.url);
+}
 
 class NatsMessageConnection implements MessageConnection {
   private readonly watch = new CloseWatch();
@@ -71,8 +71,7 @@ class NatsMessageConnection implements MessageConnection {
       // nats.js buffers publishes: a flush (PING/PONG) is how we know the message left this process.
       await bounded(this.nc.flush(), signal, () => abortedError(this.url));
     } catch (error) {
-      if (signal.aborted) throw abortedError(this.url);
-      throw failed('PUBLISH_FAILED', this.url, message.channel, error);
+      throw operationFailure('PUBLISH_FAILED', this.url, message.channel, error, signal);
     }
   }
 
@@ -92,8 +91,7 @@ class NatsMessageConnection implements MessageConnection {
       // After the round trip the server knows the subscription.
       await bounded(this.nc.flush(), signal, () => abortedError(this.url));
     } catch (error) {
-      if (signal.aborted) throw abortedError(this.url);
-      throw failed('SUBSCRIBE_FAILED', this.url, channel, error);
+      throw operationFailure('SUBSCRIBE_FAILED', this.url, channel, error, signal);
     }
     return {
       close: async () => {

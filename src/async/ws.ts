@@ -1,20 +1,24 @@
 // WebSocket through the optional `ws` package. One socket per channel: its URL is the server URL joined
 // with the channel address; a message is one frame (WebSocket frames carry no headers: they are not sent).
 import type { WebSocket as WsSocket } from 'ws';
-import { abortedError, bounded, CloseWatch, closedError, failed, lazyClient, unreachable } from './broker.js';
+import {
+  abortedError,
+  bounded,
+  CloseWatch,
+  clientTransport,
+  closedError,
+  failed,
+  unreachable,
+} from './broker.js';
 import type {
-  BrokerTarget,
   ConnectOptions,
   IncomingMessage,
   MessageConnection,
   MessageSubscription,
-  MessageTransport,
   OutgoingMessage,
 } from './types.js';
 
 type WsModule = typeof import('ws');
-
-const loadWs = lazyClient<WsModule>('ws', 'WebSocket', () => import('ws'));
 
 /** The server URL and the channel address joined by exactly one slash. */
 export function channelUrl(server: string, channel: string): string {
@@ -32,12 +36,12 @@ function handshakeHeaders(options: ConnectOptions): Record<string, string> {
   return headers;
 }
 
-export const wsTransport: MessageTransport = {
-  async connect(target: BrokerTarget, options: ConnectOptions): Promise<MessageConnection> {
-    const ws = await loadWs();
-    return new WsConnection(ws, target.url, options);
-  },
-};
+export const wsTransport = clientTransport<WsModule>(
+  'ws',
+  'WebSocket',
+  () => import('ws'),
+  async (ws, target, options) => new WsConnection(ws, target.url, options),
+);
 
 interface ChannelSocket {
   socket: WsSocket;

@@ -1,6 +1,6 @@
 /** The MCP Streamable HTTP transport on a loopback port: one SDK server per session, at `/mcp`. */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { ArazzoMcpServer } from './server.js';
@@ -31,6 +31,20 @@ function reject(res: ServerResponse, status: number, message: string): void {
   res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }));
 }
 
+type HttpTransportClass = typeof StreamableHTTPServerTransport;
+
+/** The open sessions of one listener, and what was last seen of each. */
+interface Sessions {
+  mcp: ArazzoMcpServer;
+  HttpTransport: HttpTransportClass;
+  byId: Map<string, StreamableHTTPServerTransport>;
+  /** Requests in flight and the time the last one ended, per session. */
+  activity: Map<string, { inFlight: number; lastSeen: number }>;
+  /** Host headers accepted (DNS rebinding protection); filled once the port is known. */
+  allowedHosts: string[];
+  idleMs: number;
+}
+
 /**
  * Listen for MCP clients over Streamable HTTP. Sessions are kept so that a client's cancellation (a
  * separate POST) reaches the server running its call; requests naming an unknown session get 404.
@@ -42,95 +56,107 @@ export async function serveMcpHttp(
   const { StreamableHTTPServerTransport: HttpTransport } = await import(
     '@modelcontextprotocol/sdk/server/streamableHttp.js'
   );
-  const sessions = new Map<string, StreamableHTTPServerTransport>();
-  /** Requests in flight and the time the last one ended, per session. */
-  const activity = new Map<string, { inFlight: number; lastSeen: number }>();
-  const allowedHosts: string[] = [];
-  const idleMs = options.idleSessionMs ?? 600_000;
-
-  /** A POST is a call in flight until answered; a GET (the client's listening stream) only counts as seen. */
-  function track(id: string, req: IncomingMessage, res: ServerResponse): void {
-    const a = activity.get(id) ?? { inFlight: 0, lastSeen: Date.now() };
-    activity.set(id, a);
-    a.lastSeen = Date.now();
-    if (req.method !== 'POST') return;
-    a.inFlight += 1;
-    res.once('close', () => {
-      a.inFlight -= 1;
-      a.lastSeen = Date.now();
-    });
-  }
-
-  const sweep = setInterval(
-    () => {
-      const now = Date.now();
-      for (const [id, a] of activity) {
-        if (a.inFlight > 0 || now - a.lastSeen < idleMs) continue;
-        activity.delete(id);
-        sessions
-          .get(id)
-          ?.close()
-          .catch(() => {});
-      }
-    },
-    Math.max(1000, Math.min(idleMs, 60_000)),
-  );
+  const sessions: Sessions = {
+    mcp,
+    HttpTransport,
+    byId: new Map(),
+    activity: new Map(),
+    allowedHosts: [],
+    idleMs: options.idleSessionMs ?? 600_000,
+  };
+  const sweep = setInterval(() => closeIdle(sessions), Math.max(1000, Math.min(sessions.idleMs, 60_000)));
   sweep.unref();
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (new URL(req.url ?? '/', 'http://localhost').pathname !== PATH)
-      return reject(res, 404, `not found; the MCP endpoint is ${PATH}`);
-    const sessionId = req.headers['mcp-session-id'];
-    const known = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
-    if (known !== undefined) {
-      track(sessionId as string, req, res);
-      return known.handleRequest(req, res);
-    }
-    if (sessionId !== undefined) return reject(res, 404, 'unknown session');
-    const transport: StreamableHTTPServerTransport = new HttpTransport({
-      sessionIdGenerator: () => randomUUID(),
-      onsessioninitialized: (id) => {
-        sessions.set(id, transport);
-        track(id, req, res);
-      },
-      // A web page must not reach a loopback server through a DNS name it controls.
-      enableDnsRebindingProtection: true,
-      allowedHosts,
-    });
-    transport.onclose = () => {
-      if (transport.sessionId === undefined) return;
-      sessions.delete(transport.sessionId);
-      activity.delete(transport.sessionId);
-    };
-    await mcp.connect(transport);
-    await transport.handleRequest(req, res);
-  }
-
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    handle(sessions, req, res).catch((error: unknown) => {
       if (!res.headersSent) reject(res, 500, error instanceof Error ? error.message : String(error));
       else res.end();
     });
   });
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, fail) => {
-    server.once('error', fail);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', fail);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, options.port ?? 0, host);
   const shown = host.includes(':') ? `[${host}]` : host;
-  allowedHosts.push(`${shown}:${port}`, `localhost:${port}`);
+  sessions.allowedHosts.push(`${shown}:${port}`, `localhost:${port}`);
   return {
     url: `http://${shown}:${port}${PATH}`,
     async close() {
       clearInterval(sweep);
-      await Promise.all([...sessions.values()].map((t) => t.close().catch(() => {})));
-      sessions.clear();
+      await Promise.all([...sessions.byId.values()].map((t) => t.close().catch(() => {})));
+      sessions.byId.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Listen on `host:port`; the port (a free one when 0). */
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  await new Promise<void>((resolve, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+/** A request to `/mcp`: to its session, or (without a session id) the start of a new one. */
+async function handle(sessions: Sessions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (new URL(req.url ?? '/', 'http://localhost').pathname !== PATH)
+    return reject(res, 404, `not found; the MCP endpoint is ${PATH}`);
+  const sessionId = req.headers['mcp-session-id'];
+  const known = typeof sessionId === 'string' ? sessions.byId.get(sessionId) : undefined;
+  if (known !== undefined) {
+    track(sessions, sessionId as string, req, res);
+    return known.handleRequest(req, res);
+  }
+  if (sessionId !== undefined) return reject(res, 404, 'unknown session');
+  return openSession(sessions, req, res);
+}
+
+/** A new session: its own transport connected to the MCP server, kept once the SDK names it. */
+async function openSession(sessions: Sessions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const transport: StreamableHTTPServerTransport = new sessions.HttpTransport({
+    sessionIdGenerator: () => randomUUID(),
+    onsessioninitialized: (id) => {
+      sessions.byId.set(id, transport);
+      track(sessions, id, req, res);
+    },
+    // A web page must not reach a loopback server through a DNS name it controls.
+    enableDnsRebindingProtection: true,
+    allowedHosts: sessions.allowedHosts,
+  });
+  transport.onclose = () => {
+    if (transport.sessionId === undefined) return;
+    sessions.byId.delete(transport.sessionId);
+    sessions.activity.delete(transport.sessionId);
+  };
+  await sessions.mcp.connect(transport);
+  await transport.handleRequest(req, res);
+}
+
+/** A POST is a call in flight until answered; a GET (the client's listening stream) only counts as seen. */
+function track(sessions: Sessions, id: string, req: IncomingMessage, res: ServerResponse): void {
+  const a = sessions.activity.get(id) ?? { inFlight: 0, lastSeen: Date.now() };
+  sessions.activity.set(id, a);
+  a.lastSeen = Date.now();
+  if (req.method !== 'POST') return;
+  a.inFlight += 1;
+  res.once('close', () => {
+    a.inFlight -= 1;
+    a.lastSeen = Date.now();
+  });
+}
+
+/** Close the sessions with nothing in flight and nothing seen for `idleMs`. */
+function closeIdle(sessions: Sessions): void {
+  const now = Date.now();
+  for (const [id, a] of sessions.activity) {
+    if (a.inFlight > 0 || now - a.lastSeen < sessions.idleMs) continue;
+    sessions.activity.delete(id);
+    sessions.byId
+      .get(id)
+      ?.close()
+      .catch(() => {});
+  }
 }

@@ -104,6 +104,16 @@ function preferredStatus(req: IncomingMessage): number[] | undefined {
   return m?.[1] === undefined ? undefined : [Number(m[1])];
 }
 
+/** What every request to one mock server shares. */
+interface MockState {
+  routes: Route[];
+  cursor: ScenarioCursor;
+  counter: CallCounter;
+  seed: number;
+  /** Aborts answer delays when the server closes. */
+  closing: AbortController;
+}
+
 /**
  * Serve mock answers for every operation of the source(s) on a loopback server. Unknown routes get a
  * 404 JSON error, a known path with another method a 405.
@@ -113,61 +123,15 @@ export async function startMockServer(
   source: LoadedDocument | OpenApiSource,
   options: MockServerOptions = {},
 ): Promise<MockServer> {
-  const routes = sources(source).flatMap(routesFor);
-  const cursor = new ScenarioCursor(options.scenario);
-  const counter = new CallCounter();
-  const seed = options.seed ?? options.scenario?.seed ?? 1;
-  const closing = new AbortController();
-
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    for await (const _ of req) {
-      // drain the request body; the mock does not read it
-    }
-    const method = (req.method ?? 'GET').toUpperCase();
-    let pathname: string;
-    try {
-      pathname = new URL(req.url ?? '/', 'http://mock.invalid').pathname;
-    } catch {
-      sendJson(res, 400, { error: 'bad request target' });
-      return;
-    }
-    let pathMatched = false;
-    for (const route of routes) {
-      const m = route.pattern.exec(pathname);
-      if (m === null) continue;
-      pathMatched = true;
-      if (route.method !== method && !(method === 'HEAD' && route.method === 'GET')) continue;
-      const pathParams: Record<string, string> = {};
-      route.names.forEach((name, i) => {
-        const raw = m[i + 1] ?? '';
-        let value = raw;
-        try {
-          value = decodeURIComponent(raw);
-        } catch {
-          // keep the raw text
-        }
-        setOwn(pathParams, name, value);
-      });
-      const answer = buildAnswer(route.operation, {
-        expectedStatus: preferredStatus(req),
-        pathParams,
-        scripted: cursor.next(route.operation),
-        seed,
-        callKey: counter.key(route.operation),
-        spec: route.spec,
-      });
-      await delay(answer.delayMs, closing.signal);
-      const bytes = bodyBytes(answer);
-      res.writeHead(answer.statusCode, { ...answer.headers, 'content-length': bytes.byteLength });
-      res.end(method === 'HEAD' ? undefined : bytes);
-      return;
-    }
-    if (pathMatched) sendJson(res, 405, { error: `method ${method} is not declared for ${pathname}` });
-    else sendJson(res, 404, { error: `no operation matches ${method} ${pathname}` });
+  const mock: MockState = {
+    routes: sources(source).flatMap(routesFor),
+    cursor: new ScenarioCursor(options.scenario),
+    counter: new CallCounter(),
+    seed: options.seed ?? options.scenario?.seed ?? 1,
+    closing: new AbortController(),
   };
-
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    handle(mock, req, res).catch((error: unknown) => {
       if (!res.headersSent)
         sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
       else res.destroy();
@@ -187,9 +151,73 @@ export async function startMockServer(
     url: `http://${shownHost}:${address.port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        closing.abort(new Error('mock server closed'));
+        mock.closing.abort(new Error('mock server closed'));
         server.close((error) => (error === undefined ? resolve() : reject(error)));
         server.closeAllConnections();
       }),
   };
+}
+
+/** One request: the first route whose path and method match answers; else 405 (path known) or 404. */
+async function handle(mock: MockState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  for await (const _ of req) {
+    // drain the request body; the mock does not read it
+  }
+  const method = (req.method ?? 'GET').toUpperCase();
+  let pathname: string;
+  try {
+    pathname = new URL(req.url ?? '/', 'http://mock.invalid').pathname;
+  } catch {
+    sendJson(res, 400, { error: 'bad request target' });
+    return;
+  }
+  let pathMatched = false;
+  for (const route of mock.routes) {
+    const m = route.pattern.exec(pathname);
+    if (m === null) continue;
+    pathMatched = true;
+    if (route.method !== method && !(method === 'HEAD' && route.method === 'GET')) continue;
+    return answer(mock, req, res, route, pathParamsOf(route, m), method === 'HEAD');
+  }
+  if (pathMatched) sendJson(res, 405, { error: `method ${method} is not declared for ${pathname}` });
+  else sendJson(res, 404, { error: `no operation matches ${method} ${pathname}` });
+}
+
+/** The path parameters a route's match captured, percent-decoded where they decode. */
+function pathParamsOf(route: Route, m: RegExpExecArray): Record<string, string> {
+  const pathParams: Record<string, string> = {};
+  route.names.forEach((name, i) => {
+    const raw = m[i + 1] ?? '';
+    let value = raw;
+    try {
+      value = decodeURIComponent(raw);
+    } catch {
+      // keep the raw text
+    }
+    setOwn(pathParams, name, value);
+  });
+  return pathParams;
+}
+
+/** The scripted or generated answer of the route's operation, after its delay. */
+async function answer(
+  mock: MockState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: Route,
+  pathParams: Record<string, string>,
+  head: boolean,
+): Promise<void> {
+  const built = buildAnswer(route.operation, {
+    expectedStatus: preferredStatus(req),
+    pathParams,
+    scripted: mock.cursor.next(route.operation),
+    seed: mock.seed,
+    callKey: mock.counter.key(route.operation),
+    spec: route.spec,
+  });
+  await delay(built.delayMs, mock.closing.signal);
+  const bytes = bodyBytes(built);
+  res.writeHead(built.statusCode, { ...built.headers, 'content-length': bytes.byteLength });
+  res.end(head ? undefined : bytes);
 }

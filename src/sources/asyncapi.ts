@@ -312,13 +312,16 @@ function channelMessages(reader: Reader, messages: unknown, pointer: string): As
 function operationMessages2(reader: Reader, value: unknown, pointer: string): AsyncApiMessage[] {
   const f = reader.follow(value, pointer);
   if (!isRecord(f.value)) return [];
-  if (Array.isArray(f.value.oneOf)) {
-    return f.value.oneOf
-      .map((m, i) => reader.message(m, `${f.pointer}/oneOf/${i}`, `message${i}`))
-      .filter((m): m is AsyncApiMessage => m !== undefined);
-  }
+  if (Array.isArray(f.value.oneOf)) return messageList(reader, f.value.oneOf, `${f.pointer}/oneOf`);
   const one = reader.message(f.value, f.pointer, 'message');
   return one === undefined ? [] : [one];
+}
+
+/** A list of messages (2.6 `oneOf`, 3.0 operation `messages`), named `message<i>` unless they say. */
+function messageList(reader: Reader, list: unknown[], pointer: string): AsyncApiMessage[] {
+  return list
+    .map((m, i) => reader.message(m, `${pointer}/${i}`, `message${i}`))
+    .filter((m): m is AsyncApiMessage => m !== undefined);
 }
 
 interface Index {
@@ -327,102 +330,135 @@ interface Index {
   channels: Map<string, AsyncApiChannel>;
 }
 
-function index3(reader: Reader, raw: Obj, sourceName: string, schemes: Obj): Index {
-  const idx: Index = { byId: new Map(), byPointer: new Map(), channels: new Map() };
+/** One document being indexed: its reader, the source's name, its security schemes, the index filled. */
+interface Indexing {
+  reader: Reader;
+  sourceName: string;
+  schemes: Obj;
+  idx: Index;
+}
+
+/** Visit every channel after following a channel-level $ref: its key, pointer, where it lives, its object. */
+function eachChannel(
+  reader: Reader,
+  raw: Obj,
+  visit: (key: string, pointer: string, at: string, c: Obj) => void,
+): void {
   const channels = isRecord(raw.channels) ? raw.channels : {};
   for (const [key, value] of Object.entries(channels)) {
     const pointer = `/channels/${escapePointerToken(key)}`;
     const f = reader.follow(value, pointer);
-    if (!isRecord(f.value)) continue;
-    const c = f.value;
-    const channel: AsyncApiChannel = {
-      key,
-      pointer,
-      address: typeof c.address === 'string' ? c.address : c.address === null ? null : key,
-      parameters: reader.parameters(c.parameters, `${f.pointer}/parameters`),
-      messages: channelMessages(reader, c.messages, `${f.pointer}/messages`),
-    };
-    const servers = (Array.isArray(c.servers) ? c.servers : [])
-      .map((s) =>
-        isRecord(s) && typeof s.$ref === 'string' ? /\/servers\/([^/]+)$/.exec(s.$ref)?.[1] : undefined,
-      )
-      .filter((s): s is string => s !== undefined);
-    if (servers.length > 0) channel.servers = servers;
-    if (isRecord(c.bindings)) channel.bindings = c.bindings;
-    idx.channels.set(pointer, channel);
-    if (f.pointer !== pointer) idx.channels.set(f.pointer, channel);
+    if (isRecord(f.value)) visit(key, pointer, f.pointer, f.value);
   }
-  const operations = isRecord(raw.operations) ? raw.operations : {};
-  for (const [id, value] of Object.entries(operations)) {
-    const pointer = `/operations/${escapePointerToken(id)}`;
-    const f = reader.follow(value, pointer);
-    if (!isRecord(f.value)) continue;
-    const o = f.value;
-    const ref = isRecord(o.channel) && typeof o.channel.$ref === 'string' ? o.channel.$ref : undefined;
-    const tokens = ref === undefined ? undefined : parseFragmentPointer(ref);
-    const channel = tokens === undefined ? undefined : idx.channels.get(formatPointer(tokens));
-    if (channel === undefined) continue;
-    let messages = channel.messages;
-    if (Array.isArray(o.messages) && o.messages.length > 0) {
-      messages = o.messages
-        .map((m, i) => reader.message(m, `${pointer}/messages/${i}`, `message${i}`))
-        .filter((m): m is AsyncApiMessage => m !== undefined);
-    }
-    const op: AsyncApiOperation = {
-      sourceName,
-      operationId: id,
-      action: o.action === 'receive' ? 'receive' : 'send',
-      pointer,
-      channel,
-      messages,
-      security: securityNames(reader, o.security, schemes),
-    };
-    idx.byId.set(id, op);
-    idx.byPointer.set(pointer, op);
-  }
-  return idx;
 }
 
-function index2(reader: Reader, raw: Obj, sourceName: string, schemes: Obj): Index {
-  const idx: Index = { byId: new Map(), byPointer: new Map(), channels: new Map() };
-  const channels = isRecord(raw.channels) ? raw.channels : {};
-  for (const [address, value] of Object.entries(channels)) {
-    const pointer = `/channels/${escapePointerToken(address)}`;
-    const f = reader.follow(value, pointer);
-    if (!isRecord(f.value)) continue;
-    const c = f.value;
-    const channel: AsyncApiChannel = {
-      key: address,
-      pointer,
-      address,
-      parameters: reader.parameters(c.parameters, `${f.pointer}/parameters`),
-      messages: [],
-    };
-    const servers = stringList(c.servers);
-    if (servers.length > 0) channel.servers = servers;
-    if (isRecord(c.bindings)) channel.bindings = c.bindings;
+/** A channel with no messages yet (3.0 lists them on the channel, 2.6 on its operations). */
+function newChannel(
+  reader: Reader,
+  c: Obj,
+  where: { key: string; pointer: string; at: string },
+  address: string | null,
+  servers: string[],
+): AsyncApiChannel {
+  const channel: AsyncApiChannel = {
+    key: where.key,
+    pointer: where.pointer,
+    address,
+    parameters: reader.parameters(c.parameters, `${where.at}/parameters`),
+    messages: [],
+  };
+  if (servers.length > 0) channel.servers = servers;
+  if (isRecord(c.bindings)) channel.bindings = c.bindings;
+  return channel;
+}
+
+function newOperation(
+  ix: Indexing,
+  o: Obj,
+  operationId: string,
+  action: AsyncApiOperation['action'],
+  pointer: string,
+  channel: AsyncApiChannel,
+  messages: AsyncApiMessage[],
+): AsyncApiOperation {
+  return {
+    sourceName: ix.sourceName,
+    operationId,
+    action,
+    pointer,
+    channel,
+    messages,
+    security: securityNames(ix.reader, o.security, ix.schemes),
+  };
+}
+
+/** 3.0 channel `servers`: a list of $refs to `#/servers/<name>`; the names. */
+function serverRefNames(servers: unknown): string[] {
+  return (Array.isArray(servers) ? servers : [])
+    .map((s) =>
+      isRecord(s) && typeof s.$ref === 'string' ? /\/servers\/([^/]+)$/.exec(s.$ref)?.[1] : undefined,
+    )
+    .filter((s): s is string => s !== undefined);
+}
+
+function index3(ix: Indexing, raw: Obj): void {
+  const { reader, idx } = ix;
+  eachChannel(reader, raw, (key, pointer, at, c) => {
+    const address = typeof c.address === 'string' ? c.address : c.address === null ? null : key;
+    const channel = newChannel(reader, c, { key, pointer, at }, address, serverRefNames(c.servers));
+    channel.messages = channelMessages(reader, c.messages, `${at}/messages`);
     idx.channels.set(pointer, channel);
-    for (const kind of ['publish', 'subscribe'] as const) {
-      const o = reader.follow(c[kind], `${f.pointer}/${kind}`).value;
-      if (!isRecord(o)) continue;
-      const opPointer = `${pointer}/${kind}`;
-      const messages = operationMessages2(reader, o.message, `${opPointer}/message`);
-      channel.messages.push(...messages);
-      const id = typeof o.operationId === 'string' ? o.operationId : `${kind}:${address}`;
-      const op: AsyncApiOperation = {
-        sourceName,
-        operationId: id,
-        action: kind === 'publish' ? 'send' : 'receive',
-        pointer: opPointer,
-        channel,
-        messages,
-        security: securityNames(reader, o.security, schemes),
-      };
-      if (typeof o.operationId === 'string') idx.byId.set(id, op);
-      idx.byPointer.set(opPointer, op);
-    }
-  }
-  return idx;
+    if (at !== pointer) idx.channels.set(at, channel);
+  });
+  const operations = isRecord(raw.operations) ? raw.operations : {};
+  for (const [id, value] of Object.entries(operations)) index3Operation(ix, id, value);
+}
+
+/** A 3.0 operation; one whose channel is not a local $ref to an indexed channel is left out. */
+function index3Operation(ix: Indexing, id: string, value: unknown): void {
+  const pointer = `/operations/${escapePointerToken(id)}`;
+  const f = ix.reader.follow(value, pointer);
+  if (!isRecord(f.value)) return;
+  const o = f.value;
+  const ref = isRecord(o.channel) && typeof o.channel.$ref === 'string' ? o.channel.$ref : undefined;
+  const tokens = ref === undefined ? undefined : parseFragmentPointer(ref);
+  const channel = tokens === undefined ? undefined : ix.idx.channels.get(formatPointer(tokens));
+  if (channel === undefined) return;
+  const messages =
+    Array.isArray(o.messages) && o.messages.length > 0
+      ? messageList(ix.reader, o.messages, `${pointer}/messages`)
+      : channel.messages;
+  const action = o.action === 'receive' ? 'receive' : 'send';
+  const op = newOperation(ix, o, id, action, pointer, channel, messages);
+  ix.idx.byId.set(id, op);
+  ix.idx.byPointer.set(pointer, op);
+}
+
+function index2(ix: Indexing, raw: Obj): void {
+  eachChannel(ix.reader, raw, (address, pointer, at, c) => {
+    const channel = newChannel(ix.reader, c, { key: address, pointer, at }, address, stringList(c.servers));
+    ix.idx.channels.set(pointer, channel);
+    for (const kind of ['publish', 'subscribe'] as const) index2Operation(ix, channel, c, at, kind);
+  });
+}
+
+/** A 2.6 `publish` (-> send) or `subscribe` (-> receive); its messages are the channel's too. */
+function index2Operation(
+  ix: Indexing,
+  channel: AsyncApiChannel,
+  c: Obj,
+  at: string,
+  kind: 'publish' | 'subscribe',
+): void {
+  const o = ix.reader.follow(c[kind], `${at}/${kind}`).value;
+  if (!isRecord(o)) return;
+  const opPointer = `${channel.pointer}/${kind}`;
+  const messages = operationMessages2(ix.reader, o.message, `${opPointer}/message`);
+  channel.messages.push(...messages);
+  const id = typeof o.operationId === 'string' ? o.operationId : `${kind}:${channel.key}`;
+  const op = newOperation(ix, o, id, kind === 'publish' ? 'send' : 'receive', opPointer, channel, messages);
+  if (typeof o.operationId === 'string') ix.idx.byId.set(id, op);
+  ix.idx.byPointer.set(opPointer, op);
 }
 
 /** Index an AsyncAPI document: operations by id and pointer, channels, servers, security schemes. */
@@ -450,8 +486,10 @@ export function createAsyncApiSource(init: AsyncApiSourceInit): {
     isRecord(raw.components) && isRecord(raw.components.securitySchemes)
       ? raw.components.securitySchemes
       : {};
-  const idx =
-    detected.major === 3 ? index3(reader, raw, init.name, schemes) : index2(reader, raw, init.name, schemes);
+  const idx: Index = { byId: new Map(), byPointer: new Map(), channels: new Map() };
+  const ix: Indexing = { reader, sourceName: init.name, schemes, idx };
+  if (detected.major === 3) index3(ix, raw);
+  else index2(ix, raw);
   for (const p of reader.problems) {
     diagnostics.push({
       code: p.code.replace(/^openapi-/, 'asyncapi-'),

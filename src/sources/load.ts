@@ -15,7 +15,7 @@ import {
   type ReadPolicy,
   readWithPolicy,
 } from './loader.js';
-import { createOpenApiSource, parseSourceText } from './openapi.js';
+import { createOpenApiSource, type OpenApiSourceInit, parseSourceText } from './openapi.js';
 import type { DocumentSet } from './refs.js';
 import { markSourceUnavailable, resolveStepTarget, setDisplayName } from './target.js';
 import type { LoadedDocument, LoadedSource, LoadOptions, ValidateOptions, ValidateResult } from './types.js';
@@ -251,14 +251,7 @@ async function loadParsed(
   const diagnostics: Diagnostic[] = [...validation.diagnostics];
   const document = validation.document;
   if (document === undefined) return { loaded: undefined, diagnostics };
-  if (overrides !== undefined) {
-    const names = new Set((document.sourceDescriptions ?? []).map((sd) => sd.name));
-    const unknown = Object.keys(overrides).filter((n) => !names.has(n));
-    if (unknown.length > 0)
-      throw new OptionsError(
-        `sources option: no sourceDescription named ${unknown.map((n) => `"${n}"`).join(', ')} in ${display} (declared: ${[...names].join(', ') || 'none'})`,
-      );
-  }
+  if (overrides !== undefined) checkOverrides(document, overrides, display);
   const base = baseUri(document, where.base);
   const loaded: LoadedDocument = {
     document: deepFreeze(document),
@@ -282,13 +275,30 @@ async function loadParsed(
     diagnostics.push(...r.diagnostics);
     if (r.source !== undefined) loaded.sources.set(r.source.name, r.source);
   }
+  const all = withStepTargets(loaded, diagnostics);
+  loaded.diagnostics = dedupe(all);
+  return { loaded, diagnostics: all };
+}
 
-  // Errors document/ already reported at a step's pointer are not repeated; its generic warning about a
-  // bare operationId gives way to ours, which knows the sources' contents.
+function checkOverrides(document: ArazzoDocument, overrides: Record<string, string>, display: string): void {
+  const names = new Set((document.sourceDescriptions ?? []).map((sd) => sd.name));
+  const unknown = Object.keys(overrides).filter((n) => !names.has(n));
+  if (unknown.length > 0)
+    throw new OptionsError(
+      `sources option: no sourceDescription named ${unknown.map((n) => `"${n}"`).join(', ')} in ${display} (declared: ${[...names].join(', ') || 'none'})`,
+    );
+}
+
+/**
+ * `diagnostics` plus what resolving every step's target finds. Errors document/ already reported at a
+ * step's pointer are not repeated; its generic warning about a bare operationId gives way to ours, which
+ * knows the sources' contents.
+ */
+function withStepTargets(loaded: LoadedDocument, diagnostics: Diagnostic[]): Diagnostic[] {
   const reported = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.pointer));
   const superseded = new Set<string>();
   const targetDiagnostics: Diagnostic[] = [];
-  document.workflows.forEach((workflow, wi) => {
+  loaded.document.workflows.forEach((workflow, wi) => {
     workflow.steps.forEach((step, si) => {
       const pointer = `/workflows/${wi}/steps/${si}`;
       const target = resolveStepTarget(loaded, step, pointer);
@@ -305,10 +315,29 @@ async function loadParsed(
     });
   });
   const kept = diagnostics.filter((d) => !(SUPERSEDED_CODES.has(d.code) && superseded.has(d.pointer)));
-  diagnostics.length = 0;
-  diagnostics.push(...kept, ...targetDiagnostics);
-  loaded.diagnostics = dedupe(diagnostics);
-  return { loaded, diagnostics };
+  return [...kept, ...targetDiagnostics];
+}
+
+type SourceResult = { source?: LoadedSource; diagnostics: Diagnostic[] };
+
+/** Where a source description is declared: what its diagnostics point at. */
+interface SourceSite {
+  sd: SourceDescriptionObject;
+  parent: LoadedDocument;
+  parentDisplay: string;
+  /** `/sourceDescriptions/<i>/url` in the parent. */
+  pointer: string;
+}
+
+/** A source description whose URL resolved: where it is read from and how that is shown. */
+interface SourceLoad extends SourceSite {
+  url: URL;
+  session: Session;
+  override: string | undefined;
+  /** The url as written (or the override), quoted, for messages. */
+  given: string;
+  /** The display form of the resolved URL. */
+  tried: string;
 }
 
 async function loadSource(
@@ -319,108 +348,147 @@ async function loadSource(
   parentDisplay: string,
   session: Session,
   override: string | undefined,
-): Promise<{ source?: LoadedSource; diagnostics: Diagnostic[] }> {
-  const pointer = `/sourceDescriptions/${index}/url`;
-  const pos = parent.locate(pointer);
-  const subject = `sourceDescription "${sd.name}" (#${pointer})`;
-  const diag = (code: string, message: string, tried?: string): Diagnostic => {
-    const d: Diagnostic = {
-      code,
-      severity: 'error',
-      message: `${subject}: ${message}`,
-      pointer,
-      file: parentDisplay,
-      line: pos.line,
-      column: pos.column,
-    };
-    if (tried !== undefined) triedLocations.set(d, tried);
-    return d;
-  };
-  const fail = (code: string, message: string, reason: string, tried?: string) => {
-    markSourceUnavailable(parent, sd.name, reason);
-    return { diagnostics: [diag(code, message, tried)] };
-  };
-  let url: URL;
-  try {
-    url = override !== undefined ? overrideUrl(override, session.cwd) : new URL(sd.url, base);
-  } catch {
-    return fail(
+): Promise<SourceResult> {
+  const site: SourceSite = { sd, parent, parentDisplay, pointer: `/sourceDescriptions/${index}/url` };
+  const url = sourceUrl(sd, base, override, session.cwd);
+  if (url === undefined)
+    return sourceFailure(
+      site,
       'source-url-invalid',
       `url "${override ?? sd.url}" is not a valid URI reference`,
       'invalid url',
     );
+  const at: SourceLoad = {
+    sd,
+    parent,
+    parentDisplay,
+    pointer: site.pointer,
+    url,
+    session,
+    override,
+    given: override !== undefined ? `"${override}" (from the sources option)` : `"${sd.url}"`,
+    tried: displayUrl(url),
+  };
+  if (sd.type === 'arazzo') return loadArazzoSource(at);
+  const load = await loadOpenApi(url, session);
+  if (load.failure !== undefined) return readFailure(at, load.failure);
+  return sd.type === 'asyncapi' ? buildAsyncApiSource(at, load) : buildOpenApiSource(at, load);
+}
+
+/** The source's URL without its fragment: the override (relative to cwd) or `url` against the base. */
+function sourceUrl(
+  sd: SourceDescriptionObject,
+  base: string,
+  override: string | undefined,
+  cwd: string,
+): URL | undefined {
+  let url: URL;
+  try {
+    url = override !== undefined ? overrideUrl(override, cwd) : new URL(sd.url, base);
+  } catch {
+    return undefined;
   }
   url.hash = '';
-  const tried = displayUrl(url);
-  const given = override !== undefined ? `"${override}" (from the sources option)` : `"${sd.url}"`;
-  const hint = async (): Promise<string> => {
-    if (override !== undefined) return '';
-    const found = session.policy.injected ? undefined : await sameNameNearby(url, session.policy.rootDir);
-    const where = found === undefined ? '' : `; a file of that name exists at ${found}`;
-    return `${where}; if the file is elsewhere, point at it with the sources option (CLI --source ${sd.name}=<path>)`;
-  };
+  return url;
+}
 
-  if (sd.type === 'arazzo') return loadArazzoSource(sd, url, session, fail, given, tried, hint);
-  const load = await loadOpenApi(url, session);
-  if (load.failure === undefined && sd.type === 'asyncapi') {
-    // Only documents with an AsyncAPI source pay for its reader.
-    const { createAsyncApiSource } = await import('./asyncapi.js');
-    const built = createAsyncApiSource({
-      name: sd.name,
-      url: url.href,
-      displayUrl: tried,
-      raw: load.raw,
-      documents: load.documents as DocumentSet,
-    });
-    if (built.source === undefined)
-      return fail(
-        'source-not-asyncapi',
-        built.diagnostics[0]?.message ?? 'not an AsyncAPI document',
-        'not an AsyncAPI document',
-        tried,
-      );
-    return { source: built.source, diagnostics: built.diagnostics };
-  }
-  if (load.failure !== undefined) {
-    const { code, reason } = load.failure;
-    if (code === 'source-unparseable') return fail(code, `${given} (${tried}) is ${reason}`, reason, tried);
-    if (code === 'source-url-refused') return fail(code, `${given} not read: ${reason}`, reason, tried);
-    return fail(
-      code,
-      `cannot read ${given} (tried ${tried}): ${reason}${code === 'source-unreadable' ? await hint() : ''}`,
-      reason,
-      tried,
-    );
-  }
-  const built = createOpenApiSource({
-    name: sd.name,
-    url: url.href,
-    displayUrl: tried,
+/** The source is unusable: steps that use it get `source-unavailable`, and one error says why. */
+function sourceFailure(
+  site: SourceSite,
+  code: string,
+  message: string,
+  reason: string,
+  tried?: string,
+): SourceResult {
+  markSourceUnavailable(site.parent, site.sd.name, reason);
+  const pos = site.parent.locate(site.pointer);
+  const d: Diagnostic = {
+    code,
+    severity: 'error',
+    message: `sourceDescription "${site.sd.name}" (#${site.pointer}): ${message}`,
+    pointer: site.pointer,
+    file: site.parentDisplay,
+    line: pos.line,
+    column: pos.column,
+  };
+  if (tried !== undefined) triedLocations.set(d, tried);
+  return { diagnostics: [d] };
+}
+
+/** "cannot read ..." with, for a missing file, where a file of that name was found. */
+async function cannotRead(at: SourceLoad, code: string, reason: string): Promise<SourceResult> {
+  const hint = code === 'source-unreadable' ? await missingFileHint(at) : '';
+  return sourceFailure(
+    at,
+    code,
+    `cannot read ${at.given} (tried ${at.tried}): ${reason}${hint}`,
+    reason,
+    at.tried,
+  );
+}
+
+async function missingFileHint(at: SourceLoad): Promise<string> {
+  if (at.override !== undefined) return '';
+  const { policy } = at.session;
+  const found = policy.injected ? undefined : await sameNameNearby(at.url, policy.rootDir);
+  const where = found === undefined ? '' : `; a file of that name exists at ${found}`;
+  return `${where}; if the file is elsewhere, point at it with the sources option (CLI --source ${at.sd.name}=<path>)`;
+}
+
+function readFailure(
+  at: SourceLoad,
+  { code, reason }: { code: string; reason: string },
+): Promise<SourceResult> | SourceResult {
+  if (code === 'source-unparseable')
+    return sourceFailure(at, code, `${at.given} (${at.tried}) is ${reason}`, reason, at.tried);
+  if (code === 'source-url-refused')
+    return sourceFailure(at, code, `${at.given} not read: ${reason}`, reason, at.tried);
+  return cannotRead(at, code, reason);
+}
+
+function sourceInit(at: SourceLoad, load: OpenApiLoad): OpenApiSourceInit {
+  return {
+    name: at.sd.name,
+    url: at.url.href,
+    displayUrl: at.tried,
     raw: load.raw,
     documents: load.documents as DocumentSet,
-    display: (u) => displayUrl(u),
-  });
+    display: displayUrl,
+  };
+}
+
+async function buildAsyncApiSource(at: SourceLoad, load: OpenApiLoad): Promise<SourceResult> {
+  // Only documents with an AsyncAPI source pay for its reader.
+  const { createAsyncApiSource } = await import('./asyncapi.js');
+  const built = createAsyncApiSource(sourceInit(at, load));
+  if (built.source === undefined)
+    return sourceFailure(
+      at,
+      'source-not-asyncapi',
+      built.diagnostics[0]?.message ?? 'not an AsyncAPI document',
+      'not an AsyncAPI document',
+      at.tried,
+    );
+  return { source: built.source, diagnostics: built.diagnostics };
+}
+
+function buildOpenApiSource(at: SourceLoad, load: OpenApiLoad): SourceResult {
+  const built = createOpenApiSource(sourceInit(at, load));
   if (built.source === undefined) {
     const first = built.diagnostics[0];
-    return fail(
+    return sourceFailure(
+      at,
       first?.code ?? 'source-not-openapi',
-      `${given} (${tried}): ${first?.message.replace(/^source "[^"]*" \([^)]*\): /, '') ?? 'not an OpenAPI document'}`,
+      `${at.given} (${at.tried}): ${first?.message.replace(/^source "[^"]*" \([^)]*\): /, '') ?? 'not an OpenAPI document'}`,
       'not an OpenAPI document',
-      tried,
+      at.tried,
     );
   }
   return { source: built.source, diagnostics: built.diagnostics };
 }
 
-async function loadArazzoSource(
-  sd: SourceDescriptionObject,
-  url: URL,
-  session: Session,
-  fail: (code: string, message: string, reason: string, tried?: string) => { diagnostics: Diagnostic[] },
-  given: string,
-  tried: string,
-  hint: () => Promise<string>,
-): Promise<{ source?: LoadedSource; diagnostics: Diagnostic[] }> {
+async function loadArazzoSource(at: SourceLoad): Promise<SourceResult> {
+  const { sd, url, session, given, tried } = at;
   // A document whose loading has begun (an ancestor: a cycle; or a sibling: shared) is used as is;
   // its sources are complete by the time the outermost loadArazzo returns. Identity (`$self`) comes
   // before location (spec 1.1 "Identity-Based Referencing").
@@ -430,43 +498,15 @@ async function loadArazzoSource(
   let pending = session.arazzo.get(url.href);
   const first = pending === undefined;
   if (pending === undefined) {
-    pending = (async (): Promise<Loaded> => {
-      let text: string;
-      try {
-        text = await readText(url, session);
-      } catch (e) {
-        if (!(e instanceof ReadFailure)) throw e;
-        return {
-          loaded: undefined,
-          diagnostics: [
-            {
-              code: e.code,
-              severity: 'error',
-              message: e.message,
-              pointer: '',
-              file: tried,
-              line: 0,
-              column: 0,
-            },
-          ],
-        };
-      }
-      const where = { url: url.href, base: url.href, display: tried };
-      return loadParsed(parseDocumentText(text, tried), where, session, undefined);
-    })();
+    pending = readArazzoSource(url, tried, session);
     session.arazzo.set(url.href, pending);
   }
   const result = await pending;
   if (result.loaded === undefined) {
     const readError = result.diagnostics.find((d) => UNREADABLE_CODES.has(d.code));
-    if (readError !== undefined)
-      return fail(
-        readError.code,
-        `cannot read ${given} (tried ${tried}): ${readError.message}${readError.code === 'source-unreadable' ? await hint() : ''}`,
-        readError.message,
-        tried,
-      );
-    const out = fail(
+    if (readError !== undefined) return cannotRead(at, readError.code, readError.message);
+    const out = sourceFailure(
+      at,
       'source-invalid',
       `Arazzo document ${given} (${tried}) has errors (reported with file ${tried})`,
       'invalid Arazzo document',
@@ -478,6 +518,27 @@ async function loadArazzoSource(
     source: { kind: 'arazzo', name: sd.name, url: url.href, loaded: result.loaded },
     diagnostics: first ? result.diagnostics : [],
   };
+}
+
+async function readArazzoSource(url: URL, tried: string, session: Session): Promise<Loaded> {
+  let text: string;
+  try {
+    text = await readText(url, session);
+  } catch (e) {
+    if (!(e instanceof ReadFailure)) throw e;
+    const d: Diagnostic = {
+      code: e.code,
+      severity: 'error',
+      message: e.message,
+      pointer: '',
+      file: tried,
+      line: 0,
+      column: 0,
+    };
+    return { loaded: undefined, diagnostics: [d] };
+  }
+  const where = { url: url.href, base: url.href, display: tried };
+  return loadParsed(parseDocumentText(text, tried), where, session, undefined);
 }
 
 /**

@@ -143,176 +143,272 @@ export interface OpenApiSourceInit {
   display?: (url: string) => string;
 }
 
+/**
+ * One OpenAPI document behind a source: the index built up front, the operations and security schemes
+ * resolved on first use and kept (per document: sources are loaded once per run or per CLI command).
+ */
+interface SourceState {
+  name: string;
+  url: string;
+  version: OpenApiSource['version'];
+  raw: Obj;
+  resolver: RefResolver;
+  display: (url: string) => string;
+  byId: Map<string, IndexEntry>;
+  byPointer: Map<string, IndexEntry>;
+  /** Resolved operations by pointer. */
+  operations: Map<string, ResolvedOperation>;
+  schemes: Record<string, SecurityScheme> | undefined;
+}
+
 /** Build the index in one pass over `paths` (no dereferencing); operations resolve on first lookup. */
 export function createOpenApiSource(init: OpenApiSourceInit): {
   source: OpenApiSource | undefined;
   diagnostics: Diagnostic[];
 } {
   const diagnostics: Diagnostic[] = [];
-  const display = init.display ?? ((u: string) => u);
-  const diag = (code: string, severity: Diagnostic['severity'], message: string, pointer: string) =>
-    diagnostics.push({ code, severity, message, pointer, file: init.displayUrl, line: 0, column: 0 });
   const detected = detectOpenApiVersion(init.raw);
   if ('error' in detected) {
-    diag('source-not-openapi', 'error', `source "${init.name}" (${init.displayUrl}): ${detected.error}`, '');
+    diagnostics.push(
+      sourceDiagnostic(
+        init,
+        'source-not-openapi',
+        'error',
+        `source "${init.name}" (${init.displayUrl}): ${detected.error}`,
+        '',
+      ),
+    );
     return { source: undefined, diagnostics };
   }
   if (detected.note !== undefined)
-    diag('openapi-version-assumed', 'warning', `source "${init.name}": ${detected.note}`, '/openapi');
-  const version = detected.version;
-  const raw = init.raw as Obj;
-  const resolver = new RefResolver(init.documents, init.url);
+    diagnostics.push(
+      sourceDiagnostic(
+        init,
+        'openapi-version-assumed',
+        'warning',
+        `source "${init.name}": ${detected.note}`,
+        '/openapi',
+      ),
+    );
+  const state: SourceState = {
+    name: init.name,
+    url: init.url,
+    version: detected.version,
+    raw: init.raw as Obj,
+    resolver: new RefResolver(init.documents, init.url),
+    display: init.display ?? ((u: string) => u),
+    byId: new Map(),
+    byPointer: new Map(),
+    operations: new Map(),
+    schemes: undefined,
+  };
+  indexPaths(state, init, diagnostics);
+  return { source: sourceOf(state, init.raw as OpenAPI.Document), diagnostics };
+}
 
-  const byId = new Map<string, IndexEntry>();
-  const byPointer = new Map<string, IndexEntry>();
-  const paths = isRecord(raw.paths) ? raw.paths : {};
-  const indexProblems: RefProblem[] = [];
+function sourceDiagnostic(
+  init: OpenApiSourceInit,
+  code: string,
+  severity: Diagnostic['severity'],
+  message: string,
+  pointer: string,
+): Diagnostic {
+  return { code, severity, message, pointer, file: init.displayUrl, line: 0, column: 0 };
+}
+
+/** Fill `byId` and `byPointer` from `paths`; duplicate operationIds and broken path-item $refs are warnings. */
+function indexPaths(state: SourceState, init: OpenApiSourceInit, diagnostics: Diagnostic[]): void {
+  const paths = isRecord(state.raw.paths) ? state.raw.paths : {};
+  const problems: RefProblem[] = [];
   for (const path of Object.keys(paths)) {
-    let item = paths[path];
-    let itemBase = init.url;
-    let itemPointer = `/paths/${escapePointerToken(path)}`;
-    if (isRecord(item) && typeof item.$ref === 'string') {
-      const followed = resolver.follow(item, init.url, itemPointer, indexProblems);
-      item = followed.value;
-      itemBase = followed.base;
-      itemPointer = followed.pointer;
-    }
-    if (!isRecord(item)) continue;
+    const item = followPathItem(state, path, paths[path], problems);
+    if (item === undefined) continue;
     for (const method of HTTP_METHODS) {
-      const op = item[method];
+      const op = item.value[method];
       if (!isRecord(op)) continue;
       const entry: IndexEntry = {
         pointer: operationPointer(path, method),
         path,
         method,
-        pathItem: item,
-        pathItemBase: itemBase,
-        pathItemPointer: itemPointer,
+        pathItem: item.value,
+        pathItemBase: item.base,
+        pathItemPointer: item.pointer,
       };
-      byPointer.set(entry.pointer, entry);
+      state.byPointer.set(entry.pointer, entry);
       const id = op.operationId;
       if (typeof id !== 'string') continue;
-      const first = byId.get(id);
-      if (first === undefined) byId.set(id, entry);
+      const first = state.byId.get(id);
+      if (first === undefined) state.byId.set(id, entry);
       else
-        diag(
-          'openapi-duplicate-operation-id',
-          'warning',
-          `source "${init.name}": operationId "${id}" is used by ${first.method.toUpperCase()} ${first.path} and ${method.toUpperCase()} ${path}; the first one is used`,
-          `${entry.pointer}/operationId`,
+        diagnostics.push(
+          sourceDiagnostic(
+            init,
+            'openapi-duplicate-operation-id',
+            'warning',
+            `source "${init.name}": operationId "${id}" is used by ${first.method.toUpperCase()} ${first.path} and ${method.toUpperCase()} ${path}; the first one is used`,
+            `${entry.pointer}/operationId`,
+          ),
         );
     }
   }
-  for (const p of dedupeProblems(indexProblems))
-    diagnostics.push({ ...problemToDiagnostic(p, display), severity: 'warning' });
+  for (const p of dedupeProblems(problems))
+    diagnostics.push({ ...problemToDiagnostic(p, state.display), severity: 'warning' });
+}
 
-  const cache = new Map<string, ResolvedOperation>();
-  let schemes: Record<string, SecurityScheme> | undefined;
-  const securitySchemes = (): Record<string, SecurityScheme> => {
-    if (schemes !== undefined) return schemes;
-    if (version === '2.0') {
-      const defs = resolver.deep(raw.securityDefinitions, init.url, '/securityDefinitions', []);
-      schemes = convertSecurityDefinitions(defs);
-    } else {
-      const components = isRecord(raw.components) ? raw.components : {};
-      const defs = resolver.deep(components.securitySchemes, init.url, '/components/securitySchemes', []);
-      schemes = normalizeSecuritySchemes(defs);
-    }
-    return schemes;
-  };
+/** The path item under `paths[path]`, after following a path-item-level $ref, and where it lives. */
+function followPathItem(
+  state: SourceState,
+  path: string,
+  value: unknown,
+  problems: RefProblem[],
+): { value: Obj; base: string; pointer: string } | undefined {
+  let item = value;
+  let base = state.url;
+  let pointer = `/paths/${escapePointerToken(path)}`;
+  if (isRecord(item) && typeof item.$ref === 'string') {
+    const followed = state.resolver.follow(item, state.url, pointer, problems);
+    item = followed.value;
+    base = followed.base;
+    pointer = followed.pointer;
+  }
+  return isRecord(item) ? { value: item, base, pointer } : undefined;
+}
 
-  const resolve = (entry: IndexEntry): ResolvedOperation => {
-    const cached = cache.get(entry.pointer);
-    if (cached !== undefined) return cached;
-    const problems: RefProblem[] = [];
-    const item = entry.pathItem;
-    const opPointer = `${entry.pathItemPointer}/${entry.method}`;
-    const base = entry.pathItemBase;
-    const op = item[entry.method] as Obj;
-    const itemParams = resolver.deep(item.parameters, base, `${entry.pathItemPointer}/parameters`, problems);
-    const opParams = resolver.deep(op.parameters, base, `${opPointer}/parameters`, problems);
-    const merged = mergeParameters(itemParams, opParams);
-    // A broken $ref under responses only weakens output checks; elsewhere the request cannot be built.
-    const responseProblems: RefProblem[] = [];
-    const rawResponses = resolver.deep(op.responses, base, `${opPointer}/responses`, responseProblems);
-    const resolved: ResolvedOperation = {
-      sourceName: init.name,
-      method: entry.method.toUpperCase(),
-      path: entry.path,
-      pointer: entry.pointer,
-      servers: [],
-      parameters: [],
-      responses: {},
-      security: securityRequirements(op.security) ?? securityRequirements(raw.security) ?? [],
-      securitySchemes: securitySchemes(),
-      documentUrl: init.url,
-    };
-    if (typeof op.operationId === 'string') resolved.operationId = op.operationId;
-    if (version === '2.0') {
-      const parts = convertParameters(merged, mediaTypes(op, raw, 'consumes'));
-      resolved.parameters = parts.parameters;
-      if (parts.requestBody !== undefined) resolved.requestBody = parts.requestBody;
-      const produces = mediaTypes(op, raw, 'produces');
-      if (isRecord(rawResponses))
-        for (const [status, r] of Object.entries(rawResponses))
-          if (!status.startsWith('x-')) resolved.responses[status] = convertResponse(r, produces);
-      resolved.servers = convertServers(raw, op.schemes, init.url);
-    } else {
-      resolved.parameters = merged.flatMap((p) => normalizeParameter(p));
-      const body = resolver.deep(op.requestBody, base, `${opPointer}/requestBody`, problems);
-      if (isRecord(body))
-        resolved.requestBody = {
-          required: body.required === true,
-          content: (isRecord(body.content) ? body.content : {}) as Record<string, MediaTypeObject>,
-        };
-      if (isRecord(rawResponses))
-        for (const [status, r] of Object.entries(rawResponses))
-          if (!status.startsWith('x-') && isRecord(r)) resolved.responses[status] = r as ResponseObject;
-      const servers =
-        serverList(resolver.deep(op.servers, base, `${opPointer}/servers`, problems)) ??
-        serverList(resolver.deep(item.servers, base, `${entry.pathItemPointer}/servers`, problems)) ??
-        serverList(raw.servers);
-      // OpenAPI 3: no servers means one server at '/', relative to the document.
-      resolved.servers = servers ?? [{ url: '/' }];
-    }
-    const found = [
-      ...dedupeProblems(problems).map((p) => problemToDiagnostic(p, display)),
-      ...dedupeProblems(responseProblems).map((p) => ({
-        ...problemToDiagnostic(p, display),
-        severity: 'warning' as const,
-      })),
-    ];
-    if (found.length > 0) resolved.diagnostics = found;
-    cache.set(entry.pointer, resolved);
-    return resolved;
-  };
-
-  const source: OpenApiSource = {
+function sourceOf(state: SourceState, raw: OpenAPI.Document): OpenApiSource {
+  const { byId, byPointer, resolver } = state;
+  return {
     kind: 'openapi',
-    name: init.name,
-    url: init.url,
-    version,
-    // detectOpenApiVersion accepted it as OpenAPI 3.x or Swagger 2.0 above.
-    raw: init.raw as OpenAPI.Document,
+    name: state.name,
+    url: state.url,
+    version: state.version,
+    // detectOpenApiVersion accepted it as OpenAPI 3.x or Swagger 2.0.
+    raw,
     getOperationById(operationId) {
       const entry = byId.get(operationId);
-      return entry === undefined ? undefined : resolve(entry);
+      return entry === undefined ? undefined : resolveOperation(state, entry);
     },
     getOperationByPointer(pointer) {
       const entry = byPointer.get(normalizePointer(pointer));
-      return entry === undefined ? undefined : resolve(entry);
+      return entry === undefined ? undefined : resolveOperation(state, entry);
     },
     operationIds() {
       return [...byId.keys()];
     },
     allOperations() {
-      return [...byPointer.values()].map(resolve);
+      return [...byPointer.values()].map((entry) => resolveOperation(state, entry));
     },
     resolveSchema(schema) {
-      return resolver.deep(schema, init.url, '', []) as JsonValue;
+      return resolver.deep(schema, state.url, '', []) as JsonValue;
     },
   };
-  return { source, diagnostics };
+}
+
+/** The document's security schemes, resolved once (Swagger 2.0 securityDefinitions are converted). */
+function securitySchemes(state: SourceState): Record<string, SecurityScheme> {
+  if (state.schemes !== undefined) return state.schemes;
+  const { raw, resolver, url } = state;
+  if (state.version === '2.0') {
+    const defs = resolver.deep(raw.securityDefinitions, url, '/securityDefinitions', []);
+    state.schemes = convertSecurityDefinitions(defs);
+  } else {
+    const components = isRecord(raw.components) ? raw.components : {};
+    const defs = resolver.deep(components.securitySchemes, url, '/components/securitySchemes', []);
+    state.schemes = normalizeSecuritySchemes(defs);
+  }
+  return state.schemes;
+}
+
+/** An indexed operation with its $refs followed and parameters merged; built once per operation. */
+function resolveOperation(state: SourceState, entry: IndexEntry): ResolvedOperation {
+  const cached = state.operations.get(entry.pointer);
+  if (cached !== undefined) return cached;
+  const { raw, resolver } = state;
+  const problems: RefProblem[] = [];
+  const item = entry.pathItem;
+  const opPointer = `${entry.pathItemPointer}/${entry.method}`;
+  const base = entry.pathItemBase;
+  const op = item[entry.method] as Obj;
+  const itemParams = resolver.deep(item.parameters, base, `${entry.pathItemPointer}/parameters`, problems);
+  const opParams = resolver.deep(op.parameters, base, `${opPointer}/parameters`, problems);
+  const merged = mergeParameters(itemParams, opParams);
+  // A broken $ref under responses only weakens output checks; elsewhere the request cannot be built.
+  const responseProblems: RefProblem[] = [];
+  const rawResponses = resolver.deep(op.responses, base, `${opPointer}/responses`, responseProblems);
+  const resolved: ResolvedOperation = {
+    sourceName: state.name,
+    method: entry.method.toUpperCase(),
+    path: entry.path,
+    pointer: entry.pointer,
+    servers: [],
+    parameters: [],
+    responses: {},
+    security: securityRequirements(op.security) ?? securityRequirements(raw.security) ?? [],
+    securitySchemes: securitySchemes(state),
+    documentUrl: state.url,
+  };
+  if (typeof op.operationId === 'string') resolved.operationId = op.operationId;
+  if (state.version === '2.0') fillSwagger2(state, op, merged, rawResponses, resolved);
+  else fillOpenApi3(state, entry, op, merged, rawResponses, resolved, problems);
+  const found = [
+    ...dedupeProblems(problems).map((p) => problemToDiagnostic(p, state.display)),
+    ...dedupeProblems(responseProblems).map((p) => ({
+      ...problemToDiagnostic(p, state.display),
+      severity: 'warning' as const,
+    })),
+  ];
+  if (found.length > 0) resolved.diagnostics = found;
+  state.operations.set(entry.pointer, resolved);
+  return resolved;
+}
+
+/** Swagger 2.0: body/formData parameters become the request body, `produces` the response media types. */
+function fillSwagger2(
+  state: SourceState,
+  op: Obj,
+  merged: Obj[],
+  rawResponses: unknown,
+  resolved: ResolvedOperation,
+): void {
+  const { raw } = state;
+  const parts = convertParameters(merged, mediaTypes(op, raw, 'consumes'));
+  resolved.parameters = parts.parameters;
+  if (parts.requestBody !== undefined) resolved.requestBody = parts.requestBody;
+  const produces = mediaTypes(op, raw, 'produces');
+  if (isRecord(rawResponses))
+    for (const [status, r] of Object.entries(rawResponses))
+      if (!status.startsWith('x-')) resolved.responses[status] = convertResponse(r, produces);
+  resolved.servers = convertServers(raw, op.schemes, state.url);
+}
+
+/** OpenAPI 3.x: requestBody and responses as written, servers from the operation, path item or document. */
+function fillOpenApi3(
+  state: SourceState,
+  entry: IndexEntry,
+  op: Obj,
+  merged: Obj[],
+  rawResponses: unknown,
+  resolved: ResolvedOperation,
+  problems: RefProblem[],
+): void {
+  const { raw, resolver } = state;
+  const base = entry.pathItemBase;
+  const opPointer = `${entry.pathItemPointer}/${entry.method}`;
+  resolved.parameters = merged.flatMap((p) => normalizeParameter(p));
+  const body = resolver.deep(op.requestBody, base, `${opPointer}/requestBody`, problems);
+  if (isRecord(body))
+    resolved.requestBody = {
+      required: body.required === true,
+      content: (isRecord(body.content) ? body.content : {}) as Record<string, MediaTypeObject>,
+    };
+  if (isRecord(rawResponses))
+    for (const [status, r] of Object.entries(rawResponses))
+      if (!status.startsWith('x-') && isRecord(r)) resolved.responses[status] = r as ResponseObject;
+  const servers =
+    serverList(resolver.deep(op.servers, base, `${opPointer}/servers`, problems)) ??
+    serverList(resolver.deep(entry.pathItem.servers, base, `${entry.pathItemPointer}/servers`, problems)) ??
+    serverList(raw.servers);
+  // OpenAPI 3: no servers means one server at '/', relative to the document.
+  resolved.servers = servers ?? [{ url: '/' }];
 }
 
 /** Re-escape a pointer so '/paths/~1a/get' and equivalent spellings meet in the index. */

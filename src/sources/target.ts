@@ -138,64 +138,13 @@ function openApiSources(loaded: LoadedDocument): OpenApiSource[] {
 
 function byOperationId(loaded: LoadedDocument, operationId: string, make: Make): TargetResult {
   const qualified = splitSourceExpression(operationId);
-  if (qualified !== undefined) {
-    const problem = sourceProblem(loaded, qualified.name, 'openapi', 'operationId', make);
-    if (problem !== undefined) return problem;
-    const src = loaded.sources.get(qualified.name) as OpenApiSource;
-    const op = src.getOperationById(qualified.rest);
-    if (op !== undefined) return { kind: 'operation', operation: op };
-    return make(
-      'operation-not-found',
-      'error',
-      'operationId',
-      `operationId "${qualified.rest}" is not in source "${src.name}"${didYouMean(qualified.rest, src.operationIds())}`,
-    );
-  }
-  const declared = (loaded.document.sourceDescriptions ?? []).filter(
-    (sd) => (sd.type ?? 'openapi') === 'openapi',
-  );
-  const missing = declared.map((sd) => sd.name).filter((n) => unavailable(loaded, n) !== undefined);
+  if (qualified !== undefined) return byQualifiedOperationId(loaded, qualified, make);
   const sources = openApiSources(loaded);
-  const matches = sources.flatMap((s) => {
-    const op = s.getOperationById(operationId);
-    return op === undefined ? [] : [{ source: s, op }];
-  });
-  if (matches.length === 1 && missing.length === 0) {
-    const { source, op } = matches[0] as {
-      source: OpenApiSource;
-      op: NonNullable<ReturnType<OpenApiSource['getOperationById']>>;
-    };
-    if (sources.length === 1) return { kind: 'operation', operation: op };
-    const spec = `${SOURCE_PREFIX}${source.name}.${operationId}`;
-    if (loaded.strict)
-      return make(
-        'bare-operation-id',
-        'error',
-        'operationId',
-        `operationId "${operationId}" must name its source when several sourceDescriptions are declared; write "${spec}"`,
-      );
-    return {
-      kind: 'operation',
-      operation: op,
-      warnings: [
-        make(
-          'compat-bare-operation-id',
-          'warning',
-          'operationId',
-          `operationId "${operationId}" does not name its source although ${sources.length} sourceDescriptions are declared (the spec requires "${spec}"); found only in "${source.name}", so that one is used`,
-        ),
-      ],
-    };
-  }
-  if (matches.length > 1) {
-    const forms = matches.map((m) => `"${SOURCE_PREFIX}${m.source.name}.${operationId}"`).join(' or ');
-    return make(
-      'operation-ambiguous',
-      'error',
-      'operationId',
-      `operationId "${operationId}" is in several sources (${matches.map((m) => m.source.name).join(', ')}); write ${forms}`,
-    );
-  }
+  const matches = operationMatches(sources, operationId);
+  const missing = unavailableOpenApiSources(loaded);
+  if (matches.length === 1 && missing.length === 0)
+    return soleMatch(loaded, operationId, matches[0] as OperationMatch, sources.length, make);
+  if (matches.length > 1) return ambiguousOperation(operationId, matches, make);
   if (missing.length > 0)
     return make(
       'source-unavailable',
@@ -203,6 +152,90 @@ function byOperationId(loaded: LoadedDocument, operationId: string, make: Make):
       'operationId',
       `operationId "${operationId}" cannot be checked: source ${missing.map((n) => `"${n}"`).join(', ')} could not be loaded`,
     );
+  return bareOperationNotFound(operationId, sources, make);
+}
+
+type OperationMatch = {
+  source: OpenApiSource;
+  op: NonNullable<ReturnType<OpenApiSource['getOperationById']>>;
+};
+
+/** `$sourceDescriptions.<name>.<operationId>`: looked up in that source only. */
+function byQualifiedOperationId(
+  loaded: LoadedDocument,
+  qualified: { name: string; rest: string },
+  make: Make,
+): TargetResult {
+  const problem = sourceProblem(loaded, qualified.name, 'openapi', 'operationId', make);
+  if (problem !== undefined) return problem;
+  const src = loaded.sources.get(qualified.name) as OpenApiSource;
+  const op = src.getOperationById(qualified.rest);
+  if (op !== undefined) return { kind: 'operation', operation: op };
+  return make(
+    'operation-not-found',
+    'error',
+    'operationId',
+    `operationId "${qualified.rest}" is not in source "${src.name}"${didYouMean(qualified.rest, src.operationIds())}`,
+  );
+}
+
+function operationMatches(sources: OpenApiSource[], operationId: string): OperationMatch[] {
+  return sources.flatMap((s) => {
+    const op = s.getOperationById(operationId);
+    return op === undefined ? [] : [{ source: s, op }];
+  });
+}
+
+/** Declared openapi sources that failed to load: a bare operationId cannot be checked against them. */
+function unavailableOpenApiSources(loaded: LoadedDocument): string[] {
+  const declared = (loaded.document.sourceDescriptions ?? []).filter(
+    (sd) => (sd.type ?? 'openapi') === 'openapi',
+  );
+  return declared.map((sd) => sd.name).filter((n) => unavailable(loaded, n) !== undefined);
+}
+
+/** A bare operationId found in exactly one source: used, with a warning (an error when strict) if several are declared. */
+function soleMatch(
+  loaded: LoadedDocument,
+  operationId: string,
+  { source, op }: OperationMatch,
+  sourceCount: number,
+  make: Make,
+): TargetResult {
+  if (sourceCount === 1) return { kind: 'operation', operation: op };
+  const spec = `${SOURCE_PREFIX}${source.name}.${operationId}`;
+  if (loaded.strict)
+    return make(
+      'bare-operation-id',
+      'error',
+      'operationId',
+      `operationId "${operationId}" must name its source when several sourceDescriptions are declared; write "${spec}"`,
+    );
+  return {
+    kind: 'operation',
+    operation: op,
+    warnings: [
+      make(
+        'compat-bare-operation-id',
+        'warning',
+        'operationId',
+        `operationId "${operationId}" does not name its source although ${sourceCount} sourceDescriptions are declared (the spec requires "${spec}"); found only in "${source.name}", so that one is used`,
+      ),
+    ],
+  };
+}
+
+function ambiguousOperation(operationId: string, matches: OperationMatch[], make: Make): Diagnostic {
+  const forms = matches.map((m) => `"${SOURCE_PREFIX}${m.source.name}.${operationId}"`).join(' or ');
+  return make(
+    'operation-ambiguous',
+    'error',
+    'operationId',
+    `operationId "${operationId}" is in several sources (${matches.map((m) => m.source.name).join(', ')}); write ${forms}`,
+  );
+}
+
+function bareOperationNotFound(operationId: string, sources: OpenApiSource[], make: Make): Diagnostic {
   if (sources.length === 0)
     return make(
       'operation-not-found',
