@@ -21,8 +21,6 @@ import { maskSecrets } from '../secrets/index.js';
 import { isJsonMediaType, isXmlMediaType, mediaTypeEssence } from './body.js';
 import type { HttpResponse, PreparedRequest, SendOptions } from './types.js';
 
-export { closeSharedDispatcher, maskUrl, sharedDispatcher } from '../net/index.js';
-
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 const DEFAULT_MAX_REDIRECTS = 5;
