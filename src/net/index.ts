@@ -3,7 +3,7 @@
  * loaded on first use, the shared Agent and the mTLS/proxy dispatchers, deadlines, redirects, body reading
  * under a cap, and undici's errors classified.
  */
-export { ACCEPT_ENCODING, discard, headerValue, readBody, readCapped, withAcceptEncoding } from './body.js';
+export { discard, headerValue, readBody, readCapped, withAcceptEncoding } from './body.js';
 export {
   DeadlineExchange,
   deadlineWatch,
