@@ -37,8 +37,8 @@ export {
   parseTemplate,
   renderTemplate,
 } from './expression/index.js';
-export type { ProxyOption, TlsOptions } from './http/dispatcher.js';
 export type { HttpResponse, OAuthCredential, PreparedRequest, SendOptions } from './http/types.js';
+export type { ProxyOption, TlsOptions } from './net/index.js';
 export { MASK, Masker } from './secrets/index.js';
 export type {
   DocumentLoader,

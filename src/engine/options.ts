@@ -2,8 +2,8 @@
 import type { Dispatcher } from 'undici';
 import type { MessageMock, MessageTransport } from '../async/types.js';
 import type { ContractOptions } from '../contract/types.js';
-import type { ProxyOption, TlsOptions } from '../http/dispatcher.js';
 import type { Transport } from '../http/types.js';
+import type { ProxyOption, TlsOptions } from '../net/index.js';
 import type { Masker } from '../secrets/index.js';
 import type { DocumentLoader } from '../sources/types.js';
 import type { AuthValues, RunEvent } from './types.js';

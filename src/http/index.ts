@@ -1,5 +1,6 @@
-/** http/: request building (parameters, bodies, replacements, auth), transport (undici), responses. */
+/** http/: request building (parameters, bodies, replacements, auth), transport (over net/), responses. */
 
+export { closeSharedDispatcher, maskUrl, sharedDispatcher } from '../net/index.js';
 export type { AuthContribution } from './auth.js';
 export { applySecurity, chooseRequirement, credentialSecrets, isOAuthCredential } from './auth.js';
 export type { EncodedBody } from './body.js';
@@ -20,5 +21,5 @@ export { buildRequest } from './request.js';
 export { parseRetryAfter } from './retry-after.js';
 export type { ServerUrlOptions } from './server.js';
 export { joinUrl, resolveServerUrl } from './server.js';
-export { closeSharedDispatcher, maskUrl, parseBody, sendRequest, sharedDispatcher } from './transport.js';
+export { parseBody, sendRequest } from './transport.js';
 export type * from './types.js';

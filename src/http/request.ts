@@ -4,7 +4,7 @@ import { BoundedCache } from '../cache.js';
 import { RequestBuildError } from '../errors.js';
 import { encodeRfc3986 } from '../secrets/index.js';
 import type { OperationParameter, ResolvedOperation } from '../sources/types.js';
-import { applySecurity } from './auth.js';
+import { type AuthContribution, applySecurity } from './auth.js';
 import {
   encodeRequestBody,
   findMediaType,
@@ -15,7 +15,7 @@ import {
 } from './body.js';
 import { checkHeaderName, checkHeaderValue, serializeParameter } from './parameters.js';
 import { joinUrl } from './server.js';
-import type { BuildRequestInput, ParameterLocation, PreparedRequest } from './types.js';
+import type { BuildRequestInput, ParameterInput, ParameterLocation, PreparedRequest } from './types.js';
 
 function key(location: ParameterLocation, name: string): string {
   // Header names compare case-insensitively; the others exactly.
@@ -89,6 +89,17 @@ function declaredParameters(op: ResolvedOperation): Map<string, OperationParamet
   return declared;
 }
 
+/** What the step's parameters and credentials contribute, by location, before the URL is built. */
+class RequestParts {
+  /** Serialized path parameter values by name. */
+  readonly pathValues = new Map<string, string>();
+  readonly pathParams: Record<string, unknown> = {};
+  readonly queryParams: Record<string, unknown> = {};
+  readonly queryPairs: string[] = [];
+  readonly cookiePairs: string[] = [];
+  readonly headers = new Headers1();
+}
+
 /**
  * Build the request for an operation from evaluated step values. Parameters are serialized by their OpenAPI
  * declaration (undeclared ones with the default style of their location); credentials are applied for the
@@ -100,47 +111,90 @@ function declaredParameters(op: ResolvedOperation): Map<string, OperationParamet
  */
 export function buildRequest(input: BuildRequestInput): PreparedRequest {
   const op = input.operation;
+  const parts = new RequestParts();
+  addParameters(parts, op, input.parameters);
+  const security = applySecurity(op, input.auth);
+  addCredentials(parts, security.params, input.parameters);
+  const url = requestUrl(input.baseUrl, requestPath(op, parts.pathValues), parts.queryPairs);
+  const headers = parts.headers;
+  if (parts.cookiePairs.length > 0 && !headers.has('cookie'))
+    headers.set('Cookie', parts.cookiePairs.join('; '));
+  const request: PreparedRequest = {
+    method: op.method.toUpperCase(),
+    url,
+    headers: {},
+    pathParams: parts.pathParams,
+    queryParams: parts.queryParams,
+    secrets: [...new Set(security.secrets)],
+  };
+  if (input.body !== undefined && input.body.value !== undefined) {
+    addBody(request, headers, op, input.body.value, input.body.contentType);
+  }
+  request.headers = headers.toRecord();
+  return request;
+}
+
+/** The step's parameters, serialized by their declaration in the operation (undefined values skipped). */
+function addParameters(
+  parts: RequestParts,
+  op: ResolvedOperation,
+  parameters: readonly ParameterInput[],
+): void {
   const declared = declaredParameters(op);
-
-  const pathValues = new Map<string, string>();
-  const pathParams: Record<string, unknown> = {};
-  const queryParams: Record<string, unknown> = {};
-  const queryPairs: string[] = [];
-  const cookiePairs: string[] = [];
-  const headers = new Headers1();
-  const given = new Set<string>();
-
-  for (const param of input.parameters) {
+  for (const param of parameters) {
     if (param.value === undefined) continue;
-    const k = key(param.in, param.name);
-    given.add(k);
-    const serialized = serializeParameter(declared.get(k), param.in, param.name, param.value);
+    const serialized = serializeParameter(
+      declared.get(key(param.in, param.name)),
+      param.in,
+      param.name,
+      param.value,
+    );
     switch (serialized.kind) {
       case 'path':
-        pathValues.set(param.name, serialized.value);
-        pathParams[param.name] = param.value;
+        parts.pathValues.set(param.name, serialized.value);
+        parts.pathParams[param.name] = param.value;
         break;
       case 'query':
-        queryPairs.push(...serialized.pairs);
-        queryParams[param.name] = param.value;
+        parts.queryPairs.push(...serialized.pairs);
+        parts.queryParams[param.name] = param.value;
         break;
       case 'header':
-        headers.set(param.name, serialized.value);
+        parts.headers.set(param.name, serialized.value);
         break;
       case 'cookie':
-        cookiePairs.push(...serialized.pairs);
+        parts.cookiePairs.push(...serialized.pairs);
         break;
     }
   }
+}
 
-  const security = applySecurity(op, input.auth);
-  for (const p of security.params) {
-    if (given.has(key(p.in, p.name))) continue;
-    if (p.in === 'header') headers.set(p.name, p.value);
-    else if (p.in === 'query') queryPairs.push(`${encodeRfc3986(p.name)}=${encodeRfc3986(p.value)}`);
-    else cookiePairs.push(`${p.name}=${encodeRfc3986(p.value)}`);
+/** The security requirement's credentials, except where the step gives a parameter of the same name and place. */
+function addCredentials(
+  parts: RequestParts,
+  credentials: AuthContribution['params'],
+  parameters: readonly ParameterInput[],
+): void {
+  for (const p of credentials) {
+    if (isGiven(parameters, p.in, p.name)) continue;
+    if (p.in === 'header') parts.headers.set(p.name, p.value);
+    else if (p.in === 'query') parts.queryPairs.push(`${encodeRfc3986(p.name)}=${encodeRfc3986(p.value)}`);
+    else parts.cookiePairs.push(`${p.name}=${encodeRfc3986(p.value)}`);
   }
+}
 
+/** Whether the step gives a value for the parameter (header names compare case-insensitively). */
+function isGiven(parameters: readonly ParameterInput[], location: ParameterLocation, name: string): boolean {
+  const header = location === 'header';
+  const wanted = header ? name.toLowerCase() : name;
+  for (const param of parameters) {
+    if (param.value === undefined || param.in !== location) continue;
+    if ((header ? param.name.toLowerCase() : param.name) === wanted) return true;
+  }
+  return false;
+}
+
+/** The operation's path template filled with the serialized values; every slot and required parameter needs one. */
+function requestPath(op: ResolvedOperation, pathValues: ReadonlyMap<string, string>): string {
   for (const p of op.parameters) {
     if (p.in === 'path' && p.required && !pathValues.has(p.name)) {
       throw new RequestBuildError(
@@ -172,54 +226,53 @@ export function buildRequest(input: BuildRequestInput): PreparedRequest {
       );
     }
   }
+  return path;
+}
 
-  let url = joinUrl(input.baseUrl, path);
-  if (queryPairs.length > 0) url += `${url.includes('?') ? '&' : '?'}${queryPairs.join('&')}`;
+function requestUrl(baseUrl: string, path: string, queryPairs: readonly string[]): string {
+  const url = joinUrl(baseUrl, path);
+  return queryPairs.length > 0 ? `${url}${url.includes('?') ? '&' : '?'}${queryPairs.join('&')}` : url;
+}
 
-  if (cookiePairs.length > 0 && !headers.has('cookie')) headers.set('Cookie', cookiePairs.join('; '));
-
-  const request: PreparedRequest = {
-    method: op.method.toUpperCase(),
-    url,
-    headers: {},
-    pathParams,
-    queryParams,
-    secrets: [...new Set(security.secrets)],
-  };
-
-  if (input.body !== undefined && input.body.value !== undefined) {
-    const value = input.body.value;
-    const stepHeaderType = headers.get('content-type');
-    const contentType =
-      input.body.contentType ??
-      stepHeaderType ??
-      pickRequestContentType(op.requestBody?.content, value) ??
-      inferContentType(value);
-    const encoding = findMediaType(op.requestBody?.content, contentType)?.encoding;
-    const encoded = encodeRequestBody(contentType, value, encoding);
-    // A step Content-Type header wins, except that a multipart boundary we generated must reach the server.
-    if (
-      stepHeaderType === undefined ||
-      mediaTypeEssence(stepHeaderType) === mediaTypeEssence(encoded.contentType)
-    ) {
-      headers.set(
-        'Content-Type',
-        stepHeaderType !== undefined && !encoded.contentType.includes('boundary=')
-          ? stepHeaderType
-          : encoded.contentType,
-      );
-    }
-    request.contentType = headers.get('content-type') ?? encoded.contentType;
-    request.bodyValue = value;
-    if (encoded.body instanceof Blob) request.bodyBlob = encoded.body;
-    else request.body = encoded.body;
-    if (
-      typeof encoded.body === 'string' &&
-      (typeof value === 'string' || isJsonMediaType(encoded.contentType))
-    ) {
-      request.bodyIsValueText = true;
-    }
+/**
+ * The payload encoded for the step's content type (its `contentType`, else a step Content-Type header),
+ * else the operation's, else one inferred from the value.
+ */
+function addBody(
+  request: PreparedRequest,
+  headers: Headers1,
+  op: ResolvedOperation,
+  value: unknown,
+  givenType: string | undefined,
+): void {
+  const stepHeaderType = headers.get('content-type');
+  const contentType =
+    givenType ??
+    stepHeaderType ??
+    pickRequestContentType(op.requestBody?.content, value) ??
+    inferContentType(value);
+  const encoding = findMediaType(op.requestBody?.content, contentType)?.encoding;
+  const encoded = encodeRequestBody(contentType, value, encoding);
+  // A step Content-Type header wins, except that a multipart boundary we generated must reach the server.
+  if (
+    stepHeaderType === undefined ||
+    mediaTypeEssence(stepHeaderType) === mediaTypeEssence(encoded.contentType)
+  ) {
+    headers.set(
+      'Content-Type',
+      stepHeaderType !== undefined && !encoded.contentType.includes('boundary=')
+        ? stepHeaderType
+        : encoded.contentType,
+    );
   }
-  request.headers = headers.toRecord();
-  return request;
+  request.contentType = headers.get('content-type') ?? encoded.contentType;
+  request.bodyValue = value;
+  if (encoded.body instanceof Blob) request.bodyBlob = encoded.body;
+  else request.body = encoded.body;
+  if (
+    typeof encoded.body === 'string' &&
+    (typeof value === 'string' || isJsonMediaType(encoded.contentType))
+  ) {
+    request.bodyIsValueText = true;
+  }
 }

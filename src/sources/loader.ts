@@ -2,6 +2,16 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Dispatcher } from 'undici';
+import {
+  headerValue,
+  NetFailure,
+  type NetRequest,
+  netErrorKind,
+  readCapped,
+  sendFollowing,
+  sharedDispatcher,
+} from '../net/index.js';
 import type { DocumentLoader, LoadOptions } from './types.js';
 
 /** 50 MiB: the largest published OpenAPI documents we know of are under 20 MB. */
@@ -33,7 +43,7 @@ export interface DefaultLoaderOptions {
   checkRemote?: (url: URL) => string | undefined;
 }
 
-/** Build a loader for file: (fs) and http(s): (undici) URLs. */
+/** Build a loader for file: (fs) and http(s): (net/, on undici) URLs. */
 export function createDefaultLoader(options: DefaultLoaderOptions = {}): DocumentLoader {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
   return async (url, signal) => {
@@ -51,7 +61,7 @@ export function createDefaultLoader(options: DefaultLoaderOptions = {}): Documen
   };
 }
 
-/** Reads file: URLs with fs/promises and http(s): URLs with undici (30 s timeout, 5 redirects, 50 MiB). */
+/** Reads file: URLs with fs/promises and http(s): URLs with net/ (30 s timeout, 5 redirects, 50 MiB). */
 export const defaultLoader: DocumentLoader = createDefaultLoader();
 
 async function readLocalFile(url: URL, maxBytes: number, signal?: AbortSignal): Promise<string> {
@@ -91,74 +101,75 @@ interface RemoteOptions {
   signal: AbortSignal | undefined;
 }
 
+const DOCUMENT_ACCEPT = 'application/json, application/yaml, text/yaml, */*;q=0.5';
+
+/** A document over http(s) with the network client (net/): redirects followed, the body read under the cap. */
 async function readRemote(start: URL, o: RemoteOptions): Promise<{ text: string; contentType?: string }> {
-  // undici is large; most runs read files only, so it is imported on first use.
-  const { request } = await import('undici');
-  let url = start;
-  for (let hop = 0; ; hop++) {
-    const refusal = o.checkRemote?.(url);
-    if (refusal !== undefined) throw new ReadFailure('source-url-refused', refusal);
-    let res: Awaited<ReturnType<typeof request>>;
-    try {
-      res = await request(url, {
-        method: 'GET',
-        headers: { accept: 'application/json, application/yaml, text/yaml, */*;q=0.5' },
-        headersTimeout: o.timeoutMs,
-        bodyTimeout: o.timeoutMs,
-        ...(o.signal === undefined ? {} : { signal: o.signal }),
-      });
-    } catch (e) {
-      throw new ReadFailure('source-unreadable', describeNetError(e, o.timeoutMs), { cause: e });
-    }
-    const location = headerValue(res.headers.location);
-    if (res.statusCode >= 300 && res.statusCode < 400 && location !== undefined) {
-      await res.body.dump();
-      if (hop >= o.maxRedirects)
-        throw new ReadFailure('source-unreadable', `more than ${o.maxRedirects} redirects`);
-      url = new URL(location, url);
-      continue;
-    }
-    if (res.statusCode < 200 || res.statusCode >= 300) {
-      await res.body.dump();
-      throw new ReadFailure('source-unreadable', `HTTP ${res.statusCode} from ${url.href}`);
-    }
-    const declared = Number(headerValue(res.headers['content-length']) ?? Number.NaN);
-    if (Number.isFinite(declared) && declared > o.maxBytes) {
-      res.body.destroy();
-      throw tooLarge(declared, o.maxBytes);
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of res.body) {
-        const buf = chunk as Buffer;
-        size += buf.length;
-        if (size > o.maxBytes) {
-          res.body.destroy();
-          throw tooLarge(size, o.maxBytes);
-        }
-        chunks.push(buf);
-      }
-    } catch (e) {
-      if (e instanceof ReadFailure) throw e;
-      throw new ReadFailure('source-unreadable', describeNetError(e, o.timeoutMs), { cause: e });
-    }
-    const contentType = headerValue(res.headers['content-type']);
-    const text = Buffer.concat(chunks).toString('utf8');
-    return contentType === undefined ? { text } : { text, contentType };
+  const request = documentRequest(start, o);
+  try {
+    return await readDocument(await sendFollowing(request), request.url, o.maxBytes);
+  } catch (e) {
+    throw readFailure(e, o);
   }
 }
 
-function headerValue(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
+/**
+ * A GET that follows redirects to any origin (it carries no credentials), asking `checkRemote` before
+ * each hop; undici's own timers bound the wait for headers and between body chunks.
+ */
+function documentRequest(start: URL, o: RemoteOptions): NetRequest {
+  return {
+    url: start.href,
+    method: 'GET',
+    headers: { accept: DOCUMENT_ACCEPT },
+    ownHeaders: true,
+    body: undefined,
+    redirects: undefined,
+    visited: undefined,
+    dispatcher: sharedDispatcher(),
+    signal: o.signal,
+    undiciTimeoutMs: o.timeoutMs,
+    maxRedirects: o.maxRedirects,
+    crossOrigin: 'follow',
+    secrets: [],
+    checkHop(url) {
+      const refusal = o.checkRemote?.(new URL(url));
+      if (refusal !== undefined) throw new ReadFailure('source-url-refused', refusal);
+    },
+  };
+}
+
+async function readDocument(
+  res: Dispatcher.ResponseData,
+  url: string,
+  maxBytes: number,
+): Promise<{ text: string; contentType?: string }> {
+  if (res.statusCode < 200 || res.statusCode >= 300) {
+    await res.body.dump();
+    throw new ReadFailure('source-unreadable', `HTTP ${res.statusCode} from ${url}`);
+  }
+  const bytes = await readCapped(res, maxBytes);
+  const contentType = headerValue(res.headers['content-type']);
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  return contentType === undefined ? { text } : { text, contentType };
+}
+
+function readFailure(e: unknown, o: RemoteOptions): ReadFailure {
+  if (e instanceof ReadFailure) return e;
+  if (e instanceof NetFailure) {
+    return e.reason === 'BODY_TOO_LARGE'
+      ? tooLarge(e.size ?? o.maxBytes + 1, o.maxBytes)
+      : new ReadFailure('source-unreadable', e.message);
+  }
+  return new ReadFailure('source-unreadable', describeNetError(e, o.timeoutMs), { cause: e });
 }
 
 function describeNetError(e: unknown, timeoutMs: number): string {
+  const kind = netErrorKind(e);
+  if (kind === 'TIMEOUT') return `no answer within ${timeoutMs} ms`;
+  if (kind === 'ECONNREFUSED') return 'connection refused';
+  if (kind === 'DNS') return 'host not found';
   const code = (e as { code?: unknown } | null)?.code;
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
-    return `no answer within ${timeoutMs} ms`;
-  if (code === 'ECONNREFUSED') return 'connection refused';
-  if (code === 'ENOTFOUND') return 'host not found';
   const message = e instanceof Error ? e.message : String(e);
   return typeof code === 'string' && !message.includes(code) ? `${message} (${code})` : message;
 }

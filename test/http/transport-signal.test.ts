@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTransportError, type TransportError } from '../../src/errors.js';
 import type { PreparedRequest, SendOptions } from '../../src/http/index.js';
 import { sendRequest } from '../../src/http/index.js';
-import { deadlineWatch } from '../../src/http/transport.js';
+import { deadlineWatch } from '../../src/net/index.js';
 import { getRequest } from './helpers.js';
 
 let server: Server;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isTransportError, type TransportError } from '../../src/errors.js';
 import type { PreparedRequest, SendOptions } from '../../src/http/index.js';
 import { closeSharedDispatcher, sendRequest } from '../../src/http/index.js';
-import { undiciLoadedPartially } from '../../src/http/transport.js';
+import { undiciLoadedPartially } from '../../src/net/index.js';
 import { getRequest, sendFailure } from './helpers.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;

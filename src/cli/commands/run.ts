@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { ArazzoDocument, WorkflowObject } from '../../document/model.js';
 import type { RunOptions } from '../../engine/options.js';
 import type { AuthValues, RunResult } from '../../engine/types.js';
-import type { ProxyOption, TlsOptions } from '../../http/dispatcher.js';
+import type { ProxyOption, TlsOptions } from '../../net/index.js';
 import { isSecretSchema } from '../../secrets/index.js';
 import type { LoadedDocument } from '../../sources/types.js';
 import {

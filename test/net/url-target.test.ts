@@ -2,7 +2,7 @@
 // parsing gives, for every string the fast path accepts.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { plainHttpTarget } from '../../src/http/transport.js';
+import { plainHttpTarget } from '../../src/net/index.js';
 
 function parsed(url: string): { origin: string; path: string } | 'invalid' {
   try {
