@@ -4,6 +4,7 @@ import type * as OAuth from 'oauth4webapi';
 import type { Dispatcher } from 'undici';
 import type { JsonValue } from '../document/model.js';
 import { AuthError } from '../errors.js';
+import { fetchThrough } from '../net/index.js';
 import type { ResolvedOperation, SecurityScheme } from '../sources/types.js';
 import { chooseRequirement, isOAuthCredential } from './auth.js';
 import type { AuthCredentials, OAuthCredential } from './types.js';
@@ -508,14 +509,6 @@ async function importPrivateKey(
       { cause: error },
     );
   }
-}
-
-function fetchThrough(dispatcher: Dispatcher): (url: string, init: object) => Promise<Response> {
-  return async (url, init) => {
-    const { fetch } = await import('undici');
-    const response = await fetch(url, { ...(init as object), dispatcher } as Parameters<typeof fetch>[1]);
-    return response as unknown as Response;
-  };
 }
 
 /** The failure as the user should read it: the scheme, what was asked, and the server's own words. */

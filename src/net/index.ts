@@ -13,6 +13,7 @@ export {
 } from './deadline.js';
 export { createDispatcher, type ProxyOption, type TlsOptions, wantsProxy } from './dispatcher.js';
 export { type NetErrorKind, NetFailure, type NetFailureReason, netErrorKind } from './failure.js';
+export { fetchThrough } from './fetch.js';
 export type { Hop, RedirectRules } from './redirect.js';
 export { type NetRequest, sendFollowing } from './request.js';
 export { maskUrl, plainHttpTarget, requestTarget } from './target.js';
