@@ -116,3 +116,29 @@ describe('layers (docs/ARCHITECTURE.md): imports flow one way', () => {
     ]);
   });
 });
+
+/** The value (not type-only) imports of a package in a file: static, side-effect, dynamic and require. */
+function valueImportsOf(text: string, pkg: string): number {
+  const quoted = `['"]${pkg}(?:/[^'"]*)?['"]`;
+  const statics = [...text.matchAll(new RegExp(`^import\\s+(?!type\\s)[^;]*?from\\s+${quoted}`, 'gm'))];
+  const bare = [...text.matchAll(new RegExp(`^import\\s+${quoted}`, 'gm'))];
+  const dynamic = [...text.matchAll(new RegExp(`(?:import|require)\\s*\\(\\s*${quoted}\\s*\\)`, 'g'))];
+  return statics.length + bare.length + dynamic.length;
+}
+
+describe('one network layer (docs/ARCHITECTURE.md, net/)', () => {
+  it('only net/ loads undici at run time; other modules import its types only', () => {
+    const loaders = sourceFiles(SRC)
+      .filter((f) => valueImportsOf(readFileSync(f, 'utf8'), 'undici') > 0)
+      .map((f) => moduleOf(relative(SRC, f)));
+    expect(loaders.length).toBeGreaterThan(0);
+    expect([...new Set(loaders)]).toEqual(['net']);
+  });
+
+  it('the check tells value imports from type-only ones', () => {
+    expect(valueImportsOf("import type { Dispatcher } from 'undici';", 'undici')).toBe(0);
+    expect(valueImportsOf("import { Agent } from 'undici';", 'undici')).toBe(1);
+    expect(valueImportsOf("const { fetch } = await import('undici');", 'undici')).toBe(1);
+    expect(valueImportsOf("const a = require('undici/lib/dispatcher/agent.js');", 'undici')).toBe(1);
+  });
+});
