@@ -255,17 +255,22 @@ function firstJsonErrorOffset(text: string): number {
     if (i >= text.length) fail();
     i++;
   };
+  /** After whitespace: `close` consumed (true), or anything else left for the caller (false). */
+  const closes = (close: string): boolean => {
+    ws();
+    if (text[i] === close) {
+      i++;
+      return true;
+    }
+    return false;
+  };
   const value = (depth: number): void => {
     if (depth > 1000) fail();
     ws();
     const c = text[i];
     if (c === '{') {
       i++;
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
+      if (closes('}')) return;
       for (;;) {
         ws();
         str();
@@ -273,28 +278,18 @@ function firstJsonErrorOffset(text: string): number {
         if (text[i] !== ':') fail();
         i++;
         value(depth + 1);
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') {
-          i++;
-          return;
-        } else fail();
+        if (closes('}')) return;
+        if (text[i] !== ',') fail();
+        i++;
       }
     } else if (c === '[') {
       i++;
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
+      if (closes(']')) return;
       for (;;) {
         value(depth + 1);
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') {
-          i++;
-          return;
-        } else fail();
+        if (closes(']')) return;
+        if (text[i] !== ',') fail();
+        i++;
       }
     } else if (c === '"') {
       str();
