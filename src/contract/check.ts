@@ -81,6 +81,106 @@ function prune(errors: ErrorObject[]): ErrorObject[] {
   });
 }
 
+type Declared = NonNullable<ReturnType<typeof declaredResponse>>;
+
+function result(
+  check: ContractCheck['check'],
+  passed: boolean,
+  severity: ContractSeverity,
+  message: string,
+  pointer?: string,
+): ContractCheck {
+  const out: ContractCheck = { check, passed, severity, message };
+  if (pointer !== undefined) out.pointer = pointer;
+  return out;
+}
+
+/** The status is declared exactly, by a `2XX`-style range, or by `default`. */
+function checkStatus(
+  operation: ResolvedOperation,
+  status: number,
+  declared: Declared | undefined,
+  options: ContractOptions,
+): ContractCheck {
+  const severity = severityOf(options, 'status');
+  if (declared === undefined) {
+    const codes = Object.keys(operation.responses);
+    return result(
+      'status',
+      false,
+      severity,
+      `status ${status} is not declared by ${label(operation)} (declared: ${codes.length > 0 ? codes.join(', ') : 'none'})`,
+    );
+  }
+  return result(
+    'status',
+    true,
+    severity,
+    declared.key === String(status)
+      ? `status ${status} is declared`
+      : `status ${status} is covered by the "${declared.key}" response`,
+  );
+}
+
+/** The response's content type is one the declared response lists; its media type when it is. */
+function checkContentType(
+  declared: Declared,
+  content: Record<string, MediaTypeObject>,
+  contentType: string | undefined,
+  options: ContractOptions,
+): { check: ContractCheck; media?: MediaTypeObject } {
+  const severity = severityOf(options, 'content-type');
+  const declaredTypes = Object.keys(content).join(', ');
+  if (contentType === undefined || contentType.trim() === '') {
+    const message = `response has no content type (declared for ${declared.key}: ${declaredTypes})`;
+    return { check: result('content-type', false, severity, message) };
+  }
+  const media = declaredMedia(content, contentType);
+  if (media === undefined) {
+    const message = `content type ${mediaTypeOf(contentType)} is not declared for ${declared.key} (declared: ${declaredTypes})`;
+    return { check: result('content-type', false, severity, message) };
+  }
+  const message = `content type ${mediaTypeOf(contentType)} is declared`;
+  return { check: result('content-type', true, severity, message), media: media.media };
+}
+
+/** A JSON body validates against the media type's schema; at most `maxSchemaErrors` errors, then a count. */
+function checkSchema(
+  operation: ResolvedOperation,
+  declared: Declared,
+  schema: Record<string, unknown> | boolean,
+  response: HttpResponse,
+  source: OpenApiSource | undefined,
+  options: ContractOptions,
+): ContractCheck[] {
+  const severity = severityOf(options, 'schema');
+  if (response.bodyParseError !== undefined) {
+    return [
+      result('schema', false, severity, `response body is not valid JSON: ${response.bodyParseError}`, ''),
+    ];
+  }
+  const compiled = compileResponseSchema(typeof schema === 'boolean' ? { allOf: [schema] } : schema, source);
+  if ('error' in compiled) {
+    const message = `response schema of ${label(operation)} ${declared.key} cannot be compiled: ${compiled.error}`;
+    return [result('schema', false, 'warning', message)];
+  }
+  if (compiled.validate(response.body)) {
+    return [result('schema', true, severity, 'response body matches the schema', '')];
+  }
+  const errors = prune(compiled.validate.errors ?? []);
+  const max = Math.max(1, options.maxSchemaErrors ?? 10);
+  const checks = errors.slice(0, max).map((error) => {
+    const at = error.instancePath === '' ? '' : ` ${error.instancePath}`;
+    return result('schema', false, severity, `response body${at}: ${describe(error)}`, error.instancePath);
+  });
+  if (errors.length > max) {
+    checks.push(
+      result('schema', false, severity, `response body: ${errors.length - max} more schema errors`, ''),
+    );
+  }
+  return checks;
+}
+
 /**
  * Check a response against its operation's OpenAPI description: the status is declared (exactly, by
  * a `2XX`-style range, or by `default`), the content type is declared, and a JSON body validates
@@ -94,112 +194,24 @@ export function checkResponse(
   source?: OpenApiSource,
   options: ContractOptions = {},
 ): ContractCheck[] {
-  const checks: ContractCheck[] = [];
-  const status = response.statusCode;
-  const declared = declaredResponse(operation, status);
-  if (declared === undefined) {
-    const codes = Object.keys(operation.responses);
-    checks.push({
-      check: 'status',
-      passed: false,
-      severity: severityOf(options, 'status'),
-      message: `status ${status} is not declared by ${label(operation)} (declared: ${codes.length > 0 ? codes.join(', ') : 'none'})`,
-    });
-    return checks;
-  }
-  checks.push({
-    check: 'status',
-    passed: true,
-    severity: severityOf(options, 'status'),
-    message:
-      declared.key === String(status)
-        ? `status ${status} is declared`
-        : `status ${status} is covered by the "${declared.key}" response`,
-  });
-
+  const declared = declaredResponse(operation, response.statusCode);
+  const checks = [checkStatus(operation, response.statusCode, declared, options)];
+  if (declared === undefined) return checks;
   const content = declared.response.content;
   if (content === undefined || Object.keys(content).length === 0 || operation.method === 'HEAD')
     return checks;
   const contentType = response.contentType ?? headerValue(response.headers, 'content-type');
-  const declaredTypes = Object.keys(content).join(', ');
-  if (contentType === undefined || contentType.trim() === '') {
-    checks.push({
-      check: 'content-type',
-      passed: false,
-      severity: severityOf(options, 'content-type'),
-      message: `response has no content type (declared for ${declared.key}: ${declaredTypes})`,
-    });
+  const typed = checkContentType(declared, content, contentType, options);
+  checks.push(typed.check);
+  const schema = typed.media?.schema;
+  if (
+    contentType === undefined ||
+    schema === undefined ||
+    !isJson(contentType) ||
+    !(isRecord(schema) || typeof schema === 'boolean')
+  )
     return checks;
-  }
-  const media = declaredMedia(content, contentType);
-  if (media === undefined) {
-    checks.push({
-      check: 'content-type',
-      passed: false,
-      severity: severityOf(options, 'content-type'),
-      message: `content type ${mediaTypeOf(contentType)} is not declared for ${declared.key} (declared: ${declaredTypes})`,
-    });
-    return checks;
-  }
-  checks.push({
-    check: 'content-type',
-    passed: true,
-    severity: severityOf(options, 'content-type'),
-    message: `content type ${mediaTypeOf(contentType)} is declared`,
-  });
-
-  const schema = media.media.schema;
-  if (schema === undefined || !isJson(contentType) || !(isRecord(schema) || typeof schema === 'boolean'))
-    return checks;
-  const severity = severityOf(options, 'schema');
-  if (response.bodyParseError !== undefined) {
-    checks.push({
-      check: 'schema',
-      passed: false,
-      severity,
-      message: `response body is not valid JSON: ${response.bodyParseError}`,
-      pointer: '',
-    });
-    return checks;
-  }
-  const compiled = compileResponseSchema(typeof schema === 'boolean' ? { allOf: [schema] } : schema, source);
-  if ('error' in compiled) {
-    checks.push({
-      check: 'schema',
-      passed: false,
-      severity: 'warning',
-      message: `response schema of ${label(operation)} ${declared.key} cannot be compiled: ${compiled.error}`,
-    });
-    return checks;
-  }
-  if (compiled.validate(response.body)) {
-    checks.push({
-      check: 'schema',
-      passed: true,
-      severity,
-      message: 'response body matches the schema',
-      pointer: '',
-    });
-    return checks;
-  }
-  const errors = prune(compiled.validate.errors ?? []);
-  const max = Math.max(1, options.maxSchemaErrors ?? 10);
-  for (const error of errors.slice(0, max))
-    checks.push({
-      check: 'schema',
-      passed: false,
-      severity,
-      message: `response body${error.instancePath === '' ? '' : ` ${error.instancePath}`}: ${describe(error)}`,
-      pointer: error.instancePath,
-    });
-  if (errors.length > max)
-    checks.push({
-      check: 'schema',
-      passed: false,
-      severity,
-      message: `response body: ${errors.length - max} more schema errors`,
-      pointer: '',
-    });
+  checks.push(...checkSchema(operation, declared, schema, response, source, options));
   return checks;
 }
 

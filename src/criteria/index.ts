@@ -27,6 +27,7 @@ import {
   type ExpressionLiteral,
   findExpressionLiterals,
   type JsonPathComparison,
+  type JsonPathCompat,
   type JsonPathVersion,
   jsonPathToPointer,
   rootFilterAsRfc9535,
@@ -59,6 +60,7 @@ type Kind =
   | { kind: 'jsonpath'; version: JsonPathVersion }
   | { kind: 'xpath'; version: string }
   | { kind: 'invalid'; code: string; reason: string };
+type CheckedKind = Exclude<Kind, { kind: 'invalid' }>;
 
 function kindOf(type: CriterionInput['type']): Kind {
   if (type === undefined || type === 'simple') return { kind: 'simple' };
@@ -633,21 +635,164 @@ export function criterionExpressions(c: CriterionInput): ExpressionNode[] {
   }
 }
 
+/** A syntax error thrown while parsing `field`, as an error issue at its offset. */
+function syntaxIssue(err: unknown, code: string, field: CriterionIssue['field']): CriterionIssue {
+  const e = err as ExpressionSyntaxError;
+  return { severity: 'error', code, message: e.message, field, offset: e.offset };
+}
+
+/** A compat form as an issue: a warning when `compat`, an error otherwise. */
+function compatIssue(w: CompatWarning, field: CriterionIssue['field'], compat: boolean): CriterionIssue {
+  return {
+    severity: compat ? 'warning' : 'error',
+    code: w.code,
+    message: w.message,
+    field,
+    offset: w.offset,
+  };
+}
+
 function templateIssue(src: string): CriterionIssue | undefined {
   if (!hasEmbeddedExpression(src)) return undefined;
   try {
     parseTemplate(src);
     return undefined;
   } catch (err) {
-    const e = err as ExpressionSyntaxError;
-    return {
-      severity: 'error',
-      code: 'condition-syntax',
-      message: e.message,
-      field: 'condition',
-      offset: e.offset,
-    };
+    return syntaxIssue(err, 'condition-syntax', 'condition');
   }
+}
+
+/**
+ * The context's syntax and compat forms. Criterion Object (1.0.1, 1.1.0): "If `type` is specified, then
+ * the `context` MUST be provided", so a non-simple criterion without one is a compat form.
+ */
+function checkContext(c: CriterionInput, kind: CheckedKind, compat: boolean): CriterionIssue[] {
+  if (c.context !== undefined) {
+    try {
+      const node = parseExpression(c.context);
+      return compatWarningsOf(node, 'context').map((w) => compatIssue(w, 'context', compat));
+    } catch (err) {
+      return [syntaxIssue(err, 'context-syntax', 'context')];
+    }
+  }
+  if (kind.kind === 'simple') return [];
+  const missing: CompatWarning = {
+    code: compat ? 'compat-missing-context' : 'missing-context',
+    message: `criterion of type ${kind.kind} has no context${compat ? '; $response.body will be used' : ''} (the spec requires one, e.g. context: $response.body)`,
+    offset: 0,
+  };
+  return [compatIssue(missing, 'context', compat)];
+}
+
+function checkSimpleCondition(condition: string, compat: boolean): CriterionIssue[] {
+  try {
+    return parseCached(condition, true).warnings.map((w) => compatIssue(w, 'condition', compat));
+  } catch (err) {
+    return [syntaxIssue(err, 'condition-syntax', 'condition')];
+  }
+}
+
+function checkRegexCondition(condition: string): CriterionIssue[] {
+  const re = compileRegex(condition);
+  if (typeof re !== 'string') return [];
+  return [
+    {
+      severity: 'error',
+      code: re.startsWith('invalid') ? 'regex-syntax' : 'regex-unsafe',
+      message: `regex condition: ${re}`,
+      field: 'condition',
+    },
+  ];
+}
+
+/** The compat comparison form (`$.status == 'ok'`): its literals must parse; the issue names the spec form. */
+function checkJsonPathComparison(
+  condition: string,
+  context: string | undefined,
+  cmp: Extract<JsonPathCompat, { kind: 'comparison' }>,
+  compat: boolean,
+): CriterionIssue {
+  const literals: unknown[][] = [];
+  for (const all of cmp.any) {
+    const row: unknown[] = [];
+    for (const t of all) {
+      try {
+        row.push(literalOf(t.literal));
+      } catch (err) {
+        return {
+          severity: 'error',
+          code: 'jsonpath-syntax',
+          message: `jsonpath condition "${condition}": ${(err as Error).message}`,
+          field: 'condition',
+          offset: t.literalOffset,
+        };
+      }
+    }
+    literals.push(row);
+  }
+  return compatIssue(
+    jsonPathCompatMessage(condition, context ?? '$response.body', cmp, literals),
+    'condition',
+    compat,
+  );
+}
+
+/** A JSONPath query: quoted runtime expressions, script filters run as RFC 9535, syntax errors. */
+function checkJsonPathQuery(condition: string, version: JsonPathVersion, compat: boolean): CriterionIssue[] {
+  const issues = expressionLiteralsOf(condition).map((l) =>
+    compatIssue(expressionLiteralWarning(condition, l), 'condition', compat),
+  );
+  try {
+    if (runJsonPath(version, condition, {}).ranAsRfc9535) {
+      const w: CompatWarning = {
+        code: 'compat-jsonpath-script-filter',
+        message: `jsonpath condition "${condition}": script filters are not evaluated; the query runs as RFC 9535`,
+        offset: 0,
+      };
+      issues.push(compatIssue(w, 'condition', compat));
+    }
+  } catch (err) {
+    issues.push({
+      severity: 'error',
+      code: 'jsonpath-syntax',
+      message: `jsonpath condition "${condition}": ${(err as Error).message}`,
+      field: 'condition',
+    });
+  }
+  return issues;
+}
+
+function checkXPathCondition(condition: string, version: string): CriterionIssue[] {
+  const xerr = xpathSyntaxError(condition, version);
+  if (xerr === undefined) return [];
+  return [
+    {
+      severity: 'error',
+      code: 'xpath-syntax',
+      message: `xpath condition "${condition}": ${xerr}`,
+      field: 'condition',
+    },
+  ];
+}
+
+/** The condition's syntax for its type. One with an embedded `{$...}` is checked only as a template. */
+function checkCondition(
+  condition: string,
+  context: string | undefined,
+  kind: CheckedKind,
+  compat: boolean,
+): CriterionIssue[] {
+  if (kind.kind === 'simple') return checkSimpleCondition(condition, compat);
+  const t = templateIssue(condition);
+  if (t !== undefined) return [t];
+  if (hasEmbeddedExpression(condition)) return [];
+  if (kind.kind === 'regex') return checkRegexCondition(condition);
+  if (kind.kind === 'jsonpath') {
+    const cmp = detectJsonPathComparison(condition);
+    if (cmp.kind === 'comparison') return [checkJsonPathComparison(condition, context, cmp, compat)];
+    return checkJsonPathQuery(condition, kind.version, compat);
+  }
+  return checkXPathCondition(condition, kind.version);
 }
 
 /**
@@ -655,153 +800,21 @@ function templateIssue(src: string): CriterionIssue | undefined {
  * condition syntax per type, compat forms (warnings when `compat`, errors otherwise). No evaluation.
  */
 export function checkCriterion(c: CriterionInput, options: { compat: boolean }): CriterionIssue[] {
-  const issues: CriterionIssue[] = [];
-  const compat = options.compat;
-  const compatIssue = (w: CompatWarning, field: CriterionIssue['field']): CriterionIssue => ({
-    severity: compat ? 'warning' : 'error',
-    code: w.code,
-    message: w.message,
-    field,
-    offset: w.offset,
-  });
   const kind = kindOf(c.type);
   if (kind.kind === 'invalid') {
-    issues.push({ severity: 'error', code: kind.code, message: kind.reason, field: 'type' });
-    return issues;
+    return [{ severity: 'error', code: kind.code, message: kind.reason, field: 'type' }];
   }
   if (typeof c.condition !== 'string') {
-    issues.push({
-      severity: 'error',
-      code: 'condition-syntax',
-      message: 'condition must be a string',
-      field: 'condition',
-    });
-    return issues;
-  }
-  if (c.context !== undefined) {
-    try {
-      const node = parseExpression(c.context);
-      for (const w of compatWarningsOf(node, 'context')) issues.push(compatIssue(w, 'context'));
-    } catch (err) {
-      const e = err as ExpressionSyntaxError;
-      issues.push({
-        severity: 'error',
-        code: 'context-syntax',
-        message: e.message,
-        field: 'context',
-        offset: e.offset,
-      });
-    }
-  } else if (kind.kind !== 'simple') {
-    issues.push(
-      compatIssue(
-        {
-          code: compat ? 'compat-missing-context' : 'missing-context',
-          message: `criterion of type ${kind.kind} has no context${compat ? '; $response.body will be used' : ''} (the spec requires one, e.g. context: $response.body)`,
-          offset: 0,
-        },
-        'context',
-      ),
-    );
-  }
-  const condition = c.condition;
-  if (kind.kind === 'simple') {
-    try {
-      for (const w of parseCached(condition, true).warnings) issues.push(compatIssue(w, 'condition'));
-    } catch (err) {
-      const e = err as ExpressionSyntaxError;
-      issues.push({
+    return [
+      {
         severity: 'error',
         code: 'condition-syntax',
-        message: e.message,
+        message: 'condition must be a string',
         field: 'condition',
-        offset: e.offset,
-      });
-    }
-    return issues;
+      },
+    ];
   }
-  const t = templateIssue(condition);
-  if (t !== undefined) {
-    issues.push(t);
-    return issues;
-  }
-  if (hasEmbeddedExpression(condition)) return issues;
-  if (kind.kind === 'regex') {
-    const re = compileRegex(condition);
-    if (typeof re === 'string') {
-      issues.push({
-        severity: 'error',
-        code: re.startsWith('invalid') ? 'regex-syntax' : 'regex-unsafe',
-        message: `regex condition: ${re}`,
-        field: 'condition',
-      });
-    }
-    return issues;
-  }
-  if (kind.kind === 'jsonpath') {
-    const cmp = detectJsonPathComparison(condition);
-    if (cmp.kind === 'comparison') {
-      const literals: unknown[][] = [];
-      for (const all of cmp.any) {
-        const row: unknown[] = [];
-        for (const t of all) {
-          try {
-            row.push(literalOf(t.literal));
-          } catch (err) {
-            issues.push({
-              severity: 'error',
-              code: 'jsonpath-syntax',
-              message: `jsonpath condition "${condition}": ${(err as Error).message}`,
-              field: 'condition',
-              offset: t.literalOffset,
-            });
-            return issues;
-          }
-        }
-        literals.push(row);
-      }
-      issues.push(
-        compatIssue(
-          jsonPathCompatMessage(condition, c.context ?? '$response.body', cmp, literals),
-          'condition',
-        ),
-      );
-      return issues;
-    }
-    for (const l of expressionLiteralsOf(condition)) {
-      issues.push(compatIssue(expressionLiteralWarning(condition, l), 'condition'));
-    }
-    try {
-      if (runJsonPath(kind.version, condition, {}).ranAsRfc9535) {
-        issues.push(
-          compatIssue(
-            {
-              code: 'compat-jsonpath-script-filter',
-              message: `jsonpath condition "${condition}": script filters are not evaluated; the query runs as RFC 9535`,
-              offset: 0,
-            },
-            'condition',
-          ),
-        );
-      }
-    } catch (err) {
-      issues.push({
-        severity: 'error',
-        code: 'jsonpath-syntax',
-        message: `jsonpath condition "${condition}": ${(err as Error).message}`,
-        field: 'condition',
-      });
-    }
-    return issues;
-  }
-  const xerr = xpathSyntaxError(condition, kind.version);
-  if (xerr !== undefined) {
-    issues.push({
-      severity: 'error',
-      code: 'xpath-syntax',
-      message: `xpath condition "${condition}": ${xerr}`,
-      field: 'condition',
-    });
-  }
+  const issues = checkContext(c, kind, options.compat);
+  issues.push(...checkCondition(c.condition, c.context, kind, options.compat));
   return issues;
 }

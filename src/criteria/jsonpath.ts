@@ -103,19 +103,10 @@ export type JsonPathCompat =
     }
   | { kind: 'none' };
 
-/**
- * Top-level spans of `text` between `sep` (`||` or `&&`), outside brackets, parentheses and quotes.
- * Each span carries its offset in the condition.
- */
-function splitTopLevel(
-  text: string,
-  offset: number,
-  sep: '||' | '&&',
-): Array<{ text: string; offset: number }> {
-  const out: Array<{ text: string; offset: number }> = [];
+/** Each index of `text` outside quotes, brackets and parentheses (brackets and quotes themselves excluded). */
+function* topLevelIndexes(text: string): Generator<number> {
   let depth = 0;
   let quote: string | undefined;
-  let from = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quote !== undefined) {
@@ -126,11 +117,25 @@ function splitTopLevel(
     if (c === "'" || c === '"') quote = c;
     else if (c === '[' || c === '(') depth++;
     else if (c === ']' || c === ')') depth--;
-    else if (depth === 0 && text.startsWith(sep, i)) {
-      out.push({ text: text.slice(from, i), offset: offset + from });
-      from = i + sep.length;
-      i += sep.length - 1;
-    }
+    else if (depth === 0) yield i;
+  }
+}
+
+/**
+ * Top-level spans of `text` between `sep` (`||` or `&&`), outside brackets, parentheses and quotes.
+ * Each span carries its offset in the condition.
+ */
+function splitTopLevel(
+  text: string,
+  offset: number,
+  sep: '||' | '&&',
+): Array<{ text: string; offset: number }> {
+  const out: Array<{ text: string; offset: number }> = [];
+  let from = 0;
+  for (const i of topLevelIndexes(text)) {
+    if (i < from || !text.startsWith(sep, i)) continue; // i < from: inside the separator just taken
+    out.push({ text: text.slice(from, i), offset: offset + from });
+    from = i + sep.length;
   }
   out.push({ text: text.slice(from), offset: offset + from });
   return out;
@@ -138,32 +143,21 @@ function splitTopLevel(
 
 /** `<path> <op> <literal>` with the operator at top level, or undefined. */
 function detectOne(condition: string, offset: number): JsonPathComparison | undefined {
-  let depth = 0;
-  let quote: string | undefined;
-  for (let i = 0; i < condition.length; i++) {
+  for (const i of topLevelIndexes(condition)) {
     const c = condition[i]!;
-    if (quote !== undefined) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = undefined;
-      continue;
-    }
-    if (c === "'" || c === '"') quote = c;
-    else if (c === '[' || c === '(') depth++;
-    else if (c === ']' || c === ')') depth--;
-    else if (depth === 0 && '=!<>'.includes(c)) {
-      const two = condition.slice(i, i + 2);
-      const operator = ['==', '!=', '<=', '>='].includes(two) ? two : c === '<' || c === '>' ? c : undefined;
-      if (operator === undefined) continue;
-      let path = condition.slice(0, i).trim();
-      if (!path.startsWith('$')) return undefined;
-      const length = /\.length$/.test(path);
-      if (length) path = path.slice(0, -'.length'.length);
-      const after = i + operator.length;
-      const literal = condition.slice(after).trim();
-      const literalOffset =
-        offset + after + (condition.slice(after).length - condition.slice(after).trimStart().length);
-      return { path, operator, literal, literalOffset, length };
-    }
+    if (!'=!<>'.includes(c)) continue;
+    const two = condition.slice(i, i + 2);
+    const operator = ['==', '!=', '<=', '>='].includes(two) ? two : c === '<' || c === '>' ? c : undefined;
+    if (operator === undefined) continue;
+    let path = condition.slice(0, i).trim();
+    if (!path.startsWith('$')) return undefined;
+    const length = /\.length$/.test(path);
+    if (length) path = path.slice(0, -'.length'.length);
+    const after = i + operator.length;
+    const literal = condition.slice(after).trim();
+    const literalOffset =
+      offset + after + (condition.slice(after).length - condition.slice(after).trimStart().length);
+    return { path, operator, literal, literalOffset, length };
   }
   return undefined;
 }

@@ -179,40 +179,25 @@ function reportYamlProblems(
   url: string,
   out: Diagnostic[],
 ): void {
-  for (const e of problems.slice(0, MAX_YAML_PROBLEMS)) yamlErrorDiagnostic(e, severity, doc, at, url, out);
+  const report = (offset: number, what: string, pointer: string): void => {
+    const pos = at(offset);
+    out.push({
+      code: severity === 'error' ? 'yaml-syntax' : 'yaml-warning',
+      severity,
+      message: `YAML (line ${pos.line}, column ${pos.column}): ${what}`,
+      pointer,
+      file: url,
+      line: pos.line,
+      column: pos.column,
+    });
+  };
+  for (const e of problems.slice(0, MAX_YAML_PROBLEMS)) {
+    const what = e.message.replace(/\s+at line \d+, column \d+:?[\s\S]*$/, '').trim();
+    report(e.pos[0], what, pointerAt(doc, e.pos[0]));
+  }
   const rest = problems[MAX_YAML_PROBLEMS];
   if (rest === undefined) return;
-  const pos = at(rest.pos[0]);
-  out.push({
-    code: severity === 'error' ? 'yaml-syntax' : 'yaml-warning',
-    severity,
-    message: `YAML (line ${pos.line}, column ${pos.column}): ${problems.length - MAX_YAML_PROBLEMS} more problem(s) from here on, not listed`,
-    pointer: '',
-    file: url,
-    line: pos.line,
-    column: pos.column,
-  });
-}
-
-function yamlErrorDiagnostic(
-  e: YAMLError,
-  severity: Diagnostic['severity'],
-  doc: Document,
-  at: (offset: number) => { line: number; column: number },
-  url: string,
-  out: Diagnostic[],
-): void {
-  const pos = at(e.pos[0]);
-  const message = e.message.replace(/\s+at line \d+, column \d+:?[\s\S]*$/, '').trim();
-  out.push({
-    code: severity === 'error' ? 'yaml-syntax' : 'yaml-warning',
-    severity,
-    message: `YAML (line ${pos.line}, column ${pos.column}): ${message}`,
-    pointer: pointerAt(doc, e.pos[0]),
-    file: url,
-    line: pos.line,
-    column: pos.column,
-  });
+  report(rest.pos[0], `${problems.length - MAX_YAML_PROBLEMS} more problem(s) from here on, not listed`, '');
 }
 
 /** JSON.parse's own message, and the offset of the first error (found by a small scanner). */
@@ -256,17 +241,22 @@ function firstJsonErrorOffset(text: string): number {
     if (i >= text.length) fail();
     i++;
   };
+  /** After whitespace: `close` consumed (true), or anything else left for the caller (false). */
+  const closes = (close: string): boolean => {
+    ws();
+    if (text[i] === close) {
+      i++;
+      return true;
+    }
+    return false;
+  };
   const value = (depth: number): void => {
     if (depth > 1000) fail();
     ws();
     const c = text[i];
     if (c === '{') {
       i++;
-      ws();
-      if (text[i] === '}') {
-        i++;
-        return;
-      }
+      if (closes('}')) return;
       for (;;) {
         ws();
         str();
@@ -274,28 +264,18 @@ function firstJsonErrorOffset(text: string): number {
         if (text[i] !== ':') fail();
         i++;
         value(depth + 1);
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === '}') {
-          i++;
-          return;
-        } else fail();
+        if (closes('}')) return;
+        if (text[i] !== ',') fail();
+        i++;
       }
     } else if (c === '[') {
       i++;
-      ws();
-      if (text[i] === ']') {
-        i++;
-        return;
-      }
+      if (closes(']')) return;
       for (;;) {
         value(depth + 1);
-        ws();
-        if (text[i] === ',') i++;
-        else if (text[i] === ']') {
-          i++;
-          return;
-        } else fail();
+        if (closes(']')) return;
+        if (text[i] !== ',') fail();
+        i++;
       }
     } else if (c === '"') {
       str();

@@ -1,6 +1,7 @@
 // Arazzo 1.1.0 "Versions": rewrites a 1.0.x document as 1.1.0, and compat forms into their spec forms, as
 // edits of the original text (located with yaml's Document API) so comments, key order and layout stay.
 import {
+  type Document,
   isMap,
   isPair,
   isScalar,
@@ -43,6 +44,130 @@ interface Edit {
 
 const TARGET_VERSION = '1.1.0';
 
+/** The text being upgraded: its YAML nodes, and the edits and changes collected so far. */
+interface Upgrade {
+  text: string;
+  /** The parsed document's root node. */
+  root: unknown;
+  lineCounter: LineCounter;
+  json: boolean;
+  edits: Edit[];
+  changes: UpgradeChange[];
+}
+
+interface CompatFound {
+  code: string;
+  pointer: string;
+  message: string;
+}
+
+function recordChange(u: Upgrade, code: string, pointer: string, offset: number, message: string): void {
+  const p = u.lineCounter.linePos(offset);
+  u.changes.push({ code, pointer, line: p.line, column: p.col, message });
+}
+
+/** Why the text cannot be upgraded (not YAML/JSON, not a 1.0.x document); undefined when it can. */
+function refusal(doc: Document.Parsed, value: unknown): string | undefined {
+  if (doc.errors.length > 0) return `not YAML or JSON: ${doc.errors[0]!.message}`;
+  const version = own(value, 'arazzo');
+  if (typeof version !== 'string' || !/^1\.0\.\d+(-.+)?$/.test(version)) {
+    return `arazzo ${JSON.stringify(version)} is not a 1.0.x document${typeof version === 'string' && version.startsWith('1.1.') ? ' (already 1.1)' : ''}`;
+  }
+  return undefined;
+}
+
+function upgradeVersion(u: Upgrade, version: unknown): void {
+  const versionNode = nodeAt(u.root, '/arazzo');
+  if (!isScalar(versionNode) || versionNode.range == null) return;
+  u.edits.push({
+    start: versionNode.range[0],
+    end: versionNode.range[1],
+    text: scalarText(TARGET_VERSION, versionNode, u.json),
+  });
+  recordChange(
+    u,
+    'version',
+    '/arazzo',
+    versionNode.range[0],
+    `arazzo: ${String(version)} -> ${TARGET_VERSION}`,
+  );
+}
+
+/** The compat rewrites run on a plain copy; each one they report is to be carried into the text. */
+function findCompatForms(value: unknown): { copy: unknown; reports: CompatFound[] } {
+  const copy = structuredClone(value);
+  const reports: CompatFound[] = [];
+  const report = (code: string, pointer: string, message: string): void => {
+    reports.push({ code, pointer, message });
+  };
+  rewriteUnknownRootFields(copy, report);
+  rewriteUnbracedExpressions(copy, report);
+  rewriteStepRetryFields(copy, report);
+  // Expression navigation compat forms are found by the semantic checks; they have a spec form to write.
+  const ignore = (): void => {};
+  checkSemantics(copy, { strict: false, error: ignore, warn: ignore, compat: report }, '1.0');
+  return { copy, reports };
+}
+
+function renameRootField(u: Upgrade, r: CompatFound): void {
+  const key = parsePointer(r.pointer)?.[0] ?? '';
+  const pair = pairAt(u.root, '', key);
+  if (pair === undefined || !isScalar(pair.key) || pair.key.range == null) return;
+  u.edits.push({
+    start: pair.key.range[0],
+    end: pair.key.range[1],
+    text: scalarText(`x-${key}`, pair.key, u.json),
+  });
+  recordChange(u, r.code, r.pointer, pair.key.range[0], `"${key}" renamed to "x-${key}" (an extension)`);
+}
+
+/** The scalar at `r.pointer` rewritten as `spec`, in its own quoting style. */
+function replaceScalar(u: Upgrade, r: CompatFound, node: Scalar, spec: string): void {
+  if (node.range == null) return;
+  u.edits.push({ start: node.range[0], end: node.range[1], text: scalarText(spec, node, u.json) });
+  recordChange(
+    u,
+    r.code,
+    r.pointer,
+    node.range[0],
+    `${JSON.stringify(node.value)} -> ${JSON.stringify(spec)}`,
+  );
+}
+
+/** An unbraced runtime expression: the braced form the compat rewrite wrote into the copy. */
+function braceExpression(u: Upgrade, r: CompatFound, copy: unknown): void {
+  const node = nodeAt(u.root, r.pointer);
+  const spec = readPointer(copy, r.pointer);
+  if (isScalar(node) && typeof spec === 'string') replaceScalar(u, r, node, spec);
+}
+
+/** An expression navigating by a compat form: its spec form. */
+function writeSpecPath(u: Upgrade, r: CompatFound): void {
+  const node = nodeAt(u.root, r.pointer);
+  if (!isScalar(node) || typeof node.value !== 'string') return;
+  const spec = specFormOf(node.value);
+  if (spec !== undefined && spec !== node.value) replaceScalar(u, r, node, spec);
+}
+
+/** Step retry fields (reported once per field) moved once per step. */
+function moveStepRetry(u: Upgrade, r: CompatFound, moved: Set<string>): void {
+  const stepPointer = r.pointer.replace(/\/retry(After|Limit)$/, '');
+  if (moved.has(stepPointer)) return;
+  moved.add(stepPointer);
+  const edit = moveRetryFields(u.root, stepPointer, u.text);
+  if (edit === undefined) return;
+  u.edits.push(...edit.edits);
+  recordChange(u, r.code, stepPointer, edit.offset, `retryAfter/retryLimit moved into ${edit.summary}`);
+}
+
+/** The text with the edits applied, last first so earlier offsets stay valid. */
+function applyEdits(text: string, edits: Edit[]): string {
+  edits.sort((a, b) => b.start - a.start);
+  let out = text;
+  for (const e of edits) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}
+
 /**
  * Rewrite a 1.0.x Arazzo document (YAML or JSON text) as 1.1.0: the `arazzo` field, unknown root fields
  * renamed to `x-` extensions, runtime expressions embedded without braces braced, dotted navigation in
@@ -57,90 +182,22 @@ export function upgradeArazzoText(text: string): UpgradeResult {
     keepSourceTokens: true,
     logLevel: 'silent',
   });
-  if (doc.errors.length > 0)
-    return { text, changes: [], refused: `not YAML or JSON: ${doc.errors[0]!.message}` };
-  const value: unknown = doc.toJS();
-  const version = own(value, 'arazzo');
-  if (typeof version !== 'string' || !/^1\.0\.\d+(-.+)?$/.test(version)) {
-    return {
-      text,
-      changes: [],
-      refused: `arazzo ${JSON.stringify(version)} is not a 1.0.x document${typeof version === 'string' && version.startsWith('1.1.') ? ' (already 1.1)' : ''}`,
-    };
-  }
+  const value: unknown = doc.errors.length > 0 ? undefined : doc.toJS();
+  const refused = refusal(doc, value);
+  if (refused !== undefined) return { text, changes: [], refused };
   const json = text.trimStart().startsWith('{');
-  const edits: Edit[] = [];
-  const changes: UpgradeChange[] = [];
-  const at = (offset: number): { line: number; column: number } => {
-    const p = lineCounter.linePos(offset);
-    return { line: p.line, column: p.col };
-  };
-  const change = (code: string, pointer: string, offset: number, message: string): void => {
-    changes.push({ code, pointer, ...at(offset), message });
-  };
-
-  const versionNode = nodeAt(doc.contents, '/arazzo');
-  if (isScalar(versionNode) && versionNode.range != null) {
-    edits.push({
-      start: versionNode.range[0],
-      end: versionNode.range[1],
-      text: scalarText(TARGET_VERSION, versionNode, json),
-    });
-    change('version', '/arazzo', versionNode.range[0], `arazzo: ${version} -> ${TARGET_VERSION}`);
-  }
-
-  // The compat rewrites run on a plain copy; each one they report is carried into the text.
-  const copy = structuredClone(value);
-  const reports: Array<{ code: string; pointer: string; message: string }> = [];
-  const report = (code: string, pointer: string, message: string): void => {
-    reports.push({ code, pointer, message });
-  };
-  rewriteUnknownRootFields(copy, report);
-  rewriteUnbracedExpressions(copy, report);
-  rewriteStepRetryFields(copy, report);
-  // Expression navigation compat forms are found by the semantic checks; they have a spec form to write.
-  const ignore = (): void => {};
-  checkSemantics(copy, { strict: false, error: ignore, warn: ignore, compat: report }, '1.0');
+  const u: Upgrade = { text, root: doc.contents, lineCounter, json, edits: [], changes: [] };
+  upgradeVersion(u, own(value, 'arazzo'));
+  const { copy, reports } = findCompatForms(value);
   const retrySteps = new Set<string>();
   for (const r of reports) {
-    if (r.code === 'compat-unknown-root-field') {
-      const key = parsePointer(r.pointer)?.[0] ?? '';
-      const pair = pairAt(doc.contents, '', key);
-      if (pair === undefined || !isScalar(pair.key) || pair.key.range == null) continue;
-      edits.push({
-        start: pair.key.range[0],
-        end: pair.key.range[1],
-        text: scalarText(`x-${key}`, pair.key, json),
-      });
-      change(r.code, r.pointer, pair.key.range[0], `"${key}" renamed to "x-${key}" (an extension)`);
-    } else if (r.code === 'compat-unbraced-expression') {
-      const node = nodeAt(doc.contents, r.pointer);
-      const spec = readPointer(copy, r.pointer);
-      if (!isScalar(node) || node.range == null || typeof spec !== 'string') continue;
-      edits.push({ start: node.range[0], end: node.range[1], text: scalarText(spec, node, json) });
-      change(r.code, r.pointer, node.range[0], `${JSON.stringify(node.value)} -> ${JSON.stringify(spec)}`);
-    } else if (r.code === 'compat-expression-path') {
-      const node = nodeAt(doc.contents, r.pointer);
-      if (!isScalar(node) || node.range == null || typeof node.value !== 'string') continue;
-      const spec = specFormOf(node.value);
-      if (spec === undefined || spec === node.value) continue;
-      edits.push({ start: node.range[0], end: node.range[1], text: scalarText(spec, node, json) });
-      change(r.code, r.pointer, node.range[0], `${JSON.stringify(node.value)} -> ${JSON.stringify(spec)}`);
-    } else if (r.code === 'compat-step-retry-fields' && !json) {
-      const stepPointer = r.pointer.replace(/\/retry(After|Limit)$/, '');
-      if (retrySteps.has(stepPointer)) continue;
-      retrySteps.add(stepPointer);
-      const edit = moveRetryFields(doc.contents, stepPointer, text);
-      if (edit === undefined) continue;
-      edits.push(...edit.edits);
-      change(r.code, stepPointer, edit.offset, `retryAfter/retryLimit moved into ${edit.summary}`);
-    }
+    if (r.code === 'compat-unknown-root-field') renameRootField(u, r);
+    else if (r.code === 'compat-unbraced-expression') braceExpression(u, r, copy);
+    else if (r.code === 'compat-expression-path') writeSpecPath(u, r);
+    else if (r.code === 'compat-step-retry-fields' && !json) moveStepRetry(u, r, retrySteps);
   }
-  edits.sort((a, b) => b.start - a.start);
-  let out = text;
-  for (const e of edits) out = out.slice(0, e.start) + e.text + out.slice(e.end);
-  changes.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { text: out, changes };
+  u.changes.sort((a, b) => a.line - b.line || a.column - b.column);
+  return { text: applyEdits(text, u.edits), changes: u.changes };
 }
 
 /** `text` with each expression that navigates by a compat form written in its spec form. */

@@ -28,102 +28,135 @@ interface Use11 {
   what: string;
 }
 
-/** Every use of a 1.1-only feature in a document, in document order. */
-export function find11Features(doc: unknown): Use11[] {
-  const found: Use11[] = [];
-  if (own(doc, '$self') !== undefined) found.push({ pointer: '/$self', what: '"$self"' });
-  arr(own(doc, 'sourceDescriptions')).forEach((sd, i) => {
-    if (own(sd, 'type') === 'asyncapi') {
-      found.push({
-        pointer: childPointer('', 'sourceDescriptions', i, 'type'),
-        what: 'source type "asyncapi"',
-      });
-    }
+const WORKFLOW_ACTIONS = ['successActions', 'failureActions'] as const;
+const STEP_ACTIONS = ['onSuccess', 'onFailure'] as const;
+
+/** Calls `fn` with each item of the list at `pointer` (nothing when it is not a list) and its pointer. */
+function eachItem(list: unknown, pointer: string, fn: (item: unknown, p: string) => void): void {
+  arr(list).forEach((item, i) => {
+    fn(item, childPointer(pointer, i));
   });
-  const params = (list: unknown, p: string): void => {
-    arr(list).forEach((param, i) => {
-      const loc = str(own(param, 'in'));
-      if (loc !== undefined && LOCATIONS_11.has(loc)) {
-        found.push({ pointer: childPointer(p, i, 'in'), what: `parameter location "${loc}"` });
-      }
-    });
-  };
-  const outputs = (map: unknown, p: string): void => {
+}
+
+function eachWorkflow(doc: unknown, fn: (workflow: unknown, p: string) => void): void {
+  eachItem(own(doc, 'workflows'), '/workflows', fn);
+}
+
+function eachStep(workflow: unknown, wp: string, fn: (step: unknown, p: string) => void): void {
+  eachItem(own(workflow, 'steps'), childPointer(wp, 'steps'), fn);
+}
+
+/** The actions of a workflow (`successActions`, `failureActions`) or a step (`onSuccess`, `onFailure`). */
+function eachAction(
+  holder: unknown,
+  p: string,
+  fields: readonly [string, string],
+  fn: (action: unknown, p: string) => void,
+): void {
+  for (const field of fields) eachItem(own(holder, field), childPointer(p, field), fn);
+}
+
+/** The reusable actions under `components`, by name. */
+function eachComponentAction(doc: unknown, fn: (action: unknown, p: string) => void): void {
+  const components = own(doc, 'components');
+  for (const kind of WORKFLOW_ACTIONS) {
+    const map = own(components, kind);
+    if (!isRecord(map)) continue;
+    for (const name of Object.keys(map)) fn(map[name], childPointer('', 'components', kind, name));
+  }
+}
+
+/** Collects the uses of 1.1-only features, by the kind of object they appear in. */
+class Uses11 {
+  readonly found: Use11[] = [];
+
+  add(pointer: string, what: string): void {
+    this.found.push({ pointer, what });
+  }
+
+  /** Parameter locations `querystring` and `channel`. */
+  parameterIn(param: unknown, p: string): void {
+    const loc = str(own(param, 'in'));
+    if (loc !== undefined && LOCATIONS_11.has(loc))
+      this.add(childPointer(p, 'in'), `parameter location "${loc}"`);
+  }
+
+  parameters(list: unknown, p: string): void {
+    eachItem(list, p, (param, pp) => this.parameterIn(param, pp));
+  }
+
+  /** Selector Object outputs. */
+  outputs(map: unknown, p: string): void {
     if (!isRecord(map)) return;
     for (const key of Object.keys(map)) {
-      if (isRecord(map[key])) found.push({ pointer: childPointer(p, key), what: 'a Selector Object output' });
+      if (isRecord(map[key])) this.add(childPointer(p, key), 'a Selector Object output');
     }
-  };
-  const criteria = (list: unknown, p: string): void => {
-    arr(list).forEach((c, i) => {
+  }
+
+  /** `jsonpointer` criteria and Expression Type versions only 1.1 knows. */
+  criteria(list: unknown, p: string): void {
+    eachItem(list, p, (c, cp) => {
       const type = own(c, 'type');
       const version = str(own(type, 'version'));
       if (own(type, 'type') === 'jsonpointer' || (version !== undefined && VERSIONS_11.has(version))) {
-        found.push({ pointer: childPointer(p, i, 'type'), what: 'this Expression Type Object' });
+        this.add(childPointer(cp, 'type'), 'this Expression Type Object');
       }
     });
-  };
-  const actions = (list: unknown, p: string): void => {
-    arr(list).forEach((a, i) => {
-      if (own(a, 'parameters') !== undefined) {
-        found.push({ pointer: childPointer(p, i, 'parameters'), what: 'action "parameters"' });
-      }
-      criteria(own(a, 'criteria'), childPointer(p, i, 'criteria'));
-    });
-  };
-  arr(own(doc, 'workflows')).forEach((wf, wi) => {
-    const wp = childPointer('', 'workflows', wi);
-    params(own(wf, 'parameters'), childPointer(wp, 'parameters'));
-    actions(own(wf, 'successActions'), childPointer(wp, 'successActions'));
-    actions(own(wf, 'failureActions'), childPointer(wp, 'failureActions'));
-    arr(own(wf, 'steps')).forEach((step, si) => {
-      const sp = childPointer(wp, 'steps', si);
-      for (const field of STEP_FIELDS_11) {
-        if (own(step, field) !== undefined)
-          found.push({ pointer: childPointer(sp, field), what: `step "${field}"` });
-      }
-      params(own(step, 'parameters'), childPointer(sp, 'parameters'));
-      arr(own(own(step, 'requestBody'), 'replacements')).forEach((rep, ri) => {
+  }
+
+  actionParameters(action: unknown, p: string): void {
+    if (own(action, 'parameters') !== undefined)
+      this.add(childPointer(p, 'parameters'), 'action "parameters"');
+  }
+
+  action(action: unknown, p: string): void {
+    this.actionParameters(action, p);
+    this.criteria(own(action, 'criteria'), childPointer(p, 'criteria'));
+  }
+
+  step(step: unknown, sp: string): void {
+    for (const field of STEP_FIELDS_11) {
+      if (own(step, field) !== undefined) this.add(childPointer(sp, field), `step "${field}"`);
+    }
+    this.parameters(own(step, 'parameters'), childPointer(sp, 'parameters'));
+    eachItem(
+      own(own(step, 'requestBody'), 'replacements'),
+      childPointer(sp, 'requestBody', 'replacements'),
+      (rep, rp) => {
         if (own(rep, 'targetSelectorType') !== undefined) {
-          found.push({
-            pointer: childPointer(sp, 'requestBody', 'replacements', ri, 'targetSelectorType'),
-            what: '"targetSelectorType"',
-          });
+          this.add(childPointer(rp, 'targetSelectorType'), '"targetSelectorType"');
         }
-      });
-      criteria(own(step, 'successCriteria'), childPointer(sp, 'successCriteria'));
-      actions(own(step, 'onSuccess'), childPointer(sp, 'onSuccess'));
-      actions(own(step, 'onFailure'), childPointer(sp, 'onFailure'));
-      outputs(own(step, 'outputs'), childPointer(sp, 'outputs'));
-    });
-    outputs(own(wf, 'outputs'), childPointer(wp, 'outputs'));
+      },
+    );
+    this.criteria(own(step, 'successCriteria'), childPointer(sp, 'successCriteria'));
+    eachAction(step, sp, STEP_ACTIONS, (a, ap) => this.action(a, ap));
+    this.outputs(own(step, 'outputs'), childPointer(sp, 'outputs'));
+  }
+
+  workflow(wf: unknown, wp: string): void {
+    this.parameters(own(wf, 'parameters'), childPointer(wp, 'parameters'));
+    eachAction(wf, wp, WORKFLOW_ACTIONS, (a, ap) => this.action(a, ap));
+    eachStep(wf, wp, (step, sp) => this.step(step, sp));
+    this.outputs(own(wf, 'outputs'), childPointer(wp, 'outputs'));
+  }
+}
+
+/** Every use of a 1.1-only feature in a document, in document order. */
+export function find11Features(doc: unknown): Use11[] {
+  const uses = new Uses11();
+  if (own(doc, '$self') !== undefined) uses.add('/$self', '"$self"');
+  eachItem(own(doc, 'sourceDescriptions'), '/sourceDescriptions', (sd, p) => {
+    if (own(sd, 'type') === 'asyncapi') uses.add(childPointer(p, 'type'), 'source type "asyncapi"');
   });
-  const components = own(doc, 'components');
-  const parameters = own(components, 'parameters');
+  eachWorkflow(doc, (wf, wp) => uses.workflow(wf, wp));
+  const parameters = own(own(doc, 'components'), 'parameters');
   if (isRecord(parameters)) {
     for (const name of Object.keys(parameters)) {
-      const loc = str(own(parameters[name], 'in'));
-      if (loc !== undefined && LOCATIONS_11.has(loc)) {
-        found.push({
-          pointer: childPointer('', 'components', 'parameters', name, 'in'),
-          what: `parameter location "${loc}"`,
-        });
-      }
+      uses.parameterIn(parameters[name], childPointer('', 'components', 'parameters', name));
     }
   }
-  for (const kind of ['successActions', 'failureActions']) {
-    const map = own(components, kind);
-    if (!isRecord(map)) continue;
-    for (const name of Object.keys(map)) {
-      if (own(map[name], 'parameters') !== undefined) {
-        found.push({
-          pointer: childPointer('', 'components', kind, name, 'parameters'),
-          what: 'action "parameters"',
-        });
-      }
-    }
-  }
-  return found;
+  eachComponentAction(doc, (a, ap) => uses.actionParameters(a, ap));
+  return uses.found;
 }
 
 /**
@@ -161,50 +194,32 @@ function forEachExpressionType(doc: unknown, fn: (holder: Obj, key: string, poin
     }
   };
   const criteria = (list: unknown, p: string): void => {
-    arr(list).forEach((c, i) => {
-      typeField(c, 'type', childPointer(p, i));
-    });
+    eachItem(list, p, (c, cp) => typeField(c, 'type', cp));
   };
-  const actions = (list: unknown, p: string): void => {
-    arr(list).forEach((a, i) => {
-      criteria(own(a, 'criteria'), childPointer(p, i, 'criteria'));
-      deep(own(a, 'parameters'), childPointer(p, i, 'parameters'));
-    });
+  const action = (a: unknown, ap: string): void => {
+    criteria(own(a, 'criteria'), childPointer(ap, 'criteria'));
+    deep(own(a, 'parameters'), childPointer(ap, 'parameters'));
   };
-  arr(own(doc, 'workflows')).forEach((wf, wi) => {
-    const wp = childPointer('', 'workflows', wi);
+  const step = (s: unknown, sp: string): void => {
+    deep(own(s, 'parameters'), childPointer(sp, 'parameters'));
+    deep(own(s, 'outputs'), childPointer(sp, 'outputs'));
+    const body = own(s, 'requestBody');
+    deep(own(body, 'payload'), childPointer(sp, 'requestBody', 'payload'));
+    eachItem(own(body, 'replacements'), childPointer(sp, 'requestBody', 'replacements'), (rep, rp) => {
+      typeField(rep, 'targetSelectorType', rp);
+      deep(own(rep, 'value'), childPointer(rp, 'value'));
+    });
+    criteria(own(s, 'successCriteria'), childPointer(sp, 'successCriteria'));
+    eachAction(s, sp, STEP_ACTIONS, action);
+  };
+  eachWorkflow(doc, (wf, wp) => {
     deep(own(wf, 'parameters'), childPointer(wp, 'parameters'));
     deep(own(wf, 'outputs'), childPointer(wp, 'outputs'));
-    actions(own(wf, 'successActions'), childPointer(wp, 'successActions'));
-    actions(own(wf, 'failureActions'), childPointer(wp, 'failureActions'));
-    arr(own(wf, 'steps')).forEach((step, si) => {
-      const sp = childPointer(wp, 'steps', si);
-      deep(own(step, 'parameters'), childPointer(sp, 'parameters'));
-      deep(own(step, 'outputs'), childPointer(sp, 'outputs'));
-      const body = own(step, 'requestBody');
-      deep(own(body, 'payload'), childPointer(sp, 'requestBody', 'payload'));
-      arr(own(body, 'replacements')).forEach((rep, ri) => {
-        const rp = childPointer(sp, 'requestBody', 'replacements', ri);
-        typeField(rep, 'targetSelectorType', rp);
-        deep(own(rep, 'value'), childPointer(rp, 'value'));
-      });
-      criteria(own(step, 'successCriteria'), childPointer(sp, 'successCriteria'));
-      actions(own(step, 'onSuccess'), childPointer(sp, 'onSuccess'));
-      actions(own(step, 'onFailure'), childPointer(sp, 'onFailure'));
-    });
+    eachAction(wf, wp, WORKFLOW_ACTIONS, action);
+    eachStep(wf, wp, step);
   });
-  const components = own(doc, 'components');
-  for (const kind of ['successActions', 'failureActions']) {
-    const map = own(components, kind);
-    if (isRecord(map)) {
-      for (const name of Object.keys(map)) {
-        const ap = childPointer('', 'components', kind, name);
-        criteria(own(map[name], 'criteria'), childPointer(ap, 'criteria'));
-        deep(own(map[name], 'parameters'), childPointer(ap, 'parameters'));
-      }
-    }
-  }
-  deep(own(components, 'parameters'), childPointer('', 'components', 'parameters'));
+  eachComponentAction(doc, action);
+  deep(own(own(doc, 'components'), 'parameters'), childPointer('', 'components', 'parameters'));
 }
 
 /**

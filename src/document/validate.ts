@@ -4,6 +4,7 @@ import { setOwn } from '../own.js';
 import { childPointer } from '../pointer.js';
 import {
   dropReusableExtras,
+  type PointerMap,
   reportRespectSecurity,
   rewriteStepRetryFields,
   rewriteUnbracedExpressions,
@@ -40,22 +41,13 @@ export interface ValidationResult {
  */
 const SUPPORTED_VERSION = /^1\.([01])\.\d+(-.+)?$/;
 
-/**
- * Validate a parsed Arazzo document: version, compat rewrites (on a copy), the official JSON Schema,
- * then the semantic checks the schema cannot express. Never throws for bad documents.
- */
-export function validateArazzo(parsed: ParsedText, options: ValidateOptions): ValidationResult {
-  const file = parsed.url ?? '';
-  const parseDiagnostics = [...parsed.diagnostics];
-  const found: Diagnostic[] = [];
-  const value = parsed.value;
-  const push = (code: string, severity: Severity, pointer: string, message: string): void => {
-    const pos = parsed.locate(pointer);
-    found.push({ code, severity, message, pointer, file, line: pos.line, column: pos.column });
-  };
+/** Records one diagnostic at a pointer of the original document. */
+type Push = (code: string, severity: Severity, pointer: string, message: string) => void;
+/** Reports about the compat-normalized copy, `what` prefixed with its subject and the original pointer. */
+type Report = (code: string, severity: Severity, pointer: string, what: string) => void;
 
-  if (value === undefined)
-    return { document: undefined, diagnostics: parseDiagnostics, specVersion: undefined };
+/** The rules the document is read by, from its `arazzo` field; undefined (reported) when it is unusable. */
+function declaredVersion(value: unknown, push: Push): SpecVersion | undefined {
   if (
     typeof value !== 'object' ||
     value === null ||
@@ -68,34 +60,42 @@ export function validateArazzo(parsed: ParsedText, options: ValidateOptions): Va
       '',
       'document: not an Arazzo document (the top level must be an object with an "arazzo" field)',
     );
-    return { document: undefined, diagnostics: [...parseDiagnostics, ...found], specVersion: undefined };
+    return undefined;
   }
   const version = own(value, 'arazzo');
   const minor = typeof version === 'string' ? SUPPORTED_VERSION.exec(version)?.[1] : undefined;
-  if (typeof version !== 'string' || minor === undefined) {
-    const shown =
-      typeof version === 'string'
-        ? `"${version}"`
-        : `${JSON.stringify(version)} (a ${version === null ? 'null' : typeof version}, not a string)`;
-    const hint =
-      typeof version === 'number'
-        ? '; quote it in YAML, e.g. arazzo: "1.1.0"'
-        : typeof version === 'string' && /^\d+\.\d+$/.test(version)
-          ? `; write the patch version too, e.g. "${version}.0"`
-          : '';
-    push(
-      'unsupported-version',
-      'error',
-      '/arazzo',
-      `document (#/arazzo): arazzo version ${shown} is not supported; this runtime supports 1.0.x and 1.1.x${hint}`,
-    );
-    return { document: undefined, diagnostics: [...parseDiagnostics, ...found], specVersion: undefined };
-  }
-  let specVersion: SpecVersion = minor === '1' ? '1.1' : '1.0';
+  if (typeof version === 'string' && minor !== undefined) return minor === '1' ? '1.1' : '1.0';
+  const shown =
+    typeof version === 'string'
+      ? `"${version}"`
+      : `${JSON.stringify(version)} (a ${version === null ? 'null' : typeof version}, not a string)`;
+  const hint =
+    typeof version === 'number'
+      ? '; quote it in YAML, e.g. arazzo: "1.1.0"'
+      : typeof version === 'string' && /^\d+\.\d+$/.test(version)
+        ? `; write the patch version too, e.g. "${version}.0"`
+        : '';
+  push(
+    'unsupported-version',
+    'error',
+    '/arazzo',
+    `document (#/arazzo): arazzo version ${shown} is not supported; this runtime supports 1.0.x and 1.1.x${hint}`,
+  );
+  return undefined;
+}
 
-  const copy = cloneJson(value);
-  // Compat rewrites come first so that compat-accepted forms are warnings, not schema errors.
-  const compatSeverity: Severity = options.strict ? 'error' : 'warning';
+/**
+ * Compat rewrites of the copy, each reported (a warning, an error when strict). They come first so that
+ * compat-accepted forms are warnings, not schema errors. Returns the version the copy is now read by and
+ * the map from its pointers back to the original's.
+ */
+function rewriteCompatForms(
+  copy: unknown,
+  declared: SpecVersion,
+  push: Push,
+  compatSeverity: Severity,
+): { specVersion: SpecVersion; pointerMap: PointerMap } {
+  let specVersion = declared;
   const compatReport = (code: string, pointer: string, what: string): void => {
     push(code, compatSeverity, pointer, `${subjectLabel(copy, pointer)} (#${pointer}): ${what}`);
   };
@@ -108,22 +108,37 @@ export function validateArazzo(parsed: ParsedText, options: ValidateOptions): Va
   });
   rewriteUnbracedExpressions(copy, compatReport);
   const pointerMap = rewriteStepRetryFields(copy, compatReport);
-  const report = (code: string, severity: Severity, pointer: string, what: string): void => {
-    const src = pointerMap.toSource(pointer);
-    push(code, severity, src, `${subjectLabel(copy, pointer)} (#${src}): ${what}`);
-  };
+  return { specVersion, pointerMap };
+}
 
-  const semantic: Diagnostic[] = [];
+/** The semantic checks' diagnostics, taken out of `found` (where `report` puts them). */
+function semanticDiagnostics(
+  copy: unknown,
+  specVersion: SpecVersion,
+  found: Diagnostic[],
+  report: Report,
+  strict: boolean,
+  compatSeverity: Severity,
+): Diagnostic[] {
   const before = found.length;
   const reporter: Reporter = {
-    strict: options.strict,
+    strict,
     error: (code, pointer, what) => report(code, 'error', pointer, what),
     warn: (code, pointer, what) => report(code, 'warning', pointer, what),
     compat: (code, pointer, what) => report(code, compatSeverity, pointer, what),
   };
   checkSemantics(copy, reporter, specVersion);
-  semantic.push(...found.splice(before));
+  return found.splice(before);
+}
 
+/** The official JSON Schema's errors, except those a semantic check already reports better. */
+function reportSchemaErrors(
+  copy: unknown,
+  specVersion: SpecVersion,
+  semantic: Diagnostic[],
+  pointerMap: PointerMap,
+  report: Report,
+): void {
   const validate = arazzoSchemaValidator(specVersion);
   validate(copy);
   const claimed = new Set(semantic.map((d) => d.pointer));
@@ -135,6 +150,37 @@ export function validateArazzo(parsed: ParsedText, options: ValidateOptions): Va
     if (e.keyword === 'uniqueItems' && semantic.some((d) => d.pointer.startsWith(`${src}/`))) continue;
     report('schema', 'error', pointer, schemaMessage(e));
   }
+}
+
+/**
+ * Validate a parsed Arazzo document: version, compat rewrites (on a copy), the official JSON Schema,
+ * then the semantic checks the schema cannot express. Never throws for bad documents.
+ */
+export function validateArazzo(parsed: ParsedText, options: ValidateOptions): ValidationResult {
+  const file = parsed.url ?? '';
+  const parseDiagnostics = [...parsed.diagnostics];
+  const found: Diagnostic[] = [];
+  const value = parsed.value;
+  const push: Push = (code, severity, pointer, message) => {
+    const pos = parsed.locate(pointer);
+    found.push({ code, severity, message, pointer, file, line: pos.line, column: pos.column });
+  };
+
+  if (value === undefined)
+    return { document: undefined, diagnostics: parseDiagnostics, specVersion: undefined };
+  const declared = declaredVersion(value, push);
+  if (declared === undefined)
+    return { document: undefined, diagnostics: [...parseDiagnostics, ...found], specVersion: undefined };
+
+  const copy = cloneJson(value);
+  const compatSeverity: Severity = options.strict ? 'error' : 'warning';
+  const { specVersion, pointerMap } = rewriteCompatForms(copy, declared, push, compatSeverity);
+  const report: Report = (code, severity, pointer, what) => {
+    const src = pointerMap.toSource(pointer);
+    push(code, severity, src, `${subjectLabel(copy, pointer)} (#${src}): ${what}`);
+  };
+  const semantic = semanticDiagnostics(copy, specVersion, found, report, options.strict, compatSeverity);
+  reportSchemaErrors(copy, specVersion, semantic, pointerMap, report);
   found.push(...semantic);
   found.sort((a, b) => a.line - b.line || a.column - b.column);
 

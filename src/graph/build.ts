@@ -100,122 +100,179 @@ function pickWorkflow(document: ArazzoDocument, workflowId: string | undefined):
   return found;
 }
 
+/** The graph of one workflow as it is collected. */
+interface GraphBuilder {
+  document: ArazzoDocument;
+  workflow: WorkflowObject;
+  stepIds: Set<string>;
+  nodes: GraphNode[];
+  /** goto-workflow targets and missing steps, in first-use order. */
+  extra: Map<string, GraphNode>;
+  edges: GraphEdge[];
+  usesFailed: boolean;
+}
+
+function addEdge(
+  b: GraphBuilder,
+  from: string,
+  to: string,
+  kind: GraphEdge['kind'],
+  label?: string,
+  action?: string,
+): void {
+  if (to === FAILED) b.usesFailed = true;
+  const e: GraphEdge = { from, to, kind };
+  if (label !== undefined) e.label = label;
+  if (action !== undefined) e.action = action;
+  b.edges.push(e);
+}
+
+/** A step's node key, or a `missing` node's when the workflow has no such step. */
+function stepTarget(b: GraphBuilder, stepId: string): string {
+  if (b.stepIds.has(stepId)) return stepKey(stepId);
+  const key = `missing:${stepId}`;
+  if (!b.extra.has(key))
+    b.extra.set(key, { key, kind: 'missing', lines: [`missing step: ${shorten(stepId, 48)}`] });
+  return key;
+}
+
+function workflowTarget(b: GraphBuilder, id: string): string {
+  const key = `workflow:${id}`;
+  if (!b.extra.has(key)) b.extra.set(key, { key, kind: 'workflow', lines: [workflowLabel(id)] });
+  return key;
+}
+
+/** Where a goto (or a retry's detour) leads; undefined when it names no target. */
+function gotoTarget(b: GraphBuilder, action: Action): string | undefined {
+  if (typeof action.stepId === 'string') return stepTarget(b, action.stepId);
+  if (typeof action.workflowId === 'string') return workflowTarget(b, action.workflowId);
+  return undefined;
+}
+
+/** The workflow's dependencies, each a node with an edge into Start. */
+function addWorkflowDependencies(b: GraphBuilder): void {
+  for (const dep of Array.isArray(b.workflow.dependsOn) ? b.workflow.dependsOn : []) {
+    b.nodes.push({ key: `dependency:${dep}`, kind: 'dependency', lines: [dependencyLabel(dep)] });
+    addEdge(b, `dependency:${dep}`, START, 'dependsOn');
+  }
+}
+
+function addStepNode(b: GraphBuilder, step: StepObject): string {
+  const key = stepKey(step.stepId);
+  const target = stepTargetLabel(step);
+  const lines = target === undefined ? [step.stepId] : [step.stepId, target];
+  if (typeof step.timeout === 'number') lines.push(timeoutLabel(step.timeout));
+  const node: GraphNode = { key, kind: 'step', lines };
+  if (typeof step.workflowId === 'string') node.callsWorkflow = true;
+  b.nodes.push(node);
+  return key;
+}
+
+/** 1.1 step dependsOn: the step waits for each named step (dotted, like workflow dependencies). */
+function addStepDependencies(b: GraphBuilder, step: StepObject, key: string): void {
+  for (const entry of Array.isArray(step.dependsOn) ? step.dependsOn : []) {
+    const dep = parseStepDependency(entry);
+    if (dep?.kind === 'local') {
+      addEdge(b, stepTarget(b, dep.stepId), key, 'dependsOn', 'dependsOn');
+    } else if (dep?.kind === 'workflow' && dep.workflowId === b.workflow.workflowId) {
+      addEdge(b, stepTarget(b, dep.stepId), key, 'dependsOn', 'dependsOn');
+    } else {
+      const depKey = `dependency:${entry}`;
+      if (!b.extra.has(depKey))
+        b.extra.set(depKey, { key: depKey, kind: 'dependency', lines: [stepDependencyLabel(entry)] });
+      addEdge(b, depKey, key, 'dependsOn');
+    }
+  }
+}
+
+/**
+ * The edge of an `end` or `goto` action: an end leads to `endKey`, a goto to its target (`fallback` when
+ * it names none). False for any other action type, which draws no edge here.
+ */
+function addJumpEdge(
+  b: GraphBuilder,
+  from: string,
+  action: Action,
+  kind: 'success' | 'failure',
+  endKey: string,
+  fallback: string,
+): boolean {
+  const criteria = criteriaLabel(action.criteria);
+  let to: string;
+  if (action.type === 'end') to = endKey;
+  else if (action.type === 'goto') to = gotoTarget(b, action) ?? fallback;
+  else return false;
+  addEdge(b, from, to, kind, actionLabel(action.name, undefined, criteria), action.name);
+  return true;
+}
+
+function addSuccessEdges(b: GraphBuilder, step: StepObject, key: string, nextKey: string): void {
+  const onSuccess = effectiveActions(b.document, step.onSuccess, b.workflow.successActions, 'successActions');
+  let covered = false;
+  for (const action of onSuccess) {
+    if (addJumpEdge(b, key, action, 'success', END, nextKey) && isUnconditional(action.criteria))
+      covered = true;
+  }
+  // No matching success action (or none at all) falls through to the next step in order.
+  if (!covered) addEdge(b, key, nextKey, 'next', onSuccess.length > 0 ? 'otherwise' : undefined);
+}
+
+function addRetryEdge(b: GraphBuilder, key: string, action: FailureActionObject): void {
+  const criteria = criteriaLabel(action.criteria);
+  const retry = retryLabel(action.retryLimit, action.retryAfter);
+  const detour = gotoTarget(b, action);
+  const label =
+    detour === undefined
+      ? actionLabel(action.name, retry, criteria)
+      : actionLabel(action.name, `run, then ${retry}`, criteria);
+  addEdge(b, key, detour ?? key, 'retry', label, action.name);
+}
+
+function addFailureEdges(b: GraphBuilder, step: StepObject, key: string): void {
+  const onFailure = effectiveActions(
+    b.document,
+    withCompatRetry(step),
+    b.workflow.failureActions,
+    'failureActions',
+  );
+  let covered = false;
+  for (const action of onFailure) {
+    if (action.type === 'retry') {
+      addRetryEdge(b, key, action);
+      // Retries exhausted: later actions or the default failure apply, so a retry never covers.
+      continue;
+    }
+    if (addJumpEdge(b, key, action, 'failure', FAILED, FAILED) && isUnconditional(action.criteria))
+      covered = true;
+  }
+  if (!covered) addEdge(b, key, FAILED, 'failure', 'failure');
+}
+
 /** Build the renderer-neutral graph of one workflow (the first one when `workflowId` is omitted). */
 export function buildWorkflowGraph(document: ArazzoDocument, workflowId?: string): WorkflowGraph {
   const workflow = pickWorkflow(document, workflowId);
   const steps = Array.isArray(workflow.steps) ? workflow.steps : [];
-  const stepIds = new Set(steps.map((s) => s.stepId));
-  const nodes: GraphNode[] = [];
-  const extra = new Map<string, GraphNode>(); // goto-workflow targets and missing steps, first-use order
-  const edges: GraphEdge[] = [];
-  let usesFailed = false;
-
-  const edge = (from: string, to: string, kind: GraphEdge['kind'], label?: string, action?: string): void => {
-    if (to === FAILED) usesFailed = true;
-    const e: GraphEdge = { from, to, kind };
-    if (label !== undefined) e.label = label;
-    if (action !== undefined) e.action = action;
-    edges.push(e);
+  const b: GraphBuilder = {
+    document,
+    workflow,
+    stepIds: new Set(steps.map((s) => s.stepId)),
+    nodes: [],
+    extra: new Map(),
+    edges: [],
+    usesFailed: false,
   };
-  const stepTarget = (stepId: string): string => {
-    if (stepIds.has(stepId)) return stepKey(stepId);
-    const key = `missing:${stepId}`;
-    if (!extra.has(key))
-      extra.set(key, { key, kind: 'missing', lines: [`missing step: ${shorten(stepId, 48)}`] });
-    return key;
-  };
-  const workflowTarget = (id: string): string => {
-    const key = `workflow:${id}`;
-    if (!extra.has(key)) extra.set(key, { key, kind: 'workflow', lines: [workflowLabel(id)] });
-    return key;
-  };
-  /** Where a goto (or a retry's detour) leads; undefined when it names no target. */
-  const gotoTarget = (action: Action): string | undefined => {
-    if (typeof action.stepId === 'string') return stepTarget(action.stepId);
-    if (typeof action.workflowId === 'string') return workflowTarget(action.workflowId);
-    return undefined;
-  };
-
-  for (const dep of Array.isArray(workflow.dependsOn) ? workflow.dependsOn : []) {
-    nodes.push({ key: `dependency:${dep}`, kind: 'dependency', lines: [dependencyLabel(dep)] });
-    edge(`dependency:${dep}`, START, 'dependsOn');
-  }
-  nodes.push({ key: START, kind: 'start', lines: ['Start'] });
-  edge(START, steps[0] === undefined ? END : stepKey(steps[0].stepId), 'start');
-
+  addWorkflowDependencies(b);
+  b.nodes.push({ key: START, kind: 'start', lines: ['Start'] });
+  addEdge(b, START, steps[0] === undefined ? END : stepKey(steps[0].stepId), 'start');
   steps.forEach((step, index) => {
-    const key = stepKey(step.stepId);
-    const target = stepTargetLabel(step);
-    const lines = target === undefined ? [step.stepId] : [step.stepId, target];
-    if (typeof step.timeout === 'number') lines.push(timeoutLabel(step.timeout));
-    const node: GraphNode = { key, kind: 'step', lines };
-    if (typeof step.workflowId === 'string') node.callsWorkflow = true;
-    nodes.push(node);
-    // 1.1 step dependsOn: the step waits for each named step (dotted, like workflow dependencies).
-    for (const entry of Array.isArray(step.dependsOn) ? step.dependsOn : []) {
-      const dep = parseStepDependency(entry);
-      if (dep?.kind === 'local') {
-        edge(stepTarget(dep.stepId), key, 'dependsOn', 'dependsOn');
-      } else if (dep?.kind === 'workflow' && dep.workflowId === workflow.workflowId) {
-        edge(stepTarget(dep.stepId), key, 'dependsOn', 'dependsOn');
-      } else {
-        const depKey = `dependency:${entry}`;
-        if (!extra.has(depKey))
-          extra.set(depKey, { key: depKey, kind: 'dependency', lines: [stepDependencyLabel(entry)] });
-        edge(depKey, key, 'dependsOn');
-      }
-    }
+    const key = addStepNode(b, step);
+    addStepDependencies(b, step, key);
     const next = steps[index + 1];
-    const nextKey = next === undefined ? END : stepKey(next.stepId);
-
-    const onSuccess = effectiveActions(document, step.onSuccess, workflow.successActions, 'successActions');
-    let successCovered = false;
-    for (const action of onSuccess) {
-      const criteria = criteriaLabel(action.criteria);
-      if (action.type === 'end') {
-        edge(key, END, 'success', actionLabel(action.name, undefined, criteria), action.name);
-      } else if (action.type === 'goto') {
-        const to = gotoTarget(action) ?? nextKey;
-        edge(key, to, 'success', actionLabel(action.name, undefined, criteria), action.name);
-      } else continue;
-      if (isUnconditional(action.criteria)) successCovered = true;
-    }
-    // No matching success action (or none at all) falls through to the next step in order.
-    if (!successCovered) edge(key, nextKey, 'next', onSuccess.length > 0 ? 'otherwise' : undefined);
-
-    const onFailure = effectiveActions(
-      document,
-      withCompatRetry(step),
-      workflow.failureActions,
-      'failureActions',
-    );
-    let failureCovered = false;
-    for (const action of onFailure) {
-      const criteria = criteriaLabel(action.criteria);
-      if (action.type === 'retry') {
-        const retry = retryLabel(action.retryLimit, action.retryAfter);
-        const detour = gotoTarget(action);
-        const label =
-          detour === undefined
-            ? actionLabel(action.name, retry, criteria)
-            : actionLabel(action.name, `run, then ${retry}`, criteria);
-        edge(key, detour ?? key, 'retry', label, action.name);
-        // Retries exhausted: later actions or the default failure apply, so a retry never covers.
-        continue;
-      }
-      if (action.type === 'end') {
-        edge(key, FAILED, 'failure', actionLabel(action.name, undefined, criteria), action.name);
-      } else if (action.type === 'goto') {
-        const to = gotoTarget(action) ?? FAILED;
-        edge(key, to, 'failure', actionLabel(action.name, undefined, criteria), action.name);
-      } else continue;
-      if (isUnconditional(action.criteria)) failureCovered = true;
-    }
-    if (!failureCovered) edge(key, FAILED, 'failure', 'failure');
+    addSuccessEdges(b, step, key, next === undefined ? END : stepKey(next.stepId));
+    addFailureEdges(b, step, key);
   });
-
-  nodes.push(...extra.values());
-  nodes.push({ key: END, kind: 'end', lines: ['End'] });
-  if (usesFailed) nodes.push({ key: FAILED, kind: 'failed', lines: ['Failed'] });
-  return { workflowId: workflow.workflowId, nodes, edges };
+  b.nodes.push(...b.extra.values());
+  b.nodes.push({ key: END, kind: 'end', lines: ['End'] });
+  if (b.usesFailed) b.nodes.push({ key: FAILED, kind: 'failed', lines: ['Failed'] });
+  return { workflowId: workflow.workflowId, nodes: b.nodes, edges: b.edges };
 }

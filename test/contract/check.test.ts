@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type ContractCheck, checkResponse, createContractChecker } from '../../src/contract/index.js';
 import type { HttpResponse } from '../../src/http/types.js';
-import type { OpenApiSource } from '../../src/sources/types.js';
+import type { OpenApiSource, ResolvedOperation } from '../../src/sources/types.js';
 import { fixtureSource, operation } from '../mock/helpers.js';
 
 const v30 = fixtureSource('petstore-3.0/openapi.yaml');
@@ -290,5 +290,30 @@ describe('checkResponse options and records', () => {
     expect(
       failures(checkResponse(operation(fixtureSource('petstore-3.0/openapi.yaml'), 'getTree'), res)),
     ).toEqual([]);
+  });
+
+  it('a schema that cannot be compiled is a warning naming the response', () => {
+    const op: ResolvedOperation = {
+      sourceName: 'api',
+      method: 'GET',
+      path: '/p',
+      pointer: '/paths/~1p/get',
+      servers: [],
+      parameters: [],
+      responses: {
+        '200': { description: 'ok', content: { 'application/json': { schema: { type: 'nonsense' } } } },
+      },
+      security: [],
+      securitySchemes: {},
+      documentUrl: 'http://api.test/openapi.json',
+    };
+    expect(failures(checkResponse(op, response(200, 1)))).toEqual([
+      [
+        'schema',
+        'response schema of GET /p 200 cannot be compiled: type must be JSONType or JSONType[]: nonsense',
+        undefined,
+      ],
+    ]);
+    expect(checkResponse(op, response(200, 1)).at(-1)?.severity).toBe('warning');
   });
 });
