@@ -11,6 +11,8 @@ import {
   type Node,
   parseDocument,
   type YAMLError,
+  type YAMLMap,
+  type YAMLSeq,
 } from 'yaml';
 import { childPointer, formatPointer, isArrayIndex, parsePointer } from '../pointer.js';
 import type { Diagnostic } from './diagnostic.js';
@@ -98,6 +100,8 @@ export function parseDocumentText(text: string, url: string): ParsedText {
   }
   reportYamlProblems(doc.warnings, 'warning', doc, at, url, diagnostics);
   findDuplicateKeys(doc, diag);
+  if (diagnostics.some((d) => d.code === 'yaml-complex-key'))
+    return { value: undefined, diagnostics, url, locate };
 
   let value: unknown;
   try {
@@ -310,11 +314,22 @@ function offsetToLineColumn(text: string, offset: number): { line: number; colum
 /** The string a map key becomes in the JS object (scalars by value; yaml's toJS does the same). */
 function keyString(key: unknown): string {
   if (isScalar(key)) return key.value === null ? '' : String(key.value);
+  // Never render a collection key: yaml's text for nested collection keys grows exponentially with depth
+  // (`{{{{...` crashed with "Invalid string length" at about 30 levels).
+  if (isCollectionKey(key)) return '?';
   if (isNode(key)) return String(key);
   return key === null || key === undefined ? '' : String(key);
 }
 
-/** Depth-first walk that reports duplicate keys (last one wins in the value, like JSON.parse). */
+/** A mapping or sequence used as a mapping key (YAML `? [a]` or `{{a: 1}: 2}`); JSON and Arazzo keys are strings. */
+function isCollectionKey(key: unknown): key is YAMLMap | YAMLSeq {
+  return isMap(key) || isSeq(key);
+}
+
+/**
+ * Depth-first walk that reports duplicate keys (last one wins in the value, like JSON.parse) and keys that
+ * are collections (`yaml-complex-key`: the document is refused before yaml's toJS renders them as text).
+ */
 function findDuplicateKeys(
   doc: Document,
   diag: (
@@ -331,6 +346,17 @@ function findDuplicateKeys(
     if (isMap(node)) {
       const seen = new Set<string>();
       for (const pair of node.items) {
+        if (isCollectionKey(pair.key)) {
+          const offset = pair.key.range?.[0];
+          diag(
+            'yaml-complex-key',
+            'error',
+            `key (#${pointer}): a mapping or sequence used as a key; keys must be strings`,
+            pointer,
+            offset,
+          );
+          continue;
+        }
         const k = keyString(pair.key);
         const p = childPointer(pointer, k);
         if (seen.has(k)) {

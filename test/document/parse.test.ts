@@ -114,4 +114,18 @@ describe('parseDocumentText', () => {
     expect(parsed.value).toBeUndefined();
     expect(parsed.diagnostics.map((d) => d.code)).toEqual(['yaml-alias-limit']);
   });
+
+  // A collection used as a key: yaml renders such keys as text, and nested ones grow exponentially
+  // ("Invalid string length" at about 30 levels). They are refused (YAML) or located (invalid JSON) without it.
+  it.each<[string, string, string[]]>([
+    ['60 unclosed braces (invalid JSON)', '{'.repeat(60), ['json-syntax']],
+    ['2,000 unclosed braces (invalid JSON)', '{'.repeat(2000), ['json-syntax']],
+    ['nested flow-map keys (YAML)', `x: ${'{'.repeat(40)}a: 1${'}: 1'.repeat(40)}`, ['yaml-complex-key']],
+    ['a block complex key (YAML)', '? [a, b]\n: 1\nc: 2\n', ['yaml-complex-key']],
+  ])('collection keys: %s', (_name, text, codes) => {
+    const parsed = parseDocumentText(text, 'keys.yaml');
+    expect(parsed.value).toBeUndefined();
+    expect(parsed.diagnostics.map((d) => d.code)).toEqual(codes);
+    expect(parsed.diagnostics[0]!.line).toBeGreaterThan(0);
+  });
 });
