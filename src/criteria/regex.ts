@@ -14,6 +14,7 @@ export const MAX_REGEX_INPUT = 64 * 1024;
  * the 64 KiB input bound keeps them to milliseconds.
  * Returns a reason when the pattern is refused.
  */
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: grammar: one scanner over regex syntax; splitting it would scatter its state
 export function unsafePatternReason(pattern: string): string | undefined {
   interface Group {
     start: number;

@@ -60,49 +60,67 @@ export function parseDocumentText(text: string, url: string): ParsedText {
     const offset = locateOffset(doc, pointer);
     return offset === undefined ? { line: 0, column: 0 } : at(offset);
   };
-  const diag = (
-    code: string,
-    severity: Diagnostic['severity'],
-    message: string,
-    pointer: string,
-    offset?: number,
-  ) => {
+  const diag: Diag = (code, severity, message, pointer, offset) => {
     const pos = offset === undefined ? locate(pointer) : at(offset);
     diagnostics.push({ code, severity, message, pointer, file: url, line: pos.line, column: pos.column });
   };
+  const parsed = (value: unknown): ParsedText => ({ value, diagnostics, url, locate });
 
   const looksLikeJson = /^\s*[[{]/.test(text);
   const jsonError = looksLikeJson ? jsonSyntaxError(text) : undefined;
   if (jsonError !== undefined) {
     // JSON text is held to JSON's grammar, not YAML's more lenient flow syntax (trailing commas...).
-    const pos = offsetToLineColumn(text, jsonError.offset);
-    diagnostics.push({
-      code: 'json-syntax',
-      severity: 'error',
-      message: `JSON (line ${pos.line}, column ${pos.column}): ${jsonError.message}`,
-      pointer: pointerAt(doc, jsonError.offset),
-      file: url,
-      line: pos.line,
-      column: pos.column,
-    });
-    return { value: undefined, diagnostics, url, locate };
+    diagnostics.push(jsonSyntaxDiagnostic(text, url, doc, jsonError));
+    return parsed(undefined);
   }
   if (doc.errors.length > 0) {
-    if (looksLikeJson) {
-      // Valid JSON that this YAML parser refuses (rare edge cases): trust JSON, keep duplicate checks.
-      findDuplicateKeys(doc, diag);
-      const json = JSON.parse(text) as unknown;
-      if (tooDeep(json, diag)) return { value: undefined, diagnostics, url, locate };
-      return { value: json, diagnostics, url, locate };
-    }
+    // Valid JSON that this YAML parser refuses (rare edge cases): trust JSON, keep duplicate checks.
+    if (looksLikeJson) return parsed(jsonValue(text, doc, diag));
     reportYamlProblems(doc.errors, 'error', doc, at, url, diagnostics);
-    return { value: undefined, diagnostics, url, locate };
+    return parsed(undefined);
   }
   reportYamlProblems(doc.warnings, 'warning', doc, at, url, diagnostics);
   findDuplicateKeys(doc, diag);
-  if (diagnostics.some((d) => d.code === 'yaml-complex-key'))
-    return { value: undefined, diagnostics, url, locate };
+  if (diagnostics.some((d) => d.code === 'yaml-complex-key')) return parsed(undefined);
+  return parsed(yamlValue(doc, diag));
+}
 
+/** Reports a problem at `pointer`, or at `offset` in the text when given. */
+type Diag = (
+  code: string,
+  severity: Diagnostic['severity'],
+  message: string,
+  pointer: string,
+  offset?: number,
+) => void;
+
+function jsonSyntaxDiagnostic(
+  text: string,
+  url: string,
+  doc: Document,
+  error: { message: string; offset: number },
+): Diagnostic {
+  const pos = offsetToLineColumn(text, error.offset);
+  return {
+    code: 'json-syntax',
+    severity: 'error',
+    message: `JSON (line ${pos.line}, column ${pos.column}): ${error.message}`,
+    pointer: pointerAt(doc, error.offset),
+    file: url,
+    line: pos.line,
+    column: pos.column,
+  };
+}
+
+/** The value of text that JSON reads and this YAML parser refuses; undefined when it nests too deep. */
+function jsonValue(text: string, doc: Document, diag: Diag): unknown {
+  findDuplicateKeys(doc, diag);
+  const json = JSON.parse(text) as unknown;
+  return tooDeep(json, diag) ? undefined : json;
+}
+
+/** The YAML document's value (null when empty); undefined, reported, when it cannot be read. */
+function yamlValue(doc: Document, diag: Diag): unknown {
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -110,7 +128,7 @@ export function parseDocumentText(text: string, url: string): ParsedText {
     if (e instanceof RangeError) {
       // yaml's toJS recurses: a document nested deeper than the stack allows.
       diag('document-too-deep', 'error', `document: nested too deeply to be read (${e.message})`, '');
-      return { value: undefined, diagnostics, url, locate };
+      return undefined;
     }
     diag(
       'yaml-alias-limit',
@@ -118,20 +136,17 @@ export function parseDocumentText(text: string, url: string): ParsedText {
       `document: aliases expand to too many nodes (limit ${MAX_ALIAS_COUNT}); ${e instanceof Error ? e.message : String(e)}`,
       '',
     );
-    return { value: undefined, diagnostics, url, locate };
+    return undefined;
   }
-  if (tooDeep(value, diag)) return { value: undefined, diagnostics, url, locate };
-  return { value: value ?? null, diagnostics, url, locate };
+  if (tooDeep(value, diag)) return undefined;
+  return value ?? null;
 }
 
 /** Objects and arrays nested deeper than this are refused: validation, cloning and masking all recurse. */
 export const MAX_NESTING_DEPTH = 500;
 
 /** Reports (at the first node too deep) and returns true when `value` nests beyond MAX_NESTING_DEPTH. */
-function tooDeep(
-  value: unknown,
-  diag: (code: string, severity: Diagnostic['severity'], message: string, pointer: string) => void,
-): boolean {
+function tooDeep(value: unknown, diag: Diag): boolean {
   interface Entry {
     value: unknown;
     depth: number;
@@ -330,16 +345,7 @@ function isCollectionKey(key: unknown): key is YAMLMap | YAMLSeq {
  * Depth-first walk that reports duplicate keys (last one wins in the value, like JSON.parse) and keys that
  * are collections (`yaml-complex-key`: the document is refused before yaml's toJS renders them as text).
  */
-function findDuplicateKeys(
-  doc: Document,
-  diag: (
-    code: string,
-    severity: Diagnostic['severity'],
-    message: string,
-    pointer: string,
-    offset?: number,
-  ) => void,
-): void {
+function findDuplicateKeys(doc: Document, diag: Diag): void {
   const stack: Array<{ node: unknown; pointer: string }> = [{ node: doc.contents, pointer: '' }];
   while (stack.length > 0) {
     const { node, pointer } = stack.pop()!;

@@ -204,6 +204,7 @@ function parseMessageSource(s: Scanner): 'header' | 'payload' {
   return s.fail(`unknown message part "${part || s.found()}"`, at, ['header.', 'payload']);
 }
 
+// biome-ignore lint/complexity/noExcessiveLinesPerFunction: grammar: one switch over the runtime-expression ABNF (Arazzo 1.0.1 "Runtime Expressions"), read top to bottom
 export function parseExpressionAt(text: string, start: number, mode: ParseMode): ExpressionNode {
   const s = new Scanner(text, start, mode);
   if (text.charCodeAt(start) !== 36) s.fail(`unexpected ${s.found()}`, start, EXPECTED_SOURCES);
