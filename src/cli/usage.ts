@@ -59,7 +59,11 @@ Options:
                              type, body schema); failed checks fail the step
       --contract-severity <error|warning>  warning: record failed checks without failing the step
       --har <file>           record every request and response (masked) as an HTTP Archive 1.2 log
-  -r, --reporter <name>      pretty (default), json, junit or html (one self-contained page)
+      --replay <file.har>    answer requests from a log recorded with --har, offline (method, path,
+                             query and body must match; repeated calls are served in recorded order)
+  -r, --reporter <name>      pretty (default), json, junit or html (one self-contained page); also
+                             github: ::error annotations at the failing step's line:column on stdout and
+                             the job summary to $GITHUB_STEP_SUMMARY, beside the report (-r junit -r github)
   -o, --output <file>        write the report to a file (pretty progress still shows on stdout)
       --verbose              show headers, bodies and every criterion
       --no-color             no ANSI colour (also: NO_COLOR=1)
@@ -157,8 +161,6 @@ Options: every option of "arazzo run" (see arazzo run --help), and
                              against the same root as the key)
       --scenario-dir <dir>   with --mock: <dir>/<file name>.yaml scripts that file's runs (shop.yaml
                              or shop.arazzo.yaml for shop.arazzo.yaml)
-      --replay <file.har>    answer requests from a log recorded with --har, offline (method, path,
-                             query and body must match; repeated calls are served in recorded order)
 
 Examples:
   arazzo test specs/ --mock

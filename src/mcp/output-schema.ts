@@ -2,6 +2,7 @@
 
 import type { JsonObject, StepObject, WorkflowObject } from '../document/model.js';
 import { resolveInputsSchema } from '../engine/inputs.js';
+import { isRecord } from '../own.js';
 import { isArrayIndex, parsePointer } from '../pointer.js';
 import { declaredResponse, resolveStepTarget } from '../sources/index.js';
 import type { LoadedDocument, ResolvedOperation } from '../sources/types.js';
@@ -60,7 +61,9 @@ function schemaAt(schema: unknown, tokens: readonly string[], depth = 0): unknow
   const s = asObject(schema);
   if (s === undefined || depth > 64) return undefined;
   const [head, ...rest] = tokens as [string, ...string[]];
-  const prop = asObject(s.properties)?.[head];
+  // Own properties only: a token `__proto__` or `constructor` names a property, never the prototype's.
+  const props = s.properties;
+  const prop = isRecord(props) && Object.hasOwn(props, head) ? props[head] : undefined;
   if (prop !== undefined) return schemaAt(prop, rest, depth + 1);
   if (isArrayIndex(head) && asObject(s.items) !== undefined) return schemaAt(s.items, rest, depth + 1);
   for (const key of ['allOf', 'anyOf', 'oneOf']) {
@@ -134,7 +137,8 @@ function simpleShape(expression: string): JsonObject | undefined {
 function inputShape(loaded: LoadedDocument, workflow: WorkflowObject, name: string): unknown {
   if (workflow.inputs === undefined) return undefined;
   const schema = resolveInputsSchema(workflow.inputs, loaded.document);
-  const prop = asObject(schema.properties)?.[name];
+  const props = schema.properties;
+  const prop = isRecord(props) && Object.hasOwn(props, name) ? props[name] : undefined;
   return prop === undefined ? undefined : resolveInputsSchema(asObject(prop) ?? {}, loaded.document);
 }
 

@@ -274,3 +274,27 @@ describe('buildInputs', () => {
     expect(seen).toEqual(secrets);
   });
 });
+
+describe('parseRunArgs --reporter (repeatable; github adds to the report)', () => {
+  it.each<[string, string[], { reporter: string; github?: true }]>([
+    ['none: pretty', [], { reporter: 'pretty' }],
+    ['one', ['-r', 'junit'], { reporter: 'junit' }],
+    ['two reports: the last, as before', ['-r', 'json', '-r', 'junit'], { reporter: 'junit' }],
+    ['github alone: with the pretty report', ['-r', 'github'], { reporter: 'pretty', github: true }],
+    [
+      'github and a report, either order',
+      ['-r', 'github', '--reporter', 'html'],
+      { reporter: 'html', github: true },
+    ],
+  ])('%s', (_name, flags, want) => {
+    const args = parseRunArgs(['wf.yml', ...flags], {});
+    if (args === 'help') throw new Error('unexpected help');
+    expect({ reporter: args.reporter, ...(args.github ? { github: args.github } : {}) }).toEqual(want);
+  });
+
+  it('refuses an unknown reporter, naming the choices', () => {
+    expect(() => parseRunArgs(['wf.yml', '-r', 'github', '-r', 'tap'], {})).toThrow(
+      '--reporter must be one of pretty, json, junit, html, github, got "tap"',
+    );
+  });
+});

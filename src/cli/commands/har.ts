@@ -1,7 +1,7 @@
 /** `--har <file>` (record every exchange as HAR 1.2) and `--replay <file.har>` (answer from a recording). */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Transport } from '../../engine/options.js';
+import type { RunOptions, Transport } from '../../engine/options.js';
 import type { RunEvent } from '../../engine/types.js';
 import { UsageError } from '../args.js';
 import type { CommandContext } from '../context.js';
@@ -57,4 +57,13 @@ export async function loadReplay(
     throw new UsageError(`--replay ${file}: ${(error as Error).message}`, command);
   }
   return () => createReplayTransport(har);
+}
+
+/**
+ * Send the run's requests to a replay transport. Decision (README "Semantics"): a replay skips retry
+ * waits like mock mode, unless --max-retry-delay is given.
+ */
+export function answerFromReplay(options: RunOptions, transport: Transport): void {
+  options.transport = transport;
+  options.maxRetryDelayMs ??= 0;
 }

@@ -28,13 +28,14 @@ import { addCredential, type CommandContext } from '../context.js';
 import { loadEngine } from '../deps.js';
 import { BufferWriter, readAll, type Writable } from '../io.js';
 import { startRedirectListeners } from '../redirect.js';
+import { appendGithubSummary, createGithubReporter } from '../reporters/github.js';
 import { createJsonReporter } from '../reporters/json.js';
 import { createJunitReporter } from '../reporters/junit.js';
 import { maskReporter } from '../reporters/masked.js';
 import { createPrettyReporter } from '../reporters/pretty.js';
 import { REPORTERS, type Reporter, type ReporterName } from '../reporters/types.js';
 import { RUN_USAGE } from '../usage.js';
-import { startHarRecording } from './har.js';
+import { answerFromReplay, loadReplay, startHarRecording } from './har.js';
 import { assertDeclaredInputs, assertScenarioFits } from './misconfig.js';
 import { checkWritable, writeOutputFile } from './output.js';
 import { loadOrReport, reportFailure } from './preamble.js';
@@ -57,7 +58,8 @@ export const RUN_OPTIONS = {
   contract: { type: 'boolean' },
   'contract-severity': { type: 'string' },
   har: { type: 'string' },
-  reporter: { type: 'string', short: 'r' },
+  replay: { type: 'string' },
+  reporter: { type: 'string', short: 'r', multiple: true },
   output: { type: 'string', short: 'o' },
   verbose: { type: 'boolean' },
   'no-color': { type: 'boolean' },
@@ -145,10 +147,15 @@ export interface RunArgs {
   seed?: number;
   /** Check responses against the OpenAPI operation; the severity of failed checks. */
   contract?: 'error' | 'warning';
+  /** The report: the last --reporter other than github (default pretty). */
   reporter: ReporterName;
+  /** `--reporter github` was given too: GitHub Actions annotations and job summary besides the report. */
+  github?: true;
   output?: string;
   /** Record every exchange to this HAR 1.2 file. */
   har?: string;
+  /** Answer every request from this recorded HAR log instead of the network. */
+  replay?: string;
   verbose: boolean;
   noColor: boolean;
   /** Open the authorization URL of an authorizationCode credential in a browser. */
@@ -344,7 +351,7 @@ export function parseRunArgs(
     authSecrets,
     strict: values.strict === true,
     mock: values.mock === true,
-    reporter: oneOf(lastString(values.reporter), REPORTERS, '--reporter') ?? 'pretty',
+    ...parseReporterFlags(values),
     verbose: values.verbose === true,
     noColor: values['no-color'] === true,
   };
@@ -363,6 +370,7 @@ export function parseRunArgs(
   set('inputsFile', lastString(values.inputs));
   set('output', lastString(values.output));
   set('har', lastString(values.har));
+  set('replay', lastString(values.replay));
   Object.assign(args, parseLimitFlags(values));
   set('scenario', lastString(values.scenario));
   set('seed', parseIntegerFlag(lastString(values.seed), '--seed', 0));
@@ -373,7 +381,22 @@ export function parseRunArgs(
   );
   if (values.contract === true || severity !== undefined) args.contract = severity ?? 'error';
   if (args.scenario !== undefined && !args.mock) throw new UsageError('--scenario needs --mock', 'run');
+  if (args.replay !== undefined && args.mock)
+    throw new UsageError('--replay answers from a recording; it cannot be combined with --mock', 'run');
   return args;
+}
+
+const RUN_REPORTERS = [...REPORTERS, 'github'] as const;
+
+/**
+ * `--reporter` (repeatable): the report is the last name other than github, as when the flag took one
+ * name; github adds its annotations to that report (README "Semantics": `-r junit -o junit.xml -r github`).
+ */
+function parseReporterFlags(values: Parsed['values']): { reporter: ReporterName; github?: true } {
+  const names = stringList(values.reporter).map((name) => oneOf(name, RUN_REPORTERS, '--reporter'));
+  const reports = names.filter((name): name is ReporterName => name !== undefined && name !== 'github');
+  const reporter = reports.at(-1) ?? 'pretty';
+  return names.includes('github') ? { reporter, github: true } : { reporter };
 }
 
 /** Read `--inputs file.json` or `--inputs -` (stdin): a JSON object. */
@@ -441,12 +464,20 @@ export interface ReporterSetup {
 }
 
 /**
- * The chosen reporter (to stdout or --output) plus, with --output, pretty progress on stdout. The HTML
- * reporter (and the graph renderer it draws with) is loaded only when chosen.
+ * The chosen reporter (to stdout or --output) plus, with --output, pretty progress on stdout, plus with
+ * `github` the GitHub Actions annotations on stdout and the job summary. The HTML reporter (and the graph
+ * renderer it draws with) is loaded only when chosen.
  */
 export async function createReporters(
   ctx: CommandContext,
-  options: { reporter: ReporterName; output?: string; verbose: boolean; noColor: boolean; note?: string },
+  options: {
+    reporter: ReporterName;
+    github?: boolean;
+    output?: string;
+    verbose: boolean;
+    noColor: boolean;
+    note?: string;
+  },
 ): Promise<ReporterSetup> {
   const fileBuffer = options.output !== undefined ? new BufferWriter() : undefined;
   const pretty = (out: Writable, toFile: boolean) =>
@@ -470,11 +501,15 @@ export async function createReporters(
           : pretty(target, fileBuffer !== undefined);
   const reporters = [maskReporter(main, ctx.masker)];
   if (fileBuffer) reporters.push(maskReporter(pretty(ctx.out, false), ctx.masker));
+  // Last, so the annotations follow the pretty summary on stdout.
+  const github = options.github === true ? createGithubReporter(ctx.out, ctx.cwd) : undefined;
+  if (github !== undefined) reporters.push(maskReporter(github, ctx.masker));
   return {
     reporters,
     async flush() {
       if (fileBuffer && options.output !== undefined)
         await writeOutputFile(ctx, options.output, fileBuffer.text, '--output', 'run');
+      if (github !== undefined) await appendGithubSummary(github.cases, ctx);
     },
   };
 }
@@ -526,6 +561,7 @@ export async function executeRun(ctx: CommandContext, o: ExecuteRunOptions): Pro
       workflowId: workflow.workflowId,
       document: loaded.document,
       diagnostics: loaded.diagnostics,
+      locate: (pointer) => loaded.locate(pointer),
       ...(o.mock ? { mock: true } : {}),
     });
   }
@@ -585,6 +621,7 @@ export async function runCommand(argv: readonly string[], ctx: CommandContext): 
 
   const makeOptions = await runOptionsFactory(args, ctx);
   const runOptions = makeOptions();
+  if (args.replay !== undefined) answerFromReplay(runOptions, (await loadReplay(args.replay, ctx, 'run'))());
   const redirects = await startRedirectListeners(runOptions.auth, ctx, args.open === true);
   if (redirects.auth !== undefined) runOptions.auth = redirects.auth;
 

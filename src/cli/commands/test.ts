@@ -1,5 +1,5 @@
 /** `arazzo test`: run every workflow of every file; one line each, a summary, and CI reports. */
-import { appendFile, readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { resolveInputsRef } from '../../document/inputs-ref.js';
 import type { ArazzoDocument, WorkflowObject } from '../../document/model.js';
@@ -28,10 +28,10 @@ import {
   stringifyJson,
   toJsonSafe,
 } from '../format.js';
-import { failurePointer, renderGithubAnnotations, renderGithubSummary } from '../reporters/github.js';
+import { appendGithubSummary, failurePointer, renderGithubAnnotations } from '../reporters/github.js';
 import { buildSuites, renderSuites, runProperties, type Suite } from '../reporters/junit.js';
 import { TEST_USAGE } from '../usage.js';
-import { type HarRecording, loadReplay, startHarRecording } from './har.js';
+import { answerFromReplay, type HarRecording, loadReplay, startHarRecording } from './har.js';
 import {
   assertDeclaredInputs,
   assertInputsDeclaredSomewhere,
@@ -56,7 +56,6 @@ const TEST_OPTIONS = {
   ...RUN_OPTIONS,
   'sources-map': { type: 'string' },
   'scenario-dir': { type: 'string' },
-  replay: { type: 'string' },
 } as const;
 const TEST_REPORTERS = ['pretty', 'json', 'junit', 'html', 'github'] as const;
 
@@ -512,11 +511,7 @@ async function runTestCase(
   );
   if (s.run.mock) inputs = await synthesize(f.loaded.document, workflow, inputs);
   const options = f.options();
-  if (s.replay !== undefined) {
-    options.transport = s.replay();
-    // Decision (README): a replay skips retry waits like mock mode, unless --max-retry-delay is given.
-    options.maxRetryDelayMs ??= 0;
-  }
+  if (s.replay !== undefined) answerFromReplay(options, s.replay());
   return s.engine.runWorkflow(f.loaded, inputs, {
     ...options,
     ...(f.auth !== undefined ? { auth: f.auth } : {}),
@@ -614,14 +609,7 @@ async function writeTestReport(
 /** Annotations on stdout, and the job summary appended to GITHUB_STEP_SUMMARY when the job has one. */
 async function writeGithubReport(cases: TestCaseResult[], ctx: CommandContext): Promise<void> {
   ctx.out.write(ctx.masker.text(renderGithubAnnotations(cases)));
-  const summary = ctx.io.env.GITHUB_STEP_SUMMARY;
-  if (summary === undefined || summary === '') return;
-  try {
-    await appendFile(summary, ctx.masker.text(renderGithubSummary(cases)), 'utf8');
-  } catch (error) {
-    const why = (error as { code?: string }).code ?? String(error);
-    ctx.err.write(`arazzo: warning: cannot append the job summary to GITHUB_STEP_SUMMARY (${why})\n`);
-  }
+  await appendGithubSummary(cases, ctx);
 }
 
 async function renderReport(

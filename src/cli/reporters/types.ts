@@ -13,6 +13,8 @@ export interface RunInfo {
   diagnostics: readonly Diagnostic[];
   /** Mock mode: requests are answered from the OpenAPI description, not sent. */
   mock?: boolean;
+  /** Line and column of a JSON Pointer into `document` (absent when loading failed). */
+  locate?: (pointer: string) => { line: number; column: number };
 }
 
 export interface Reporter {
