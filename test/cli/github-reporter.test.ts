@@ -25,12 +25,12 @@ describe('--reporter github', () => {
       expect(annotations).toHaveLength(1);
       // Line 7 of nested/failing.arazzo.yaml is `- stepId: get` of workflow expectsTeapot.
       expect(annotations[0]).toMatch(
-        /^::error file=nested\/failing\.arazzo\.yaml,line=7,title=expectsTeapot failed::STEP_FAILED: .*418/,
+        /^::error file=nested\/failing\.arazzo\.yaml,line=7,col=9,title=expectsTeapot failed::STEP_FAILED: .*418/,
       );
       const md = readFileSync(summary, 'utf8');
       expect(md.startsWith('earlier step\n### Arazzo: 2 passed, 1 failed\n')).toBe(true);
       expect(md).toMatch(
-        /\| ❌ \| nested\/failing\.arazzo\.yaml:7 \| expectsTeapot \| 1 \| .+ \| STEP_FAILED: /,
+        /\| ❌ \| nested\/failing\.arazzo\.yaml:7:9 \| expectsTeapot \| 1 \| .+ \| STEP_FAILED: /,
       );
       expect(md).toMatch(/\| ✅ \| passing\.arazzo\.yaml \| addAndGet \| 2 \|/);
     } finally {
