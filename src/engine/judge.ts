@@ -3,12 +3,13 @@
 import { evaluateCriteria } from '../criteria/index.js';
 import type { StepObject } from '../document/model.js';
 import type { RunContext } from './context.js';
+import { warnJudged } from './events.js';
 import { frameDocument, frameScope } from './frames.js';
 import { newStepRecord } from './records.js';
 import type { Frame, RunState } from './state.js';
 import { type AttemptResult, evaluateOutputs } from './step.js';
 import type { StepRecord } from './types.js';
-import { objectEvaluator } from './v11.js';
+import { isV11, objectEvaluator } from './v11.js';
 
 /**
  * The attempt of a `workflowId` step whose child has ended (and been popped): failed if the child
@@ -28,6 +29,8 @@ export function judgeChildStep(
   const started = parent.childStartedAt ?? performance.now();
   delete parent.childStartedAt;
   let outcome: 'succeeded' | 'failed' = ended.status;
+  // 1.1 documents only: the successCriteria that could not be evaluated.
+  let errors: string[] | undefined;
   const record = newStepRecord(parent, step.stepId);
   record.durationMs = performance.now() - started;
   if (ended.status === 'failed') {
@@ -36,7 +39,13 @@ export function judgeChildStep(
       message: `workflow "${child.workflowId}" failed${ended.error ? `: ${ended.error.message}` : ''}`,
     };
   } else if (step.successCriteria !== undefined && step.successCriteria.length > 0) {
-    const evaluated = evaluateCriteria(step.successCriteria, scope, { compat: ctx.compat });
+    if (isV11(frameDocument(ctx, parent))) errors = [];
+    const found = errors;
+    const evaluated = evaluateCriteria(
+      step.successCriteria,
+      scope,
+      found === undefined ? { compat: ctx.compat } : { compat: ctx.compat, onError: (m) => found.push(m) },
+    );
     record.criteria = evaluated.records;
     if (!evaluated.passed) outcome = 'failed';
   }
@@ -50,6 +59,10 @@ export function judgeChildStep(
   parent.steps[step.stepId] = { outputs: stepOutputs.outputs };
   record.outputs = stepOutputs.outputs;
   if (stepOutputs.warnings.length > 0) record.warnings = stepOutputs.warnings;
+  // 1.1.0 "Evaluation Errors": a criterion that could not be evaluated is a warning (record and event).
+  if (errors !== undefined)
+    for (const message of errors)
+      warnJudged({ ctx, frame: parent, step }, record, 'CRITERION_ERROR', message);
   return { outcome, record, scope };
 }
 

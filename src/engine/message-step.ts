@@ -25,8 +25,9 @@ import type { RunContext } from './context.js';
 import { emitCriteria, emitMessage, emitStepStart } from './events.js';
 import type { BrokerChoice, Delivered, Mailbox, MessagingSession } from './messaging.js';
 import { stepParameters } from './parameters.js';
-import { evaluateOutputs, resolveStepValue } from './step.js';
+import { evaluateOutputs, reportCriterionError, resolveStepValue } from './step.js';
 import type { RecordedMessage } from './types.js';
+import { isV11 } from './v11.js';
 
 /** Thrown inside an attempt to fail it with a code; never escapes this module. */
 class StepFailure {
@@ -552,7 +553,15 @@ function judge(a: Attempt, target: MessageTarget, out: Exchanged): AttemptResult
     );
   let passed = true;
   if (step.successCriteria !== undefined && step.successCriteria.length > 0) {
-    const evaluated = evaluateCriteria(step.successCriteria, scope, { compat: ctx.compat });
+    const errors: string[] = [];
+    const evaluated = evaluateCriteria(
+      step.successCriteria,
+      scope,
+      isV11(sc.loaded.document)
+        ? { compat: ctx.compat, onError: (m) => errors.push(m) }
+        : { compat: ctx.compat },
+    );
+    for (const message of errors) reportCriterionError(a, message);
     passed = evaluated.passed;
     record.criteria = evaluated.records.map((c) =>
       c.reason === undefined ? c : { ...c, reason: ctx.masker.text(c.reason) },

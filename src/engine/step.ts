@@ -511,8 +511,11 @@ function transportFailure(a: Attempt, error: unknown, requestScope: ExpressionSc
   return failAttempt(a, 'TRANSPORT', error instanceof Error ? error.message : String(error), requestScope);
 }
 
-/** 1.1.0 "Evaluation Errors": a criterion that could not be evaluated is a warning (record and event). */
-function reportCriterionError(a: Attempt, message: string): void {
+/**
+ * 1.1.0 "Evaluation Errors": a criterion that could not be evaluated is a warning (record and event).
+ * Used by operation and message steps.
+ */
+export function reportCriterionError(a: Attempt, message: string): void {
   const masked = a.sc.ctx.masker.text(message);
   a.warnings.push(masked);
   emitWarning(a.sc, 'CRITERION_ERROR', masked);

@@ -145,7 +145,7 @@ describe('stepPlan (1.1 step order)', () => {
   });
 });
 
-describe('1.1 action criterion evaluation errors', () => {
+describe('1.1 criterion evaluation errors on every step kind (action criteria and successCriteria)', () => {
   const fixture = (name: string): string =>
     fileURLToPath(new URL(`../fixtures/action-criteria/${name}`, import.meta.url));
   // Every body carries the secret input's value: a warning quoting a body must show it masked.
@@ -189,7 +189,7 @@ describe('1.1 action criterion evaluation errors', () => {
       },
     ],
     [
-      'AsyncAPI steps (mock): a send onSuccess goto and the workflow failureActions retry',
+      'AsyncAPI steps (mock): a send onSuccess goto, a receive successCriteria, the workflow failureActions retry',
       fixture('message-step.arazzo.yaml'),
       { field: 'orderId' },
       { messageMock: createMessageMock() },
@@ -197,8 +197,19 @@ describe('1.1 action criterion evaluation errors', () => {
         trace: ['placeOrder succeeded next', 'confirmOrder failed goto', 'done succeeded next'],
         warnings: [
           ['placeOrder', 'onSuccess action "skipAhead" criterion "$[?(@.{$inputs.field} =="'],
+          ['confirmOrder', 'criterion "$[?(@.{$inputs.field} =="'],
           ['confirmOrder', 'failureActions action "retryLater" criterion "/order/status": xpath context'],
         ],
+      },
+    ],
+    [
+      'workflowId step: its successCriteria',
+      fixture('workflow-step-success.arazzo.yaml'),
+      {},
+      { transport: items },
+      {
+        trace: ['read succeeded next', 'callChild failed goto', 'after succeeded next'],
+        warnings: [['callChild', 'criterion "$[?(@.{$outputs.id} =="']],
       },
     ],
     [
