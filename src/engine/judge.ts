@@ -1,7 +1,8 @@
 // Arazzo 1.0.1 "Step Object" `workflowId`: a child workflow's result judged as the step's result.
 // (An operation step is judged by step.ts `judgeAttempt`, a message step by message-step.ts.)
 import { evaluateCriteria } from '../criteria/index.js';
-import type { StepObject } from '../document/model.js';
+import type { CriterionObject, StepObject } from '../document/model.js';
+import type { ExpressionScope } from '../expression/types.js';
 import type { RunContext } from './context.js';
 import { warnJudged } from './events.js';
 import { frameDocument, frameScope } from './frames.js';
@@ -39,15 +40,8 @@ export function judgeChildStep(
       message: `workflow "${child.workflowId}" failed${ended.error ? `: ${ended.error.message}` : ''}`,
     };
   } else if (step.successCriteria !== undefined && step.successCriteria.length > 0) {
-    if (isV11(frameDocument(ctx, parent))) errors = [];
-    const found = errors;
-    const evaluated = evaluateCriteria(
-      step.successCriteria,
-      scope,
-      found === undefined ? { compat: ctx.compat } : { compat: ctx.compat, onError: (m) => found.push(m) },
-    );
-    record.criteria = evaluated.records;
-    if (!evaluated.passed) outcome = 'failed';
+    errors = isV11(frameDocument(ctx, parent)) ? [] : undefined;
+    if (!childCriteriaHold(ctx, step.successCriteria, scope, record, errors)) outcome = 'failed';
   }
   record.outcome = outcome;
   // Decision (README "Semantics"): a workflow step's outputs read the child's outputs as $outputs;
@@ -64,6 +58,23 @@ export function judgeChildStep(
     for (const message of errors)
       warnJudged({ ctx, frame: parent, step }, record, 'CRITERION_ERROR', message);
   return { outcome, record, scope };
+}
+
+/** Whether the criteria hold (records in `record.criteria`); with `errors`, those that could not be evaluated go there. */
+function childCriteriaHold(
+  ctx: RunContext,
+  criteria: CriterionObject[],
+  scope: ExpressionScope,
+  record: StepRecord,
+  errors: string[] | undefined,
+): boolean {
+  const evaluated = evaluateCriteria(
+    criteria,
+    scope,
+    errors === undefined ? { compat: ctx.compat } : { compat: ctx.compat, onError: (m) => errors.push(m) },
+  );
+  record.criteria = evaluated.records;
+  return evaluated.passed;
 }
 
 /** The attempt of a `workflowId` step whose child could not start: failed, for `reason`. */

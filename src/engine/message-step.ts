@@ -3,7 +3,6 @@
 import { displayServer } from '../async/broker.js';
 import type { IncomingMessage, MessageMock } from '../async/types.js';
 import type { ExchangedMessage } from '../contract/types.js';
-import { evaluateCriteria } from '../criteria/index.js';
 import type { StepObject, WorkflowObject } from '../document/model.js';
 import { isArazzoError, isMessagingError, MessagingError } from '../errors.js';
 import type { ExpressionScope } from '../expression/types.js';
@@ -25,9 +24,8 @@ import type { RunContext } from './context.js';
 import { emitCriteria, emitMessage, emitStepStart } from './events.js';
 import type { BrokerChoice, Delivered, Mailbox, MessagingSession } from './messaging.js';
 import { stepParameters } from './parameters.js';
-import { evaluateOutputs, reportCriterionError, resolveStepValue } from './step.js';
+import { evaluateOutputs, evaluateSuccessCriteria, resolveStepValue } from './step.js';
 import type { RecordedMessage } from './types.js';
-import { isV11 } from './v11.js';
 
 /** Thrown inside an attempt to fail it with a code; never escapes this module. */
 class StepFailure {
@@ -539,6 +537,21 @@ function mockDelivery(
   };
 }
 
+/**
+ * Whether the step's successCriteria hold over `$message` (records in `record.criteria`; none: true). In a
+ * 1.1 document a criterion that cannot be evaluated is also a warning (1.1.0 "Evaluation Errors").
+ */
+function meetsCriteria(a: Attempt, scope: ExpressionScope): boolean {
+  const { sc, record } = a;
+  const { ctx, step } = sc;
+  if (step.successCriteria === undefined || step.successCriteria.length === 0) return true;
+  const evaluated = evaluateSuccessCriteria(a, step.successCriteria, scope);
+  record.criteria = evaluated.records.map((c) =>
+    c.reason === undefined ? c : { ...c, reason: ctx.masker.text(c.reason) },
+  );
+  return evaluated.passed;
+}
+
 /** successCriteria over `$message`, the contract check of a received message, outputs. */
 function judge(a: Attempt, target: MessageTarget, out: Exchanged): AttemptResult {
   const { sc, record } = a;
@@ -551,22 +564,7 @@ function judge(a: Attempt, target: MessageTarget, out: Exchanged): AttemptResult
       `step "${step.stepId}": the received ${out.decodeError}`,
       scope,
     );
-  let passed = true;
-  if (step.successCriteria !== undefined && step.successCriteria.length > 0) {
-    const errors: string[] = [];
-    const evaluated = evaluateCriteria(
-      step.successCriteria,
-      scope,
-      isV11(sc.loaded.document)
-        ? { compat: ctx.compat, onError: (m) => errors.push(m) }
-        : { compat: ctx.compat },
-    );
-    for (const message of errors) reportCriterionError(a, message);
-    passed = evaluated.passed;
-    record.criteria = evaluated.records.map((c) =>
-      c.reason === undefined ? c : { ...c, reason: ctx.masker.text(c.reason) },
-    );
-  }
+  const passed = meetsCriteria(a, scope);
   emitCriteria(sc, record.criteria);
   const outputs = evaluateOutputs(step.outputs as Record<string, string> | undefined, scope);
   frame.steps[step.stepId] = { outputs: outputs.outputs };
