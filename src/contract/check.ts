@@ -153,29 +153,58 @@ function checkSchema(
   source: OpenApiSource | undefined,
   options: ContractOptions,
 ): ContractCheck[] {
-  const severity = severityOf(options, 'schema');
   if (response.bodyParseError !== undefined) {
-    return [
-      result('schema', false, severity, `response body is not valid JSON: ${response.bodyParseError}`, ''),
-    ];
+    const message = `response body is not valid JSON: ${response.bodyParseError}`;
+    return [result('schema', false, severityOf(options, 'schema'), message, '')];
   }
-  const compiled = compileResponseSchema(typeof schema === 'boolean' ? { allOf: [schema] } : schema, source);
+  return checkAgainstSchema(schema, response.body, {
+    subject: 'response body',
+    schemaName: `response schema of ${label(operation)} ${declared.key}`,
+    source,
+    options,
+  });
+}
+
+/** What `checkAgainstSchema` checks and how its messages name it. */
+export interface SchemaSubject {
+  /** What is checked, as messages name it: `response body`, `payload of message "OrderPlaced"`. */
+  subject: string;
+  /** The schema, as a compile failure names it. */
+  schemaName: string;
+  source: OpenApiSource | undefined;
+  options: ContractOptions;
+}
+
+/**
+ * `value` against `schema` (kind `schema`): one passed check, or its errors (at most `maxSchemaErrors`,
+ * then a count). A schema that cannot be compiled is a warning, never a failed step.
+ */
+export function checkAgainstSchema(
+  schema: Record<string, unknown> | boolean,
+  value: unknown,
+  about: SchemaSubject,
+): ContractCheck[] {
+  const { subject, options } = about;
+  const severity = severityOf(options, 'schema');
+  const compiled = compileResponseSchema(
+    typeof schema === 'boolean' ? { allOf: [schema] } : schema,
+    about.source,
+  );
   if ('error' in compiled) {
-    const message = `response schema of ${label(operation)} ${declared.key} cannot be compiled: ${compiled.error}`;
-    return [result('schema', false, 'warning', message)];
+    return [result('schema', false, 'warning', `${about.schemaName} cannot be compiled: ${compiled.error}`)];
   }
-  if (compiled.validate(response.body)) {
-    return [result('schema', true, severity, 'response body matches the schema', '')];
+  if (compiled.validate(value)) {
+    return [result('schema', true, severity, `${subject} matches the schema`, '')];
   }
   const errors = prune(compiled.validate.errors ?? []);
   const max = Math.max(1, options.maxSchemaErrors ?? 10);
   const checks = errors.slice(0, max).map((error) => {
     const at = error.instancePath === '' ? '' : ` ${error.instancePath}`;
-    return result('schema', false, severity, `response body${at}: ${describe(error)}`, error.instancePath);
+    return result('schema', false, severity, `${subject}${at}: ${describe(error)}`, error.instancePath);
   });
   if (errors.length > max) {
     checks.push(
-      result('schema', false, severity, `response body: ${errors.length - max} more schema errors`, ''),
+      result('schema', false, severity, `${subject}: ${errors.length - max} more schema errors`, ''),
     );
   }
   return checks;
@@ -213,14 +242,4 @@ export function checkResponse(
     return checks;
   checks.push(...checkSchema(operation, declared, schema, response, source, options));
   return checks;
-}
-
-/**
- * A checker with fixed options, for the engine to call after each response.
- * @example const check = createContractChecker({ severity: 'warning' }); record.checks = check(op, response, source);
- */
-export function createContractChecker(
-  options: ContractOptions = {},
-): (operation: ResolvedOperation, response: HttpResponse, source?: OpenApiSource) => ContractCheck[] {
-  return (operation, response, source) => checkResponse(operation, response, source, options);
 }

@@ -1,4 +1,13 @@
-/** Public surface of contract/: response checks against the OpenAPI description. */
-export { checkResponse, createContractChecker } from './check.js';
+/** Public surface of contract/: response checks against the OpenAPI description, message checks against AsyncAPI. */
+export { checkResponse } from './check.js';
+export { createContractChecker } from './checker.js';
+export { checkMessage } from './message.js';
 export { toJsonSchema } from './schema.js';
-export type { ContractCheck, ContractCheckKind, ContractOptions, ContractSeverity } from './types.js';
+export type {
+  ContractCheck,
+  ContractChecker,
+  ContractCheckKind,
+  ContractOptions,
+  ContractSeverity,
+  ExchangedMessage,
+} from './types.js';

@@ -1,4 +1,6 @@
-/** Types of contract checks: does a response match what the OpenAPI description declares? */
+/** Types of contract checks: does a response (or a message) match what its description declares? */
+import type { HttpResponse } from '../http/types.js';
+import type { AsyncApiMessage, OpenApiSource, ResolvedOperation } from '../sources/types.js';
 
 export type ContractCheckKind = 'status' | 'content-type' | 'schema';
 export type ContractSeverity = 'error' | 'warning';
@@ -10,7 +12,7 @@ export interface ContractCheck {
   severity: ContractSeverity;
   /** Readable, e.g. `response body /data/0/id: must be string`. */
   message: string;
-  /** JSON Pointer into the response body (schema checks), '' for the whole body. */
+  /** JSON Pointer into the response body or message payload/headers (schema checks), '' for the whole. */
   pointer?: string;
 }
 
@@ -28,4 +30,17 @@ export interface ContractOptions {
    * @example { maxSchemaErrors: 3 }
    */
   maxSchemaErrors?: number;
+}
+
+/** A message as an AsyncAPI step sends or receives it. */
+export interface ExchangedMessage {
+  direction: 'sent' | 'received';
+  headers: Record<string, string>;
+  payload: unknown;
+}
+
+/** `checkResponse` with fixed options; `.message` checks a message against its AsyncAPI message's schemas. */
+export interface ContractChecker {
+  (operation: ResolvedOperation, response: HttpResponse, source?: OpenApiSource): ContractCheck[];
+  message(message: AsyncApiMessage | undefined, exchanged: ExchangedMessage): ContractCheck[];
 }

@@ -1,4 +1,5 @@
 // Arazzo 1.0.1 "Success Action Object" and "Failure Action Object": choosing what happens after a step.
+import { evaluateCriteria } from '../criteria/index.js';
 import type {
   ComponentsObject,
   CriterionObject,
@@ -10,6 +11,7 @@ import type {
   WorkflowObject,
 } from '../document/model.js';
 import { isReusable } from '../document/model.js';
+import type { ExpressionScope } from '../expression/types.js';
 
 /** A transition of the step loop. Pure data: the loop applies it. */
 export type Transition =
@@ -81,13 +83,49 @@ export function effectiveActions<T extends SuccessActionObject | FailureActionOb
   return [...stepList, ...workflowList.filter((a) => !names.has(a.name))];
 }
 
+/**
+ * Where an action whose criteria are evaluated comes from: the step's `onSuccess`/`onFailure` or the
+ * workflow's `successActions`/`failureActions` (reusable actions from components included).
+ */
+export type ActionField = 'onSuccess' | 'onFailure' | 'successActions' | 'failureActions';
+
+/** Evaluates an action's criteria against the step's scope; absent criteria hold. */
+export type ActionHolds = (
+  criteria: CriterionObject[] | undefined,
+  action: SuccessActionObject | FailureActionObject,
+  field: ActionField,
+) => boolean;
+
+/**
+ * The `holds` of a step attempt: an action's criteria evaluated against the attempt's scope. With
+ * `onError` (1.1 documents), a criterion that cannot be evaluated is reported, naming its action
+ * (1.1.0 "Criterion Object", "Evaluation Errors": the condition "MUST evaluate to fail, and
+ * implementations SHOULD log or report the error"); it fails either way, so the action is not taken.
+ */
+export function actionHolds(
+  scope: ExpressionScope,
+  compat: boolean,
+  onError: ((message: string) => void) | undefined,
+): ActionHolds {
+  if (onError === undefined)
+    return (criteria) =>
+      criteria === undefined || criteria.length === 0 || evaluateCriteria(criteria, scope, { compat }).passed;
+  return (criteria, action, field) =>
+    criteria === undefined ||
+    criteria.length === 0 ||
+    evaluateCriteria(criteria, scope, {
+      compat,
+      onError: (message) => onError(`${field} action "${action.name}" ${message}`),
+    }).passed;
+}
+
 export interface DecideInput {
   step: StepObject;
   workflow: WorkflowObject;
   components: ComponentsObject | undefined;
   outcome: 'succeeded' | 'failed';
   /** Evaluates an action's criteria against the step's scope; absent criteria hold. */
-  holds: (criteria: CriterionObject[] | undefined) => boolean;
+  holds: ActionHolds;
   /** Retries used so far per failure action name, in the current entry of the step. */
   retryUsed: Readonly<Record<string, number>>;
   /** Delay asked for by an HTTP Retry-After header, in ms, already parsed. */
@@ -101,28 +139,40 @@ export interface DecideInput {
  * a retry action whose limit is used up is passed over so the next matching failure action applies
  * (spec: "The retryLimit MUST be exhausted prior to executing subsequent failure actions").
  */
-const stepActions = new WeakMap<
-  StepObject,
-  { success: SuccessActionObject[]; failure: FailureActionObject[] }
->();
+/**
+ * A step's effective actions; the first `stepSuccess`/`stepFailure` of each list are the step's own
+ * (`effectiveActions` puts them first), the rest are the workflow's.
+ */
+interface StepActions {
+  success: SuccessActionObject[];
+  failure: FailureActionObject[];
+  stepSuccess: number;
+  stepFailure: number;
+}
+
+const stepActions = new WeakMap<StepObject, StepActions>();
 
 /** A step's effective success and failure actions, resolved once per (frozen) step object. */
 function actionsOf(
   step: StepObject,
   workflow: WorkflowObject,
   components: ComponentsObject | undefined,
-): { success: SuccessActionObject[]; failure: FailureActionObject[] } {
+): StepActions {
   let actions = stepActions.get(step);
   if (actions === undefined) {
+    const ownSuccess = resolveActions<SuccessActionObject>(step.onSuccess, 'successActions', components);
+    const ownFailure = resolveActions<FailureActionObject>(step.onFailure, 'failureActions', components);
     actions = {
       success: effectiveActions(
-        resolveActions<SuccessActionObject>(step.onSuccess, 'successActions', components),
+        ownSuccess,
         resolveActions<SuccessActionObject>(workflow.successActions, 'successActions', components),
       ),
       failure: effectiveActions(
-        resolveActions<FailureActionObject>(step.onFailure, 'failureActions', components),
+        ownFailure,
         resolveActions<FailureActionObject>(workflow.failureActions, 'failureActions', components),
       ),
+      stepSuccess: ownSuccess.length,
+      stepFailure: ownFailure.length,
     };
     if (Object.isFrozen(step)) stepActions.set(step, actions);
   }
@@ -137,11 +187,11 @@ function gotoWorkflow(action: SuccessActionObject | FailureActionObject, workflo
 
 export function decideTransition(input: DecideInput): Transition {
   const { step, workflow, components } = input;
-  const { success, failure } = actionsOf(step, workflow, components);
+  const { success, failure, stepSuccess, stepFailure } = actionsOf(step, workflow, components);
   if (input.outcome === 'succeeded') {
-    const actions = success;
-    for (const action of actions) {
-      if (!input.holds(action.criteria)) continue;
+    for (let i = 0; i < success.length; i++) {
+      const action = success[i]!;
+      if (!input.holds(action.criteria, action, i < stepSuccess ? 'onSuccess' : 'successActions')) continue;
       if (action.type === 'end') return { type: 'end', name: action.name };
       if (action.type === 'goto') {
         if (action.stepId !== undefined)
@@ -152,10 +202,10 @@ export function decideTransition(input: DecideInput): Transition {
     return { type: 'next' };
   }
 
-  const actions = failure;
   let exhausted: string | undefined;
-  for (const action of actions) {
-    if (!input.holds(action.criteria)) continue;
+  for (let i = 0; i < failure.length; i++) {
+    const action = failure[i]!;
+    if (!input.holds(action.criteria, action, i < stepFailure ? 'onFailure' : 'failureActions')) continue;
     if (action.type === 'retry') {
       const limit = action.retryLimit ?? 1;
       const used = input.retryUsed[action.name] ?? 0;

@@ -2,16 +2,16 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import type { MessageMock } from '../async/types.js';
-import type { ContractCheck } from '../contract/types.js';
+import type { ContractChecker } from '../contract/types.js';
 import type { WorkflowObject } from '../document/model.js';
 import { OptionsError } from '../errors.js';
 import { declareCredentials } from '../http/auth.js';
 import { OAuthTokens } from '../http/oauth.js';
-import type { HttpResponse, SendOptions, Transport } from '../http/types.js';
+import type { SendOptions, Transport } from '../http/types.js';
 import { createDispatcher, type TlsOptions, wantsProxy } from '../net/index.js';
 import { Masker } from '../secrets/index.js';
 import { loadArazzo } from '../sources/index.js';
-import type { LoadedDocument, LoadOptions, OpenApiSource, ResolvedOperation } from '../sources/types.js';
+import type { LoadedDocument, LoadOptions } from '../sources/types.js';
 import { credentialInputs } from './credential-inputs.js';
 import { checkInputs, secretInputNames } from './inputs.js';
 import type { RunOptions } from './options.js';
@@ -61,14 +61,10 @@ export interface RunContext {
   /** How long a receive step without its own `timeout` waits (the `messageTimeoutMs` option, default 30 s). */
   messageTimeoutMs: number;
   /**
-   * Checks responses against their OpenAPI operation (the `contract` option); when set, receive steps also
-   * check their payload against the message's schema.
+   * Checks responses against their OpenAPI operation (the `contract` option); when set, AsyncAPI steps
+   * also check the message they send or receive against the message's schemas (`contract.message`).
    */
-  contract?: (
-    operation: ResolvedOperation,
-    response: HttpResponse,
-    source?: OpenApiSource,
-  ) => ContractCheck[];
+  contract?: ContractChecker;
   /** Per-source transport options, for sources with their own TLS material (the `tls` option). */
   sendBySource?: Map<string, SendOptions>;
   /** Closes the connections the run opened for itself (tls, proxy). */

@@ -2,7 +2,13 @@
 
 import type { RunContext } from './context.js';
 import type { Frame } from './state.js';
-import type { CriterionRecord, RecordedMessage, RecordedRequest, RecordedResponse } from './types.js';
+import type {
+  CriterionRecord,
+  RecordedMessage,
+  RecordedRequest,
+  RecordedResponse,
+  StepRecord,
+} from './types.js';
 
 /** Which attempt of which step: what an attempt event is about. */
 export interface AttemptAt {
@@ -45,4 +51,20 @@ export function emitCriteria(at: AttemptAt, criteria: CriterionRecord[]): void {
 /** A warning about the attempt (a masked message), e.g. a criterion that could not be evaluated. */
 export function emitWarning(at: AttemptAt, code: string, message: string): void {
   if (at.ctx.listening) at.ctx.emit(() => ({ type: 'warning', ...attemptOf(at), code, message }));
+}
+
+/**
+ * A warning found after the attempt was judged (an action's criterion that could not be evaluated):
+ * masked, added to the attempt's record and announced.
+ */
+export function warnJudged(
+  at: AttemptAt & { ctx: Pick<RunContext, 'masker'> },
+  record: StepRecord,
+  code: string,
+  message: string,
+): void {
+  const masked = at.ctx.masker.text(message);
+  if (record.warnings === undefined) record.warnings = [masked];
+  else record.warnings.push(masked);
+  emitWarning(at, code, masked);
 }

@@ -1,11 +1,11 @@
 // Arazzo 1.0.1 "Workflow Object" and "Step Object": the step loop over run state, frames and transitions.
-import { evaluateCriteria } from '../criteria/index.js';
-import type { CriterionObject, StepObject, WorkflowObject } from '../document/model.js';
+import type { StepObject, WorkflowObject } from '../document/model.js';
 import type { ExpressionScope } from '../expression/types.js';
 import { resolveStepTarget } from '../sources/index.js';
 import type { LoadedDocument } from '../sources/types.js';
-import { decideTransition, type Transition } from './actions.js';
+import { type ActionHolds, actionHolds, decideTransition, type Transition } from './actions.js';
 import { type RunContext, RunStop } from './context.js';
+import { warnJudged } from './events.js';
 import {
   endRun,
   endWithTarget,
@@ -28,7 +28,7 @@ import type { Frame, RunState } from './state.js';
 import { workflowKey } from './state.js';
 import { type AttemptResult, runOperationAttempt, type StepContext } from './step.js';
 import type { RunError, StepRecord } from './types.js';
-import { nextInPlan, type StepPlan, stepPlan } from './v11.js';
+import { isV11, nextInPlan, type StepPlan, stepPlan } from './v11.js';
 
 type GotoStep = Extract<Transition, { type: 'goto-step' }>;
 type GotoWorkflow = Extract<Transition, { type: 'goto-workflow' }>;
@@ -279,15 +279,22 @@ function returnToStep(
   afterAttempt(state, ctx, parent, workflow, step, judgeChildStep(state, ctx, parent, step, child, outputs));
 }
 
-/** Whether an action's criteria hold after the attempt (none hold trivially). */
+/**
+ * Whether an action's criteria hold after the attempt (none hold trivially). In a 1.1 document a
+ * criterion that cannot be evaluated is a `CRITERION_ERROR` warning of the attempt, as for successCriteria.
+ */
 function holdsFor(
   ctx: RunContext,
-  scope: ExpressionScope,
-): (criteria: CriterionObject[] | undefined) => boolean {
-  return (criteria) =>
-    criteria === undefined ||
-    criteria.length === 0 ||
-    evaluateCriteria(criteria, scope, { compat: ctx.compat }).passed;
+  frame: Frame,
+  step: StepObject,
+  attempt: AttemptResult,
+  v11: boolean,
+): ActionHolds {
+  if (!v11) return actionHolds(attempt.scope, ctx.compat, undefined);
+  const at = { ctx, frame, step };
+  return actionHolds(attempt.scope, ctx.compat, (message) =>
+    warnJudged(at, attempt.record, 'CRITERION_ERROR', message),
+  );
 }
 
 /**
@@ -313,7 +320,7 @@ function afterAttempt(
     workflow,
     components: document.components,
     outcome: attempt.outcome,
-    holds: holdsFor(ctx, attempt.scope),
+    holds: holdsFor(ctx, frame, step, attempt, isV11(document)),
     retryUsed: frame.retryUsed,
     retryAfterHeaderMs: attempt.retryAfterMs,
     maxRetryDelayMs: ctx.maxRetryDelayMs,

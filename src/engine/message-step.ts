@@ -2,7 +2,7 @@
 // "Defining Success for Asynchronous Steps": one attempt of a message step.
 import { displayServer } from '../async/broker.js';
 import type { IncomingMessage, MessageMock } from '../async/types.js';
-import { evaluateCriteria } from '../criteria/index.js';
+import type { ExchangedMessage } from '../contract/types.js';
 import type { StepObject, WorkflowObject } from '../document/model.js';
 import { isArazzoError, isMessagingError, MessagingError } from '../errors.js';
 import type { ExpressionScope } from '../expression/types.js';
@@ -24,7 +24,7 @@ import type { RunContext } from './context.js';
 import { emitCriteria, emitMessage, emitStepStart } from './events.js';
 import type { BrokerChoice, Delivered, Mailbox, MessagingSession } from './messaging.js';
 import { stepParameters } from './parameters.js';
-import { evaluateOutputs, resolveStepValue } from './step.js';
+import { evaluateOutputs, evaluateSuccessCriteria, resolveStepValue } from './step.js';
 import type { RecordedMessage } from './types.js';
 
 /** Thrown inside an attempt to fail it with a code; never escapes this module. */
@@ -201,7 +201,7 @@ export async function runMessageAttempt(
       target.action === 'send' ? await sendMessage(a, channel, wfIndex) : await receiveMessage(a, channel);
     a.record.messages = [out.recorded];
     emitMessage(sc, out.recorded);
-    return await judge(a, target, out);
+    return judge(a, target, out);
   } catch (error) {
     return failedBy(a, error);
   }
@@ -268,6 +268,7 @@ async function sendMessage(a: Attempt, channel: Channel, wfIndex: number): Promi
   const payload = messagePayload(a);
   const message = channel.target.messages[0];
   const contentType = sc.step.requestBody?.contentType ?? message?.contentType ?? 'application/json';
+  checkSent(a, message, channel.headers, payload);
   // The replies this send may cause must find their mailbox already listening.
   const early = subscribeEarly(
     ctx,
@@ -286,6 +287,41 @@ async function sendMessage(a: Attempt, channel: Channel, wfIndex: number): Promi
     payload,
     message,
   };
+}
+
+/**
+ * With the `contract` option, the message about to be sent checked against its AsyncAPI message
+ * (`record.checks`). Decision (README "Semantics"): a failed check of severity error fails the step with
+ * `CONTRACT` before anything is published (or subscribed), so a spec under test never puts a message that
+ * breaks its own contract on the broker; severity warning records and sends.
+ */
+function checkSent(
+  a: Attempt,
+  message: AsyncApiMessage | undefined,
+  headers: Record<string, string>,
+  payload: unknown,
+): void {
+  const broken = recordChecks(a, message, { direction: 'sent', headers, payload });
+  if (broken !== undefined)
+    throw new StepFailure('CONTRACT', `step "${a.sc.step.stepId}": not sent: ${broken}`);
+}
+
+/**
+ * The message checked by the run's contract checker, checks masked into `record.checks`; the failed
+ * error-severity checks' messages, joined, or undefined when none failed (or there is no checker).
+ */
+function recordChecks(
+  a: Attempt,
+  message: AsyncApiMessage | undefined,
+  exchanged: ExchangedMessage,
+): string | undefined {
+  const { ctx } = a.sc;
+  if (ctx.contract === undefined) return undefined;
+  const checks = ctx.contract.message(message, exchanged);
+  if (checks.length === 0) return undefined;
+  a.record.checks = checks.map((c) => ({ ...c, message: ctx.masker.text(c.message) }));
+  const broken = a.record.checks.filter((c) => !c.passed && c.severity === 'error');
+  return broken.length === 0 ? undefined : broken.map((c) => c.message).join('; ');
 }
 
 /** The step's `requestBody` payload, evaluated, with its replacements applied. */
@@ -501,8 +537,23 @@ function mockDelivery(
   };
 }
 
-/** successCriteria over `$message`, the contract check of a received payload, outputs. */
-async function judge(a: Attempt, target: MessageTarget, out: Exchanged): Promise<AttemptResult> {
+/**
+ * Whether the step's successCriteria hold over `$message` (records in `record.criteria`; none: true). In a
+ * 1.1 document a criterion that cannot be evaluated is also a warning (1.1.0 "Evaluation Errors").
+ */
+function meetsCriteria(a: Attempt, scope: ExpressionScope): boolean {
+  const { sc, record } = a;
+  const { ctx, step } = sc;
+  if (step.successCriteria === undefined || step.successCriteria.length === 0) return true;
+  const evaluated = evaluateSuccessCriteria(a, step.successCriteria, scope);
+  record.criteria = evaluated.records.map((c) =>
+    c.reason === undefined ? c : { ...c, reason: ctx.masker.text(c.reason) },
+  );
+  return evaluated.passed;
+}
+
+/** successCriteria over `$message`, the contract check of a received message, outputs. */
+function judge(a: Attempt, target: MessageTarget, out: Exchanged): AttemptResult {
   const { sc, record } = a;
   const { ctx, step, frame } = sc;
   const scope = attemptScope(sc.scope, undefined, undefined, { headers: out.headers, payload: out.payload });
@@ -513,38 +564,23 @@ async function judge(a: Attempt, target: MessageTarget, out: Exchanged): Promise
       `step "${step.stepId}": the received ${out.decodeError}`,
       scope,
     );
-  let passed = true;
-  if (step.successCriteria !== undefined && step.successCriteria.length > 0) {
-    const evaluated = evaluateCriteria(step.successCriteria, scope, { compat: ctx.compat });
-    passed = evaluated.passed;
-    record.criteria = evaluated.records.map((c) =>
-      c.reason === undefined ? c : { ...c, reason: ctx.masker.text(c.reason) },
-    );
-  }
+  const passed = meetsCriteria(a, scope);
   emitCriteria(sc, record.criteria);
   const outputs = evaluateOutputs(step.outputs as Record<string, string> | undefined, scope);
   frame.steps[step.stepId] = { outputs: outputs.outputs };
   record.outputs = ctx.masker.value(outputs.outputs) as Record<string, unknown>;
   a.warnings.push(...outputs.warnings.map((w) => `output ${w}`));
-  // The `contract` option: a received payload is checked against the message's payload schema.
-  if (ctx.contract !== undefined && target.action === 'receive') {
-    const problem = await contractProblem(out);
-    if (problem !== undefined && passed)
-      return failAttempt(a, 'CONTRACT', `step "${step.stepId}": ${problem}`, scope);
+  // The `contract` option: a received message is checked against its message's schemas.
+  if (target.action === 'receive') {
+    const broken = recordChecks(a, out.message, {
+      direction: 'received',
+      headers: out.headers,
+      payload: out.payload,
+    });
+    // Decision (README "Contract checks"): an error-severity contract failure fails the step.
+    if (broken !== undefined && passed)
+      return failAttempt(a, 'CONTRACT', `step "${step.stepId}": ${broken}`, scope);
   }
   record.outcome = passed ? 'succeeded' : 'failed';
   return finishAttempt(a, scope);
-}
-
-/** The received payload against the message's payload schema (the `contract` option; ajv loads then). */
-async function contractProblem(out: Exchanged): Promise<string | undefined> {
-  const schema = out.message?.payload;
-  if (schema === undefined || typeof schema !== 'object' || schema === null) return undefined;
-  const { compileResponseSchema } = await import('../contract/schema.js');
-  const compiled = compileResponseSchema(schema, undefined);
-  const name = out.message?.name ?? '';
-  if ('error' in compiled) return `message "${name}": payload schema cannot be compiled: ${compiled.error}`;
-  if (compiled.validate(out.payload)) return undefined;
-  const first = compiled.validate.errors?.[0];
-  return `the payload does not match the schema of message "${name}": ${first?.instancePath || '(root)'} ${first?.message ?? ''}`.trim();
 }

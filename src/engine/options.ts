@@ -102,8 +102,10 @@ export interface RunOptions {
   allowCrossOriginRedirects?: boolean;
   /**
    * Check every response against its OpenAPI operation (status declared, content type declared, body valid
-   * against the schema). Failed checks of severity 'error' fail the step (error code CONTRACT); 'warning'
-   * checks are only recorded, in `StepRecord.checks`. Default: false.
+   * against the schema), and every message an AsyncAPI step sends (before sending it) or receives against
+   * its message's payload and headers schemas. Failed checks of severity 'error' fail the step (error code
+   * CONTRACT; a send is then not published); 'warning' checks are only recorded, in `StepRecord.checks`.
+   * Default: false.
    * @example { contract: true } or { contract: { severity: { 'content-type': 'warning' } } }
    */
   contract?: boolean | ContractOptions;

@@ -2,7 +2,8 @@
 
 import { BoundedCache } from '../cache.js';
 import { evaluateCriteria, replaceXPath } from '../criteria/index.js';
-import type { OutputValue, StepObject } from '../document/model.js';
+import type { CriterionRecord } from '../criteria/types.js';
+import type { CriterionObject, OutputValue, StepObject } from '../document/model.js';
 import {
   isArazzoError,
   isAuthError,
@@ -553,6 +554,26 @@ function recordResponse(a: Attempt, response: HttpResponse): void {
   emitResponse(a.sc, masked, response.durationMs);
 }
 
+/**
+ * The attempt's successCriteria evaluated over `scope` (operation and message steps); in a 1.1 document a
+ * criterion that cannot be evaluated is also reported.
+ */
+export function evaluateSuccessCriteria(
+  a: Attempt,
+  criteria: CriterionObject[],
+  scope: ExpressionScope,
+): { passed: boolean; records: CriterionRecord[] } {
+  const { sc } = a;
+  if (!isV11(sc.loaded.document)) return evaluateCriteria(criteria, scope, { compat: sc.ctx.compat });
+  const errors: string[] = [];
+  const evaluated = evaluateCriteria(criteria, scope, {
+    compat: sc.ctx.compat,
+    onError: (m) => errors.push(m),
+  });
+  for (const message of errors) reportCriterionError(a, message);
+  return evaluated;
+}
+
 /** Whether the success criteria hold (records in `record.criteria`); with none, whether the status is 2xx. */
 function meetsCriteria(a: Attempt, scope: ExpressionScope, response: HttpResponse): boolean {
   const { sc, record, warnings } = a;
@@ -567,15 +588,7 @@ function meetsCriteria(a: Attempt, scope: ExpressionScope, response: HttpRespons
       };
     return passed;
   }
-  const errors: string[] = [];
-  const evaluated = evaluateCriteria(
-    step.successCriteria,
-    scope,
-    isV11(sc.loaded.document)
-      ? { compat: ctx.compat, onError: (m) => errors.push(m) }
-      : { compat: ctx.compat },
-  );
-  for (const message of errors) reportCriterionError(a, message);
+  const evaluated = evaluateSuccessCriteria(a, step.successCriteria, scope);
   record.criteria = evaluated.records.map((c) => {
     if (c.warnings === undefined)
       return c.reason === undefined ? c : { ...c, reason: ctx.masker.text(c.reason) };

@@ -61,7 +61,10 @@ export interface StepRecord {
   outputs?: Record<string, unknown>;
   /** Set when the step failed without a usable response (transport, request build, child workflow). */
   error?: { code: string; message: string };
-  /** Contract checks of the response against the OpenAPI operation (with the `contract` option). */
+  /**
+   * Contract checks (the `contract` option): of the response against its OpenAPI operation, or of the
+   * message sent or received against its AsyncAPI message.
+   */
   checks?: ContractCheck[];
   /** Non-fatal notes, e.g. an output whose pointer found nothing. */
   warnings?: string[];

@@ -6,9 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { ArazzoDocument, WorkflowObject } from '../../src/document/model.js';
 import { stepPlan } from '../../src/engine/v11.js';
-import type { HttpResponse, PreparedRequest } from '../../src/http/index.js';
-import type { RunEvent } from '../../src/index.js';
+import type { HttpResponse, PreparedRequest, Transport } from '../../src/http/index.js';
+import type { RunEvent, RunOptions } from '../../src/index.js';
 import { runWorkflow } from '../../src/index.js';
+import { createMessageMock } from '../../src/mock/index.js';
 
 const caseDoc = (name: string): string =>
   fileURLToPath(new URL(`../conformance/cases/${name}/arazzo.yaml`, import.meta.url));
@@ -141,5 +142,101 @@ describe('stepPlan (1.1 step order)', () => {
     const steps = [{ stepId: 'a', dependsOn: ['$workflows.setup.steps.create'] }];
     expect(stepPlan(doc('1.1.0'), wf(steps))).toEqual({ order: [0], workflows: ['setup'] });
     expect(stepPlan(doc('1.0.1'), wf([{ stepId: 'b', dependsOn: ['a'] }, { stepId: 'a' }]))).toBeUndefined();
+  });
+});
+
+describe('1.1 criterion evaluation errors on every step kind (action criteria and successCriteria)', () => {
+  const fixture = (name: string): string =>
+    fileURLToPath(new URL(`../fixtures/action-criteria/${name}`, import.meta.url));
+  // Every body carries the secret input's value: a warning quoting a body must show it masked.
+  const items: Transport = async (req) => {
+    const response = ok(req, { id: req.url.split('/').pop(), owner: 's3cr3t-t0ken' });
+    if (req.url.endsWith('/items/gone')) response.statusCode = 404;
+    else if (req.method === 'POST') response.statusCode = 201;
+    return response;
+  };
+  interface Want {
+    trace: string[];
+    /** [stepId, the start of the warning] per warning event, in order. */
+    warnings: Array<[string, string]>;
+    /** A secret input's value that must appear nowhere (masked). */
+    absent?: string;
+  }
+  it.each<[string, string, Record<string, unknown>, RunOptions, Want]>([
+    [
+      'HTTP step: a reusable onFailure retry and the workflow successActions',
+      caseDoc('v11-action-criterion-error-warning'),
+      { token: 's3cr3t-t0ken' },
+      { transport: items },
+      {
+        trace: ['read failed goto', 'create succeeded next', 'after succeeded next'],
+        warnings: [
+          ['read', 'onFailure action "retryLater" criterion "$[?(@.{$inputs.token} =="'],
+          ['create', 'successActions action "stopEarly" criterion "/item/id": xpath context must be XML'],
+          ['after', 'successActions action "stopEarly" criterion "/item/id": xpath context must be XML'],
+        ],
+        absent: 's3cr3t-t0ken',
+      },
+    ],
+    [
+      'workflowId step: an onSuccess end',
+      fixture('workflow-step.arazzo.yaml'),
+      {},
+      { transport: items },
+      {
+        trace: ['read succeeded next', 'callChild succeeded next', 'after succeeded next'],
+        warnings: [['callChild', 'onSuccess action "stopEarly" criterion "$[?(@.{$outputs.id} =="']],
+      },
+    ],
+    [
+      'AsyncAPI steps (mock): a send onSuccess goto, a receive successCriteria, the workflow failureActions retry',
+      fixture('message-step.arazzo.yaml'),
+      { field: 'orderId' },
+      { messageMock: createMessageMock() },
+      {
+        trace: ['placeOrder succeeded next', 'confirmOrder failed goto', 'done succeeded next'],
+        warnings: [
+          ['placeOrder', 'onSuccess action "skipAhead" criterion "$[?(@.{$inputs.field} =="'],
+          ['confirmOrder', 'criterion "$[?(@.{$inputs.field} =="'],
+          ['confirmOrder', 'failureActions action "retryLater" criterion "/order/status": xpath context'],
+        ],
+      },
+    ],
+    [
+      'workflowId step: its successCriteria',
+      fixture('workflow-step-success.arazzo.yaml'),
+      {},
+      { transport: items },
+      {
+        trace: ['read succeeded next', 'callChild failed goto', 'after succeeded next'],
+        warnings: [['callChild', 'criterion "$[?(@.{$outputs.id} =="']],
+      },
+    ],
+    [
+      '1.0.1 document: the criterion fails, no warning (as before)',
+      fixture('v10.arazzo.yaml'),
+      {},
+      { transport: items },
+      { trace: ['read failed goto', 'after succeeded next'], warnings: [] },
+    ],
+  ])('%s', async (_name, doc, inputs, options, want) => {
+    const events: RunEvent[] = [];
+    const result = await runWorkflow(doc, inputs, { ...options, onEvent: (e) => events.push(e) });
+    expect(result.error).toBeUndefined();
+    expect(result.steps.map((s) => `${s.stepId} ${s.outcome} ${s.action?.type}`)).toEqual(want.trace);
+    const warnings = events.flatMap((e) => (e.type === 'warning' ? [e] : []));
+    expect(warnings.map((w) => [w.stepId, w.code])).toEqual(
+      want.warnings.map(([s]) => [s, 'CRITERION_ERROR']),
+    );
+    warnings.forEach((w, i) => {
+      expect(w.message.startsWith(want.warnings[i]![1]), w.message).toBe(true);
+      // The same message is in the step's record, masked like the event.
+      const record = result.steps.find((s) => s.stepId === w.stepId);
+      expect(record?.warnings).toContain(w.message);
+    });
+    if (want.absent !== undefined) {
+      expect(warnings.some((w) => w.message.includes('***'))).toBe(true);
+      expect(JSON.stringify([result, events])).not.toContain(want.absent);
+    }
   });
 });
