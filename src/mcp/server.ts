@@ -116,20 +116,26 @@ export async function createMcpServer(
         }
         const token = request.params._meta?.progressToken;
         const ctx: CallContext = { signal: extra.signal };
+        const sending: Array<Promise<void>> = [];
         if (token !== undefined) {
           let progress = 0;
           ctx.progress = (message) => {
             progress += 1;
             // A notification that cannot be sent (the client went away) must not fail the run.
-            extra
-              .sendNotification({
-                method: 'notifications/progress',
-                params: { progressToken: token, progress, message },
-              })
-              .catch(() => {});
+            sending.push(
+              extra
+                .sendNotification({
+                  method: 'notifications/progress',
+                  params: { progressToken: token, progress, message },
+                })
+                .catch(() => {}),
+            );
           };
         }
-        return callTool(entry.tool, request.params.arguments, entry.server, callOptions, ctx);
+        const result = await callTool(entry.tool, request.params.arguments, entry.server, callOptions, ctx);
+        // Every progress notification goes out before the result: a client drops the ones that come after.
+        await Promise.all(sending);
+        return result;
       });
       await server.connect(maskTransport(transport, mask));
       return server;

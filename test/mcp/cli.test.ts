@@ -70,6 +70,20 @@ async function connect(transport: Transport): Promise<{ client: Client; messages
   return { client, messages };
 }
 
+/**
+ * The progress notifications the server sent after `mark`, read off the transport. The SDK client hands a
+ * notification to `onprogress` in a microtask but settles a response at once and drops the call's progress
+ * handler, so under load the last notification, arriving in the same chunk as the result, never reaches
+ * `onprogress`: counting there made these tests flaky.
+ */
+function sentProgress(messages: string[], mark: number): Progress[] {
+  return messages
+    .slice(mark)
+    .map((m) => JSON.parse(m) as { method?: string; params?: Progress })
+    .filter((m) => m.method === 'notifications/progress')
+    .map((m) => ({ progress: m.params!.progress, message: m.params!.message }));
+}
+
 async function startStdio(args: string[], env: Record<string, string> = {}): Promise<Session> {
   const transport = new StdioClientTransport({
     command: process.execPath,
@@ -243,16 +257,21 @@ describe('arazzo mcp over stdio', () => {
   });
 
   it('sends a progress notification per step attempt and per retry wait when asked', async () => {
-    const progress: Progress[] = [];
+    const mark = s.messages.length;
     const result = (await s.client.callTool(
       {
         name: 'connect-account-via-auth-config',
         arguments: { toolkitSlug: 'gmail', authType: 'use_composio_managed_auth', userId: 'u' },
       },
       undefined,
-      { onprogress: (p) => progress.push(p) },
+      { onprogress: () => {} },
     )) as CallToolResult;
     expect(result.isError).toBeUndefined();
+    const progress = sentProgress(s.messages, mark);
+    // Every notification goes out before the result (a client drops progress that comes after it).
+    const raw = s.messages.slice(mark).map((m) => JSON.parse(m) as { method?: string; result?: unknown });
+    const response = raw.findIndex((m) => m.result !== undefined);
+    expect(raw.map((m) => m.method).lastIndexOf('notifications/progress')).toBeLessThan(response);
     expect(progress.map((p) => p.progress)).toEqual(progress.map((_, i) => i + 1));
     expect(progress.map((p) => p.message)).toEqual([
       'step "createAuthConfig": postAuthConfigs',
@@ -318,17 +337,17 @@ describe('arazzo mcp over Streamable HTTP', () => {
     const s = await startHttp([...baseArgs(), '--env-file', envFile], { ARAZZO_INPUT_tenant: TENANT });
     const { tools } = await s.client.listTools();
     expect(tools).toHaveLength(5);
-    const progress: string[] = [];
+    const mark = s.messages.length;
     const result = (await s.client.callTool(
       {
         name: 'connect-account-via-auth-config',
         arguments: { toolkitSlug: 'gmail', authType: 'use_composio_managed_auth', userId: 'u' },
       },
       undefined,
-      { onprogress: (p) => progress.push(p.message ?? '') },
+      { onprogress: () => {} },
     )) as CallToolResult;
     expect((result.structuredContent as { status: string }).status).toBe('ACTIVE');
-    expect(progress).toHaveLength(4);
+    expect(sentProgress(s.messages, mark)).toHaveLength(4);
 
     const controller = new AbortController();
     const call = s.client.callTool({ name: 'slow-retry', arguments: {} }, undefined, {
@@ -373,16 +392,17 @@ describe('arazzo mcp start-up and mock mode', () => {
 
   it('--mock serves the tools without the API (scenario: ACTIVE after two polls)', async () => {
     const s = await startStdio([COMPOSIO, '--mock', '--scenario', SCENARIO]);
-    const progress: string[] = [];
+    const mark = s.messages.length;
     const result = (await s.client.callTool(
       {
         name: 'connect-account-via-auth-config',
         arguments: { toolkitSlug: 'gmail', authType: 'use_composio_managed_auth', userId: 'u' },
       },
       undefined,
-      { onprogress: (p) => progress.push(p.message ?? '') },
+      { onprogress: () => {} },
     )) as CallToolResult;
     expect((result.structuredContent as { status: string }).status).toBe('ACTIVE');
+    const progress = sentProgress(s.messages, mark).map((p) => p.message ?? '');
     expect(progress.filter((m) => m.startsWith('step "pollConnection"'))).toHaveLength(3);
     // Mock mode skips retry waits (--max-retry-delay 0), but each one is still reported.
     expect(
