@@ -45,6 +45,12 @@ async function firstMessage(
   return { message };
 }
 
+/** The exchange exists (checked passively) with this type and these flags (re-declaring it is refused otherwise). */
+async function declared(ch: amqp.Channel, name: string, type: string, flags: amqp.Options.AssertExchange) {
+  await ch.checkExchange(name);
+  await ch.assertExchange(name, type, flags);
+}
+
 const failureOf = (p: Promise<unknown>) =>
   p.then(
     () => undefined,
@@ -74,25 +80,28 @@ describe.skipIf(!hasRabbit)('AMQP bindings on rabbitmq', () => {
       name: 'is routingKey on a topic exchange',
       address: 'orders.eu.placed',
       binding: { is: 'routingKey', exchange: { name: 'x.topic', type: 'topic', durable: true } },
-      check: (ch) => ch.assertExchange('x.topic', 'topic', { durable: true, autoDelete: false }),
+      check: (ch) => declared(ch, 'x.topic', 'topic', { durable: true, autoDelete: false }),
     },
     {
       name: 'is routingKey on a direct exchange',
       address: 'orders.placed',
       binding: { is: 'routingKey', exchange: { name: 'x.direct', type: 'direct' } },
-      check: (ch) => ch.assertExchange('x.direct', 'direct', { durable: false, autoDelete: false }),
+      check: (ch) => declared(ch, 'x.direct', 'direct', { durable: false, autoDelete: false }),
     },
     {
       name: 'is routingKey on a fanout exchange (auto-deleted)',
       address: 'anything',
       binding: { is: 'routingKey', exchange: { name: 'x.fanout', type: 'fanout', autoDelete: true } },
-      check: (ch) => ch.assertExchange('x.fanout', 'fanout', { durable: false, autoDelete: true }),
+      check: (ch) => declared(ch, 'x.fanout', 'fanout', { durable: false, autoDelete: true }),
     },
     {
       name: 'is queue on the default exchange: the named queue, declared durable',
       address: 'orders/placed',
       binding: { is: 'queue', queue: { name: 'q.durable', durable: true } },
-      check: (ch) => ch.assertQueue('q.durable', { durable: true }),
+      check: async (ch) => {
+        await ch.checkQueue('q.durable');
+        await ch.assertQueue('q.durable', { durable: true });
+      },
     },
     {
       name: 'is queue bound to a direct exchange by the address',
