@@ -87,15 +87,18 @@ class AmqpConnection implements MessageConnection {
 
   async publish(message: OutgoingMessage, signal: AbortSignal): Promise<void> {
     if (signal.aborted) throw abortedError(this.url);
-    const route = amqpRoute(message.channel, message.amqp, this.url);
-    if (route.declareExchange !== undefined)
+    // Without a binding: the default exchange, the address as routing key (no route object per send).
+    const route = message.amqp === undefined ? undefined : amqpRoute(message.channel, message.amqp, this.url);
+    if (route?.declareExchange !== undefined)
       await bounded(this.ensureExchange(route.declareExchange, 'PUBLISH_FAILED'), signal, () =>
         abortedError(this.url),
       );
     try {
       const options: Parameters<Channel['publish']>[3] = { headers: { ...message.headers } };
       if (message.contentType !== undefined) options.contentType = message.contentType;
-      this.channel.publish(route.exchange, route.routingKey, Buffer.from(message.body), options);
+      const exchange = route?.exchange ?? '';
+      const routingKey = route?.routingKey ?? message.channel;
+      this.channel.publish(exchange, routingKey, Buffer.from(message.body), options);
     } catch (error) {
       throw failed('PUBLISH_FAILED', this.url, message.channel, error);
     }

@@ -5,25 +5,10 @@
 import type { OpenAPI } from 'openapi-types';
 import type { Diagnostic } from '../document/diagnostic.js';
 import type { ArazzoDocument, AsyncAction, JsonValue, SpecVersion } from '../document/model.js';
-import type {
-  AmqpChannelBinding,
-  AmqpExchange,
-  AmqpQueue,
-  AsyncApiChannel,
-  AsyncApiMessage,
-  AsyncApiOperation,
-  AsyncApiSource,
-} from './asyncapi.js';
+import type { AsyncApiChannel, AsyncApiMessage, AsyncApiOperation, AsyncApiSource } from './asyncapi.js';
 
-export type {
-  AmqpChannelBinding,
-  AmqpExchange,
-  AmqpQueue,
-  AsyncApiChannel,
-  AsyncApiMessage,
-  AsyncApiOperation,
-  AsyncApiSource,
-};
+export type { AmqpChannelBinding, AmqpExchange, AmqpQueue } from './asyncapi.js';
+export type { AsyncApiChannel, AsyncApiMessage, AsyncApiOperation, AsyncApiSource };
 
 /** Reads a document. Injected so tests and sandboxes control I/O. */
 export type DocumentLoader = (
