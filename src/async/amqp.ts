@@ -1,6 +1,10 @@
-// AMQP 0-9-1 through the optional `amqplib` package. Channel address = a queue name on the default
-// exchange (publish routes by it; receive consumes from it, declaring it non-durable if it does not exist).
+// AMQP 0-9-1 through the optional `amqplib` package. Without a channel binding the address is a queue on
+// the default exchange (publish routes by it; receive consumes it, declaring it non-durable if missing);
+// with one (AsyncAPI AMQP bindings 0.3.0) see amqp-route.ts: a named exchange and the address as routing key.
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import { isMessagingError } from '../errors.js';
+import type { AmqpExchange, AmqpQueue } from '../sources/types.js';
+import { type AmqpRoute, amqpRoute, declareFailure, routeKey } from './amqp-route.js';
 import {
   abortedError,
   bounded,
@@ -20,6 +24,7 @@ import type {
   MessageConnection,
   MessageSubscription,
   OutgoingMessage,
+  SubscribeOptions,
 } from './types.js';
 
 type AmqpModule = typeof import('amqplib');
@@ -64,6 +69,7 @@ async function connectAmqp(
 class AmqpConnection implements MessageConnection {
   private readonly watch = new CloseWatch();
   private readonly declared = new Set<string>();
+  private readonly exchanges = new Map<string, Promise<void>>();
   private readonly consumers = new Map<
     string,
     { handlers: Set<(m: IncomingMessage) => void>; tag: Promise<string> }
@@ -81,29 +87,121 @@ class AmqpConnection implements MessageConnection {
 
   async publish(message: OutgoingMessage, signal: AbortSignal): Promise<void> {
     if (signal.aborted) throw abortedError(this.url);
+    // Without a binding: the default exchange, the address as routing key (no route object per send).
+    const route = message.amqp === undefined ? undefined : amqpRoute(message.channel, message.amqp, this.url);
+    if (route?.declareExchange !== undefined)
+      await bounded(this.ensureExchange(route.declareExchange, 'PUBLISH_FAILED'), signal, () =>
+        abortedError(this.url),
+      );
     try {
       const options: Parameters<Channel['publish']>[3] = { headers: { ...message.headers } };
       if (message.contentType !== undefined) options.contentType = message.contentType;
-      this.channel.publish('', message.channel, Buffer.from(message.body), options);
+      const exchange = route?.exchange ?? '';
+      const routingKey = route?.routingKey ?? message.channel;
+      this.channel.publish(exchange, routingKey, Buffer.from(message.body), options);
     } catch (error) {
       throw failed('PUBLISH_FAILED', this.url, message.channel, error);
+    }
+  }
+
+  /** Run `declare` on a channel of its own: a refusal closes that channel, not the one messages use. */
+  private async onProbe<T>(declare: (probe: Channel) => Promise<T>): Promise<T> {
+    const probe = await this.model.createChannel();
+    probe.on('error', () => {});
+    try {
+      return await declare(probe);
+    } finally {
+      await probe.close().catch(() => {});
+    }
+  }
+
+  /**
+   * The binding's exchange, declared once per connection with its type and durability (AMQP protocol
+   * defaults: not durable, not auto-deleted); without a type, or an `amq.` name, only checked.
+   */
+  private ensureExchange(
+    exchange: AmqpExchange & { name?: string },
+    fallback: 'PUBLISH_FAILED' | 'SUBSCRIBE_FAILED',
+  ): Promise<void> {
+    const name = exchange.name ?? '';
+    let ready = this.exchanges.get(name);
+    if (ready === undefined) {
+      const type = exchange.type;
+      ready = this.onProbe(async (probe) => {
+        if (type === undefined || name.startsWith('amq.')) await probe.checkExchange(name);
+        else
+          await probe.assertExchange(name, type, {
+            durable: exchange.durable ?? false,
+            autoDelete: exchange.autoDelete ?? false,
+          });
+      }).catch((error: unknown) => {
+        this.exchanges.delete(name);
+        throw declareFailure('exchange', name, this.url, error, fallback);
+      });
+      this.exchanges.set(name, ready);
+    }
+    return ready;
+  }
+
+  /** The binding's queue declared with its flags (AMQP defaults: false); a refusal names the queue. */
+  private async declareQueue(name: string, queue: AmqpQueue): Promise<void> {
+    try {
+      await this.onProbe((probe) =>
+        probe.assertQueue(name, {
+          durable: queue.durable ?? false,
+          exclusive: queue.exclusive ?? false,
+          autoDelete: queue.autoDelete ?? false,
+        }),
+      );
+    } catch (error) {
+      throw declareFailure('queue', name, this.url, error, 'SUBSCRIBE_FAILED');
     }
   }
 
   /** Use the queue as it is declared if it exists; declare it (non-durable) otherwise. */
   private async ensureQueue(queue: string): Promise<void> {
     if (this.declared.has(queue)) return;
-    const probe = await this.model.createChannel();
-    probe.on('error', () => {});
     let exists = true;
-    try {
-      await probe.checkQueue(queue);
-    } catch {
+    await this.onProbe((probe) => probe.checkQueue(queue)).catch(() => {
       exists = false;
-    }
-    await probe.close().catch(() => {});
+    });
     if (!exists) await this.channel.assertQueue(queue, { durable: false });
     this.declared.add(queue);
+  }
+
+  /**
+   * The queue a route is consumed from: its named queue (declared as the binding says, else used as it
+   * exists), or an exclusive server-named one; bound to the route's exchange by the channel address.
+   */
+  private async queueOf(route: AmqpRoute): Promise<string> {
+    if (route.declareExchange !== undefined)
+      await this.ensureExchange(route.declareExchange, 'SUBSCRIBE_FAILED');
+    let queue = route.queue;
+    if (queue === undefined)
+      queue = (await this.channel.assertQueue('', { exclusive: true, autoDelete: true })).queue;
+    else if (route.declareQueue !== undefined) await this.declareQueue(queue, route.declareQueue);
+    else await this.ensureQueue(queue);
+    if (route.bind) await this.channel.bindQueue(queue, route.exchange, route.routingKey);
+    return queue;
+  }
+
+  /** Consume the route's queue, handing every message to each handler; resolves to the consumer tag. */
+  private async consume(
+    channel: string,
+    route: AmqpRoute,
+    handlers: Set<(m: IncomingMessage) => void>,
+  ): Promise<string> {
+    const queue = await this.queueOf(route);
+    const ok = await this.channel.consume(
+      queue,
+      (msg: ConsumeMessage | null) => {
+        if (msg === null) return;
+        const m = incoming(channel, msg);
+        for (const h of handlers) h(m);
+      },
+      { noAck: true },
+    );
+    return ok.consumerTag;
   }
 
   /**
@@ -114,26 +212,17 @@ class AmqpConnection implements MessageConnection {
     channel: string,
     onMessage: (message: IncomingMessage) => void,
     signal: AbortSignal,
+    options?: SubscribeOptions,
   ): Promise<MessageSubscription> {
-    let consumer = this.consumers.get(channel);
+    const route = amqpRoute(channel, options?.amqp, this.url);
+    const key = routeKey(route);
+    let consumer = this.consumers.get(key);
     if (consumer === undefined) {
       const handlers = new Set<(m: IncomingMessage) => void>();
-      const tag = (async () => {
-        await this.ensureQueue(channel);
-        const ok = await this.channel.consume(
-          channel,
-          (msg: ConsumeMessage | null) => {
-            if (msg === null) return;
-            const m = incoming(channel, msg);
-            for (const h of handlers) h(m);
-          },
-          { noAck: true },
-        );
-        return ok.consumerTag;
-      })();
+      const tag = this.consume(channel, route, handlers);
       consumer = { handlers, tag };
-      this.consumers.set(channel, consumer);
-      tag.catch(() => this.consumers.delete(channel));
+      this.consumers.set(key, consumer);
+      tag.catch(() => this.consumers.delete(key));
     }
     const current = consumer;
     current.handlers.add(onMessage);
@@ -141,13 +230,14 @@ class AmqpConnection implements MessageConnection {
       await bounded(current.tag, signal, () => abortedError(this.url));
     } catch (error) {
       current.handlers.delete(onMessage);
+      if (isMessagingError(error)) throw error;
       throw operationFailure('SUBSCRIBE_FAILED', this.url, channel, error, signal);
     }
     return {
       close: async () => {
         current.handlers.delete(onMessage);
-        if (current.handlers.size > 0 || this.consumers.get(channel) !== current) return;
-        this.consumers.delete(channel);
+        if (current.handlers.size > 0 || this.consumers.get(key) !== current) return;
+        this.consumers.delete(key);
         await this.channel.cancel(await current.tag).catch(() => {});
       },
     };

@@ -15,7 +15,7 @@ export function displayServer(url: string): string {
   }
 }
 
-function reasonText(error: unknown): string {
+export function reasonText(error: unknown): string {
   if (error instanceof AggregateError && error.errors.length > 0) return reasonText(error.errors[0]);
   if (error instanceof Error) return error.message || error.name;
   return String(error);

@@ -4,7 +4,7 @@
  * `messageTransports` run option with the same shape.
  */
 
-import type { AsyncApiMessage } from '../sources/types.js';
+import type { AmqpChannelBinding, AsyncApiMessage } from '../sources/types.js';
 
 /** A broker to talk to, from the AsyncAPI server (or a `servers` override). */
 export interface BrokerTarget {
@@ -39,6 +39,14 @@ export interface OutgoingMessage {
   headers: Record<string, string>;
   body: Uint8Array;
   contentType?: string;
+  /** The channel's AMQP binding: publish to its exchange (transports of other protocols ignore it). */
+  amqp?: AmqpChannelBinding;
+}
+
+/** How to subscribe beyond the address: the channel's bindings. */
+export interface SubscribeOptions {
+  /** The channel's AMQP binding: consume its queue, or a queue bound to its exchange. */
+  amqp?: AmqpChannelBinding;
 }
 
 /** What arrived: headers as the protocol carries them and the raw body (decoded by the engine). */
@@ -63,6 +71,7 @@ export interface MessageConnection {
     channel: string,
     onMessage: (message: IncomingMessage) => void,
     signal: AbortSignal,
+    options?: SubscribeOptions,
   ): Promise<MessageSubscription>;
   /** Called once if the connection ends without `close()` (the broker went away). */
   onClose(listener: (error: Error) => void): void;

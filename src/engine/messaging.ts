@@ -11,7 +11,7 @@ import type {
 } from '../async/types.js';
 import { isMessagingError, MessagingError } from '../errors.js';
 import type { AsyncApiServer } from '../sources/asyncapi.js';
-import type { AsyncApiChannel, AsyncApiSource } from '../sources/types.js';
+import type { AmqpChannelBinding, AsyncApiChannel, AsyncApiSource } from '../sources/types.js';
 import type { AuthValues } from './types.js';
 
 /** Messages kept per channel for receive steps that have not started yet; the oldest go first. */
@@ -84,6 +84,39 @@ export interface BrokerChoice {
   credentials?: BrokerCredentials;
   /** The server name in the AsyncAPI document, or 'override'. */
   serverName: string;
+  /** The channel's AMQP binding (AsyncAPI AMQP bindings 0.3.0), passed to the transport. */
+  amqp?: AmqpChannelBinding;
+}
+
+/** What tells two channels with one address apart: their AMQP exchange and queue. */
+function bindingKey(amqp: AmqpChannelBinding | undefined): string {
+  if (amqp === undefined) return '';
+  return `\u0002${amqp.is}\u0002${amqp.exchange?.name ?? ''}\u0002${amqp.exchange?.type ?? ''}\u0002${amqp.queue?.name ?? ''}`;
+}
+
+/** An AMQP binding's vhost as the URL's path when the URL names none (`amqp://host:5672` -> `/vhost`). */
+function withVhost(target: BrokerTarget, amqp: AmqpChannelBinding | undefined): BrokerTarget {
+  const vhost = amqp?.exchange?.vhost ?? amqp?.queue?.vhost;
+  if (vhost === undefined || !/^amqps?$/.test(target.protocol)) return target;
+  try {
+    const u = new URL(target.url);
+    if (u.pathname !== '' && u.pathname !== '/') return target;
+    u.pathname = `/${encodeURIComponent(vhost)}`;
+    return { ...target, url: u.href };
+  } catch {
+    return target;
+  }
+}
+
+/** The connection as a channel with bindings sees it: what it publishes carries the binding. */
+function boundConnection(conn: MessageConnection, amqp: AmqpChannelBinding): MessageConnection {
+  return {
+    publish: (message, signal) => conn.publish({ ...message, amqp }, signal),
+    subscribe: (channel, onMessage, signal, options) =>
+      conn.subscribe(channel, onMessage, signal, options ?? { amqp }),
+    onClose: (listener) => conn.onClose(listener),
+    close: () => conn.close(),
+  };
 }
 
 /**
@@ -107,6 +140,14 @@ export class MessagingSession {
 
   /** The broker for a channel: the `servers` override of the source, else the first usable server. */
   brokerFor(source: AsyncApiSource, channel: AsyncApiChannel): BrokerChoice {
+    const choice = this.serverFor(source, channel);
+    if (channel.amqp === undefined) return choice;
+    choice.target = withVhost(choice.target, channel.amqp);
+    choice.amqp = channel.amqp;
+    return choice;
+  }
+
+  private serverFor(source: AsyncApiSource, channel: AsyncApiChannel): BrokerChoice {
     const override = this.options.servers?.[source.name];
     const candidates = source.servers.filter(
       (s) => channel.servers === undefined || channel.servers.includes(s.name),
@@ -179,7 +220,14 @@ export class MessagingSession {
     return choice;
   }
 
+  /** The broker's connection; for a channel with an AMQP binding, a view whose publish carries it. */
   connection(choice: BrokerChoice): Promise<MessageConnection> {
+    const amqp = choice.amqp;
+    const conn = this.brokerConnection(choice);
+    return amqp === undefined ? conn : conn.then((c) => boundConnection(c, amqp));
+  }
+
+  private brokerConnection(choice: BrokerChoice): Promise<MessageConnection> {
     if (this.closed) return Promise.reject(new MessagingError('ABORTED', 'the run has ended', ''));
     const key = `${choice.target.protocol}\u0000${choice.target.url}\u0000${choice.target.protocolVersion ?? ''}`;
     let conn = this.connections.get(key);
@@ -215,12 +263,13 @@ export class MessagingSession {
    * and before a send) is what keeps a reply that comes at once from being lost.
    */
   mailbox(choice: BrokerChoice, address: string): Mailbox {
-    const key = `${choice.target.protocol}\u0000${choice.target.url}\u0000${choice.target.protocolVersion ?? ''}\u0001${address}`;
+    const key = `${choice.target.protocol}\u0000${choice.target.url}\u0000${choice.target.protocolVersion ?? ''}\u0001${address}${bindingKey(choice.amqp)}`;
     let box = this.mailboxes.get(key);
     if (box === undefined || box.failure !== undefined) {
       let created: Mailbox | undefined;
-      const ready = this.connection(choice).then((conn) =>
-        conn.subscribe(address, (m) => created?.deliver(m), this.options.signal),
+      const options = choice.amqp === undefined ? undefined : { amqp: choice.amqp };
+      const ready = this.brokerConnection(choice).then((conn) =>
+        conn.subscribe(address, (m) => created?.deliver(m), this.options.signal, options),
       );
       created = new Mailbox(ready);
       box = created;

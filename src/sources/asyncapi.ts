@@ -40,6 +40,39 @@ export interface AsyncApiChannel {
   servers?: string[];
   /** Channel bindings as written (amqp, mqtt, ws, ...). */
   bindings?: Obj;
+  /** `bindings.amqp` (AMQP bindings 0.3.0), read: what the AMQP transport honours. */
+  amqp?: AmqpChannelBinding;
+}
+
+/** An AMQP exchange as a channel binding declares it (AsyncAPI AMQP bindings 0.3.0, Channel Binding). */
+export interface AmqpExchange {
+  /** The exchange; absent or '' (or type `default`): the default exchange. */
+  name?: string;
+  /** `topic`, `direct`, `fanout`, `default` or `headers`, as written; absent: use the exchange as it exists. */
+  type?: string;
+  durable?: boolean;
+  autoDelete?: boolean;
+  vhost?: string;
+}
+
+/** An AMQP queue as a channel binding declares it (AsyncAPI AMQP bindings 0.3.0, Channel Binding). */
+export interface AmqpQueue {
+  /** The queue; absent: the channel address. */
+  name?: string;
+  durable?: boolean;
+  exclusive?: boolean;
+  autoDelete?: boolean;
+  vhost?: string;
+}
+
+/**
+ * AsyncAPI AMQP bindings 0.3.0 "Channel Binding Object": `is: routingKey` (the default) makes the channel
+ * address a routing key on `exchange`; `is: queue` makes the channel the queue `queue`.
+ */
+export interface AmqpChannelBinding {
+  is: 'routingKey' | 'queue';
+  exchange?: AmqpExchange;
+  queue?: AmqpQueue;
 }
 
 export interface AsyncApiServerVariable {
@@ -352,6 +385,39 @@ function eachChannel(
   }
 }
 
+function boolField<K extends string>(out: Partial<Record<K, boolean>>, from: Obj, keys: readonly K[]): void {
+  for (const k of keys) if (typeof from[k] === 'boolean') out[k] = from[k] as boolean;
+}
+
+function stringField<K extends string>(out: Partial<Record<K, string>>, from: Obj, keys: readonly K[]): void {
+  for (const k of keys) if (typeof from[k] === 'string') out[k] = from[k] as string;
+}
+
+/**
+ * `bindings.amqp` of a channel (AMQP bindings 0.3.0, either level may be a $ref): `is`, `exchange`,
+ * `queue`; their other fields (and `bindingVersion`) are not read.
+ */
+function amqpBinding(reader: Reader, bindings: Obj, at: string): AmqpChannelBinding | undefined {
+  const all = reader.follow(bindings, `${at}/bindings`);
+  if (!isRecord(all.value)) return undefined;
+  const b = reader.follow(all.value.amqp, `${all.pointer}/amqp`).value;
+  if (!isRecord(b)) return undefined;
+  const out: AmqpChannelBinding = { is: b.is === 'queue' ? 'queue' : 'routingKey' };
+  if (isRecord(b.exchange)) {
+    const exchange: AmqpExchange = {};
+    stringField(exchange, b.exchange, ['name', 'type', 'vhost'] as const);
+    boolField(exchange, b.exchange, ['durable', 'autoDelete'] as const);
+    out.exchange = exchange;
+  }
+  if (isRecord(b.queue)) {
+    const queue: AmqpQueue = {};
+    stringField(queue, b.queue, ['name', 'vhost'] as const);
+    boolField(queue, b.queue, ['durable', 'exclusive', 'autoDelete'] as const);
+    out.queue = queue;
+  }
+  return out;
+}
+
 /** A channel with no messages yet (3.0 lists them on the channel, 2.6 on its operations). */
 function newChannel(
   reader: Reader,
@@ -368,7 +434,11 @@ function newChannel(
     messages: [],
   };
   if (servers.length > 0) channel.servers = servers;
-  if (isRecord(c.bindings)) channel.bindings = c.bindings;
+  if (isRecord(c.bindings)) {
+    channel.bindings = c.bindings;
+    const amqp = amqpBinding(reader, c.bindings, where.at);
+    if (amqp !== undefined) channel.amqp = amqp;
+  }
   return channel;
 }
 

@@ -120,3 +120,38 @@ describe('graph', () => {
     expect(mermaid).toContain('createOrder');
   });
 });
+
+describe('AMQP channel bindings (bindings 0.3.0)', () => {
+  it('3.0: a $ref to the bindings object or to bindings.amqp gives the typed binding', () => {
+    const { source, diagnostics } = load('amqp/orders.asyncapi.yaml');
+    expect(diagnostics).toEqual([]);
+    const want = {
+      is: 'routingKey',
+      exchange: { name: 'orders', type: 'topic', durable: false, autoDelete: false },
+    };
+    expect(source?.getOperationById('placeOrder')?.channel.amqp).toEqual(want);
+    expect(source?.getOperationById('confirmOrder')?.channel.amqp).toEqual(want);
+  });
+
+  const cases: Array<[string, string, unknown]> = [
+    [
+      'is: queue with exchange and queue',
+      'placeOrder',
+      {
+        is: 'queue',
+        exchange: { name: 'orders', type: 'direct', durable: true, autoDelete: false, vhost: 'shop' },
+        queue: { name: 'placed-orders', durable: true, exclusive: false, autoDelete: false, vhost: 'shop' },
+      },
+    ],
+    [
+      'ill-typed fields are left out; is defaults to routingKey',
+      'confirmOrder',
+      { is: 'routingKey', exchange: {} },
+    ],
+    ['no amqp binding', 'plain', undefined],
+  ];
+  const { source } = load('amqp/orders-2.6.asyncapi.yaml');
+  it.each(cases)('2.6: %s', (_name, operationId, want) => {
+    expect(source?.getOperationById(operationId)?.channel.amqp).toEqual(want);
+  });
+});
