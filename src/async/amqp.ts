@@ -3,7 +3,7 @@
 // with one (AsyncAPI AMQP bindings 0.3.0) see amqp-route.ts: a named exchange and the address as routing key.
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { isMessagingError } from '../errors.js';
-import type { AmqpExchange, AmqpQueue } from '../sources/types.js';
+import type { AmqpExchange, AmqpOperationBinding, AmqpQueue } from '../sources/types.js';
 import { type AmqpRoute, amqpRoute, declareFailure, routeKey } from './amqp-route.js';
 import {
   abortedError,
@@ -28,6 +28,23 @@ import type {
 } from './types.js';
 
 type AmqpModule = typeof import('amqplib');
+type PublishOptions = NonNullable<Parameters<Channel['publish']>[3]>;
+
+/**
+ * AsyncAPI AMQP bindings 0.3.0 "Operation Binding Object" as message properties: `expiration` (ms, a
+ * string on the wire), `userId` (the broker may refuse one other than the connection's user), `priority`,
+ * `deliveryMode` 2 -> persistent, `cc`/`bcc` (more routing keys), `timestamp` -> the time of publishing
+ * (AMQP timestamps are seconds). `mandatory` and `ack` are not honoured (README).
+ */
+function withOperationBinding(options: PublishOptions, op: AmqpOperationBinding): void {
+  if (op.expiration !== undefined) options.expiration = String(op.expiration);
+  if (op.userId !== undefined) options.userId = op.userId;
+  if (op.priority !== undefined) options.priority = op.priority;
+  if (op.deliveryMode !== undefined) options.persistent = op.deliveryMode === 2;
+  if (op.cc !== undefined) options.CC = op.cc;
+  if (op.bcc !== undefined) options.BCC = op.bcc;
+  if (op.timestamp === true) options.timestamp = Math.floor(Date.now() / 1000);
+}
 
 function amqpUrl(target: BrokerTarget, options: ConnectOptions): string {
   const c = options.credentials;
@@ -94,8 +111,9 @@ class AmqpConnection implements MessageConnection {
         abortedError(this.url),
       );
     try {
-      const options: Parameters<Channel['publish']>[3] = { headers: { ...message.headers } };
+      const options: PublishOptions = { headers: { ...message.headers } };
       if (message.contentType !== undefined) options.contentType = message.contentType;
+      if (message.amqpOperation !== undefined) withOperationBinding(options, message.amqpOperation);
       const exchange = route?.exchange ?? '';
       const routingKey = route?.routingKey ?? message.channel;
       this.channel.publish(exchange, routingKey, Buffer.from(message.body), options);

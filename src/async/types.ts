@@ -4,7 +4,7 @@
  * `messageTransports` run option with the same shape.
  */
 
-import type { AmqpChannelBinding, AsyncApiMessage } from '../sources/types.js';
+import type { AmqpChannelBinding, AmqpOperationBinding, AsyncApiMessage } from '../sources/types.js';
 
 /** A broker to talk to, from the AsyncAPI server (or a `servers` override). */
 export interface BrokerTarget {
@@ -41,6 +41,8 @@ export interface OutgoingMessage {
   contentType?: string;
   /** The channel's AMQP binding: publish to its exchange (transports of other protocols ignore it). */
   amqp?: AmqpChannelBinding;
+  /** The operation's AMQP binding: message properties to publish with (other transports ignore it). */
+  amqpOperation?: AmqpOperationBinding;
 }
 
 /** How to subscribe beyond the address: the channel's bindings. */

@@ -355,7 +355,8 @@ async function publish(
   contentType: string,
 ): Promise<void> {
   const { ctx, step } = sc;
-  const connection = await withTimeout(channel.session.connection(channel.broker), step, ctx);
+  const operation = channel.target.operation?.amqp;
+  const connection = await withTimeout(channel.session.connection(channel.broker, operation), step, ctx);
   await withTimeout(
     connection.publish(
       {

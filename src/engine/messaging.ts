@@ -8,10 +8,16 @@ import type {
   MessageConnection,
   MessageSubscription,
   MessageTransport,
+  OutgoingMessage,
 } from '../async/types.js';
 import { isMessagingError, MessagingError } from '../errors.js';
 import type { AsyncApiServer } from '../sources/asyncapi.js';
-import type { AmqpChannelBinding, AsyncApiChannel, AsyncApiSource } from '../sources/types.js';
+import type {
+  AmqpChannelBinding,
+  AmqpOperationBinding,
+  AsyncApiChannel,
+  AsyncApiSource,
+} from '../sources/types.js';
 import type { AuthValues } from './types.js';
 
 /** Messages kept per channel for receive steps that have not started yet; the oldest go first. */
@@ -108,12 +114,23 @@ function withVhost(target: BrokerTarget, amqp: AmqpChannelBinding | undefined): 
   }
 }
 
-/** The connection as a channel with bindings sees it: what it publishes carries the binding. */
-function boundConnection(conn: MessageConnection, amqp: AmqpChannelBinding): MessageConnection {
+/**
+ * The connection as a channel or operation with bindings sees it: what it publishes carries the
+ * channel's binding and the operation's.
+ */
+function boundConnection(
+  conn: MessageConnection,
+  amqp: AmqpChannelBinding | undefined,
+  operation: AmqpOperationBinding | undefined,
+): MessageConnection {
+  const bound: Pick<OutgoingMessage, 'amqp' | 'amqpOperation'> = {};
+  if (amqp !== undefined) bound.amqp = amqp;
+  if (operation !== undefined) bound.amqpOperation = operation;
+  const subscribeOptions = amqp === undefined ? undefined : { amqp };
   return {
-    publish: (message, signal) => conn.publish({ ...message, amqp }, signal),
+    publish: (message, signal) => conn.publish({ ...message, ...bound }, signal),
     subscribe: (channel, onMessage, signal, options) =>
-      conn.subscribe(channel, onMessage, signal, options ?? { amqp }),
+      conn.subscribe(channel, onMessage, signal, options ?? subscribeOptions),
     onClose: (listener) => conn.onClose(listener),
     close: () => conn.close(),
   };
@@ -220,11 +237,15 @@ export class MessagingSession {
     return choice;
   }
 
-  /** The broker's connection; for a channel with an AMQP binding, a view whose publish carries it. */
-  connection(choice: BrokerChoice): Promise<MessageConnection> {
+  /**
+   * The broker's connection; for a channel (or operation) with an AMQP binding, a view whose publish
+   * carries it.
+   */
+  connection(choice: BrokerChoice, operation?: AmqpOperationBinding): Promise<MessageConnection> {
     const amqp = choice.amqp;
     const conn = this.brokerConnection(choice);
-    return amqp === undefined ? conn : conn.then((c) => boundConnection(c, amqp));
+    if (amqp === undefined && operation === undefined) return conn;
+    return conn.then((c) => boundConnection(c, amqp, operation));
   }
 
   private brokerConnection(choice: BrokerChoice): Promise<MessageConnection> {

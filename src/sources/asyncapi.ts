@@ -75,6 +75,29 @@ export interface AmqpChannelBinding {
   queue?: AmqpQueue;
 }
 
+/**
+ * AsyncAPI AMQP bindings 0.3.0 "Operation Binding Object", as read (ill-typed fields dropped). The AMQP
+ * transport honours `expiration`, `userId`, `cc`, `bcc`, `priority`, `deliveryMode` and `timestamp` on
+ * publish; `mandatory` and `ack` are read but not honoured (README).
+ */
+export interface AmqpOperationBinding {
+  /** TTL of the message in ms (a non-negative integer). */
+  expiration?: number;
+  userId?: string;
+  /** Routing keys the message is also routed by (carried in its headers). */
+  cc?: string[];
+  /** Like `cc`, but not carried in the message. */
+  bcc?: string[];
+  /** 0-255. */
+  priority?: number;
+  /** 1 transient, 2 persistent. */
+  deliveryMode?: 1 | 2;
+  mandatory?: boolean;
+  /** Stamp the message with the time it is published. */
+  timestamp?: boolean;
+  ack?: boolean;
+}
+
 export interface AsyncApiServerVariable {
   default?: string;
   enum?: string[];
@@ -112,6 +135,8 @@ export interface AsyncApiOperation {
   /** The operation's messages (its `messages` list, else every message of the channel). */
   messages: AsyncApiMessage[];
   security: string[];
+  /** `bindings.amqp` of the operation (AMQP bindings 0.3.0), read. */
+  amqp?: AmqpOperationBinding;
 }
 
 export interface AsyncApiSource {
@@ -418,6 +443,33 @@ function amqpBinding(reader: Reader, bindings: Obj, at: string): AmqpChannelBind
   return out;
 }
 
+const isNatural = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
+
+/**
+ * `bindings.amqp` of an operation (AMQP bindings 0.3.0, either level may be a $ref); a field of the
+ * wrong type (or out of range) is dropped, as is `bindingVersion`.
+ */
+function amqpOperationBinding(
+  reader: Reader,
+  bindings: unknown,
+  at: string,
+): AmqpOperationBinding | undefined {
+  const all = reader.follow(bindings, `${at}/bindings`);
+  if (!isRecord(all.value)) return undefined;
+  const b = reader.follow(all.value.amqp, `${all.pointer}/amqp`).value;
+  if (!isRecord(b)) return undefined;
+  const out: AmqpOperationBinding = {};
+  stringField(out, b, ['userId'] as const);
+  boolField(out, b, ['mandatory', 'timestamp', 'ack'] as const);
+  if (isNatural(b.expiration)) out.expiration = b.expiration;
+  if (isNatural(b.priority) && b.priority <= 255) out.priority = b.priority;
+  if (b.deliveryMode === 1 || b.deliveryMode === 2) out.deliveryMode = b.deliveryMode;
+  if (isStringList(b.cc)) out.cc = b.cc;
+  if (isStringList(b.bcc)) out.bcc = b.bcc;
+  return out;
+}
+
 /** A channel with no messages yet (3.0 lists them on the channel, 2.6 on its operations). */
 function newChannel(
   reader: Reader,
@@ -442,16 +494,18 @@ function newChannel(
   return channel;
 }
 
+/** An operation; `at` is where `o` is written (its $ref followed), for its bindings' $refs. */
 function newOperation(
   ix: Indexing,
   o: Obj,
+  at: string,
   operationId: string,
   action: AsyncApiOperation['action'],
   pointer: string,
   channel: AsyncApiChannel,
   messages: AsyncApiMessage[],
 ): AsyncApiOperation {
-  return {
+  const op: AsyncApiOperation = {
     sourceName: ix.sourceName,
     operationId,
     action,
@@ -460,6 +514,9 @@ function newOperation(
     messages,
     security: securityNames(ix.reader, o.security, ix.schemes),
   };
+  const amqp = o.bindings === undefined ? undefined : amqpOperationBinding(ix.reader, o.bindings, at);
+  if (amqp !== undefined) op.amqp = amqp;
+  return op;
 }
 
 /** 3.0 channel `servers`: a list of $refs to `#/servers/<name>`; the names. */
@@ -499,7 +556,7 @@ function index3Operation(ix: Indexing, id: string, value: unknown): void {
       ? messageList(ix.reader, o.messages, `${pointer}/messages`)
       : channel.messages;
   const action = o.action === 'receive' ? 'receive' : 'send';
-  const op = newOperation(ix, o, id, action, pointer, channel, messages);
+  const op = newOperation(ix, o, f.pointer, id, action, pointer, channel, messages);
   ix.idx.byId.set(id, op);
   ix.idx.byPointer.set(pointer, op);
 }
@@ -520,13 +577,15 @@ function index2Operation(
   at: string,
   kind: 'publish' | 'subscribe',
 ): void {
-  const o = ix.reader.follow(c[kind], `${at}/${kind}`).value;
-  if (!isRecord(o)) return;
+  const f = ix.reader.follow(c[kind], `${at}/${kind}`);
+  if (!isRecord(f.value)) return;
+  const o = f.value;
   const opPointer = `${channel.pointer}/${kind}`;
   const messages = operationMessages2(ix.reader, o.message, `${opPointer}/message`);
   channel.messages.push(...messages);
   const id = typeof o.operationId === 'string' ? o.operationId : `${kind}:${channel.key}`;
-  const op = newOperation(ix, o, id, kind === 'publish' ? 'send' : 'receive', opPointer, channel, messages);
+  const action = kind === 'publish' ? 'send' : 'receive';
+  const op = newOperation(ix, o, f.pointer, id, action, opPointer, channel, messages);
   if (typeof o.operationId === 'string') ix.idx.byId.set(id, op);
   ix.idx.byPointer.set(opPointer, op);
 }

@@ -7,7 +7,7 @@ import type { Diagnostic } from '../document/diagnostic.js';
 import type { ArazzoDocument, AsyncAction, JsonValue, SpecVersion } from '../document/model.js';
 import type { AsyncApiChannel, AsyncApiMessage, AsyncApiOperation, AsyncApiSource } from './asyncapi.js';
 
-export type { AmqpChannelBinding, AmqpExchange, AmqpQueue } from './asyncapi.js';
+export type { AmqpChannelBinding, AmqpExchange, AmqpOperationBinding, AmqpQueue } from './asyncapi.js';
 export type { AsyncApiChannel, AsyncApiMessage, AsyncApiOperation, AsyncApiSource };
 
 /** Reads a document. Injected so tests and sandboxes control I/O. */
