@@ -8,7 +8,7 @@ import { amqpTransport } from '../../src/async/amqp.js';
 import type { IncomingMessage, MessageConnection } from '../../src/async/types.js';
 import { MessagingSession } from '../../src/engine/messaging.js';
 import { runWorkflow } from '../../src/index.js';
-import type { AmqpChannelBinding, AsyncApiSource } from '../../src/sources/types.js';
+import type { AmqpChannelBinding, AmqpOperationBinding, AsyncApiSource } from '../../src/sources/types.js';
 import { findBinary, type LocalBroker, startRabbit } from '../helpers/brokers.js';
 
 const fixture = (name: string) =>
@@ -170,6 +170,125 @@ describe.skipIf(!hasRabbit)('AMQP bindings on rabbitmq', () => {
     }
   });
 
+  /** A second client consuming a fresh queue (bound to `exchange` by `key` when named): what arrives. */
+  async function watchQueue(queue: string, exchange = '', key = queue) {
+    const conn = await amqp.connect(broker.url);
+    const ch = await conn.createChannel();
+    await ch.assertQueue(queue, { exclusive: true });
+    if (exchange !== '') {
+      await ch.assertExchange(exchange, 'topic', { durable: false });
+      await ch.bindQueue(queue, exchange, key);
+    }
+    const got = new Promise<amqp.ConsumeMessage>((resolve) => {
+      void ch.consume(queue, (m) => m !== null && resolve(m), { noAck: true });
+    });
+    return { got, close: () => conn.close() };
+  }
+
+  interface PropertyCase {
+    name: string;
+    op: AmqpOperationBinding | undefined;
+    want: (p: amqp.MessageProperties) => void;
+  }
+  let propertyQueues = 0;
+  const properties: PropertyCase[] = [
+    {
+      name: 'deliveryMode 2: persistent',
+      op: { deliveryMode: 2 },
+      want: (p) => expect(p.deliveryMode).toBe(2),
+    },
+    {
+      name: 'deliveryMode 1: transient',
+      op: { deliveryMode: 1 },
+      want: (p) => expect(p.deliveryMode).toBe(1),
+    },
+    { name: 'priority', op: { priority: 7 }, want: (p) => expect(p.priority).toBe(7) },
+    {
+      name: 'expiration: ms as a string',
+      op: { expiration: 60000 },
+      want: (p) => expect(p.expiration).toBe('60000'),
+    },
+    {
+      name: 'timestamp: the time of publishing, in seconds',
+      op: { timestamp: true },
+      want: (p) => expect(Math.abs(p.timestamp - Date.now() / 1000)).toBeLessThan(30),
+    },
+    {
+      name: 'timestamp false: none',
+      op: { timestamp: false },
+      want: (p) => expect(p.timestamp).toBeUndefined(),
+    },
+    {
+      name: "userId: the connection's user",
+      op: { userId: 'guest' },
+      want: (p) => expect(p.userId).toBe('guest'),
+    },
+    {
+      name: 'all together; mandatory and ack change nothing',
+      op: { deliveryMode: 2, priority: 1, expiration: 5000, userId: 'guest', mandatory: true, ack: true },
+      want: (p) =>
+        expect(p).toMatchObject({ deliveryMode: 2, priority: 1, expiration: '5000', userId: 'guest' }),
+    },
+    {
+      name: 'no operation binding: none of them',
+      op: undefined,
+      want: (p) =>
+        expect([p.deliveryMode, p.priority, p.expiration, p.timestamp, p.userId]).toEqual([
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+        ]),
+    },
+  ];
+
+  it.each(properties)('operation binding $name: the consumer sees it', async ({ op, want }) => {
+    propertyQueues += 1;
+    const queue = `props.${propertyQueues}`;
+    const watch = await watchQueue(queue);
+    const conn = await connect();
+    try {
+      const message = { channel: queue, headers: { h: '1' }, body: Buffer.from('p') };
+      await conn.publish(op === undefined ? message : { ...message, amqpOperation: op }, NEVER);
+      const got = await watch.got;
+      expect(got.content.toString()).toBe('p');
+      expect(got.properties.headers?.h).toBe('1');
+      want(got.properties);
+    } finally {
+      await conn.close();
+      await watch.close();
+    }
+  });
+
+  it('operation binding cc and bcc: copies go to queues bound by those keys; only cc is carried', async () => {
+    const binding: AmqpChannelBinding = { is: 'routingKey', exchange: { name: 'x.cc', type: 'topic' } };
+    const main = await watchQueue('cc.main', 'x.cc', 'orders.placed');
+    const audit = await watchQueue('cc.audit', 'x.cc', 'orders.audit');
+    const secret = await watchQueue('cc.secret', 'x.cc', 'orders.secret');
+    const conn = await connect();
+    try {
+      await conn.publish(
+        {
+          channel: 'orders.placed',
+          headers: {},
+          body: Buffer.from('cc'),
+          amqp: binding,
+          amqpOperation: { cc: ['orders.audit'], bcc: ['orders.secret'] },
+        },
+        NEVER,
+      );
+      const [m, a, b] = await Promise.all([main.got, audit.got, secret.got]);
+      for (const got of [m, a, b]) expect(got.content.toString()).toBe('cc');
+      expect(a.fields.routingKey).toBe('orders.placed');
+      expect(m.properties.headers?.CC).toEqual(['orders.audit']);
+      expect(m.properties.headers?.BCC).toBeUndefined();
+    } finally {
+      await conn.close();
+      for (const w of [main, audit, secret]) await w.close();
+    }
+  });
+
   interface FailCase {
     name: string;
     before?: (ch: amqp.Channel) => Promise<unknown>;
@@ -270,7 +389,7 @@ describe.skipIf(!hasRabbit)('AMQP bindings on rabbitmq', () => {
     });
 
     /** The order service: a queue bound to the exchange by orders.placed; replies on orders.eu.confirmed. */
-    async function serve(reply: Reply): Promise<{ seen: unknown[] }> {
+    async function serve(reply: Reply): Promise<{ seen: unknown[]; properties: amqp.MessageProperties[] }> {
       const conn = await amqp.connect(broker.url);
       stop = () => conn.close();
       const ch = await conn.createChannel();
@@ -278,6 +397,7 @@ describe.skipIf(!hasRabbit)('AMQP bindings on rabbitmq', () => {
       const { queue } = await ch.assertQueue('', { exclusive: true });
       await ch.bindQueue(queue, 'orders', 'orders.placed');
       const seen: unknown[] = [];
+      const properties: amqp.MessageProperties[] = [];
       await ch.consume(
         queue,
         (msg) => {
@@ -285,6 +405,7 @@ describe.skipIf(!hasRabbit)('AMQP bindings on rabbitmq', () => {
           const id = String(msg.properties.headers?.['x-correlation-id'] ?? '');
           const order = JSON.parse(msg.content.toString()) as { orderId: number };
           seen.push({ order, id });
+          properties.push(msg.properties);
           reply(order, id, (payload, replyId) =>
             ch.publish('orders', 'orders.eu.confirmed', Buffer.from(JSON.stringify(payload)), {
               headers: { 'x-correlation-id': replyId },
@@ -294,7 +415,7 @@ describe.skipIf(!hasRabbit)('AMQP bindings on rabbitmq', () => {
         },
         { noAck: true },
       );
-      return { seen };
+      return { seen, properties };
     }
     const run = (inputs: Record<string, unknown>) =>
       runWorkflow(doc, inputs, { servers: { orderEvents: broker.url } });
@@ -321,6 +442,18 @@ describe.skipIf(!hasRabbit)('AMQP bindings on rabbitmq', () => {
         payload: { orderId: 7, status: 'confirmed' },
       });
       expect(received?.outputs).toEqual({ orderId: 7, status: 'confirmed', correlationId: 'c-7' });
+    });
+
+    it("publishes with the send operation's AMQP binding (by $ref): persistent, priority, expiration, timestamp, userId, cc", async () => {
+      const service = await serve((order, id, publish) =>
+        publish({ orderId: order.orderId, status: 'confirmed' }, id),
+      );
+      const result = await run({ orderId: 6, correlationId: 'c-6' });
+      expect(result.status).toBe('succeeded');
+      const [p] = service.properties;
+      expect(p).toMatchObject({ deliveryMode: 2, priority: 5, expiration: '60000', userId: 'guest' });
+      expect(p?.headers).toMatchObject({ 'x-correlation-id': 'c-6', CC: ['orders.audit'] });
+      expect(Math.abs((p?.timestamp as number) - Date.now() / 1000)).toBeLessThan(30);
     });
 
     it('skips a reply with an unrelated correlation id and takes the matching one', async () => {

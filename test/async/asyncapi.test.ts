@@ -155,3 +155,48 @@ describe('AMQP channel bindings (bindings 0.3.0)', () => {
     expect(source?.getOperationById(operationId)?.channel.amqp).toEqual(want);
   });
 });
+
+describe('AMQP operation bindings (bindings 0.3.0)', () => {
+  it('3.0: bindings.amqp by $ref gives the typed binding on the operation', () => {
+    const { source, diagnostics } = load('amqp/orders.asyncapi.yaml');
+    expect(diagnostics).toEqual([]);
+    expect(source?.getOperationById('placeOrder')?.amqp).toEqual({
+      deliveryMode: 2,
+      priority: 5,
+      expiration: 60000,
+      timestamp: true,
+      userId: 'guest',
+      cc: ['orders.audit'],
+    });
+    expect(source?.getOperationById('confirmOrder')?.amqp).toBeUndefined();
+  });
+
+  const cases: Array<[string, string, unknown]> = [
+    [
+      'every field',
+      'placeOrder',
+      {
+        expiration: 1000,
+        userId: 'shop',
+        cc: ['orders.audit'],
+        bcc: ['orders.secret'],
+        priority: 3,
+        deliveryMode: 1,
+        mandatory: true,
+        timestamp: false,
+        ack: false,
+      },
+    ],
+    [
+      'the bindings object by $ref; ill-typed and out-of-range fields are left out',
+      'confirmOrder',
+      { ack: true },
+    ],
+    ['no amqp binding', 'plain', undefined],
+  ];
+  const { source, diagnostics } = load('amqp/orders-2.6.asyncapi.yaml');
+  it.each(cases)('2.6: %s', (_name, operationId, want) => {
+    expect(diagnostics).toEqual([]);
+    expect(source?.getOperationById(operationId)?.amqp).toEqual(want);
+  });
+});
