@@ -1,11 +1,17 @@
 // AMQP channel bindings (AsyncAPI AMQP bindings 0.3.0) against a real rabbitmq-server: the transport
 // publishes to the binding's exchange and consumes a queue bound to it; whole workflows run over a topic
-// exchange; a declared exchange that conflicts with the broker's fails the step naming it.
+// exchange; a declared exchange that conflicts with the broker's fails the step naming it. Operation
+// bindings: the message properties a second client sees, cc/bcc copies, and the session passing them on.
 import { fileURLToPath } from 'node:url';
 import amqp from 'amqplib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { amqpTransport } from '../../src/async/amqp.js';
-import type { IncomingMessage, MessageConnection } from '../../src/async/types.js';
+import type {
+  IncomingMessage,
+  MessageConnection,
+  MessageTransport,
+  OutgoingMessage,
+} from '../../src/async/types.js';
 import { MessagingSession } from '../../src/engine/messaging.js';
 import { runWorkflow } from '../../src/index.js';
 import type { AmqpChannelBinding, AmqpOperationBinding, AsyncApiSource } from '../../src/sources/types.js';
@@ -480,5 +486,48 @@ describe.skipIf(!hasRabbit)('AMQP bindings on rabbitmq', () => {
         await raw(broker.url, (ch) => ch.deleteExchange('orders'));
       }
     });
+  });
+});
+
+describe('the session passes the operation binding to publish', () => {
+  it('with or without a channel binding; subscribe options stay the channel binding', async () => {
+    const published: OutgoingMessage[] = [];
+    const subscribed: unknown[] = [];
+    const transport: MessageTransport = {
+      connect: async () => ({
+        publish: async (m) => void published.push(m),
+        subscribe: async (_c, _h, _s, options) => {
+          subscribed.push(options);
+          return { close: async () => {} };
+        },
+        onClose: () => {},
+        close: async () => {},
+      }),
+    };
+    const session = new MessagingSession({
+      signal: NEVER,
+      servers: { events: 'amqp://127.0.0.1:1' },
+      messageTransports: { amqp: transport },
+    });
+    const source = { name: 'events', servers: [], securitySchemes: {} } as unknown as AsyncApiSource;
+    const channel = { key: 'c', pointer: '/channels/c', address: 'c', parameters: {}, messages: [] };
+    const amqpBinding: AmqpChannelBinding = { is: 'routingKey', exchange: { name: 'x', type: 'topic' } };
+    const op: AmqpOperationBinding = { deliveryMode: 2 };
+    const message = { channel: 'c', headers: {}, body: Buffer.from('') };
+    const plain = await session.connection(session.brokerFor(source, channel), op);
+    await plain.publish(message, NEVER);
+    await plain.subscribe('c', () => {}, NEVER);
+    const bound = await session.connection(session.brokerFor(source, { ...channel, amqp: amqpBinding }), op);
+    await bound.publish(message, NEVER);
+    await bound.subscribe('c', () => {}, NEVER);
+    const untouched = await session.connection(session.brokerFor(source, channel));
+    await untouched.publish(message, NEVER);
+    expect(published).toEqual([
+      { ...message, amqpOperation: op },
+      { ...message, amqp: amqpBinding, amqpOperation: op },
+      message,
+    ]);
+    expect(subscribed).toEqual([undefined, { amqp: amqpBinding }]);
+    await session.close();
   });
 });
