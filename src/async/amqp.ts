@@ -1,8 +1,8 @@
 // AMQP 0-9-1 through the optional `amqplib` package. Without a channel binding the address is a queue on
 // the default exchange (publish routes by it; receive consumes it, declaring it non-durable if missing);
 // with one (AsyncAPI AMQP bindings 0.3.0) see amqp-route.ts: a named exchange and the address as routing key.
-import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
-import { isMessagingError } from '../errors.js';
+import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { isMessagingError, MessagingError } from '../errors.js';
 import type { AmqpExchange, AmqpOperationBinding, AmqpQueue } from '../sources/types.js';
 import { type AmqpRoute, amqpRoute, declareFailure, routeKey } from './amqp-route.js';
 import {
@@ -12,6 +12,7 @@ import {
   clientTransport,
   closedError,
   connecting,
+  displayServer,
   failed,
   headerText,
   operationFailure,
@@ -30,11 +31,20 @@ import type {
 type AmqpModule = typeof import('amqplib');
 type PublishOptions = NonNullable<Parameters<Channel['publish']>[3]>;
 
+interface MandatoryPublish {
+  exchange: string;
+  routingKey: string;
+  body: Buffer;
+  options: PublishOptions;
+  /** The channel address, for messages. */
+  channel: string;
+}
+
 /**
  * AsyncAPI AMQP bindings 0.3.0 "Operation Binding Object" as message properties: `expiration` (ms, a
  * string on the wire), `userId` (the broker may refuse one other than the connection's user), `priority`,
  * `deliveryMode` 2 -> persistent, `cc`/`bcc` (more routing keys), `timestamp` -> the time of publishing
- * (AMQP timestamps are seconds). `mandatory` and `ack` are not honoured (README).
+ * (AMQP timestamps are seconds). `mandatory` is honoured by `publishMandatory`; `ack` is not (README).
  */
 function withOperationBinding(options: PublishOptions, op: AmqpOperationBinding): void {
   if (op.expiration !== undefined) options.expiration = String(op.expiration);
@@ -87,6 +97,8 @@ class AmqpConnection implements MessageConnection {
   private readonly watch = new CloseWatch();
   private readonly declared = new Set<string>();
   private readonly exchanges = new Map<string, Promise<void>>();
+  private confirming: Promise<ConfirmChannel> | undefined;
+  private mandatoryQueue: Promise<unknown> = Promise.resolve();
   private readonly consumers = new Map<
     string,
     { handlers: Set<(m: IncomingMessage) => void>; tag: Promise<string> }
@@ -110,16 +122,78 @@ class AmqpConnection implements MessageConnection {
       await bounded(this.ensureExchange(route.declareExchange, 'PUBLISH_FAILED'), signal, () =>
         abortedError(this.url),
       );
+    const options: PublishOptions = { headers: { ...message.headers } };
+    if (message.contentType !== undefined) options.contentType = message.contentType;
+    if (message.amqpOperation !== undefined) withOperationBinding(options, message.amqpOperation);
+    const exchange = route?.exchange ?? '';
+    const routingKey = route?.routingKey ?? message.channel;
+    const body = Buffer.from(message.body);
+    if (message.amqpOperation?.mandatory === true) {
+      const sent = this.publishMandatory({ exchange, routingKey, body, options, channel: message.channel });
+      return bounded(sent, signal, () => abortedError(this.url));
+    }
     try {
-      const options: PublishOptions = { headers: { ...message.headers } };
-      if (message.contentType !== undefined) options.contentType = message.contentType;
-      if (message.amqpOperation !== undefined) withOperationBinding(options, message.amqpOperation);
-      const exchange = route?.exchange ?? '';
-      const routingKey = route?.routingKey ?? message.channel;
-      this.channel.publish(exchange, routingKey, Buffer.from(message.body), options);
+      this.channel.publish(exchange, routingKey, body, options);
     } catch (error) {
       throw failed('PUBLISH_FAILED', this.url, message.channel, error);
     }
+  }
+
+  /**
+   * `mandatory: true`: published one at a time on a confirm channel of its own. The broker sends
+   * basic.return before its basic.ack for a message no queue takes (RabbitMQ publisher confirms), so a
+   * return that arrives before the ack is this message's: MESSAGE_UNROUTABLE.
+   */
+  private publishMandatory(p: MandatoryPublish): Promise<void> {
+    const run = this.mandatoryQueue.then(() => this.publishConfirmed(p));
+    this.mandatoryQueue = run.catch(() => {});
+    return run;
+  }
+
+  private async publishConfirmed(p: MandatoryPublish): Promise<void> {
+    let returned = false;
+    const onReturn = () => {
+      returned = true;
+    };
+    let ch: ConfirmChannel | undefined;
+    try {
+      ch = await this.confirmChannel();
+      ch.on('return', onReturn);
+      const confirm = ch;
+      await new Promise<void>((resolve, reject) =>
+        confirm.publish(p.exchange, p.routingKey, p.body, { ...p.options, mandatory: true }, (error) =>
+          error ? reject(error) : resolve(),
+        ),
+      );
+    } catch (error) {
+      throw failed('PUBLISH_FAILED', this.url, p.channel, error);
+    } finally {
+      ch?.off('return', onReturn);
+    }
+    if (returned)
+      throw new MessagingError(
+        'MESSAGE_UNROUTABLE',
+        `message to "${p.channel}" on ${displayServer(this.url)} was returned: no queue is bound for routing key "${p.routingKey}" (mandatory)`,
+        displayServer(this.url),
+      );
+  }
+
+  /** The confirm channel for mandatory publishes, opened on first use and again after it closes. */
+  private confirmChannel(): Promise<ConfirmChannel> {
+    if (this.confirming === undefined) {
+      const opening = this.model.createConfirmChannel().then((ch) => {
+        ch.on('error', () => {});
+        ch.on('close', () => {
+          if (this.confirming === opening) this.confirming = undefined;
+        });
+        return ch;
+      });
+      opening.catch(() => {
+        if (this.confirming === opening) this.confirming = undefined;
+      });
+      this.confirming = opening;
+    }
+    return this.confirming;
   }
 
   /** Run `declare` on a channel of its own: a refusal closes that channel, not the one messages use. */

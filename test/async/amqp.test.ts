@@ -230,7 +230,7 @@ describe.skipIf(!hasRabbit)('AMQP bindings on rabbitmq', () => {
       want: (p) => expect(p.userId).toBe('guest'),
     },
     {
-      name: 'all together; mandatory and ack change nothing',
+      name: 'all together (mandatory, the queue takes it); ack changes nothing',
       op: { deliveryMode: 2, priority: 1, expiration: 5000, userId: 'guest', mandatory: true, ack: true },
       want: (p) =>
         expect(p).toMatchObject({ deliveryMode: 2, priority: 1, expiration: '5000', userId: 'guest' }),
@@ -292,6 +292,33 @@ describe.skipIf(!hasRabbit)('AMQP bindings on rabbitmq', () => {
     } finally {
       await conn.close();
       for (const w of [main, audit, secret]) await w.close();
+    }
+  });
+
+  it('mandatory: a message no queue takes is MESSAGE_UNROUTABLE; a routable one at the same time is not', async () => {
+    const watch = await watchQueue('mandatory.taken');
+    const conn = await connect();
+    try {
+      const send = (channel: string) =>
+        conn.publish(
+          { channel, headers: {}, body: Buffer.from(channel), amqpOperation: { mandatory: true } },
+          NEVER,
+        );
+      const [lost, taken, lostAgain] = await Promise.all([
+        failureOf(send('mandatory.nobody')),
+        failureOf(send('mandatory.taken')),
+        failureOf(send('mandatory.nobody2')),
+      ]);
+      expect(lost?.reason).toBe('MESSAGE_UNROUTABLE');
+      expect(lost?.message).toContain('"mandatory.nobody"');
+      expect(taken).toBeUndefined();
+      expect(lostAgain?.reason).toBe('MESSAGE_UNROUTABLE');
+      expect((await watch.got).content.toString()).toBe('mandatory.taken');
+      // Without mandatory, an unroutable message is dropped as before.
+      await conn.publish({ channel: 'mandatory.nobody', headers: {}, body: Buffer.from('x') }, NEVER);
+    } finally {
+      await conn.close();
+      await watch.close();
     }
   });
 
@@ -460,6 +487,13 @@ describe.skipIf(!hasRabbit)('AMQP bindings on rabbitmq', () => {
       expect(p).toMatchObject({ deliveryMode: 2, priority: 5, expiration: '60000', userId: 'guest' });
       expect(p?.headers).toMatchObject({ 'x-correlation-id': 'c-6', CC: ['orders.audit'] });
       expect(Math.abs((p?.timestamp as number) - Date.now() / 1000)).toBeLessThan(30);
+    });
+
+    it('mandatory: with no queue bound for the send, the step fails with MESSAGE_UNROUTABLE', async () => {
+      const result = await run({ orderId: 5, correlationId: 'c-5' });
+      expect(result.status).toBe('failed');
+      expect(result.steps[0]?.error?.code).toBe('MESSAGE_UNROUTABLE');
+      expect(result.steps[0]?.error?.message).toContain('"orders.placed"');
     });
 
     it('skips a reply with an unrelated correlation id and takes the matching one', async () => {

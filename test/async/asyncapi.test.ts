@@ -167,6 +167,7 @@ describe('AMQP operation bindings (bindings 0.3.0)', () => {
       timestamp: true,
       userId: 'guest',
       cc: ['orders.audit'],
+      mandatory: true,
     });
     expect(source?.getOperationById('confirmOrder')?.amqp).toBeUndefined();
   });
