@@ -84,6 +84,20 @@ function sentProgress(messages: string[], mark: number): Progress[] {
     .map((m) => ({ progress: m.params!.progress, message: m.params!.message }));
 }
 
+/** Call the Composio tool asking for progress; `mark` is where this call's messages start in `messages`. */
+async function connectWithProgress(s: Session): Promise<{ mark: number; result: CallToolResult }> {
+  const mark = s.messages.length;
+  const result = (await s.client.callTool(
+    {
+      name: 'connect-account-via-auth-config',
+      arguments: { toolkitSlug: 'gmail', authType: 'use_composio_managed_auth', userId: 'u' },
+    },
+    undefined,
+    { onprogress: () => {} },
+  )) as CallToolResult;
+  return { mark, result };
+}
+
 async function startStdio(args: string[], env: Record<string, string> = {}): Promise<Session> {
   const transport = new StdioClientTransport({
     command: process.execPath,
@@ -257,15 +271,7 @@ describe('arazzo mcp over stdio', () => {
   });
 
   it('sends a progress notification per step attempt and per retry wait when asked', async () => {
-    const mark = s.messages.length;
-    const result = (await s.client.callTool(
-      {
-        name: 'connect-account-via-auth-config',
-        arguments: { toolkitSlug: 'gmail', authType: 'use_composio_managed_auth', userId: 'u' },
-      },
-      undefined,
-      { onprogress: () => {} },
-    )) as CallToolResult;
+    const { mark, result } = await connectWithProgress(s);
     expect(result.isError).toBeUndefined();
     const progress = sentProgress(s.messages, mark);
     // Every notification goes out before the result (a client drops progress that comes after it).
@@ -337,15 +343,7 @@ describe('arazzo mcp over Streamable HTTP', () => {
     const s = await startHttp([...baseArgs(), '--env-file', envFile], { ARAZZO_INPUT_tenant: TENANT });
     const { tools } = await s.client.listTools();
     expect(tools).toHaveLength(5);
-    const mark = s.messages.length;
-    const result = (await s.client.callTool(
-      {
-        name: 'connect-account-via-auth-config',
-        arguments: { toolkitSlug: 'gmail', authType: 'use_composio_managed_auth', userId: 'u' },
-      },
-      undefined,
-      { onprogress: () => {} },
-    )) as CallToolResult;
+    const { mark, result } = await connectWithProgress(s);
     expect((result.structuredContent as { status: string }).status).toBe('ACTIVE');
     expect(sentProgress(s.messages, mark)).toHaveLength(4);
 
@@ -392,15 +390,7 @@ describe('arazzo mcp start-up and mock mode', () => {
 
   it('--mock serves the tools without the API (scenario: ACTIVE after two polls)', async () => {
     const s = await startStdio([COMPOSIO, '--mock', '--scenario', SCENARIO]);
-    const mark = s.messages.length;
-    const result = (await s.client.callTool(
-      {
-        name: 'connect-account-via-auth-config',
-        arguments: { toolkitSlug: 'gmail', authType: 'use_composio_managed_auth', userId: 'u' },
-      },
-      undefined,
-      { onprogress: () => {} },
-    )) as CallToolResult;
+    const { mark, result } = await connectWithProgress(s);
     expect((result.structuredContent as { status: string }).status).toBe('ACTIVE');
     const progress = sentProgress(s.messages, mark).map((p) => p.message ?? '');
     expect(progress.filter((m) => m.startsWith('step "pollConnection"'))).toHaveLength(3);
