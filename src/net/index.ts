@@ -17,4 +17,9 @@ export { fetchThrough } from './fetch.js';
 export type { Hop, RedirectRules } from './redirect.js';
 export { type NetRequest, sendFollowing } from './request.js';
 export { maskUrl, plainHttpTarget, requestTarget } from './target.js';
-export { closeSharedDispatcher, sharedDispatcher, undiciLoadedPartially } from './undici.js';
+export {
+  closeSharedDispatcher,
+  globalOrSharedDispatcher,
+  sharedDispatcher,
+  undiciLoadedPartially,
+} from './undici.js';

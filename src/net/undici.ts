@@ -54,6 +54,19 @@ export function sharedDispatcher(): Dispatcher {
   return sharedAgent;
 }
 
+/** undici's process-wide dispatcher slot, shared by every undici copy that calls `setGlobalDispatcher`. */
+const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
+
+/**
+ * The dispatcher documents are read with: one the application installed with undici's
+ * `setGlobalDispatcher` (a MockAgent in its tests, a proxy agent), else the shared Agent. Read from the
+ * global slot, so undici's index is not loaded for it.
+ */
+export function globalOrSharedDispatcher(): Dispatcher {
+  const installed = (globalThis as Record<symbol, unknown>)[GLOBAL_DISPATCHER] as Dispatcher | undefined;
+  return installed ?? sharedDispatcher();
+}
+
 /** Close the shared Agent (lets a CLI process exit at once). A later request creates a new one. */
 export async function closeSharedDispatcher(): Promise<void> {
   const agent = sharedAgent;

@@ -4,13 +4,13 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Dispatcher } from 'undici';
 import {
+  globalOrSharedDispatcher,
   headerValue,
   NetFailure,
   type NetRequest,
   netErrorKind,
   readCapped,
   sendFollowing,
-  sharedDispatcher,
 } from '../net/index.js';
 import type { DocumentLoader, LoadOptions } from './types.js';
 
@@ -126,7 +126,7 @@ function documentRequest(start: URL, o: RemoteOptions): NetRequest {
     body: undefined,
     redirects: undefined,
     visited: undefined,
-    dispatcher: sharedDispatcher(),
+    dispatcher: globalOrSharedDispatcher(),
     signal: o.signal,
     undiciTimeoutMs: o.timeoutMs,
     maxRedirects: o.maxRedirects,

@@ -133,3 +133,25 @@ describe('default loader over http', () => {
     });
   });
 });
+
+describe('default loader and an installed global dispatcher', () => {
+  it("reads through undici's setGlobalDispatcher (an application's MockAgent), as it did before net/", async () => {
+    const { MockAgent, getGlobalDispatcher, setGlobalDispatcher } = await import('undici');
+    const previous = getGlobalDispatcher();
+    const mock = new MockAgent();
+    mock.disableNetConnect();
+    mock
+      .get('https://specs.example')
+      .intercept({ path: '/flow.arazzo.yaml', method: 'GET' })
+      .reply(200, 'arazzo: 1.0.1\n', { headers: { 'content-type': 'application/yaml' } });
+    setGlobalDispatcher(mock);
+    try {
+      const doc = await createDefaultLoader()(new URL('https://specs.example/flow.arazzo.yaml'));
+      expect(doc.text).toBe('arazzo: 1.0.1\n');
+      mock.assertNoPendingInterceptors();
+    } finally {
+      setGlobalDispatcher(previous);
+      await mock.close();
+    }
+  });
+});
