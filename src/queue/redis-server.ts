@@ -28,7 +28,8 @@ export function findRedisServer(env: Record<string, string | undefined> = proces
   return candidates.find((c): c is string => c !== undefined && c !== '' && existsSync(c));
 }
 
-async function freePort(): Promise<number> {
+/** A port that was free on 127.0.0.1 a moment ago (the OS picks it). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -534,14 +534,9 @@ function recordCase(s: TestSession, f: FileRuns, workflow: WorkflowObject, resul
     status: passed ? 'passed' : 'failed',
     result,
     document: loaded.document,
-    ...(pointer !== undefined ? locatedAt(loaded.locate(pointer)) : {}),
+    ...(pointer !== undefined ? loaded.locate(pointer) : {}),
   });
   return passed;
-}
-
-/** Where an annotation points: the failing step's line and column in the Arazzo file. */
-function locatedAt(at: { line: number; column: number }): { line: number; column: number } {
-  return { line: at.line, column: at.column };
 }
 
 /** The case's line (✓/✗, counts, time) and, for a failure, why, the response excerpt and hints. */
